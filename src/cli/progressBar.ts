@@ -1,0 +1,90 @@
+/**
+ * A terminal progress bar with rate and ETA, for training and batch jobs in the CLI.
+ *
+ *   training  [██████████░░░░░░░░░░]  52%  12/23 epochs  1.9 epoch/s  ETA 6s  loss 163.2
+ *
+ * On a TTY it redraws one line; elsewhere (CI logs, pipes) it prints a plain line at most every few
+ * seconds, so logs stay readable. The clock and the stream are injectable for tests.
+ */
+export interface ProgressBarOptions {
+  label: string;
+  total: number;
+  unit: string; // "step", "epoch", "notebook"
+  stream?: { write(s: string): unknown; isTTY?: boolean; columns?: number };
+  now?: () => number; // milliseconds
+  /** Minimum milliseconds between plain (non-TTY) lines. */
+  plainEveryMs?: number;
+}
+
+export class ProgressBar {
+  private readonly started: number;
+  private lastPlain = -Infinity;
+  private done = 0;
+  private info = "";
+  private finished = false;
+
+  constructor(private readonly options: ProgressBarOptions) {
+    this.started = this.now();
+  }
+
+  private now(): number {
+    return this.options.now ? this.options.now() : performance.now();
+  }
+
+  private get stream() {
+    return this.options.stream ?? process.stderr;
+  }
+
+  /** Sets progress to `done` of total; `info` is shown at the end of the line (e.g. the loss). */
+  update(done: number, info = ""): void {
+    this.done = Math.min(done, this.options.total);
+    this.info = info;
+    const tty = this.stream.isTTY === true;
+    const t = this.now();
+    if (!tty && t - this.lastPlain < (this.options.plainEveryMs ?? 5000) && this.done < this.options.total) return;
+    this.lastPlain = t;
+    this.stream.write(tty ? `\r${this.render()}\x1b[K` : `${this.render()}\n`);
+  }
+
+  /** Ends the bar with a final line. */
+  finish(info?: string): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (info !== undefined) this.info = info;
+    this.lastPlain = -Infinity;
+    const tty = this.stream.isTTY === true;
+    this.stream.write(tty ? `\r${this.render()}\x1b[K\n` : `${this.render()}\n`);
+  }
+
+  /** The current line, without control characters. */
+  render(): string {
+    const { label, total, unit } = this.options;
+    const frac = total > 0 ? this.done / total : 1;
+    const width = 20;
+    const filled = Math.round(frac * width);
+    const bar = "█".repeat(filled) + "░".repeat(width - filled);
+    const seconds = (this.now() - this.started) / 1000;
+    const rate = seconds > 0 ? this.done / seconds : 0;
+    const eta = rate > 0 ? (total - this.done) / rate : NaN;
+    const parts = [
+      `${label} [${bar}] ${String(Math.floor(frac * 100)).padStart(3)}%`,
+      `${this.done}/${total} ${unit}s`,
+      rate > 0 ? `${formatRate(rate)} ${unit}/s` : "",
+      this.done >= total ? `in ${formatDuration(seconds)}` : Number.isFinite(eta) ? `ETA ${formatDuration(eta)}` : "",
+      this.info,
+    ];
+    return parts.filter(Boolean).join("  ");
+  }
+}
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return "?";
+  if (seconds < 60) return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)}s`;
+  const m = Math.floor(seconds / 60), s = Math.round(seconds % 60);
+  if (m < 60) return `${m}m${String(s).padStart(2, "0")}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+}
+
+function formatRate(r: number): string {
+  return r >= 100 ? r.toFixed(0) : r >= 10 ? r.toFixed(1) : r.toFixed(2);
+}

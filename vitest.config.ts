@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["src/**/*.test.ts", "exercises/**/*.test.ts", "grading/**/*.test.ts", "scripts/**/*.test.ts"],
+    // tfjs + WASM start-up and the short training runs need more than the 5 s default.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // Two cores: run test files in parallel forks, each with its own tfjs state.
+    pool: "forks",
+    setupFiles: ["src/testing/setup.ts"],
+  },
+});
