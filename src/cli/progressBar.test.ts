@@ -50,6 +50,15 @@ describe("ProgressBar", () => {
     expect(out.every((l) => !l.includes("\r"))).toBe(true);
   });
 
+  it("does not repeat the final line in plain logs", () => {
+    let t = 0;
+    const { out, stream } = fakeStream(false);
+    const bar = new ProgressBar({ label: "x", total: 3, unit: "epoch", stream, now: () => (t += 10) });
+    for (let e = 1; e <= 3; e++) bar.update(e, `loss ${e}`);
+    bar.finish();
+    expect(out.filter((l) => l.includes("3/3"))).toHaveLength(1);
+  });
+
   it("formats durations for people", () => {
     expect([formatDuration(3.21), formatDuration(42), formatDuration(125), formatDuration(7300)]).toEqual(["3.2s", "42s", "2m05s", "2h01m"]);
   });

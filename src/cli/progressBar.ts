@@ -22,6 +22,7 @@ export class ProgressBar {
   private done = 0;
   private info = "";
   private finished = false;
+  private lastPlainLine = "";
 
   constructor(private readonly options: ProgressBarOptions) {
     this.started = this.now();
@@ -43,7 +44,8 @@ export class ProgressBar {
     const t = this.now();
     if (!tty && t - this.lastPlain < (this.options.plainEveryMs ?? 5000) && this.done < this.options.total) return;
     this.lastPlain = t;
-    this.stream.write(tty ? `\r${this.render()}\x1b[K` : `${this.render()}\n`);
+    if (tty) this.stream.write(`\r${this.render()}\x1b[K`);
+    else this.writePlain();
   }
 
   /** Ends the bar with a final line. */
@@ -51,9 +53,17 @@ export class ProgressBar {
     if (this.finished) return;
     this.finished = true;
     if (info !== undefined) this.info = info;
-    this.lastPlain = -Infinity;
-    const tty = this.stream.isTTY === true;
-    this.stream.write(tty ? `\r${this.render()}\x1b[K\n` : `${this.render()}\n`);
+    if (this.stream.isTTY === true) this.stream.write(`\r${this.render()}\x1b[K\n`);
+    else this.writePlain();
+  }
+
+  /** Plain logs: one line per update, never the same progress twice. */
+  private writePlain(): void {
+    const line = this.render();
+    const key = `${this.done}|${this.info}`;
+    if (key === this.lastPlainLine) return;
+    this.lastPlainLine = key;
+    this.stream.write(`${line}\n`);
   }
 
   /** The current line, without control characters. */

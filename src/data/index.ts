@@ -1,0 +1,4 @@
+export * from "./dataset";
+export * from "./idx";
+export * from "./mnist";
+export * from "./swissRoll";
