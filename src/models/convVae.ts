@@ -1,86 +1,131 @@
 /**
- * The convolutional VAE of the "Latent Space Navigator" demo, for 28×28 one-channel images:
+ * The convolutional VAE of the Latent Space Navigator (the encoder/decoder pair of the tfjs-examples
+ * `fashion-mnist-vae` and of Keras' "Variational AutoEncoder" example, with PyTorch-style layers):
  *
- *   encoder: x [B, 784] → [B, 28, 28, 1] → conv 3×3/2 (32) + ReLU → [B, 14, 14, 32]
- *            → conv 3×3/2 (64) + ReLU → [B, 7, 7, 64] → flatten 3136 → dense (denseUnits) + ReLU
+ *   encoder: x [B, 784] → [B, 28, 28, 1] → conv 3×3/2 + ReLU → [B, 14, 14, 32]
+ *            → conv 3×3/2 + ReLU → [B, 7, 7, 64] → flatten [B, 3136] → dense + ReLU [B, denseUnits]
  *            → (mu, logVar) [B, latentDim]
- *   decoder: z → dense (denseUnits) + ReLU → dense 3136 + ReLU → [B, 7, 7, 64]
- *            → conv-transpose 3×3/2 (32) + ReLU → [B, 14, 14, 32] → conv-transpose 3×3/2 (1)
- *            → logits [B, 784]
+ *   decoder: z → dense + ReLU [B, denseUnits] → dense + ReLU [B, 3136] → [B, 7, 7, 64]
+ *            → transposed conv 3×3/2 + ReLU → [B, 14, 14, 32] → transposed conv 3×3/2 → [B, 28, 28, 1]
+ *            → logits (or xHat) [B, 784]
  *
- * With channels [32, 64] and 200 dense units: 1,296,709 parameters at latentDim 2 (about 1.3 M).
- * On WASM the filter gradients need the Conv2DBackpropFilter kernel from src/kernels/wasm.ts.
+ * All convolutions use "same" padding, so each stride-2 layer halves (or doubles) the image side:
+ * imageSize must be a multiple of 4. Dense layers are the library's `dense` (fast gradients on WASM).
+ *
+ * Initialisation follows PyTorch's defaults for nn.Conv2d / nn.ConvTranspose2d: weights and biases
+ * ~ U(−1/√fanIn, 1/√fanIn), where PyTorch computes fanIn from the weight tensor's second dimension ×
+ * kernel area. For nn.ConvTranspose2d that dimension is the layer's OUTPUT channels, a PyTorch quirk we
+ * copy so both frameworks start from the same distribution.
+ *
+ * On WASM the filter gradients need the Conv2DBackpropFilter kernel of `../kernels/wasm`.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Rng } from "../random";
 import { createDense, dense, denseParamCount, denseVariableNames, type DenseLayer } from "./dense";
 import type { ConvVaeConfig, LayerSummary, Vae } from "./types";
 
+const KERNEL = 3;
+const STRIDE = 2;
+
+/** A 3×3 stride-2 "same" convolution, or its transpose (upsampling by 2). */
 interface ConvLayer {
   name: string;
-  /** conv: [kh, kw, inC, outC]; conv-transpose: [kh, kw, outC, inC] (TensorFlow's layouts). */
+  kind: "conv" | "deconv";
+  /** conv: [3, 3, inC, outC]; deconv: [3, 3, outC, inC] (tfjs' conv2dTranspose layout). */
   w: tf.Variable;
   b: tf.Variable; // [outC]
   inC: number;
   outC: number;
+  relu: boolean;
 }
-
-/** PyTorch-style init, U(±1/√fanIn), fanIn = inC·kh·kw. */
-function createConv(name: string, inC: number, outC: number, transposed: boolean, rng: Rng): ConvLayer {
-  const k = 3;
-  const bound = 1 / Math.sqrt(inC * k * k);
-  const shape: [number, number, number, number] = transposed ? [k, k, outC, inC] : [k, k, inC, outC];
-  const w = new Float32Array(k * k * inC * outC);
-  for (let i = 0; i < w.length; i++) w[i] = (2 * rng.uniform() - 1) * bound;
-  const b = new Float32Array(outC);
-  for (let i = 0; i < outC; i++) b[i] = (2 * rng.uniform() - 1) * bound;
-  return {
-    name,
-    w: tf.tidy(() => tf.variable(tf.tensor4d(w, shape), true)),
-    b: tf.tidy(() => tf.variable(tf.tensor1d(b), true)),
-    inC,
-    outC,
-  };
-}
-
-const convParams = (l: ConvLayer) => l.w.size + l.b.size;
 
 export function validateConvConfig(config: ConvVaeConfig): void {
+  const bad = (what: string) => {
+    throw new Error(`Conv VAE config: ${what}`);
+  };
   const posInt = (v: number) => Number.isInteger(v) && v > 0;
-  if (config.imageSize !== 28) throw new Error(`Conv VAE config: imageSize must be 28 (the decoder upsamples 7 → 14 → 28), got ${config.imageSize}.`);
-  if (!Array.isArray(config.channels) || config.channels.length !== 2 || !config.channels.every(posInt)) {
-    throw new Error(`Conv VAE config: channels must be two positive integers, got ${JSON.stringify(config.channels)}.`);
+  if (!posInt(config.imageSize) || config.imageSize % 4 !== 0) {
+    bad(`imageSize must be a positive multiple of 4 (two stride-2 layers halve it twice), got ${config.imageSize}.`);
   }
-  if (!posInt(config.denseUnits)) throw new Error(`Conv VAE config: denseUnits must be a positive integer, got ${config.denseUnits}.`);
-  if (!posInt(config.latentDim)) throw new Error(`Conv VAE config: latentDim must be a positive integer, got ${config.latentDim}.`);
+  if (!Array.isArray(config.channels) || config.channels.length !== 2 || !config.channels.every(posInt)) {
+    bad(`channels must be two positive integers such as [32, 64], got ${JSON.stringify(config.channels)}.`);
+  }
+  if (!posInt(config.denseUnits)) bad(`denseUnits must be a positive integer, got ${config.denseUnits}.`);
+  if (!posInt(config.latentDim)) bad(`latentDim must be a positive integer, got ${config.latentDim}.`);
+  if (config.likelihood !== "gaussian" && config.likelihood !== "bernoulli") {
+    bad(`likelihood must be "gaussian" or "bernoulli", got ${JSON.stringify(config.likelihood)}.`);
+  }
+}
+
+function uniformTensor(shape: number[], bound: number, rng: Rng): tf.Variable {
+  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < values.length; i++) values[i] = (2 * rng.uniform() - 1) * bound;
+  return tf.tidy(() => tf.variable(tf.tensor(values, shape), true));
+}
+
+function createConv(name: string, kind: ConvLayer["kind"], inC: number, outC: number, relu: boolean, rng: Rng): ConvLayer {
+  // PyTorch: Conv2d weight [outC, inC, k, k] → fanIn = inC·k²; ConvTranspose2d weight [inC, outC, k, k] → fanIn = outC·k².
+  const fanIn = (kind === "conv" ? inC : outC) * KERNEL * KERNEL;
+  const bound = 1 / Math.sqrt(fanIn);
+  const wShape = kind === "conv" ? [KERNEL, KERNEL, inC, outC] : [KERNEL, KERNEL, outC, inC];
+  const w = uniformTensor(wShape, bound, rng);
+  const b = uniformTensor([outC], bound, rng);
+  return { name, kind, w, b, inC, outC, relu };
+}
+
+/** Applies a conv layer: [B, H, W, inC] → [B, H/2, W/2, outC] (conv) or [B, 2H, 2W, outC] (deconv). */
+function applyConv(x: tf.Tensor4D, layer: ConvLayer): tf.Tensor4D {
+  const [batch, h, w] = x.shape;
+  if (layer.kind === "conv") {
+    return tf.fused.conv2d({
+      x,
+      filter: layer.w as tf.Tensor4D,
+      strides: STRIDE,
+      pad: "same",
+      bias: layer.b,
+      activation: layer.relu ? "relu" : "linear",
+    });
+  }
+  // tfjs has no fused transposed convolution; bias and ReLU are separate ops.
+  const y = tf.add(
+    tf.conv2dTranspose(x, layer.w as tf.Tensor4D, [batch, h * STRIDE, w * STRIDE, layer.outC], STRIDE, "same"),
+    layer.b,
+  ) as tf.Tensor4D;
+  return layer.relu ? tf.relu(y) : y;
 }
 
 export function createConvVae(config: ConvVaeConfig, rng: Rng): Vae {
   validateConvConfig(config);
-  const [c1, c2] = config.channels;
-  const { denseUnits, latentDim } = config;
-  const flat = 7 * 7 * c2;
-  const r = rng.fork("init");
+  const { imageSize, channels, denseUnits, latentDim } = config;
+  const [c1, c2] = channels;
+  const side = imageSize / 4; // after two stride-2 convolutions: 28 → 14 → 7
+  const flat = side * side * c2; // 7·7·64 = 3136
+  const initRng = rng.fork("init");
 
-  const conv1 = createConv("encoder/conv1", 1, c1, false, r);
-  const conv2 = createConv("encoder/conv2", c1, c2, false, r);
-  const encDense = createDense("encoder/dense", flat, denseUnits, "relu", r);
-  const muHead = createDense("encoder/mu", denseUnits, latentDim, "linear", r);
-  const logVarHead = createDense("encoder/logVar", denseUnits, latentDim, "linear", r);
-  const decDense1 = createDense("decoder/dense1", latentDim, denseUnits, "relu", r);
-  const decDense2 = createDense("decoder/dense2", denseUnits, flat, "relu", r);
-  const deconv1 = createConv("decoder/deconv1", c2, c1, true, r);
-  const deconv2 = createConv("decoder/deconv2", c1, 1, true, r);
+  const conv1 = createConv("encoder/conv1", "conv", 1, c1, true, initRng);
+  const conv2 = createConv("encoder/conv2", "conv", c1, c2, true, initRng);
+  const encDense = createDense("encoder/dense1", flat, denseUnits, "relu", initRng);
+  const muHead = createDense("encoder/mu", denseUnits, latentDim, "linear", initRng);
+  const logVarHead = createDense("encoder/logVar", denseUnits, latentDim, "linear", initRng);
+  const decDense1 = createDense("decoder/dense1", latentDim, denseUnits, "relu", initRng);
+  const decDense2 = createDense("decoder/dense2", denseUnits, flat, "relu", initRng);
+  const deconv1 = createConv("decoder/deconv1", "deconv", c2, c1, true, initRng);
+  const deconv2 = createConv("decoder/deconv2", "deconv", c1, 1, false, initRng);
 
-  const convs = [conv1, conv2, deconv1, deconv2];
-  const denses: DenseLayer[] = [encDense, muHead, logVarHead, decDense1, decDense2];
-  const ordered: (ConvLayer | DenseLayer)[] = [conv1, conv2, encDense, muHead, logVarHead, decDense1, decDense2, deconv1, deconv2];
-  const variables = ordered.flatMap((l) => [l.w, l.b]);
-  const variableNames = ordered.flatMap((l) => ("inC" in l ? [`${l.name}/w`, `${l.name}/b`] : denseVariableNames(l)));
-
-  const conv = (x: tf.Tensor4D, l: ConvLayer) => tf.relu(tf.add(tf.conv2d(x, l.w as tf.Tensor4D, 2, "same"), l.b)) as tf.Tensor4D;
-  const deconv = (x: tf.Tensor4D, l: ConvLayer, size: number) =>
-    tf.add(tf.conv2dTranspose(x, l.w as tf.Tensor4D, [x.shape[0], size, size, l.outC], 2, "same"), l.b) as tf.Tensor4D;
+  type Layer = { kind: "dense"; layer: DenseLayer } | { kind: "conv"; layer: ConvLayer };
+  const layers: Layer[] = [
+    { kind: "conv", layer: conv1 },
+    { kind: "conv", layer: conv2 },
+    { kind: "dense", layer: encDense },
+    { kind: "dense", layer: muHead },
+    { kind: "dense", layer: logVarHead },
+    { kind: "dense", layer: decDense1 },
+    { kind: "dense", layer: decDense2 },
+    { kind: "conv", layer: deconv1 },
+    { kind: "conv", layer: deconv2 },
+  ];
+  const variables = layers.flatMap((l) => [l.layer.w, l.layer.b]);
+  const variableNames = layers.flatMap((l) => (l.kind === "dense" ? denseVariableNames(l.layer) : [`${l.layer.name}/w`, `${l.layer.name}/b`]));
 
   return {
     config,
@@ -88,39 +133,52 @@ export function createConvVae(config: ConvVaeConfig, rng: Rng): Vae {
     variableNames,
     encode(x) {
       return tf.tidy(() => {
-        const img = tf.reshape(x, [-1, 28, 28, 1]) as tf.Tensor4D; // [B, 28, 28, 1]
-        const h1 = conv(img, conv1); // [B, 14, 14, c1]
-        const h2 = conv(h1, conv2); // [B, 7, 7, c2]
-        const h = dense(tf.reshape(h2, [-1, flat]) as tf.Tensor2D, encDense); // [B, denseUnits]
-        return { mu: dense(h, muHead), logVar: dense(h, logVarHead) }; // [B, latentDim]
+        const batch = x.shape[0];
+        const img = tf.reshape(x, [batch, imageSize, imageSize, 1]) as tf.Tensor4D; // [B, 28, 28, 1]
+        const h1 = applyConv(img, conv1); // [B, 14, 14, c1]
+        const h2 = applyConv(h1, conv2); // [B, 7, 7, c2]
+        const h = dense(tf.reshape(h2, [batch, flat]) as tf.Tensor2D, encDense); // [B, denseUnits]
+        return { mu: dense(h, muHead), logVar: dense(h, logVarHead) }; // [B, latentDim] each
       });
     },
     decode(z) {
       return tf.tidy(() => {
-        const h = dense(dense(z, decDense1), decDense2); // [B, flat]
-        const g1 = tf.relu(deconv(tf.reshape(h, [-1, 7, 7, c2]) as tf.Tensor4D, deconv1, 14)) as tf.Tensor4D; // [B, 14, 14, c1]
-        const logits = deconv(g1, deconv2, 28); // [B, 28, 28, 1]
-        return tf.reshape(logits, [-1, 784]) as tf.Tensor2D;
+        const batch = z.shape[0];
+        const h = dense(dense(z, decDense1), decDense2); // [B, 3136]
+        const g1 = applyConv(tf.reshape(h, [batch, side, side, c2]) as tf.Tensor4D, deconv1); // [B, 14, 14, c1]
+        const g2 = applyConv(g1, deconv2); // [B, 28, 28, 1]
+        return tf.reshape(g2, [batch, imageSize * imageSize]) as tf.Tensor2D; // [B, 784]
       });
     },
     summary(): LayerSummary[] {
+      const convRow = (l: ConvLayer, outSide: number): LayerSummary => ({
+        name: l.name,
+        description:
+          `${l.kind === "conv" ? "conv" : "transposed conv"} ${KERNEL}×${KERNEL} stride ${STRIDE} ${l.inC}→${l.outC}` +
+          (l.relu ? " + ReLU" : ""),
+        outputShape: [-1, outSide, outSide, l.outC],
+        params: l.w.size + l.b.size,
+      });
+      const denseRow = (l: DenseLayer): LayerSummary => ({
+        name: l.name,
+        description: `dense ${l.w.shape[0]}→${l.w.shape[1]}${l.activation === "relu" ? " + ReLU" : ""}`,
+        outputShape: [-1, l.w.shape[1]!],
+        params: denseParamCount(l),
+      });
       return [
-        { name: conv1.name, description: `conv 3×3 stride 2, 1→${c1} + ReLU`, outputShape: [-1, 14, 14, c1], params: convParams(conv1) },
-        { name: conv2.name, description: `conv 3×3 stride 2, ${c1}→${c2} + ReLU`, outputShape: [-1, 7, 7, c2], params: convParams(conv2) },
-        { name: encDense.name, description: `dense ${flat}→${denseUnits} + ReLU`, outputShape: [-1, denseUnits], params: denseParamCount(encDense) },
-        { name: muHead.name, description: `dense ${denseUnits}→${latentDim}`, outputShape: [-1, latentDim], params: denseParamCount(muHead) },
-        { name: logVarHead.name, description: `dense ${denseUnits}→${latentDim}`, outputShape: [-1, latentDim], params: denseParamCount(logVarHead) },
-        { name: decDense1.name, description: `dense ${latentDim}→${denseUnits} + ReLU`, outputShape: [-1, denseUnits], params: denseParamCount(decDense1) },
-        { name: decDense2.name, description: `dense ${denseUnits}→${flat} + ReLU`, outputShape: [-1, flat], params: denseParamCount(decDense2) },
-        { name: deconv1.name, description: `conv-transpose 3×3 stride 2, ${c2}→${c1} + ReLU`, outputShape: [-1, 14, 14, c1], params: convParams(deconv1) },
-        { name: deconv2.name, description: `conv-transpose 3×3 stride 2, ${c1}→1 (logits)`, outputShape: [-1, 28, 28, 1], params: convParams(deconv2) },
+        convRow(conv1, imageSize / 2),
+        convRow(conv2, side),
+        denseRow(encDense),
+        denseRow(muHead),
+        denseRow(logVarHead),
+        denseRow(decDense1),
+        denseRow(decDense2),
+        convRow(deconv1, imageSize / 2),
+        convRow(deconv2, imageSize),
       ];
     },
     dispose() {
-      for (const l of [...convs, ...denses]) {
-        l.w.dispose();
-        l.b.dispose();
-      }
+      for (const v of variables) v.dispose();
     },
   };
 }
