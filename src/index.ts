@@ -1,0 +1,21 @@
+/**
+ * vae-lab's public API: what notebooks, the grader, the playground and the experiments import.
+ */
+export * as tf from "@tensorflow/tfjs";
+export { initBackend, BACKEND_ENV_VAR, type BackendChoice } from "./backend";
+export { Rng, setSeed, defaultRng } from "./random";
+export * from "./data";
+export { elbo, mse, bernoulliNll, gaussianKl, gaussianKlPerDim, type ElboParts, type ElboOptions, type Reduction } from "./losses";
+export { createVae, forward, decodeMean, paramCount, type ForwardResult } from "./models/vae";
+export { reparameterize, randn } from "./models/reparameterize";
+export { swissRollVae, swissRollVaeConfig, mnistVae, convMnistVae } from "./models/presets";
+export type { Vae, VaeConfig, MlpVaeConfig, ConvVaeConfig, Reparameterize, LayerSummary, Likelihood } from "./models/types";
+export { train, betaAt, TrainingDivergedError, type TrainConfig, type TrainCallbacks, type TrainResult, type TrainingData, type StepInfo, type EpochInfo, type LossValues, type BetaSchedule } from "./train";
+export { evaluate } from "./evaluate";
+export * from "./latent";
+export { saveCheckpoint, loadCheckpoint, checkpointExists, CheckpointError } from "./checkpoint";
+export { trainOrLoadMnist, loadMnistData, MNIST_JOB_DEFAULTS, type MnistJobSettings } from "./mnistJob";
+export { projectRoot, cacheDir } from "./paths";
+export { showPlot, showMath, showHtml, showMarkdown, showText, renderMath, progressDisplay, inNotebook, displayBundle } from "./notebook/display";
+export type { Figure, Trace } from "./plots/svg";
+export * from "./plots/figures";

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { figureToSvg, viridis } from "./svg";
+
+describe("figureToSvg", () => {
+  it("draws one circle per scatter point, with axis titles and the figure title", () => {
+    const svg = figureToSvg({
+      data: [{ type: "scatter", mode: "markers", x: [0, 1, 2], y: [0, 1, 4], name: "data" }],
+      layout: { title: "Swiss roll", xaxis: { title: "x" }, yaxis: { title: "y" } },
+    });
+    expect(svg.startsWith("<svg")).toBe(true);
+    expect(svg.match(/<circle/g)).toHaveLength(3);
+    expect(svg).toContain(">Swiss roll<");
+    expect(svg).toContain(">data<");
+  });
+
+  it("draws lines as one polyline and skips non-finite points", () => {
+    const svg = figureToSvg({ data: [{ x: [0, 1, 2, 3], y: [1, NaN, 2, 3], mode: "lines" }] });
+    expect(svg.match(/<polyline/g)).toHaveLength(1);
+    expect(svg).not.toContain("NaN");
+  });
+
+  it("thins very large scatters to a few thousand markers", () => {
+    const n = 20000;
+    const svg = figureToSvg({ data: [{ x: Array.from({ length: n }, (_, i) => i), y: Array.from({ length: n }, (_, i) => i % 7), mode: "markers" }] });
+    expect(svg.match(/<circle/g)!.length).toBeLessThanOrEqual(4000);
+  });
+
+  it("draws heatmap cells", () => {
+    expect(figureToSvg({ data: [{ type: "heatmap", z: [[0, 1], [2, 3]] }] }).match(/<rect/g)!.length).toBeGreaterThanOrEqual(4 + 1);
+  });
+
+  it("escapes text", () => {
+    expect(figureToSvg({ data: [], layout: { title: "a < b & c" } })).toContain("a &lt; b &amp; c");
+  });
+
+  it("maps viridis ends to its end colours", () => {
+    expect(viridis(0)).toBe("rgb(68,1,84)");
+    expect(viridis(1)).toBe("rgb(253,231,37)");
+  });
+});

@@ -1,0 +1,152 @@
+/**
+ * Plotly figure specs (the subset vae-lab's figures use) and a static SVG rendering of them: the
+ * fallback shown where plotly.js cannot run (untrusted notebooks, nbviewer, GitHub, offline HTML).
+ * Scatter traces (markers and/or lines) and heatmaps; axes with ticks; a legend of named traces.
+ */
+export interface Trace {
+  type?: "scatter" | "scattergl" | "heatmap";
+  x?: ArrayLike<number>;
+  y?: ArrayLike<number>;
+  /** heatmap values, z[row][col], rows bottom to top as in Plotly */
+  z?: number[][];
+  mode?: string;
+  name?: string;
+  showlegend?: boolean;
+  marker?: { color?: string | ArrayLike<number>; size?: number; opacity?: number; colorscale?: string; symbol?: string };
+  line?: { color?: string; width?: number; dash?: string };
+  colorscale?: string;
+  xaxis?: string;
+  yaxis?: string;
+  [key: string]: unknown;
+}
+
+export interface Figure {
+  data: Trace[];
+  layout?: {
+    title?: string | { text: string };
+    width?: number;
+    height?: number;
+    xaxis?: { title?: string | { text: string }; range?: [number, number]; scaleanchor?: string; [k: string]: unknown };
+    yaxis?: { title?: string | { text: string }; range?: [number, number]; scaleanchor?: string; [k: string]: unknown };
+    [key: string]: unknown;
+  };
+  config?: Record<string, unknown>;
+}
+
+const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+/** Viridis at 5 stops, for numeric marker colours and heatmaps. */
+const VIRIDIS = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
+
+export function viridis(t: number): string {
+  const u = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0)) * (VIRIDIS.length - 1);
+  const i = Math.min(VIRIDIS.length - 2, Math.floor(u)), f = u - i;
+  const c = VIRIDIS[i].map((a, k) => Math.round(a + f * (VIRIDIS[i + 1][k] - a)));
+  return `rgb(${c[0]},${c[1]},${c[2]})`;
+}
+
+const text = (t: unknown) => (typeof t === "string" ? t : t && typeof t === "object" && "text" in t ? String((t as { text: unknown }).text) : "");
+const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+const fmt = (v: number) => (Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1) : String(Number(v.toPrecision(3))));
+
+function niceTicks(lo: number, hi: number, count = 5): number[] {
+  if (!(hi > lo)) return [lo];
+  const step0 = (hi - lo) / count;
+  const mag = 10 ** Math.floor(Math.log10(step0));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= step0) ?? step0;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * step; v += step) out.push(Math.abs(v) < 1e-12 ? 0 : v);
+  return out;
+}
+
+/** The figure as a standalone SVG string. Large scatters are thinned to 4,000 points per trace. */
+export function figureToSvg(fig: Figure): string {
+  const W = fig.layout?.width ?? 640, H = fig.layout?.height ?? 420;
+  const m = { l: 56, r: 16, t: fig.layout?.title ? 36 : 16, b: 44 };
+  const traces = fig.data.filter((t) => (t.type === "heatmap" ? t.z : t.x && t.y));
+  let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (const t of traces) {
+    if (t.type === "heatmap") {
+      const z = t.z!;
+      [x0, x1] = [Math.min(x0, -0.5), Math.max(x1, (z[0]?.length ?? 1) - 0.5)];
+      [y0, y1] = [Math.min(y0, -0.5), Math.max(y1, z.length - 0.5)];
+      continue;
+    }
+    for (let i = 0; i < t.x!.length; i++) {
+      const x = t.x![i], y = t.y![i];
+      if (Number.isFinite(x)) { x0 = Math.min(x0, x); x1 = Math.max(x1, x); }
+      if (Number.isFinite(y)) { y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
+    }
+  }
+  if (fig.layout?.xaxis?.range) [x0, x1] = fig.layout.xaxis.range;
+  if (fig.layout?.yaxis?.range) [y0, y1] = fig.layout.yaxis.range;
+  if (!Number.isFinite(x0)) [x0, x1] = [0, 1];
+  if (!Number.isFinite(y0)) [y0, y1] = [0, 1];
+  if (x1 === x0) [x0, x1] = [x0 - 1, x1 + 1];
+  if (y1 === y0) [y0, y1] = [y0 - 1, y1 + 1];
+  const padX = fig.layout?.xaxis?.range ? 0 : 0.04 * (x1 - x0), padY = fig.layout?.yaxis?.range ? 0 : 0.04 * (y1 - y0);
+  [x0, x1, y0, y1] = [x0 - padX, x1 + padX, y0 - padY, y1 + padY];
+  let pw = W - m.l - m.r, ph = H - m.t - m.b;
+  if (fig.layout?.yaxis?.scaleanchor === "x" || fig.layout?.xaxis?.scaleanchor === "y") {
+    // equal axes: shrink one side so a unit is as long on both
+    const k = Math.min(pw / (x1 - x0), ph / (y1 - y0));
+    pw = k * (x1 - x0);
+    ph = k * (y1 - y0);
+  }
+  const sx = (x: number) => m.l + ((x - x0) / (x1 - x0)) * pw;
+  const sy = (y: number) => m.t + ph - ((y - y0) / (y1 - y0)) * ph;
+
+  const parts: string[] = [];
+  parts.push(`<rect x="${m.l}" y="${m.t}" width="${pw.toFixed(1)}" height="${ph.toFixed(1)}" fill="#fff" stroke="#ccc"/>`);
+  for (const v of niceTicks(x0, x1)) parts.push(`<line x1="${sx(v).toFixed(1)}" x2="${sx(v).toFixed(1)}" y1="${m.t}" y2="${(m.t + ph).toFixed(1)}" stroke="#eee"/><text x="${sx(v).toFixed(1)}" y="${(m.t + ph + 14).toFixed(1)}" font-size="10" text-anchor="middle">${fmt(v)}</text>`);
+  for (const v of niceTicks(y0, y1)) parts.push(`<line x1="${m.l}" x2="${(m.l + pw).toFixed(1)}" y1="${sy(v).toFixed(1)}" y2="${sy(v).toFixed(1)}" stroke="#eee"/><text x="${m.l - 4}" y="${(sy(v) + 3).toFixed(1)}" font-size="10" text-anchor="end">${fmt(v)}</text>`);
+
+  const legend: { name: string; color: string }[] = [];
+  traces.forEach((t, k) => {
+    const colour = typeof t.marker?.color === "string" ? t.marker.color : t.line?.color ?? PALETTE[k % PALETTE.length];
+    if (t.type === "heatmap") {
+      const z = t.z!;
+      let lo = Infinity, hi = -Infinity;
+      for (const row of z) for (const v of row) { if (v < lo) lo = v; if (v > hi) hi = v; }
+      const cw = pw / (x1 - x0), ch = ph / (y1 - y0);
+      z.forEach((row, r) => row.forEach((v, c) => {
+        parts.push(`<rect x="${(sx(c - 0.5)).toFixed(1)}" y="${sy(r + 0.5).toFixed(1)}" width="${(cw + 0.3).toFixed(2)}" height="${(ch + 0.3).toFixed(2)}" fill="${t.colorscale === "Greys" ? grey((v - lo) / (hi - lo || 1)) : viridis((v - lo) / (hi - lo || 1))}"/>`);
+      }));
+      return;
+    }
+    const n = t.x!.length;
+    const mode = t.mode ?? (n > 20 ? "markers" : "lines+markers");
+    if (mode.includes("lines")) {
+      const pts: string[] = [];
+      for (let i = 0; i < n; i++) if (Number.isFinite(t.x![i]) && Number.isFinite(t.y![i])) pts.push(`${sx(t.x![i]).toFixed(1)},${sy(t.y![i]).toFixed(1)}`);
+      parts.push(`<polyline fill="none" stroke="${colour}" stroke-width="${t.line?.width ?? 1.5}" points="${pts.join(" ")}"/>`);
+    }
+    if (mode.includes("markers")) {
+      const step = Math.max(1, Math.ceil(n / 4000));
+      const numeric = t.marker?.color !== undefined && typeof t.marker.color !== "string" ? (t.marker.color as ArrayLike<number>) : undefined;
+      let lo = Infinity, hi = -Infinity;
+      if (numeric) for (let i = 0; i < numeric.length; i++) { lo = Math.min(lo, numeric[i]); hi = Math.max(hi, numeric[i]); }
+      const r = Math.max(1, (t.marker?.size ?? 6) / 2.5);
+      for (let i = 0; i < n; i += step) {
+        if (!Number.isFinite(t.x![i]) || !Number.isFinite(t.y![i])) continue;
+        const c = numeric ? viridis((numeric[i] - lo) / (hi - lo || 1)) : colour;
+        parts.push(`<circle cx="${sx(t.x![i]).toFixed(1)}" cy="${sy(t.y![i]).toFixed(1)}" r="${r.toFixed(1)}" fill="${c}" fill-opacity="${t.marker?.opacity ?? 0.8}"/>`);
+      }
+    }
+    if (t.name && t.showlegend !== false) legend.push({ name: t.name, color: colour });
+  });
+  legend.forEach((l, i) => {
+    const y = m.t + 12 + 14 * i;
+    parts.push(`<rect x="${(m.l + pw - 110).toFixed(1)}" y="${y - 8}" width="10" height="10" fill="${l.color}"/><text x="${(m.l + pw - 96).toFixed(1)}" y="${y + 1}" font-size="11">${esc(l.name)}</text>`);
+  });
+  const title = text(fig.layout?.title);
+  if (title) parts.push(`<text x="${W / 2}" y="22" font-size="14" text-anchor="middle" font-weight="bold">${esc(title)}</text>`);
+  const xt = text(fig.layout?.xaxis?.title), yt = text(fig.layout?.yaxis?.title);
+  if (xt) parts.push(`<text x="${(m.l + pw / 2).toFixed(1)}" y="${(m.t + ph + 34).toFixed(1)}" font-size="12" text-anchor="middle">${esc(xt)}</text>`);
+  if (yt) parts.push(`<text x="14" y="${(m.t + ph / 2).toFixed(1)}" font-size="12" text-anchor="middle" transform="rotate(-90 14 ${(m.t + ph / 2).toFixed(1)})">${esc(yt)}</text>`);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">${parts.join("")}</svg>`;
+}
+
+function grey(t: number): string {
+  const v = Math.round(255 * (1 - Math.min(1, Math.max(0, t))));
+  return `rgb(${v},${v},${v})`;
+}
