@@ -143,3 +143,8 @@ export function setSeed(seed: number): Rng {
 export function defaultRng(): Rng {
   return notebookRng;
 }
+
+/** Puts back a stream saved with `defaultRng()` (used by checks that must not disturb the notebook). */
+export function restoreRng(rng: Rng): void {
+  notebookRng = rng;
+}
