@@ -53,10 +53,10 @@ export function buildLibrary(): void {
 
 /** dist/ exists, the link exists, and dist/index.js is newer than every file in src/. */
 function distIsFresh(): boolean {
-  const built = join(ROOT, "dist", "index.js");
+  const built = join(ROOT, "dist", "src", "index.js");
   if (!existsSync(built) || !existsSync(join(ROOT, "node_modules", "vae-lab", "dist"))) return false;
   const builtAt = statSync(built).mtimeMs;
   const newest = (dir: string): number =>
     readdirSync(dir, { withFileTypes: true }).reduce((m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs), 0);
-  return newest(join(ROOT, "src")) < builtAt;
+  return Math.max(newest(join(ROOT, "src")), newest(join(ROOT, "exercises"))) < builtAt;
 }

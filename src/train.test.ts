@@ -157,6 +157,24 @@ describe("train", () => {
     model.dispose();
   });
 
+  it("trains with the learner's whole loss function, and rejects one that returns non-scalars", async () => {
+    const model = createVae(swissRollVae(32), new Rng(1));
+    const { elbo } = await import("./losses");
+    const { forward } = await import("./models/vae");
+    let calls = 0;
+    const r = await train(model, roll, { ...swissConfig, steps: 40 }, {
+      loss: (m, x, beta) => {
+        calls++;
+        const f = forward(m, x, { rng: new Rng(calls) });
+        return elbo(x, f.out, f.mu, f.logVar, { likelihood: "gaussian", reduction: "mean", beta });
+      },
+    });
+    expect(calls).toBe(40);
+    expect(r.history[39].total).toBeLessThan(r.history[0].total);
+    await expect(train(model, roll, { ...swissConfig, steps: 2 }, { loss: (_m, x) => ({ total: x, recon: x, kl: x }) })).rejects.toThrow(/must return scalar tensors/);
+    model.dispose();
+  });
+
   it("rejects data whose width does not match the model", async () => {
     const model = createVae(mnistVae(2, 16), new Rng(1));
     await expect(train(model, roll, swissConfig)).rejects.toThrow(/2 values per example but the model expects 784/);

@@ -63,6 +63,11 @@ export interface TrainCallbacks {
   signal?: AbortSignal;
   /** Use the learner's reparameterize instead of the library's. */
   reparameterize?: Reparameterize;
+  /**
+   * Use the learner's whole loss instead of the library's forward pass + ELBO (lesson 1's
+   * computeVaeLoss). It must return scalar tensors { total, recon, kl }.
+   */
+  loss?: (model: Vae, x: tf.Tensor2D, beta: number) => { total: tf.Tensor; recon: tf.Tensor; kl: tf.Tensor };
 }
 
 export interface TrainResult {
@@ -141,11 +146,19 @@ export async function train(model: Vae, data: TrainingData, config: TrainConfig,
       let recon!: tf.Scalar;
       let kl!: tf.Scalar;
       const { value, grads } = tf.variableGrads(() => {
-        const f = forward(model, x, { rng: epsRng, reparameterize: callbacks.reparameterize });
-        const l = elbo(x, f.out, f.mu, f.logVar, { likelihood, reduction: config.reduction, beta });
-        recon = tf.keep(l.recon);
-        kl = tf.keep(l.kl);
-        return l.total;
+        let l: { total: tf.Tensor; recon: tf.Tensor; kl: tf.Tensor };
+        if (callbacks.loss) {
+          l = callbacks.loss(model, x, beta);
+          for (const k of ["total", "recon", "kl"] as const) {
+            if (!(l?.[k] instanceof tf.Tensor) || l[k].size !== 1) throw new Error(`train: the loss function must return scalar tensors { total, recon, kl }; "${k}" is not one.`);
+          }
+        } else {
+          const f = forward(model, x, { rng: epsRng, reparameterize: callbacks.reparameterize });
+          l = elbo(x, f.out, f.mu, f.logVar, { likelihood, reduction: config.reduction, beta });
+        }
+        recon = tf.keep(tf.reshape(l.recon, []) as tf.Scalar);
+        kl = tf.keep(tf.reshape(l.kl, []) as tf.Scalar);
+        return tf.reshape(l.total, []) as tf.Scalar;
       }, model.variables);
       optimizer.applyGradients(grads as Parameters<typeof optimizer.applyGradients>[0]);
       const stacked = tf.stack([value, recon, kl]); // [3]

@@ -60,3 +60,18 @@ export function decodeMean(model: Vae, z: tf.Tensor2D): tf.Tensor2D {
     return model.config.likelihood === "bernoulli" ? tf.sigmoid(out) : out;
   });
 }
+
+/**
+ * `n` samples from the model: z ~ N(0, I) decoded (pixel intensities / coordinates), [n × inputDim].
+ *
+ * @example
+ * samplePrior(model, 1000, new Rng(3)); //=> Float32Array of 2,000 coordinates for the Swiss-roll model
+ */
+export function samplePrior(model: Vae, n: number, rng: Rng): Float32Array {
+  const z = tf.tensor2d(rng.normals(n * model.config.latentDim), [n, model.config.latentDim]);
+  const out = decodeMean(model, z);
+  const values = out.dataSync() as Float32Array;
+  z.dispose();
+  out.dispose();
+  return values;
+}

@@ -128,7 +128,7 @@ const escapeScript = (s: string) => s.replace(/<\/script/gi, "<\\/script");
 
 /** The HTML of one live figure with its static SVG inside (shown until, or unless, Plotly draws). */
 export function plotHtml(fig: Figure, divId: string, svg: string, includePlotly: boolean): string {
-  const spec = escapeScript(JSON.stringify({ data: fig.data, layout: fig.layout ?? {}, config: { responsive: true, displaylogo: false, ...(fig.config ?? {}) } }));
+  const spec = escapeScript(JSON.stringify({ data: fig.data, layout: fig.layout ?? {}, frames: fig.frames ?? [], config: { responsive: true, displaylogo: false, ...(fig.config ?? {}) } }));
   const loader = includePlotly ? `<script type="text/javascript">${escapeScript(plotlyBundle())}</script>` : "";
   // Later figures may render before the cell that loaded plotly.js: wait for it (up to 10 s).
   return `${loader}<div id="${divId}" class="vae-lab-plot">${svg}</div>
@@ -136,7 +136,7 @@ export function plotHtml(fig: Figure, divId: string, svg: string, includePlotly:
   var spec = ${spec}, tries = 0;
   function draw() {
     var el = document.getElementById(${JSON.stringify(divId)});
-    if (window.Plotly && el) { el.innerHTML = ""; window.Plotly.newPlot(el, spec.data, spec.layout, spec.config); }
+    if (window.Plotly && el) { el.innerHTML = ""; window.Plotly.newPlot(el, spec); }
     else if (tries++ < 100) setTimeout(draw, 100);
   }
   draw();
@@ -202,4 +202,32 @@ export function progressDisplay(total: number, label: string, unit = "step"): Pr
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+/** Several figures side by side in one output (e.g. one per experiment). */
+export function showPlots(figs: Figure[]): void {
+  const live = inNotebook();
+  const items = figs.map((fig) => {
+    const svg = figureToSvg(fig);
+    const html = plotHtml(fig, `vae-lab-plot-${Date.now().toString(36)}-${plotCounter++}`, svg, !plotlySent && live);
+    if (live) plotlySent = true;
+    return { svg, html };
+  });
+  const html = `<div style="display:flex;flex-wrap:wrap;gap:8px">${items.map((i) => `<div>${i.html}</div>`).join("")}</div>`;
+  const svgRow = combineSvgs(items.map((i) => i.svg));
+  displayBundle({ "text/html": html, "image/svg+xml": svgRow, "text/plain": `[${figs.length} figures]` });
+}
+
+/** Static figures next to each other in one SVG. */
+function combineSvgs(svgs: string[]): string {
+  let x = 0;
+  let height = 0;
+  const parts = svgs.map((s) => {
+    const w = Number(/width="(\d+(?:\.\d+)?)"/.exec(s)?.[1] ?? 400), h = Number(/height="(\d+(?:\.\d+)?)"/.exec(s)?.[1] ?? 300);
+    const part = `<g transform="translate(${x},0)">${s}</g>`;
+    x += w + 8;
+    height = Math.max(height, h);
+    return part;
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${x}" height="${height}">${parts.join("")}</svg>`;
 }

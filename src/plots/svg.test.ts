@@ -13,9 +13,9 @@ describe("figureToSvg", () => {
     expect(svg).toContain(">data<");
   });
 
-  it("draws lines as one polyline and skips non-finite points", () => {
-    const svg = figureToSvg({ data: [{ x: [0, 1, 2, 3], y: [1, NaN, 2, 3], mode: "lines" }] });
-    expect(svg.match(/<polyline/g)).toHaveLength(1);
+  it("breaks lines at null and NaN, as Plotly does", () => {
+    const svg = figureToSvg({ data: [{ x: [0, 1, 2, 3, 4], y: [1, 2, NaN, 3, 4], mode: "lines" }, { x: [0, 1, null, 2, 3], y: [0, 1, null, 2, 3], mode: "lines" }] });
+    expect(svg.match(/<polyline/g)).toHaveLength(4);
     expect(svg).not.toContain("NaN");
   });
 

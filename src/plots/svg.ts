@@ -5,8 +5,9 @@
  */
 export interface Trace {
   type?: "scatter" | "scattergl" | "heatmap";
-  x?: ArrayLike<number>;
-  y?: ArrayLike<number>;
+  /** null breaks a line into segments, as in Plotly. */
+  x?: ArrayLike<number | null>;
+  y?: ArrayLike<number | null>;
   /** heatmap values, z[row][col], rows bottom to top as in Plotly */
   z?: number[][];
   mode?: string;
@@ -31,6 +32,8 @@ export interface Figure {
     [key: string]: unknown;
   };
   config?: Record<string, unknown>;
+  /** Animation frames (a slider over snapshots); the static fallback shows `data`. */
+  frames?: { name: string; data: Trace[] }[];
 }
 
 const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
@@ -72,7 +75,7 @@ export function figureToSvg(fig: Figure): string {
       continue;
     }
     for (let i = 0; i < t.x!.length; i++) {
-      const x = t.x![i], y = t.y![i];
+      const x = t.x![i] as number, y = t.y![i] as number;
       if (Number.isFinite(x)) { x0 = Math.min(x0, x); x1 = Math.max(x1, x); }
       if (Number.isFinite(y)) { y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
     }
@@ -113,12 +116,21 @@ export function figureToSvg(fig: Figure): string {
       }));
       return;
     }
-    const n = t.x!.length;
+    const X = t.x as ArrayLike<number>, Y = t.y as ArrayLike<number>; // nulls fail Number.isFinite
+    const n = X.length;
     const mode = t.mode ?? (n > 20 ? "markers" : "lines+markers");
     if (mode.includes("lines")) {
-      const pts: string[] = [];
-      for (let i = 0; i < n; i++) if (Number.isFinite(t.x![i]) && Number.isFinite(t.y![i])) pts.push(`${sx(t.x![i]).toFixed(1)},${sy(t.y![i]).toFixed(1)}`);
-      parts.push(`<polyline fill="none" stroke="${colour}" stroke-width="${t.line?.width ?? 1.5}" points="${pts.join(" ")}"/>`);
+      // A null or NaN breaks the line, as in Plotly: one polyline per segment.
+      let pts: string[] = [];
+      const flush = () => {
+        if (pts.length > 1) parts.push(`<polyline fill="none" stroke="${colour}" stroke-width="${t.line?.width ?? 1.5}" points="${pts.join(" ")}"/>`);
+        pts = [];
+      };
+      for (let i = 0; i < n; i++) {
+        if (Number.isFinite(X[i]) && Number.isFinite(Y[i])) pts.push(`${sx(X[i]).toFixed(1)},${sy(Y[i]).toFixed(1)}`);
+        else flush();
+      }
+      flush();
     }
     if (mode.includes("markers")) {
       const step = Math.max(1, Math.ceil(n / 4000));
@@ -127,9 +139,9 @@ export function figureToSvg(fig: Figure): string {
       if (numeric) for (let i = 0; i < numeric.length; i++) { lo = Math.min(lo, numeric[i]); hi = Math.max(hi, numeric[i]); }
       const r = Math.max(1, (t.marker?.size ?? 6) / 2.5);
       for (let i = 0; i < n; i += step) {
-        if (!Number.isFinite(t.x![i]) || !Number.isFinite(t.y![i])) continue;
+        if (!Number.isFinite(X[i]) || !Number.isFinite(Y[i])) continue;
         const c = numeric ? viridis((numeric[i] - lo) / (hi - lo || 1)) : colour;
-        parts.push(`<circle cx="${sx(t.x![i]).toFixed(1)}" cy="${sy(t.y![i]).toFixed(1)}" r="${r.toFixed(1)}" fill="${c}" fill-opacity="${t.marker?.opacity ?? 0.8}"/>`);
+        parts.push(`<circle cx="${sx(X[i]).toFixed(1)}" cy="${sy(Y[i]).toFixed(1)}" r="${r.toFixed(1)}" fill="${c}" fill-opacity="${t.marker?.opacity ?? 0.8}"/>`);
       }
     }
     if (t.name && t.showlegend !== false) legend.push({ name: t.name, color: colour });
