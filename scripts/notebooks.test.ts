@@ -38,6 +38,24 @@ describe("notebooks through a real Jupyter kernel", () => {
     expect(outputs.some((o) => o.output_type === "error")).toBe(false);
   });
 
+  it("runs the lesson 1 solution top to bottom with both checks passing", async () => {
+    const r = await execute(["solutions/01_swiss_roll_vae.ipynb"]);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    const nb = JSON.parse(readFileSync(join(r.out, "01_swiss_roll_vae.ipynb"), "utf8"));
+    const outputs: Output[] = nb.cells.filter((c: { cell_type: string }) => c.cell_type === "code").flatMap((c: { outputs: Output[] }) => c.outputs);
+    const plain = outputs.map((o) => joined(o.text) + joined(o.data?.["text/plain"])).join("\n");
+    expect(plain).toContain("✓ reparameterize passes all");
+    expect(plain).toContain("✓ computeVaeLoss passes all");
+    expect(plain).toMatch(/training: 1000\/1000 steps \(100%\)/);
+    expect(outputs.filter((o) => o.data?.["image/svg+xml"]).length).toBeGreaterThanOrEqual(6);
+  });
+
+  it("stops the lesson 1 student form at its first TODO with the clear message", async () => {
+    const r = await execute(["notebooks/01_swiss_roll_vae.ipynb", "--expect-error", "not implemented yet: reparameterize"]);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/stopped at cell \d+ with the expected error/);
+  });
+
   it("fails, naming the cell and the error, when a notebook cell throws", async () => {
     const r = await execute(["scripts/fixtures/broken.ipynb"]);
     expect(r.status).toBe(1);

@@ -13,8 +13,9 @@
  * The convolution runs on XNNPACK, which gathers the shifted windows itself.
  *
  * Measured against an im2col + matmul version (this machine, 1 thread, x [128,14,14,32],
- * dy [128,7,7,64]): this ~16 ms per call (12 of them the convolution), im2col ~450 ms — building the
- * patch matrix needs strided slices, and WASM's StridedSlice takes ~23 ms for each of the 9 taps.
+ * dy [128,7,7,64]): this ~18 ms per call (12 of them the convolution, ~4 the transpose of x), im2col
+ * ~450 ms — building the patch matrix takes strided slices, and WASM's StridedSlice needs ~23 ms for
+ * each of the 9 taps.
  */
 import * as tf from "@tensorflow/tfjs";
 import { withWasmOps, type KernelArgs, type Paddings4, type TensorInfo } from "./wasmOps";

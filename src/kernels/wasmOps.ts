@@ -17,7 +17,7 @@ export interface WasmBackendLike {
 export type KernelArgs = { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: Record<string, unknown> };
 type RawKernel = (args: { inputs: Record<string, TensorInfo> | TensorInfo[]; backend: unknown; attrs?: Record<string, unknown> }) => TensorInfo;
 
-/** The WASM backend's kernel `name`, taken at call time (so a kernel we replaced is never called by mistake). */
+/** The WASM backend's kernel `name`, looked up at call time. */
 export function wasmKernel(name: string): RawKernel {
   const k = tf.getKernel(name, "wasm");
   if (!k) throw new Error(`The WASM backend has no ${name} kernel.`);
@@ -32,10 +32,8 @@ export interface WasmOps {
   slice(x: TensorInfo, begin: number[], size: number[]): TensorInfo;
   stridedSlice(x: TensorInfo, begin: number[], end: number[], strides: number[]): TensorInfo;
   reverse(x: TensorInfo, dims: number[]): TensorInfo;
-  pad(x: TensorInfo, paddings: number[][]): TensorInfo;
   zeros(shape: number[]): TensorInfo;
   concat(xs: TensorInfo[], axis: number): TensorInfo;
-  matMul(a: TensorInfo, b: TensorInfo): TensorInfo;
   /** NHWC conv2d with explicit padding. */
   conv2d(x: TensorInfo, filter: TensorInfo, strides: [number, number], pad: Paddings4, dilations?: [number, number]): TensorInfo;
 }
@@ -55,10 +53,8 @@ export function withWasmOps(backend: unknown, body: (ops: WasmOps) => TensorInfo
     stridedSlice: (x, begin, end, strides) =>
       run("StridedSlice", { x }, { begin, end, strides, beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0 }),
     reverse: (x, dims) => run("Reverse", { x }, { dims }),
-    pad: (x, paddings) => run("PadV2", { x }, { paddings, constantValue: 0 }),
     zeros: (shape) => run("Fill", {}, { shape, value: 0, dtype: "float32" }),
     concat: (xs, axis) => run("Concat", xs, { axis }),
-    matMul: (a, b) => run("BatchMatMul", { a, b }, { transposeA: false, transposeB: false }),
     conv2d: (x, filter, strides, pad, dilations = [1, 1]) =>
       run("Conv2D", { x, filter }, { strides, pad, dataFormat: "NHWC", dilations, dimRoundingMode: undefined }),
   };
