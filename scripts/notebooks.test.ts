@@ -1,8 +1,10 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { launchChromium, startNotebookServer } from "./browser";
+import { findPython } from "./jupyter";
 
 // Executes notebooks through the real Jupyter kernel (nbclient + tslab), as learners' JupyterLab does.
 // This is the proof that notebooks can import the library as "vae-lab".
@@ -22,6 +24,8 @@ interface Output { output_type: string; text?: string | string[]; data?: Record<
 const joined = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join("") : v ?? "");
 
 describe("notebooks through a real Jupyter kernel", () => {
+  let executedLesson1: string | undefined;
+
   it("runs 00_setup_check: backend line, TensorFlow.js, a Plotly figure with SVG fallback, KaTeX math", async () => {
     const r = await execute(["notebooks/00_setup_check.ipynb"]);
     expect(r.status, r.stdout + r.stderr).toBe(0);
@@ -48,6 +52,39 @@ describe("notebooks through a real Jupyter kernel", () => {
     expect(plain).toContain("✓ computeVaeLoss passes all");
     expect(plain).toMatch(/training: 1000\/1000 steps \(100%\)/);
     expect(outputs.filter((o) => o.data?.["image/svg+xml"]).length).toBeGreaterThanOrEqual(6);
+    executedLesson1 = r.out;
+  });
+
+  it("shows the executed lesson 1 in a real browser: Plotly figures drawn, KaTeX rendered (screenshot in out/screenshots/)", async () => {
+    expect(executedLesson1, "the execution test above must pass first").toBeDefined();
+    const python = findPython(["notebook"]);
+    expect(python, "the classic notebook server is missing: apt-get install jupyter-notebook").toBeDefined();
+    const server = await startNotebookServer(python!, executedLesson1!, { ...process.env, JUPYTER_PATH: join(process.cwd(), ".cache", "jupyter", "share", "jupyter") });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(server.url("notebooks/01_swiss_roll_vae.ipynb"), { waitUntil: "load" });
+      // Plotly marks a div it has drawn with .js-plotly-plot; the static SVG fallback is replaced.
+      await page.waitForFunction(() => document.querySelectorAll(".js-plotly-plot .main-svg").length >= 6, undefined, { timeout: 60_000 });
+      const plots = await page.locator(".js-plotly-plot").count();
+      const katex = await page.locator(".output_area .katex").count();
+      const slider = await page.locator(".js-plotly-plot .slider-container").count();
+      mkdirSync("out/screenshots", { recursive: true });
+      await page.screenshot({ path: "out/screenshots/lesson1-top.png" });
+      await page.locator(".js-plotly-plot").nth(4).scrollIntoViewIfNeeded();
+      await page.screenshot({ path: "out/screenshots/lesson1-slider.png" });
+      await page.locator(".output_area .katex").last().scrollIntoViewIfNeeded();
+      await page.screenshot({ path: "out/screenshots/lesson1-katex.png" });
+      expect(plots).toBeGreaterThanOrEqual(10); // 5 single figures + 5 experiment panels
+      expect(slider).toBe(1);
+      expect(katex).toBeGreaterThanOrEqual(1);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      await server.stop();
+    }
   });
 
   it("stops the lesson 1 student form at its first TODO with the clear message", async () => {

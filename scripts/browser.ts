@@ -1,0 +1,68 @@
+/**
+ * Real-browser helpers for tests: Debian's Chromium driven by playwright-core, and the classic
+ * Jupyter notebook server, both on 127.0.0.1 only.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { chromium, type Browser } from "playwright-core";
+
+export const CHROMIUM = "/usr/bin/chromium";
+
+/** Launches headless Chromium with the flags this closed network needs (no background traffic). */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (as .ci/run does).`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+export interface NotebookServer {
+  url: (path: string) => string;
+  stop: () => Promise<void>;
+}
+
+/** Starts the classic notebook server on `dir` and waits until it answers. */
+export async function startNotebookServer(python: string, dir: string, env: NodeJS.ProcessEnv): Promise<NotebookServer> {
+  const port = await freePort();
+  const token = Math.random().toString(36).slice(2);
+  const child: ChildProcess = spawn(python, ["-m", "notebook", "--no-browser", "--ip=127.0.0.1", `--port=${port}`, `--NotebookApp.token=${token}`, `--notebook-dir=${dir}`, "--NotebookApp.open_browser=False"], {
+    env,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let log = "";
+  child.stderr!.on("data", (c: Buffer) => void (log += c.toString()));
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(`${base}/api/status?token=${token}`);
+      if (r.ok) break;
+    } catch {
+      // not up yet
+    }
+    if (child.exitCode !== null) throw new Error(`the notebook server exited: ${log.slice(-500)}`);
+    await new Promise((r) => setTimeout(r, 200));
+    if (i === 99) throw new Error(`the notebook server did not start: ${log.slice(-500)}`);
+  }
+  return {
+    url: (path) => `${base}/${path}?token=${token}`,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+        setTimeout(() => child.kill("SIGKILL"), 3000);
+      }),
+  };
+}
