@@ -38,7 +38,7 @@ export interface NotebookServer {
 export async function startNotebookServer(python: string, dir: string, env: NodeJS.ProcessEnv): Promise<NotebookServer> {
   const port = await freePort();
   const token = Math.random().toString(36).slice(2);
-  const child: ChildProcess = spawn(python, ["-m", "notebook", "--no-browser", "--ip=127.0.0.1", `--port=${port}`, `--NotebookApp.token=${token}`, `--notebook-dir=${dir}`, "--NotebookApp.open_browser=False"], {
+  const child: ChildProcess = spawn(python, ["-m", "notebook", "--no-browser", "--ip=127.0.0.1", `--port=${port}`, `--NotebookApp.token=${token}`, `--notebook-dir=${dir}`, "--NotebookApp.open_browser=False", ...(process.getuid?.() === 0 ? ["--allow-root"] : [])], {
     env,
     stdio: ["ignore", "ignore", "pipe"],
   });
