@@ -129,7 +129,13 @@ const escapeScript = (s: string) => s.replace(/<\/script/gi, "<\\/script");
 /** The HTML of one live figure with its static SVG inside (shown until, or unless, Plotly draws). */
 export function plotHtml(fig: Figure, divId: string, svg: string, includePlotly: boolean): string {
   const spec = escapeScript(JSON.stringify({ data: fig.data, layout: fig.layout ?? {}, frames: fig.frames ?? [], config: { responsive: true, displaylogo: false, ...(fig.config ?? {}) } }));
-  const loader = includePlotly ? `<script type="text/javascript">${escapeScript(plotlyBundle())}</script>` : "";
+  // The classic notebook page has RequireJS: with `define` visible, plotly.js registers as an AMD
+  // module instead of setting window.Plotly ("Mismatched anonymous define() module"). Hide it.
+  const loader = includePlotly
+    ? `<script type="text/javascript">window.__vaeLabDefine = window.define; window.define = undefined;</script>` +
+      `<script type="text/javascript">${escapeScript(plotlyBundle())}</script>` +
+      `<script type="text/javascript">window.define = window.__vaeLabDefine;</script>`
+    : "";
   // Later figures may render before the cell that loaded plotly.js: wait for it (up to 10 s).
   return `${loader}<div id="${divId}" class="vae-lab-plot">${svg}</div>
 <script type="text/javascript">(function () {
