@@ -68,6 +68,8 @@ describe("notebooks through a real Jupyter kernel", () => {
       await page.goto(server.url("notebooks/01_swiss_roll_vae.ipynb"), { waitUntil: "load" });
       // Plotly marks a div it has drawn with .js-plotly-plot; the static SVG fallback is replaced.
       await page.waitForFunction(() => document.querySelectorAll(".js-plotly-plot .main-svg").length >= 6, undefined, { timeout: 60_000 });
+      // The classic notebook typesets markdown math with MathJax, asynchronously: wait for it.
+      await page.waitForFunction(() => document.querySelectorAll(".text_cell_render .MathJax, .text_cell_render .MathJax_Display").length >= 20, undefined, { timeout: 60_000 });
       const plots = await page.locator(".js-plotly-plot").count();
       const katex = await page.locator(".output_area .katex").count();
       const slider = await page.locator(".js-plotly-plot .slider-container").count();
