@@ -15,7 +15,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BACKEND_ORDER, type BackendChoiceName, initBackend } from "../src/backend";
-import { formatOptions, parseArgs, UsageError } from "../src/cli/args";
+import { formatOptions, parseCommandLine, UsageError } from "../src/cli/args";
 import { loadEmbeddedMnist } from "../src/data/mnist";
 import { cacheDir } from "../src/paths";
 
@@ -116,20 +116,9 @@ function fmtValue(unit: Workload["unit"], v: number): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs(argv, spec);
-  } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`npm run bench: ${err.message}\n\n${usage}`);
-      return 2;
-    }
-    throw err;
-  }
-  if (args.help) {
-    process.stdout.write(usage);
-    return 0;
-  }
+  const parsed = parseCommandLine(argv, spec, usage, "npm run bench");
+  if ("exit" in parsed) return parsed.exit;
+  const { args } = parsed;
   const runs = args.quick ? 1 : args.runs!;
   const workloads = args.workloads ? args.workloads.split(",").map((id) => {
     const w = WORKLOADS.find((x) => x.id === id.trim());

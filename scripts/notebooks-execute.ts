@@ -9,7 +9,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { formatOptions, parseArgs, UsageError } from "../src/cli/args";
+import { formatOptions, parseCommandLine, UsageError } from "../src/cli/args";
 import { buildLibrary, findPython, registerKernel, ROOT } from "./jupyter";
 
 const spec = {
@@ -76,20 +76,9 @@ function executeOne(python: string, jupyterPath: string | undefined, nb: string,
 }
 
 async function main(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs(argv, spec);
-  } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`notebooks:execute: ${err.message}\n\n${usage}`);
-      return 2;
-    }
-    throw err;
-  }
-  if (args.help) {
-    process.stdout.write(usage);
-    return 0;
-  }
+  const parsed = parseCommandLine(argv, spec, usage, "notebooks:execute");
+  if ("exit" in parsed) return parsed.exit;
+  const { args } = parsed;
   const notebooks = args._.length > 0
     ? args._
     : ["solutions", "notebooks"].flatMap((d) => (existsSync(d) ? readdirSync(d).filter((f) => f.endsWith(".ipynb")).sort().map((f) => join(d, f)) : []));

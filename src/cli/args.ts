@@ -69,3 +69,25 @@ export function formatOptions(spec: Spec): string {
   });
   return rows.join("\n");
 }
+
+/**
+ * The front of every vae-lab command: parses `argv`, and on --help or a usage error prints the usage
+ * and returns the exit code (0 or 2) instead of arguments.
+ */
+export function parseCommandLine<S extends Spec>(argv: string[], spec: S, usage: string, command: string): { args: Parsed<S> } | { exit: number } {
+  let args: Parsed<S>;
+  try {
+    args = parseArgs(argv, spec);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`${command}: ${err.message}\n\n${usage}`);
+      return { exit: 2 };
+    }
+    throw err;
+  }
+  if ((args as Record<string, unknown>).help) {
+    process.stdout.write(usage);
+    return { exit: 0 };
+  }
+  return { args };
+}

@@ -5,7 +5,7 @@
 import { initBackend } from "../backend";
 import { MNIST_JOB_DEFAULTS, trainOrLoadMnist, type MnistJobSettings } from "../mnistJob";
 import { paramCount } from "../models/vae";
-import { formatOptions, parseArgs, UsageError } from "./args";
+import { formatOptions, parseCommandLine } from "./args";
 import { formatDuration, ProgressBar } from "./progressBar";
 
 const d = MNIST_JOB_DEFAULTS;
@@ -37,20 +37,9 @@ ${formatOptions(spec)}
 `;
 
 async function main(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs(argv, spec);
-  } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`npm start: ${err.message}\n\n${usage}`);
-      return 2;
-    }
-    throw err;
-  }
-  if (args.help) {
-    process.stdout.write(usage);
-    return 0;
-  }
+  const parsed = parseCommandLine(argv, spec, usage, "npm start");
+  if ("exit" in parsed) return parsed.exit;
+  const { args } = parsed;
   const warmup = args["beta-warmup"] ?? 0;
   const settings: MnistJobSettings = {
     model: args.model as "mlp" | "conv",
