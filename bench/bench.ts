@@ -3,39 +3,41 @@
  * with PyTorch (Debian's python3-torch with OpenBLAS) when it is installed.
  *
  * Each measurement runs in a fresh process (bench/workload.ts, bench/torch_ref.py), times the steps
- * after a warm-up, and is repeated; figures are medians.
- *
- * PyTorch gets its best setting, so the ratio never flatters us: 1 or 2 threads, and OpenBLAS's core
- * type autodetected, forced to SkylakeX (AVX-512) or to Haswell (AVX2). Measured on this Zen 5
- * machine, autodetection is 2–3× slower than SkylakeX at these small matrix sizes (Swiss roll H=256:
- * 9.6 vs 3.3 ms per step), and the Haswell setting this machine's environment carries is in between.
- * Each setting runs once; the fastest is then run `runs` times and its median reported.
+ * after a warm-up, and is repeated; figures are medians. PyTorch runs with 1 and 2 threads and the
+ * faster counts, with OPENBLAS_CORETYPE removed from its environment (this machine sets it to
+ * Haswell, which forces OpenBLAS onto AVX2 code and would make the comparison flatter us).
+ * bench/profile.ts breaks one training step down by kernel.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BACKEND_ORDER, type BackendChoiceName, initBackend } from "../src/backend";
-import { formatOptions, parseCommandLine, UsageError } from "../src/cli/args";
-import { loadEmbeddedMnist } from "../src/data/mnist";
-import { cacheDir } from "../src/paths";
+import { BACKEND_ORDER, type BackendChoiceName } from "../src/backend";
+import { formatOptions, parseArgs, UsageError } from "../src/cli/args";
+import { Rng } from "../src/random";
+
+type Unit = "steps/s" | "s/epoch";
+type Steps = [timed: number, warmup: number];
 
 interface Workload {
   id: string;
   title: string;
-  /** Steps timed and warm-up steps, per backend speed class. */
-  steps: { fast: [number, number]; slow: [number, number] };
+  /** Steps timed and warm-up steps on WASM/native backends (`fast`) and on the JS CPU backend (`slow`). */
+  steps: { fast: Steps; slow: Steps };
   /** What to print: steps per second, or seconds per 10,000-image epoch (79 steps of 128). */
-  unit: "steps/s" | "s/epoch";
+  unit: Unit;
 }
 
 const STEPS_PER_EPOCH = Math.ceil(10_000 / 128);
 const WORKLOADS: Workload[] = [
-  { id: "swiss-32", title: "Swiss roll, hidden 32", steps: { fast: [1000, 50], slow: [100, 10] }, unit: "steps/s" },
+  { id: "swiss-32", title: "Swiss roll, hidden 32", steps: { fast: [1000, 50], slow: [200, 20] }, unit: "steps/s" },
   { id: "swiss-256", title: "Swiss roll, hidden 256", steps: { fast: [300, 20], slow: [20, 3] }, unit: "steps/s" },
   { id: "swiss-1024", title: "Swiss roll, hidden 1024", steps: { fast: [40, 5], slow: [3, 1] }, unit: "steps/s" },
   { id: "mnist-L2", title: "MNIST, L = 2", steps: { fast: [STEPS_PER_EPOCH, 5], slow: [8, 2] }, unit: "s/epoch" },
   { id: "mnist-L20", title: "MNIST, L = 20", steps: { fast: [STEPS_PER_EPOCH, 5], slow: [8, 2] }, unit: "s/epoch" },
 ];
+/** On the CPU backend these take minutes per run: measured once, whatever --runs says. */
+const CPU_ONE_RUN = new Set(["swiss-1024", "mnist-L2", "mnist-L20"]);
 
 interface Measurement {
   secondsPerStep: number;
@@ -46,7 +48,7 @@ interface Measurement {
 export interface BenchRecord {
   workload: string;
   backend: string;
-  unit: Workload["unit"];
+  unit: Unit;
   /** steps/s or s/epoch, as `unit` says (median). */
   value: number;
   secondsPerStep: number;
@@ -54,26 +56,30 @@ export interface BenchRecord {
   runs: number;
   finalLoss: number;
   peakRssMb: number;
-  pytorch?: { value: number; secondsPerStep: number; threads: number; coretype: string; finalLoss: number };
+  pytorch?: { value: number; secondsPerStep: number; threads: number; finalLoss: number; peakRssMb: number };
   /** ours / PyTorch in time per step: 2.0 means we take twice as long. */
   ratio?: number;
+  error?: string;
 }
 
 const spec = {
   backends: { type: "string", help: "comma-separated backends to measure (default: every one that loads)" },
   workloads: { type: "string", help: `comma-separated subset of ${WORKLOADS.map((w) => w.id).join(", ")}` },
   runs: { type: "number", integer: true, min: 1, default: 3, help: "repetitions per measurement (median reported)" },
-  quick: { type: "boolean", help: "one short run per workload, for a smoke test" },
+  quick: { type: "boolean", help: "one short run per workload, for a smoke test (~1 minute)" },
   json: { type: "string", help: "also write the figures to this JSON file" },
   "no-pytorch": { type: "boolean", help: "skip the PyTorch comparison" },
+  timeout: { type: "number", min: 1, default: 300, help: "seconds before one measurement is abandoned" },
   help: { type: "boolean", help: "show this help" },
 } as const;
 
 const usage = `Usage: npm run bench -- [options]
 
-Measures training speed of the lessons' models (Swiss roll at hidden 32/256/1024, MNIST at latent
-2 and 20, batch 128) on every available backend, with peak memory and final losses, and — where
-Debian's python3-torch is installed — the same models in PyTorch, with the ratio ours/PyTorch.
+Measures training speed of the lessons' models — Swiss roll at hidden 32/256/1024 (batch 128, lr 1e-3,
+β = 0.01, mean reduction) and MNIST 784-400-L at L = 2 and 20 (batch 128, β = 1, sum reduction) — on
+every available backend, with peak memory and final losses, and, where Debian's python3-torch is
+installed, the same models trained by PyTorch, with the ratio ours/PyTorch in time per step.
+The full run takes about 5 minutes; the CPU backend runs fewer steps on the big models.
 
 Options:
 ${formatOptions(spec)}
@@ -84,116 +90,172 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-function runJson(cmd: string, args: string[], env: NodeJS.ProcessEnv): Measurement {
-  const r = spawnSync(cmd, args, { env, encoding: "utf8", maxBuffer: 1 << 20 });
+function runJson(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutSeconds: number): Measurement {
+  const r = spawnSync(cmd, args, { env, encoding: "utf8", maxBuffer: 1 << 22, timeout: timeoutSeconds * 1000 });
+  if (r.error && (r.error as NodeJS.ErrnoException).code === "ETIMEDOUT") throw new Error(`timed out after ${timeoutSeconds} s`);
   const line = (r.stdout ?? "").trim().split("\n").filter((l) => l.startsWith("{")).pop();
   if (r.status !== 0 || !line) {
-    throw new Error(`${cmd} ${args.join(" ")} failed (exit ${r.status}): ${(r.stderr ?? "").trim().split("\n").slice(-3).join(" | ")}`);
+    const tail = (r.stderr ?? "").trim().split("\n").filter((l) => l.length < 400).slice(-2).join(" | ");
+    throw new Error(`exit ${r.status ?? r.signal}: ${tail}`);
   }
   return JSON.parse(line) as Measurement;
 }
 
-function torchAvailable(): string | undefined {
+function torchVersion(): string | undefined {
   const r = spawnSync("/usr/bin/python3", ["-c", "import torch; print(torch.__version__)"], { encoding: "utf8" });
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
-async function availableBackends(): Promise<BackendChoiceName[]> {
-  // Ask each backend in a child: loading tfjs-node in this process would change our own backend.
-  const out: BackendChoiceName[] = [];
-  for (const name of BACKEND_ORDER) {
-    const r = spawnSync(process.execPath, ["--import", "tsx", "-e", "import('./src/backend.ts').then(m => m.initBackend()).then(c => console.log(c.name))"], {
-      env: { ...process.env, VAE_LAB_BACKEND: name },
-      encoding: "utf8",
-    });
-    if (r.status === 0 && r.stdout.trim().endsWith(name)) out.push(name);
-  }
-  return out;
+/** Asks each backend in a child: loading tfjs-node in this process would change our own backend. */
+function availableBackends(): BackendChoiceName[] {
+  const probe = "import('./src/backend.ts').then(m => m.initBackend()).then(c => console.log(c.name))";
+  return BACKEND_ORDER.filter((name) => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "-e", probe], { env: { ...process.env, VAE_LAB_BACKEND: name }, encoding: "utf8" });
+    return r.status === 0 && r.stdout.trim().endsWith(name);
+  });
 }
 
-function fmtValue(unit: Workload["unit"], v: number): string {
-  return unit === "steps/s" ? `${v.toFixed(v < 10 ? 2 : 1)} steps/s` : `${v.toFixed(2)} s/epoch`;
+/**
+ * The MNIST images both sides train on, as n × 784 bytes: the embedded digits, or — while
+ * src/data/mnist.ts cannot load them — 10,000 synthetic binary images (same shapes and cost).
+ */
+async function writeImages(file: string): Promise<string> {
+  try {
+    const { loadEmbeddedMnist } = await import("../src/data/mnist");
+    const ds = loadEmbeddedMnist();
+    writeFileSync(file, Uint8Array.from(ds.images, (v) => Math.round(v * 255)));
+    return ds.source;
+  } catch (err) {
+    const rng = new Rng(7);
+    writeFileSync(file, Uint8Array.from({ length: 10_000 * 784 }, () => (rng.uniform() < 0.13 ? 255 : 0)));
+    return `synthetic binary images (the embedded MNIST did not load: ${(err as Error).message.split("\n")[0]})`;
+  }
+}
+
+const fmtValue = (unit: Unit, v: number) => (unit === "steps/s" ? `${v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)} steps/s` : `${v.toFixed(2)} s/epoch`);
+const fmtLoss = (v: number) => (Number.isFinite(v) ? v.toPrecision(4) : String(v));
+
+function table(records: BenchRecord[]): string {
+  const rows = [["workload", "backend", "ours", "PyTorch", "ours/PyTorch", "loss ours", "loss PyTorch", "peak RSS", "steps×runs"]];
+  for (const r of records) {
+    const w = WORKLOADS.find((x) => x.id === r.workload)!;
+    rows.push([
+      w.title,
+      r.backend,
+      r.error ? `failed: ${r.error}` : fmtValue(r.unit, r.value),
+      r.pytorch ? `${fmtValue(r.unit, r.pytorch.value)} (${r.pytorch.threads} thr)` : "—",
+      r.ratio !== undefined ? `${r.ratio.toFixed(1)}×` : "—",
+      r.error ? "—" : fmtLoss(r.finalLoss),
+      r.pytorch ? fmtLoss(r.pytorch.finalLoss) : "—",
+      r.error ? "—" : `${r.peakRssMb.toFixed(0)} MB`,
+      `${r.stepsTimed}×${r.runs}`,
+    ]);
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  const line = (row: string[]) => row.map((cell, c) => (c >= 2 && c <= 7 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ");
+  return [line(rows[0]), widths.map((n) => "-".repeat(n)).join("  "), ...rows.slice(1).map(line)].join("\n");
 }
 
 async function main(argv: string[]): Promise<number> {
-  const parsed = parseCommandLine(argv, spec, usage, "npm run bench");
-  if ("exit" in parsed) return parsed.exit;
-  const { args } = parsed;
-  const runs = args.quick ? 1 : args.runs!;
-  const workloads = args.workloads ? args.workloads.split(",").map((id) => {
-    const w = WORKLOADS.find((x) => x.id === id.trim());
-    if (!w) throw new UsageError(`unknown workload "${id}". Known: ${WORKLOADS.map((x) => x.id).join(", ")}.`);
-    return w;
-  }) : WORKLOADS;
-  const backends = args.backends ? (args.backends.split(",").map((b) => b.trim()) as BackendChoiceName[]) : await availableBackends();
-  const torchVersion = args["no-pytorch"] ? undefined : torchAvailable();
-  loadEmbeddedMnist(); // build the digits cache once, before any timing
-  const mnistCache = join(cacheDir(), "mnist-embedded.bin");
+  let args;
+  try {
+    args = parseArgs(argv, spec);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`npm run bench: ${err.message}\n\n${usage}`);
+      return 2;
+    }
+    throw err;
+  }
+  if (args.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const quick = !!args.quick;
+  const runs = quick ? 1 : args.runs!;
+  const workloads = args.workloads
+    ? args.workloads.split(",").map((id) => {
+        const w = WORKLOADS.find((x) => x.id === id.trim());
+        if (!w) throw new UsageError(`unknown workload "${id}". Known: ${WORKLOADS.map((x) => x.id).join(", ")}.`);
+        return w;
+      })
+    : WORKLOADS;
+  const backends = args.backends ? (args.backends.split(",").map((b) => b.trim()) as BackendChoiceName[]) : availableBackends();
+  const torch = args["no-pytorch"] ? undefined : torchVersion();
+  const dir = mkdtempSync(join(tmpdir(), "vae-lab-bench-"));
+  const images = join(dir, "mnist.u8");
+  const imageSource = await writeImages(images);
 
-  const chosen = await initBackend();
-  console.log(`vae-lab bench — backends: ${backends.join(", ")}; ${runs} run(s) per figure, median reported`);
-  console.log(`(this process: ${chosen.message})`);
-  console.log(torchVersion ? `PyTorch ${torchVersion} (Debian python3-torch, OpenBLAS), best of 1/2 threads × OpenBLAS core type auto/SkylakeX/Haswell` : "PyTorch: not installed (apt-get install python3-torch libopenblas0-pthread for the comparison)");
+  const started = performance.now();
+  console.log(`vae-lab bench — backends: ${backends.join(", ")}; ${quick ? "quick smoke run" : `${runs} run(s) per figure, median reported`}`);
+  console.log(`MNIST data: ${imageSource}`);
+  console.log(
+    torch
+      ? `PyTorch ${torch} (Debian python3-torch), best of 1 and 2 threads, OPENBLAS_CORETYPE unset`
+      : "PyTorch: not installed (apt-get install python3-torch libopenblas0-pthread for the comparison)",
+  );
+  if (backends.includes("cpu") && !quick) console.log(`CPU backend: fewer steps, and one run for ${[...CPU_ONE_RUN].join(", ")}`);
   console.log("");
 
   const records: BenchRecord[] = [];
-  const torchCache = new Map<string, BenchRecord["pytorch"]>();
-  for (const w of workloads) {
-    for (const backend of backends) {
-      const [steps, warmup] = args.quick ? [Math.max(3, Math.round(w.steps.slow[0])), w.steps.slow[1]] : backend === "cpu" ? w.steps.slow : w.steps.fast;
-      const ms: Measurement[] = [];
-      for (let i = 0; i < runs; i++) {
-        ms.push(runJson(process.execPath, ["--import", "tsx", "bench/workload.ts", w.id, String(steps), String(warmup)], { ...process.env, VAE_LAB_BACKEND: backend }));
-      }
-      const sps = median(ms.map((m) => m.secondsPerStep));
-      const rec: BenchRecord = {
-        workload: w.id,
-        backend,
-        unit: w.unit,
-        value: w.unit === "steps/s" ? 1 / sps : sps * STEPS_PER_EPOCH,
-        secondsPerStep: sps,
-        stepsTimed: steps,
-        runs,
-        finalLoss: median(ms.map((m) => m.finalLoss)),
-        peakRssMb: Math.max(...ms.map((m) => m.peakRssMb)),
-      };
-      if (torchVersion) {
-        if (!torchCache.has(w.id)) {
-          const [tSteps, tWarm] = args.quick ? [Math.max(20, steps), warmup] : w.steps.fast;
-          const torchRun = (threads: number, coretype: string) => {
-            const env = { ...process.env };
-            if (coretype === "auto") delete env.OPENBLAS_CORETYPE;
-            else env.OPENBLAS_CORETYPE = coretype;
-            return runJson("/usr/bin/python3", ["bench/torch_ref.py", w.id, String(tSteps), String(tWarm), String(threads), mnistCache], env);
-          };
-          let fastest = { threads: 1, coretype: "auto", t: Infinity };
-          for (const coretype of ["auto", "SkylakeX", "Haswell"]) {
-            for (const threads of [1, 2]) {
-              const t = torchRun(threads, coretype).secondsPerStep;
-              if (t < fastest.t) fastest = { threads, coretype, t };
+  try {
+    for (const w of workloads) {
+      let pytorch: BenchRecord["pytorch"];
+      if (torch) {
+        const [steps, warmup] = quick ? [Math.max(50, w.steps.slow[0]), w.steps.slow[1]] : w.steps.fast;
+        const env = { ...process.env };
+        delete env.OPENBLAS_CORETYPE;
+        for (const threads of [1, 2]) {
+          try {
+            const ms = Array.from({ length: runs }, () => runJson("/usr/bin/python3", ["bench/torch_ref.py", w.id, String(steps), String(warmup), String(threads), images], env, args.timeout!));
+            const sps = median(ms.map((m) => m.secondsPerStep));
+            if (!pytorch || sps < pytorch.secondsPerStep) {
+              pytorch = {
+                secondsPerStep: sps,
+                value: w.unit === "steps/s" ? 1 / sps : sps * STEPS_PER_EPOCH,
+                threads,
+                finalLoss: median(ms.map((m) => m.finalLoss)),
+                peakRssMb: Math.max(...ms.map((m) => m.peakRssMb)),
+              };
             }
+          } catch (err) {
+            console.log(`${w.title}: PyTorch with ${threads} thread(s) failed (${(err as Error).message})`);
           }
-          const tm = Array.from({ length: runs }, () => torchRun(fastest.threads, fastest.coretype));
-          const t = median(tm.map((m) => m.secondsPerStep));
-          torchCache.set(w.id, { secondsPerStep: t, value: w.unit === "steps/s" ? 1 / t : t * STEPS_PER_EPOCH, threads: fastest.threads, coretype: fastest.coretype, finalLoss: median(tm.map((m) => m.finalLoss)) });
         }
-        rec.pytorch = torchCache.get(w.id);
-        rec.ratio = rec.secondsPerStep / rec.pytorch!.secondsPerStep;
       }
-      records.push(rec);
-      const torchPart = rec.pytorch
-        ? `  | PyTorch ${fmtValue(w.unit, rec.pytorch.value)} (${rec.pytorch.threads} thr, ${rec.pytorch.coretype})  ours/PyTorch ${rec.ratio!.toFixed(2)}× time per step`
-        : "";
-      console.log(
-        `${w.title.padEnd(24)} ${backend.padEnd(5)} ${fmtValue(w.unit, rec.value).padStart(15)}  loss ${rec.finalLoss.toPrecision(4).padStart(8)}  peak RSS ${rec.peakRssMb.toFixed(0)} MB  (${steps} steps)${torchPart}`,
-      );
+      for (const backend of backends) {
+        const [steps, warmup] = quick || backend === "cpu" ? w.steps.slow : w.steps.fast;
+        const n = backend === "cpu" && CPU_ONE_RUN.has(w.id) ? 1 : runs;
+        const rec: BenchRecord = { workload: w.id, backend, unit: w.unit, value: NaN, secondsPerStep: NaN, stepsTimed: steps, runs: n, finalLoss: NaN, peakRssMb: NaN };
+        try {
+          const env = { ...process.env, VAE_LAB_BACKEND: backend };
+          const ms = Array.from({ length: n }, () => runJson(process.execPath, ["--import", "tsx", "bench/workload.ts", w.id, String(steps), String(warmup), images], env, args.timeout!));
+          rec.secondsPerStep = median(ms.map((m) => m.secondsPerStep));
+          rec.value = w.unit === "steps/s" ? 1 / rec.secondsPerStep : rec.secondsPerStep * STEPS_PER_EPOCH;
+          rec.finalLoss = median(ms.map((m) => m.finalLoss));
+          rec.peakRssMb = Math.max(...ms.map((m) => m.peakRssMb));
+          if (pytorch) {
+            rec.pytorch = pytorch;
+            rec.ratio = rec.secondsPerStep / pytorch.secondsPerStep;
+          }
+        } catch (err) {
+          rec.error = (err as Error).message;
+        }
+        records.push(rec);
+        const vs = rec.ratio !== undefined ? `  (PyTorch ${fmtValue(w.unit, rec.pytorch!.value)}, ours/PyTorch ${rec.ratio.toFixed(1)}×)` : "";
+        console.log(`${w.title.padEnd(24)} ${backend.padEnd(5)} ${rec.error ? `failed: ${rec.error}` : fmtValue(w.unit, rec.value)}${vs}`);
+      }
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
+  console.log(`\n${table(records)}\n`);
+  console.log(`ours/PyTorch is the ratio of times per step (2.0× = we take twice as long). ${((performance.now() - started) / 1000).toFixed(0)} s in all.`);
   if (args.json) {
-    writeFileSync(args.json, JSON.stringify({ date: new Date().toISOString(), torch: torchVersion ?? null, records }, null, 1) + "\n");
-    console.log(`\nwrote ${args.json}`);
+    writeFileSync(args.json, JSON.stringify({ date: new Date().toISOString(), torch: torch ?? null, mnist: imageSource, records }, null, 1) + "\n");
+    console.log(`wrote ${args.json}`);
   }
-  return 0;
+  return records.some((r) => r.error) ? 1 : 0;
 }
 
 if (!existsSync("bench/workload.ts")) {

@@ -15,7 +15,8 @@ export interface SwissRoll {
  * `n` points on the Swiss roll.
  *
  * @example
- * swissRoll(3, new Rng(42)).points; //=> Float32Array of 6 coordinates, the same for every run with seed 42
+ * swissRoll(2, new Rng(42)).points; //=> Float32Array [-0.042, -0.728, 0.367, -0.144] (rounded), on every run
+ * swissRoll(2, new Rng(42)).t;      //=> Float32Array [10.939, 5.908]
  */
 export function swissRoll(n: number, rng: Rng): SwissRoll {
   if (!(Number.isInteger(n) && n >= 0)) throw new Error(`swissRoll: n must be a whole number ≥ 0, got ${n}.`);
