@@ -1,5 +1,7 @@
 /** The registry of exercises, by id. */
 import { computeVaeLossExercise } from "./computeVaeLoss";
+import { elboExercise } from "./elbo";
+import { slerpExercise } from "./slerp";
 import { reparameterizeExercise } from "./reparameterize";
 import type { Exercise } from "./types";
 
@@ -7,6 +9,8 @@ import type { Exercise } from "./types";
 export const exercises: Record<string, Exercise<any>> = {
   reparameterize: reparameterizeExercise,
   computeVaeLoss: computeVaeLossExercise,
+  elbo: elboExercise,
+  slerp: slerpExercise,
 };
 
 export type { Exercise, Mistake, PublicCheck, CheckOutcome } from "./types";
