@@ -1,6 +1,6 @@
 """PyTorch reference for `npm run bench`: the same models, losses and optimiser as vae-lab's.
 
-Usage: python3 bench/torch_ref.py WORKLOAD STEPS WARMUP THREADS [MNIST_CACHE_FILE]
+Usage: python3 bench/torch_ref.py WORKLOAD STEPS WARMUP THREADS [PIXELS_FILE]
 Prints one JSON line: {"secondsPerStep": ..., "finalLoss": ..., "peakRssMb": ...}.
 
 Mirrors src/models/mlpVae.ts (nn.Linear default init, separate mu/logVar heads, mirrored decoder),
@@ -47,10 +47,9 @@ def swiss_roll(n, rng):
     return torch.from_numpy(np.stack([t * np.cos(t), t * np.sin(t)], 1).astype(np.float32) / 15)
 
 
-def load_mnist(cache_file):
-    raw = np.fromfile(cache_file, dtype=np.uint8)
-    n = int(raw[12:16].view(np.uint32)[0])
-    pixels = raw[56 + n: 56 + n + n * 784].reshape(n, 784)
+def load_images(pixels_file):
+    """The images bench.ts wrote for both sides: n × 784 bytes, intensities × 255."""
+    pixels = np.fromfile(pixels_file, dtype=np.uint8).reshape(-1, 784)
     return torch.from_numpy(pixels.astype(np.float32) / 255)
 
 
@@ -69,7 +68,7 @@ def main():
             kl = torch.mean(0.5 * (mu ** 2 + torch.exp(log_var) - log_var - 1))
             return recon + 0.01 * kl
     else:
-        data = load_mnist(sys.argv[5])
+        data = load_images(sys.argv[5])
         model, batch = Vae(784, [400], int(size[1:])), 128
         state = {"perm": torch.randperm(data.shape[0]), "at": 0}
 
@@ -85,7 +84,8 @@ def main():
             kl = torch.sum(0.5 * (mu ** 2 + torch.exp(log_var) - log_var - 1)) / x.shape[0]
             return recon + kl
 
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    # eps as tf.train.adam and src/optim.ts (PyTorch's default is 1e-8); it does not change the timing.
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
     loss_value = float("nan")
     for step in range(warmup + steps):
         if step == warmup:

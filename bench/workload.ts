@@ -1,20 +1,53 @@
 /**
  * One benchmark workload in a fresh process (spawned by bench/bench.ts): trains with the library's
- * own loop and prints one JSON line with the time per step after a warm-up, the final loss and the
- * peak RSS. Usage: tsx bench/workload.ts <swiss-32|swiss-256|swiss-1024|mnist-L2|mnist-L20> <steps> <warmup>
- * (the backend comes from VAE_LAB_BACKEND).
+ * own loop (src/train.ts) and prints one JSON line with the time per step after a warm-up, the final
+ * loss and the peak RSS. The backend comes from VAE_LAB_BACKEND.
+ *
+ * Usage: tsx bench/workload.ts <swiss-32|swiss-256|swiss-1024|mnist-L2|mnist-L20> <steps> <warmup> [pixels.u8]
+ * MNIST workloads read their images from `pixels.u8` (n × 784 bytes, written by bench.ts, the same
+ * file the PyTorch reference reads).
+ *
+ * VAE_LAB_WASM_THREADS=2 runs the threaded WASM build (src/kernels/fastWasmThreads.ts) — an
+ * experiment: see that file.
  */
+import { readFileSync } from "node:fs";
 import { initBackend } from "../src/backend";
 import { swissRollSampler } from "../src/data/swissRoll";
-import { loadEmbeddedMnist } from "../src/data/mnist";
+import { registerThreadedWasm } from "../src/kernels/fastWasmThreads";
 import { mnistVae, swissRollVae } from "../src/models/presets";
 import { createVae } from "../src/models/vae";
 import { Rng } from "../src/random";
 import { train, type TrainConfig, type TrainingData } from "../src/train";
 
+const PIXELS = 784;
+
+/** Batches drawn like the PyTorch reference: reshuffled epochs, `batch` images a step. */
+function imageSampler(images: Float32Array, n: number): TrainingData {
+  let perm: Int32Array = new Int32Array(0);
+  let at = n;
+  return {
+    kind: "sampler",
+    dim: PIXELS,
+    sample: (batch, rng) => {
+      if (at + batch > n) {
+        perm = rng.permutation(n);
+        at = 0;
+      }
+      const out = new Float32Array(batch * PIXELS);
+      for (let r = 0; r < batch; r++) out.set(images.subarray(perm[at + r] * PIXELS, (perm[at + r] + 1) * PIXELS), r * PIXELS);
+      at += batch;
+      return out;
+    },
+  };
+}
+
 async function main(): Promise<void> {
-  const [workload, stepsArg, warmupArg] = process.argv.slice(2);
+  const [workload, stepsArg, warmupArg, pixelsFile] = process.argv.slice(2);
   const steps = Number(stepsArg), warmup = Number(warmupArg);
+  const threads = Number(process.env.VAE_LAB_WASM_THREADS ?? 1);
+  if (process.env.VAE_LAB_BACKEND === "wasm" && threads > 1 && !(await registerThreadedWasm(threads))) {
+    throw new Error("the threaded WASM build cannot start here");
+  }
   const backend = await initBackend();
   const [kind, size] = workload.split("-");
   let data: TrainingData;
@@ -25,25 +58,10 @@ async function main(): Promise<void> {
     data = swissRollSampler;
     config = { steps: warmup + steps, batchSize: 128, learningRate: 1e-3, beta: 0.01, reduction: "mean", seed: 1 };
   } else {
-    const mnist = loadEmbeddedMnist();
+    const bytes = readFileSync(pixelsFile);
+    const images = Float32Array.from(bytes, (v) => v / 255);
     model = createVae(mnistVae(Number(size.slice(1))), new Rng(1));
-    // Draw batches like the PyTorch reference: reshuffled epochs, 128 images a step.
-    let perm: Int32Array = new Int32Array(0);
-    let at = mnist.n;
-    data = {
-      kind: "sampler",
-      dim: 784,
-      sample: (batch, rng) => {
-        if (at + batch > mnist.n) {
-          perm = rng.permutation(mnist.n);
-          at = 0;
-        }
-        const out = new Float32Array(batch * 784);
-        for (let r = 0; r < batch; r++) out.set(mnist.images.subarray(perm[at + r] * 784, (perm[at + r] + 1) * 784), r * 784);
-        at += batch;
-        return out;
-      },
-    };
+    data = imageSampler(images, bytes.length / PIXELS);
     config = { steps: warmup + steps, batchSize: 128, learningRate: 1e-3, beta: 1, reduction: "sum", seed: 1 };
   }
   let start = performance.now();
@@ -52,6 +70,8 @@ async function main(): Promise<void> {
   process.stdout.write(
     JSON.stringify({ backend: backend.name, secondsPerStep: seconds / steps, finalLoss: result.final.total, peakRssMb: process.resourceUsage().maxRSS / 1024 }) + "\n",
   );
+  // The threaded WASM build keeps worker threads; do not wait for them.
+  process.exit(0);
 }
 
 main().catch((err) => {

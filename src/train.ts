@@ -10,6 +10,7 @@ import * as tf from "@tensorflow/tfjs";
 import { elbo, type Reduction } from "./losses";
 import { forward } from "./models/vae";
 import type { Reparameterize, Vae } from "./models/types";
+import { adam } from "./optim";
 import { Rng } from "./random";
 
 /** Where batches come from. */
@@ -127,7 +128,8 @@ export async function train(model: Vae, data: TrainingData, config: TrainConfig,
   const rng = new Rng(config.seed);
   const dataRng = rng.fork("data");
   const epsRng = rng.fork("eps");
-  const optimizer = tf.train.adam(config.learningRate);
+  // Fused Adam (src/optim.ts): tf.train.adam's float32 arithmetic, one kernel call per step.
+  const optimizer = adam(config.learningRate);
   const likelihood = model.config.likelihood;
   const started = performance.now();
   const history: TrainResult["history"] = [];

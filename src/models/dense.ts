@@ -1,19 +1,20 @@
 /**
- * A fully connected layer, y = act(x·W + b), with a hand-written gradient that is fast on WASM.
+ * A fully connected layer, y = act(x·W + b), fast on WASM.
  *
- * Why a custom gradient: TensorFlow.js differentiates `matMul` into matmuls with transposed operands
- * (dx = dy·Wᵀ, dW = xᵀ·dy). The WASM backend sends those to a scalar loop. Measured on this machine,
- * [128×256]·[256×256]: plain 0.69 ms, transposeB 9.6 ms, transposeA 9.6 ms, explicit transpose + plain
- * matmul 0.7–1.1 ms. So the backward pass transposes its operands explicitly and multiplies them
- * plainly, and the forward pass uses the fused matmul + bias + activation kernel.
+ * On WASM and CPU the layer runs as one kernel with a hand-written gradient (src/kernels/fastDense.ts
+ * says why and what it measured: no transposed matmuls on WASM, no repacking of large weights, the
+ * fused bias + activation kept while recording gradients, no gradient for the data). Other backends
+ * (tfjs-node's TensorFlow kernels) use tf.fused.matMul and tf's own gradients.
  *
  * Initialisation follows PyTorch's `nn.Linear` (W, b ~ U(−1/√fanIn, 1/√fanIn)), so our models and the
  * PyTorch reference in `bench/` start from the same distribution.
  */
 import * as tf from "@tensorflow/tfjs";
+import { DENSE_KERNEL, registerDenseKernels, type Activation } from "../kernels/fastDense";
+import { registerSharedIdentity } from "../kernels/fastIdentity";
 import type { Rng } from "../random";
 
-export type Activation = "relu" | "linear";
+export type { Activation };
 
 export interface DenseLayer {
   name: string;
@@ -40,44 +41,22 @@ export function createDense(name: string, inDim: number, outDim: number, activat
   };
 }
 
-type CustomGradBody = Parameters<typeof tf.customGrad>[0];
-
-const denseRelu = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
-  const y = tf.fused.matMul({ a: x, b: w, bias: b, activation: "relu" }); // [batch, outDim]
-  save([x, w, y]);
-  return {
-    value: y,
-    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
-      const [xs, ws, ys] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-      const dPre = tf.mul(dy, tf.step(ys)) as tf.Tensor2D; // ReLU'(pre) = 1 where y > 0
-      return backward(dPre, xs, ws);
-    },
-  };
-}) as unknown as CustomGradBody) as unknown as (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.Tensor;
-
-const denseLinear = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
-  const y = tf.fused.matMul({ a: x, b: w, bias: b });
-  save([x, w]);
-  return {
-    value: y,
-    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
-      const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
-      return backward(dy, xs, ws);
-    },
-  };
-}) as unknown as CustomGradBody) as unknown as (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.Tensor;
-
-function backward(dPre: tf.Tensor2D, x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor[] {
-  const dx = tf.matMul(dPre, tf.transpose(w)); // [batch, inDim]
-  const dw = tf.matMul(tf.transpose(x), dPre); // [inDim, outDim]
-  const db = tf.sum(dPre, 0); // [outDim]
-  return [dx, dw, db];
-}
+let registered = false;
 
 /** Applies the layer: x [batch, inDim] → [batch, outDim]. */
 export function dense(x: tf.Tensor2D, layer: DenseLayer): tf.Tensor2D {
-  const f = layer.activation === "relu" ? denseRelu : denseLinear;
-  return f(x, layer.w, layer.b) as tf.Tensor2D;
+  if (!registered) {
+    registered = true;
+    registerDenseKernels();
+    // Saving x, w and y for the backward pass clones them, and WASM's stock Identity copies.
+    registerSharedIdentity();
+  }
+  if (tf.getKernel(DENSE_KERNEL, tf.getBackend()) && x.dtype === "float32") {
+    const inputs = { x, w: layer.w, b: layer.b } as unknown as tf.NamedTensorMap;
+    return tf.engine().runKernel(DENSE_KERNEL, inputs, { activation: layer.activation } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+  }
+  // tfjs-node (TensorFlow's own kernels) fuses and differentiates matmuls well by itself.
+  return tf.fused.matMul({ a: x, b: layer.w, bias: layer.b, activation: layer.activation }) as tf.Tensor2D;
 }
 
 /** Stable names of a layer's variables, in the order [w, b]. */

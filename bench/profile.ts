@@ -1,0 +1,79 @@
+/**
+ * Where a training step's time goes: per-kernel time from `tf.profile`, summed by kernel and input
+ * shapes, against the step's wall time (the difference is dispatch overhead: tape, tidy, JS).
+ *
+ * Usage: tsx bench/profile.ts [swiss-32|swiss-256|swiss-1024|mnist-L2|mnist-L20] [--top N] [--tf-adam]
+ * (backend from VAE_LAB_BACKEND). The step is the one src/train.ts runs, with
+ * src/optim.ts's fused Adam (or tf.train.adam with --tf-adam).
+ */
+import * as tf from "@tensorflow/tfjs";
+import { initBackend } from "../src/backend";
+import { elbo } from "../src/losses";
+import { mnistVae, swissRollVae } from "../src/models/presets";
+import { createVae, forward } from "../src/models/vae";
+import { adam } from "../src/optim";
+import { Rng } from "../src/random";
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const workload = args.find((a) => !a.startsWith("--") && !/^\d+$/.test(a)) ?? "swiss-256";
+  const topAt = args.indexOf("--top");
+  const top = topAt >= 0 ? Number(args[topAt + 1]) : 25;
+  const backend = await initBackend();
+  const [kind, size] = workload.split("-");
+  const swiss = kind === "swiss";
+  const model = createVae(swiss ? swissRollVae(Number(size)) : mnistVae(Number(size.slice(1))), new Rng(1));
+  const dim = swiss ? 2 : 784;
+  const rng = new Rng(2);
+  const xValues = Float32Array.from({ length: 128 * dim }, () => (swiss ? rng.normal() : rng.uniform()));
+  const optimizer = args.includes("--tf-adam") ? tf.train.adam(1e-3) : adam(1e-3);
+  const opts = swiss ? { likelihood: "gaussian" as const, reduction: "mean" as const, beta: 0.01 } : { likelihood: "bernoulli" as const, reduction: "sum" as const, beta: 1 };
+
+  const step = () => {
+    const parts = tf.tidy(() => {
+      const x = tf.tensor2d(xValues, [128, dim]);
+      const { value, grads } = tf.variableGrads(() => {
+        const f = forward(model, x, { rng });
+        return elbo(x, f.out, f.mu, f.logVar, opts).total;
+      }, model.variables);
+      optimizer.applyGradients(grads as Parameters<typeof optimizer.applyGradients>[0]);
+      return value;
+    });
+    parts.dataSync();
+    parts.dispose();
+  };
+  const reps = swiss && Number(size) >= 1024 ? 5 : 30;
+  for (let i = 0; i < 5; i++) step();
+  const t0 = performance.now();
+  for (let i = 0; i < reps; i++) step();
+  const wall = (performance.now() - t0) / reps;
+
+  const profiled = swiss && Number(size) >= 1024 ? 2 : 10;
+  const profile = await tf.profile(() => {
+    for (let i = 0; i < profiled; i++) step();
+  });
+  const byKey = new Map<string, { ms: number; n: number }>();
+  let kernelMs = 0;
+  for (const k of profile.kernels) {
+    const ms = (k.kernelTimeMs as number) / profiled;
+    kernelMs += ms;
+    const key = `${k.name} ${k.inputShapes.map((s) => `[${s}]`).join(" ")}`;
+    const e = byKey.get(key) ?? { ms: 0, n: 0 };
+    e.ms += ms;
+    e.n += 1 / profiled;
+    byKey.set(key, e);
+  }
+  console.log(`${workload} on ${backend.name}: wall ${wall.toFixed(2)} ms/step (median of ${reps}), kernels ${kernelMs.toFixed(2)} ms in ${profile.kernels.length / profiled} kernel calls (per step, mean of ${profiled} profiled steps)`);
+  console.log(`  (the profiled step's own kernel timings; wall − kernels ≈ dispatch overhead)`);
+  const rows = [...byKey.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, top);
+  for (const [key, { ms, n }] of rows) console.log(`  ${ms.toFixed(3).padStart(9)} ms  ×${String(n).padEnd(3)} ${key}`);
+  const byName = new Map<string, number>();
+  for (const k of profile.kernels) byName.set(k.name, (byName.get(k.name) ?? 0) + (k.kernelTimeMs as number) / profiled);
+  console.log("  by kernel: " + [...byName.entries()].sort((a, b) => b[1] - a[1]).map(([n, ms]) => `${n} ${ms.toFixed(2)}`).join(", "));
+  optimizer.dispose();
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
