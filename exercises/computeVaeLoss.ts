@@ -1,178 +1,137 @@
 /**
  * Lesson 1, TODO 2: the VAE loss of the Swiss-roll lesson, with the lesson's reduction (means over
- * elements, as the original PyTorch lesson):
+ * elements, as the original PyTorch lesson; see the header of src/losses.ts):
  *   recon = mean over batch × coordinates of (x − xHat)²
- *   kl    = mean over batch × latent dimensions of ½(mu² + exp(logVar) − logVar − 1)
+ *   kl    = mean over batch × latentDim of ½(mu² + exp(logVar) − logVar − 1)
  *   total = recon + beta·kl
  *
- * The checks use probe models whose encoder is fixed. With logVar = −40, sigma ≈ 2·10⁻⁹, so z = mu
- * whatever eps the learner's reparameterize draws, and the loss is deterministic.
+ * The probes use small linear models (2 → 3 → 2, so sum-vs-mean mistakes give distinct factors).
+ * With logVar ≈ −40, sigma ≈ 2·10⁻⁹: z = mu whatever eps the learner's reparameterize draws, and
+ * the loss is deterministic.
  */
 import * as tf from "@tensorflow/tfjs";
-import { gaussianKlPerDim } from "../src/losses";
+import { elbo } from "../src/losses";
 import type { Vae } from "../src/models/types";
-import { reparameterize } from "../src/models/reparameterize";
-import type { Exercise, Mistake, PublicCheck } from "./types";
-import { CheckFailure, describeValue, scalarValue } from "./util";
+import { forward } from "../src/models/vae";
+import { defaultRng } from "../src/random";
+import { computeVaeLossMistakes } from "./mistakes/computeVaeLoss";
+import type { Exercise, PublicCheck } from "./types";
+import { fmt, gradientMismatch, gradientOrNull, lossValues, near, type LossValues } from "./util";
 
 // A type alias, not an interface: only aliases are assignable to tf.tidy's TensorContainer.
 export type LossParts = { total: tf.Tensor; recon: tf.Tensor; kl: tf.Tensor };
 export type ComputeVaeLossFn = (model: Vae, x: tf.Tensor2D, beta: number) => LossParts;
 
-const X = [[0.5, -0.2], [1.1, 0.3], [-0.7, 0.9], [0.2, -1.4], [0.0, 0.6]];
+export type ComputeVaeLossSeen = {
+  /** sigma ≈ 0, beta = 0.01 and beta = 4: everything deterministic. */
+  sharp: LossValues;
+  sharpBeta4: LossValues;
+  /** logVar spread around 0 (only kl is deterministic here). */
+  wide: LossValues;
+  /** mu = 0, logVar = 0: q equals the prior. */
+  prior: LossValues;
+  /** ∂total/∂(encoder mu weights, encoder logVar weights, decoder weights) at beta = 0.5; null where none reaches them. */
+  grads: { wMu: number[] | null; wLv: number[] | null; wDec: number[] | null };
+};
 
-/** A stand-in model: mu = x·A + c, logVar fixed per dimension, xHat = z·B. */
-function probeModel(logVar: number[]): Vae {
-  const enc = (x: tf.Tensor2D) => ({
-    mu: tf.add(tf.matMul(x, tf.tensor2d([[1.0, 0.5], [-0.3, 0.8]])), tf.tensor1d([0.2, -0.1])) as tf.Tensor2D,
-    logVar: tf.mul(tf.onesLike(x), tf.tensor1d(logVar)) as tf.Tensor2D,
-  });
+const X = [[0.5, -0.2], [1.1, 0.3], [-0.7, 0.9], [0.2, -1.4], [0.0, 0.6]]; // [batch 5, inputDim 2]
+const W_MU = [[1.0, 0.5, -0.4], [-0.3, 0.8, 0.6]], B_MU = [0.2, -0.1, 0.3];
+const W_LV = [[0.1, -0.2, 0.05], [0.0, 0.15, -0.1]];
+const W_DEC = [[0.9, -0.4], [0.3, 1.2], [-0.5, 0.2]];
+type Params = { wMu: tf.Tensor; bMu: tf.Tensor; wLv: tf.Tensor; bLv: tf.Tensor; wDec: tf.Tensor };
+
+/** mu = x·wMu + bMu, logVar = x·wLv + bLv, xHat = z·wDec. */
+function probeModel(p: Params): Vae {
   return {
-    config: { kind: "mlp", inputDim: 2, hiddenDims: [], latentDim: 2, likelihood: "gaussian" },
+    config: { kind: "mlp", inputDim: 2, hiddenDims: [], latentDim: 3, likelihood: "gaussian" },
     variables: [],
     variableNames: [],
-    encode: (x) => tf.tidy(() => enc(x)),
-    decode: (z) => tf.tidy(() => tf.matMul(z, tf.tensor2d([[0.9, -0.4], [0.3, 1.2]])) as tf.Tensor2D),
+    encode: (x) => ({ mu: tf.add(tf.matMul(x, p.wMu), p.bMu) as tf.Tensor2D, logVar: tf.add(tf.matMul(x, p.wLv), p.bLv) as tf.Tensor2D }),
+    decode: (z) => tf.matMul(z, p.wDec) as tf.Tensor2D,
     summary: () => [],
     dispose: () => {},
   };
 }
+const params = (bLv: number[], scale = 1): Params => ({
+  wMu: tf.mul(tf.tensor2d(W_MU), scale), bMu: tf.mul(tf.tensor1d(B_MU), scale),
+  wLv: tf.mul(tf.tensor2d(W_LV), scale), bLv: tf.tensor1d(bLv), wDec: tf.tensor2d(W_DEC),
+});
+const SHARP_LV = [-40, -40, -40], WIDE_LV = [-1.2, 0.7, 0.3];
 
-/** Deterministic z (sigma ≈ 0): recon and total are exact. */
-const SHARP = probeModel([-40, -40]);
-/** Varied logVar: KL depends on it (and not on z). */
-const WIDE = probeModel([-1.2, 0.7]);
+const run = (fn: ComputeVaeLossFn, p: Params, beta: number) => lossValues(fn(probeModel(p), tf.tensor2d(X), beta), "computeVaeLoss");
 
-interface Values { total: number; recon: number; kl: number }
-
-/** Runs the learner's function; returns numbers or throws CheckFailure with a friendly message. */
-export function lossValues(fn: ComputeVaeLossFn, model: Vae, beta: number): Values {
-  return tf.tidy(() => {
-    const out = fn(model, tf.tensor2d(X), beta) as unknown;
-    if (out === null || typeof out !== "object" || out instanceof tf.Tensor) {
-      throw new CheckFailure(`computeVaeLoss should return { total, recon, kl }, but returned ${describeValue(out)}.`);
-    }
-    const o = out as Partial<LossParts>;
-    for (const k of ["total", "recon", "kl"] as const) if (o[k] === undefined) throw new CheckFailure(`the result has no "${k}": return { total, recon, kl }.`);
-    return { total: scalarValue(o.total, "total"), recon: scalarValue(o.recon, "recon"), kl: scalarValue(o.kl, "kl") };
-  });
+function grads(fn: ComputeVaeLossFn): ComputeVaeLossSeen["grads"] {
+  const base = params(SHARP_LV);
+  const d = (k: "wMu" | "wLv" | "wDec") =>
+    gradientOrNull((w) => {
+      const out = fn(probeModel({ ...base, [k]: w }), tf.tensor2d(X), 0.5);
+      lossValues(out, "computeVaeLoss"); // friendly errors for wrong return values
+      return out.total;
+    }, base[k]);
+  return { wMu: d("wMu"), wLv: d("wLv"), wDec: d("wDec") };
 }
 
-/** The reference loss on a probe model. */
-function reference(model: Vae, x: tf.Tensor2D, beta: number): LossParts {
-  return tf.tidy(() => {
-    const { mu, logVar } = model.encode(x);
-    const z = reparameterize(mu, logVar);
-    const xHat = model.decode(z);
-    const recon = tf.mean(tf.squaredDifference(x, xHat));
-    const kl = tf.mean(gaussianKlPerDim(mu, logVar));
-    return { total: tf.add(recon, tf.mul(beta, kl)), recon, kl };
-  });
-}
+const probes = {
+  sharp: (fn: ComputeVaeLossFn) => run(fn, params(SHARP_LV), 0.01),
+  sharpBeta4: (fn: ComputeVaeLossFn) => run(fn, params(SHARP_LV), 4),
+  wide: (fn: ComputeVaeLossFn) => run(fn, params(WIDE_LV), 1),
+  prior: (fn: ComputeVaeLossFn) => run(fn, params([0, 0, 0], 0), 1),
+  grads,
+};
 
-const near = (a: number, b: number) => Math.abs(a - b) <= 1e-4 + 1e-4 * Math.abs(b);
-const expected = (model: Vae, beta: number) => lossValues(reference, model, beta);
+const fix = (got: number, want: number, what: string) => (near(got, want) ? undefined : `on a fixed test batch ${what} should be ${fmt(want)}, but it is ${fmt(got)}.`);
 
-const checks: PublicCheck<ComputeVaeLossFn>[] = [
-  {
-    name: "returns { total, recon, kl } as scalars",
-    run: (fn) => void lossValues(fn, SHARP, 0.01),
-  },
+const checks: PublicCheck<ComputeVaeLossSeen>[] = [
+  { name: "returns { total, recon, kl } as scalar tensors", needs: ["sharp"], judge: () => undefined },
   {
     name: "recon is the mean squared error over all elements",
-    run: (fn) => {
-      const got = lossValues(fn, SHARP, 0.01).recon, want = expected(SHARP, 0.01).recon;
-      return near(got, want) ? undefined : `on a fixed test batch recon should be ${want.toFixed(4)}, but it is ${got.toFixed(4)}.`;
+    needs: ["sharp"],
+    judge: (s, r) => {
+      const m = fix(s.sharp.recon, r.sharp.recon, "recon");
+      return m && `${m} (It uses your reparameterize: make sure its check passes first.)`;
     },
   },
   {
     name: "kl is 0 when mu = 0 and logVar = 0",
-    run: (fn) => {
-      const zero: Vae = { ...SHARP, encode: (x) => tf.tidy(() => ({ mu: tf.zerosLike(x) as tf.Tensor2D, logVar: tf.zerosLike(x) as tf.Tensor2D })) };
-      const kl = lossValues(fn, zero, 1).kl;
-      return Math.abs(kl) < 1e-6 ? undefined : `KL should be 0 when mu = 0 and logVar = 0 (q equals the prior), but it is ${kl.toFixed(4)}.`;
-    },
+    needs: ["prior"],
+    judge: ({ prior: { kl } }) => (Math.abs(kl) < 1e-6 ? undefined : `kl should be 0 when mu = 0 and logVar = 0 (q(z|x) is then the prior), but it is ${fmt(kl)}.`),
   },
-  {
-    name: "kl is the mean of ½(mu² + exp(logVar) − logVar − 1)",
-    run: (fn) => {
-      const got = lossValues(fn, WIDE, 1).kl, want = expected(WIDE, 1).kl;
-      return near(got, want) ? undefined : `on a fixed test batch kl should be ${want.toFixed(4)}, but it is ${got.toFixed(4)}.`;
-    },
-  },
+  { name: "kl is the mean over all elements of ½(mu² + exp(logVar) − logVar − 1)", needs: ["wide"], judge: (s, r) => fix(s.wide.kl, r.wide.kl, "kl") },
   {
     name: "total = recon + beta·kl",
-    run: (fn) => {
-      for (const beta of [0.01, 4]) {
-        const got = lossValues(fn, SHARP, beta), want = expected(SHARP, beta);
-        if (!near(got.total, want.total)) return `with beta = ${beta}, total should be ${want.total.toFixed(4)}, but it is ${got.total.toFixed(4)}.`;
+    needs: ["sharp", "sharpBeta4"],
+    judge: (s, r) => fix(s.sharp.total, r.sharp.total, "total (beta = 0.01)") ?? fix(s.sharpBeta4.total, r.sharpBeta4.total, "total (beta = 4)"),
+  },
+  {
+    name: "gradients of total reach the encoder and the decoder",
+    needs: ["grads"],
+    judge: ({ grads: g }, { grads: want }) => {
+      for (const [k, what] of [["wMu", "the encoder's mu weights"], ["wLv", "the encoder's logVar weights"], ["wDec", "the decoder's weights"]] as const) {
+        const got = g[k];
+        if (got === null) return `no gradient of total reaches ${what}: build the loss from model.encode/model.decode outputs with tf operations only (no dataSync, arraySync or tf.scalar of read-back numbers).`;
+        const wrong = gradientMismatch(got, want[k]!, what);
+        if (wrong) return wrong;
       }
       return undefined;
     },
   },
 ];
 
-/** Builds a wrong loss from the reference's pieces. */
-function variant(make: (p: { recon: tf.Tensor; klPerDim: tf.Tensor; x: tf.Tensor2D; xHat: tf.Tensor; beta: number }) => LossParts): ComputeVaeLossFn {
-  return (model, x, beta) =>
-    tf.tidy(() => {
-      const { mu, logVar } = model.encode(x);
-      const xHat = model.decode(reparameterize(mu, logVar));
-      return make({ recon: tf.mean(tf.squaredDifference(x, xHat)), klPerDim: gaussianKlPerDim(mu, logVar), x, xHat, beta });
-    });
-}
-
-/** Detects a mistake by comparing with its implementation on both probes and two betas. */
-function behavesLike(impl: ComputeVaeLossFn) {
-  return (fn: ComputeVaeLossFn): boolean => {
-    try {
-      for (const [model, beta] of [[SHARP, 0.01], [WIDE, 1], [SHARP, 4]] as const) {
-        const a = lossValues(fn, model, beta), b = lossValues(impl, model, beta);
-        // On WIDE, recon and total depend on the random z: compare kl only there.
-        const keys = model === WIDE ? (["kl"] as const) : (["total", "recon", "kl"] as const);
-        if (!keys.every((k) => near(a[k], b[k]))) return false;
-      }
-      return true;
-    } catch {
-      return false;
-    }
-  };
-}
-
-function mistake(id: string, description: string, hint: string, implementation: ComputeVaeLossFn): Mistake<ComputeVaeLossFn> {
-  return { id, description, hint, implementation, detect: behavesLike(implementation) };
-}
-
-export const computeVaeLossMistakes: Mistake<ComputeVaeLossFn>[] = [
-  mistake("kl-sign-flipped", "KL with the wrong sign", "Your KL is negative: KL is never below 0. Check the sign: ½(mu² + exp(logVar) − logVar − 1), or equivalently −½(1 + logVar − mu² − exp(logVar)).",
-    variant(({ recon, klPerDim, beta }) => { const kl = tf.neg(tf.mean(klPerDim)); return { recon, kl, total: tf.add(recon, tf.mul(beta, kl)) }; })),
-  mistake("kl-half-dropped", "the ½ dropped from the KL", "Your KL is twice the right value: the closed form has a factor ½ in front, ½(mu² + exp(logVar) − logVar − 1).",
-    variant(({ recon, klPerDim, beta }) => { const kl = tf.mul(2, tf.mean(klPerDim)); return { recon, kl, total: tf.add(recon, tf.mul(beta, kl)) }; })),
-  mistake("kl-summed", "KL summed instead of averaged", "This lesson averages both terms over all elements (tf.mean), as the original lesson did; you summed the KL. The formula's Σ over dimensions becomes a mean here — see the note under the derivation.",
-    variant(({ recon, klPerDim, beta }) => { const kl = tf.sum(klPerDim); return { recon, kl, total: tf.add(recon, tf.mul(beta, kl)) }; })),
-  mistake("recon-summed", "reconstruction summed instead of averaged", "recon should be the mean squared error over all elements (tf.mean), not the sum.",
-    variant(({ x, xHat, klPerDim, beta }) => { const recon = tf.sum(tf.squaredDifference(x, xHat)); const kl = tf.mean(klPerDim); return { recon, kl, total: tf.add(recon, tf.mul(beta, kl)) }; })),
-  mistake("beta-on-recon", "β applied to the reconstruction term", "beta weighs the KL term: total = recon + beta·kl, not beta·recon + kl.",
-    variant(({ recon, klPerDim, beta }) => { const kl = tf.mean(klPerDim); return { recon, kl, total: tf.add(tf.mul(beta, recon), kl) }; })),
-  mistake("kl-sigma-not-variance", "σ instead of σ² in the KL", "In the KL, use the variance σ² = exp(logVar), not σ = exp(½·logVar): ½(mu² + exp(logVar) − logVar − 1).",
-    (model, x, beta) => tf.tidy(() => {
-      const { mu, logVar } = model.encode(x);
-      const recon = tf.mean(tf.squaredDifference(x, model.decode(reparameterize(mu, logVar))));
-      const kl = tf.mean(tf.mul(0.5, tf.sub(tf.sub(tf.add(tf.square(mu), tf.exp(tf.mul(0.5, logVar))), logVar), 1)));
-      return { recon, kl, total: tf.add(recon, tf.mul(beta, kl)) };
-    })),
-];
-
-export const computeVaeLossExercise: Exercise<ComputeVaeLossFn> = {
+export const computeVaeLossExercise: Exercise<ComputeVaeLossFn, ComputeVaeLossSeen> = {
   id: "computeVaeLoss",
   lesson: 1,
   functionName: "computeVaeLoss",
   signature: "computeVaeLoss(model: Vae, x: tf.Tensor2D, beta: number): { total, recon, kl }",
   points: 4,
   statement:
-    "Run the model on x (encode, reparameterize, decode), then return recon = mean((x − xHat)²) over all elements, " +
-    "kl = the mean over all elements of ½(mu² + exp(logVar) − logVar − 1), and total = recon + beta·kl, each a scalar tensor.",
-  reference,
+    "Run the model on x (mu and logVar from model.encode(x), z from your reparameterize, xHat = model.decode(z)), then return three scalar tensors: " +
+    "recon = the mean of (x − xHat)² over all elements, kl = the mean over all elements of ½(mu² + exp(logVar) − logVar − 1), and total = recon + beta·kl.",
+  reference: (model, x, beta) =>
+    tf.tidy(() => {
+      const { mu, logVar, out } = forward(model, x, { rng: defaultRng() });
+      return { ...elbo(x, out, mu, logVar, { likelihood: "gaussian", reduction: "mean", beta }) };
+    }),
+  probes,
   checks,
   mistakes: computeVaeLossMistakes,
 };

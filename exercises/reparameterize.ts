@@ -1,191 +1,142 @@
 /**
  * Lesson 1, TODO 1: the reparameterization trick (Kingma & Welling 2014, §2.4).
  *   z = mu + sigma·eps,  sigma = exp(½·logVar),  eps ~ N(0, I) with sigma's shape.
- * Checks are statistical (20,000 draws, seeded) and through gradients: ∂z/∂mu = 1, ∂z/∂logVar = ½(z − mu).
+ * Checked statistically (20,000 draws per case, seeded; tolerances ≥ 5 standard errors, so an honest
+ * answer does not fail by chance) and through gradients: ∂z/∂mu = 1, ∂z/∂logVar = ½(z − mu).
  */
 import * as tf from "@tensorflow/tfjs";
-import { reparameterize as libraryReparameterize, randn } from "../src/models/reparameterize";
-import { Rng } from "../src/random";
-import { asTensor, describeValue } from "./util";
-import type { Exercise, Mistake, PublicCheck } from "./types";
+import { reparameterize as libraryReparameterize } from "../src/models/reparameterize";
+import { reparameterizeMistakes } from "./mistakes/reparameterize";
+import type { Exercise, PublicCheck } from "./types";
+import { fmt, fmtList, gradientOrNull, near, sharing, tensorValues } from "./util";
 
 export type ReparameterizeFn = (mu: tf.Tensor2D, logVar: tf.Tensor2D) => tf.Tensor2D;
 
+/** Moments of z over N draws of one (mu, logVar); within1/beyond2 count |z − mu| against sigma. */
+export type ZStats = { mu: number; logVar: number; mean: number; std: number; within1: number; beyond2: number; nonFinite: number };
+
+/** What the probes record (plain data). */
+export type ReparameterizeSeen = {
+  /** z for mu = 0, logVar = LV of shape [4, 3]. */
+  shape: number[];
+  /** z from two calls with the same mu = 0, logVar = LV of shape [3, 2]. */
+  twice: { a: number[]; b: number[] };
+  /** One entry per (mu, logVar) of STATS_CASES. */
+  stats: ZStats[];
+  /** At a fixed (mu, logVar): the gradients of sum(z), null where none reaches the input. */
+  grads: { mu: number[]; z: number[]; dMu: number[] | null; dLogVar: number[] | null };
+};
+
 const N = 20_000;
+const STATS_CASES: [number, number][] = [[1.5, Math.log(0.25)], [-0.5, Math.log(4)], [0, 0]];
+/** logVar of the shape and twice probes: not 0, where a few wrong sigmas (logVar, ½·logVar) vanish. */
+const LV = -0.7;
+const MU = [[0.3, -1.0], [1.2, 0.5]], LOGVAR = [[0.2, -0.6], [0.0, 0.8]];
 
-/** mean and standard deviation of z over N draws of one (mu, logVar) pair, or an error message. */
-export function drawStats(fn: ReparameterizeFn, mu: number, logVar: number): { mean: number; std: number; tail: number } {
-  return tf.tidy(() => {
-    const z = asTensor(fn(tf.fill([N, 1], mu) as tf.Tensor2D, tf.fill([N, 1], logVar) as tf.Tensor2D), [N, 1], "reparameterize");
-    const v = z.dataSync();
-    let m = 0;
-    for (const x of v) m += x;
-    m /= N;
-    let s = 0, tail = 0;
-    for (const x of v) {
-      s += (x - m) ** 2;
-      if (Math.abs(x - mu) > 2 * Math.exp(0.5 * logVar)) tail++;
-    }
-    return { mean: m, std: Math.sqrt(s / N), tail: tail / N };
-  });
+const asZ = (z: unknown, shape: number[]) => tensorValues(z, shape, "z", "(the shape of mu)");
+const call = (fn: ReparameterizeFn, mu: tf.Tensor, logVar: tf.Tensor) => asZ(fn(mu as tf.Tensor2D, logVar as tf.Tensor2D), mu.shape);
+
+function zStats(fn: ReparameterizeFn, mu: number, logVar: number): ZStats {
+  const z = call(fn, tf.fill([N, 1], mu), tf.fill([N, 1], logVar));
+  const sigma = Math.exp(0.5 * logVar);
+  const finite = z.filter(Number.isFinite);
+  const mean = finite.reduce((s, v) => s + v, 0) / finite.length;
+  const std = Math.sqrt(finite.reduce((s, v) => s + (v - mean) ** 2, 0) / finite.length);
+  const frac = (p: (d: number) => boolean) => finite.filter((v) => p(Math.abs(v - mu) / sigma)).length / N;
+  return { mu, logVar, mean, std, within1: frac((d) => d < 1), beyond2: frac((d) => d > 2), nonFinite: N - finite.length };
 }
 
-const sigmaOf = (logVar: number) => Math.exp(0.5 * logVar);
-const close = (a: number, b: number, tol: number) => Math.abs(a - b) <= tol;
-
-/** Two calls on the same inputs: do they differ? (a fresh eps per call) */
-function differsBetweenCalls(fn: ReparameterizeFn): boolean {
-  return tf.tidy(() => {
-    const mu = tf.zeros([3, 2]) as tf.Tensor2D, lv = tf.zeros([3, 2]) as tf.Tensor2D;
-    const a = asTensor(fn(mu, lv), [3, 2], "reparameterize").dataSync();
-    const b = asTensor(fn(mu, lv), [3, 2], "reparameterize").dataSync();
-    return a.some((x, i) => x !== b[i]);
-  });
+function grads(fn: ReparameterizeFn): ReparameterizeSeen["grads"] {
+  const mu = tf.tensor2d(MU), logVar = tf.tensor2d(LOGVAR);
+  let z: number[] = [];
+  const zOf = (m: tf.Tensor, lv: tf.Tensor) => {
+    const out = fn(m as tf.Tensor2D, lv as tf.Tensor2D);
+    z = asZ(out, [2, 2]);
+    return out as tf.Tensor;
+  };
+  const dMu = gradientOrNull((m) => zOf(m, logVar), mu);
+  const dLogVar = gradientOrNull((lv) => zOf(mu, lv), logVar); // z of this call is the one ½(z − mu) needs
+  return { mu: MU.flat(), z, dMu, dLogVar };
 }
 
-/** Do all elements of one call share one eps? (eps drawn with the wrong shape, then broadcast) */
-function sharesOneEps(fn: ReparameterizeFn): boolean {
-  return tf.tidy(() => {
-    const z = asTensor(fn(tf.zeros([4, 3]) as tf.Tensor2D, tf.zeros([4, 3]) as tf.Tensor2D), [4, 3], "reparameterize").dataSync();
-    return z.every((x) => x === z[0]) && z[0] !== 0;
-  });
-}
+const probes = {
+  shape: (fn: ReparameterizeFn) => call(fn, tf.zeros([4, 3]), tf.fill([4, 3], LV)),
+  twice: (fn: ReparameterizeFn) => ({ a: call(fn, tf.zeros([3, 2]), tf.fill([3, 2], LV)), b: call(fn, tf.zeros([3, 2]), tf.fill([3, 2], LV)) }),
+  stats: (fn: ReparameterizeFn) => STATS_CASES.map(([mu, logVar]) => zStats(fn, mu, logVar)),
+  grads,
+};
 
-/** Gradients at a fixed point: returns a message when they are wrong. */
-function gradientProblem(fn: ReparameterizeFn): string | undefined {
-  return tf.tidy(() => {
-    const mu = tf.tensor2d([[0.3, -1.0], [1.2, 0.5]]);
-    const logVar = tf.tensor2d([[0.2, -0.6], [0.0, 0.8]]);
-    let z: Float32Array | undefined;
-    let grads: tf.Tensor[];
-    try {
-      grads = tf.grads((m: tf.Tensor, lv: tf.Tensor) => {
-        const out = asTensor(fn(m as tf.Tensor2D, lv as tf.Tensor2D), [2, 2], "reparameterize");
-        z = out.dataSync().slice() as Float32Array;
-        return tf.sum(out);
-      })([mu, logVar]);
-    } catch (err) {
-      return `gradients cannot flow from z back to mu and logVar (${(err as Error).message.split("\n")[0]}).`;
-    }
-    const dMu = grads[0].dataSync(), dLogVar = grads[1].dataSync();
-    const m = mu.dataSync();
-    if (!Array.from(dMu).every((g) => close(g, 1, 1e-4))) return `∂z/∂mu should be 1 everywhere, but it is [${Array.from(dMu).map((g) => g.toFixed(3))}].`;
-    const expected = Array.from(z!).map((zi, i) => 0.5 * (zi - m[i]));
-    if (!Array.from(dLogVar).every((g, i) => close(g, expected[i], 1e-3 + 1e-3 * Math.abs(expected[i])))) {
-      return `∂z/∂logVar should be ½(z − mu) = [${expected.map((g) => g.toFixed(3))}], but it is [${Array.from(dLogVar).map((g) => g.toFixed(3))}].`;
-    }
-    return undefined;
-  });
-}
+const lv = (v: number) => (v === 0 ? "0" : `log ${fmt(Math.exp(v))}`);
 
-const checks: PublicCheck<ReparameterizeFn>[] = [
+const checks: PublicCheck<ReparameterizeSeen>[] = [
   {
-    name: "returns a tensor shaped like mu",
-    run: (fn) =>
-      tf.tidy(() => {
-        const z = fn(tf.zeros([4, 3]) as tf.Tensor2D, tf.zeros([4, 3]) as tf.Tensor2D);
-        if (!(z instanceof tf.Tensor)) return `it should return a tensor, but returned ${describeValue(z)}.`;
-        if (z.shape.join() !== "4,3") return `for mu of shape [4, 3], z should have shape [4, 3], but it has [${z.shape.join(", ")}].`;
-        if (!z.dataSync().every(Number.isFinite)) return "z contains NaN or Infinity for mu = 0, logVar = 0.";
-        return undefined;
-      }),
+    name: "returns a float32 tensor shaped like mu, without NaN",
+    needs: ["shape"],
+    judge: ({ shape }) => (shape.every(Number.isFinite) ? undefined : `z contains NaN or Infinity for mu = 0, logVar = ${LV}: ${fmtList(shape)}.`),
+  },
+  {
+    name: "each element of z gets its own eps",
+    needs: ["shape"],
+    judge: ({ shape }) => {
+      if (shape.every((v) => v === 0)) return `z is all zeros for mu = 0, logVar = ${LV}: z should be mu plus the noise sigma·eps.`;
+      const { sameRows, sameColumns } = sharing(shape, 4, 3);
+      if (!sameRows && !sameColumns) return undefined;
+      return `${sameRows ? "rows" : "columns"} of z are identical (z = ${fmtList(shape)} for shape [4, 3]): eps needs sigma's shape, one independent draw per element.`;
+    },
   },
   {
     name: "z is random: a fresh eps on every call",
-    run: (fn) => (differsBetweenCalls(fn) ? undefined : "two calls with the same mu and logVar returned the same z."),
+    needs: ["twice"],
+    judge: ({ twice: { a, b } }) => (a.some((v, i) => v !== b[i]) ? undefined : "two calls with the same mu and logVar returned the same z."),
   },
   {
     name: "z has mean mu and standard deviation exp(½·logVar)",
-    run: (fn) => {
-      for (const [mu, logVar] of [[1.5, Math.log(0.25)], [-0.5, Math.log(4)]]) {
-        const s = drawStats(fn, mu, logVar);
-        const sigma = sigmaOf(logVar);
-        if (!close(s.mean, mu, 0.05 * sigma + 0.02)) return `for mu = ${mu}, logVar = ${logVar.toFixed(3)}, the mean of z should be ${mu}, but it is ${s.mean.toFixed(3)}.`;
-        if (!close(s.std, sigma, 0.05 * sigma)) return `for logVar = ${logVar.toFixed(3)} (σ = ${sigma}), the standard deviation of z should be ${sigma}, but it is ${s.std.toFixed(3)}.`;
+    needs: ["stats"],
+    judge: ({ stats }) => {
+      for (const s of stats.slice(0, 2)) {
+        const sigma = Math.exp(0.5 * s.logVar), where = `for mu = ${s.mu}, logVar = ${lv(s.logVar)}`;
+        if (s.nonFinite > 0) return `${where}, ${s.nonFinite} of ${N} values of z are NaN or Infinity.`;
+        // Standard errors over N draws: sigma/141 for the mean, sigma/200 for the std.
+        if (!near(s.mean, s.mu, 0, 0.05 * sigma)) return `${where}, the mean of z over ${N} draws should be ${s.mu}, but it is ${fmt(s.mean)}.`;
+        if (!near(s.std, sigma, 0.05, 0)) return `${where}, the standard deviation of z should be sigma = ${fmt(sigma)}, but it is ${fmt(s.std)}.`;
       }
       return undefined;
     },
   },
   {
     name: "eps is standard normal",
-    run: (fn) => {
-      const s = drawStats(fn, 0, 0);
-      // For N(0, 1), 4.55% of draws lie beyond ±2; 20,000 draws put that within ±0.5% (3.4 s.e.).
-      return close(s.tail, 0.0455, 0.006) ? undefined : `${(s.tail * 100).toFixed(1)}% of eps fall beyond ±2, where a standard normal puts 4.6%.`;
+    needs: ["stats"],
+    judge: ({ stats: [, , s] }) => {
+      // N(0, 1): 68.27% within ±1, 4.55% beyond ±2; standard errors over N draws 0.33% and 0.15%.
+      if (s.nonFinite === 0 && near(s.within1, 0.6827, 0, 0.017) && near(s.beyond2, 0.0455, 0, 0.0075)) return undefined;
+      return `for mu = 0, logVar = 0, ${fmt(100 * s.within1)}% of z lie within ±1 and ${fmt(100 * s.beyond2)}% beyond ±2; for eps ~ N(0, 1) that is 68.3% and 4.6%.`;
     },
   },
-  { name: "gradients: ∂z/∂mu = 1 and ∂z/∂logVar = ½(z − mu)", run: gradientProblem },
-];
-
-/** Wrong answers learners actually write, each with the hint that names it. */
-export const reparameterizeMistakes: Mistake<ReparameterizeFn>[] = [
   {
-    id: "sigma-is-exp-logvar",
-    description: "σ = exp(logVar) instead of exp(½·logVar)",
-    hint: "σ should be exp(½·logVar). You used exp(logVar), which is the variance σ², so your z has standard deviation σ² (0.25 instead of 0.5 when logVar = log 0.25).",
-    implementation: (mu, logVar) => tf.add(mu, tf.mul(tf.exp(logVar), randn(mu.shape))) as tf.Tensor2D,
-    detect: (fn) => { const s = drawStats(fn, 0, Math.log(0.25)); return close(s.std, 0.25, 0.02); },
-  },
-  {
-    id: "logvar-as-sigma",
-    description: "logVar used directly as σ",
-    hint: "logVar is log σ², not σ. Turn it into σ first: sigma = tf.exp(tf.mul(0.5, logVar)).",
-    implementation: (mu, logVar) => tf.add(mu, tf.mul(logVar, randn(mu.shape))) as tf.Tensor2D,
-    detect: (fn) => { const s = drawStats(fn, 0, Math.log(0.25)); return close(s.std, Math.abs(Math.log(0.25)), 0.08); },
-  },
-  {
-    id: "uniform-eps",
-    description: "eps drawn from a uniform distribution",
-    hint: "eps must be standard normal, eps ~ N(0, I): draw it with randn(mu.shape) (or tf.randomNormal), not tf.randomUniform.",
-    implementation: (mu, logVar) => tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logVar)), tf.randomUniform(mu.shape))) as tf.Tensor2D,
-    detect: (fn) => { const s = drawStats(fn, 0, 0); return s.tail < 0.005 && s.std > 0.05; },
-  },
-  {
-    id: "no-eps",
-    description: "no noise at all: z = mu",
-    hint: "z must be a random sample, not mu itself: add sigma times fresh noise, z = mu + sigma·eps with eps = randn(mu.shape).",
-    implementation: (mu) => tf.clone(mu) as tf.Tensor2D,
-    detect: (fn) => !differsBetweenCalls(fn) && drawStats(fn, 0, 0).std < 1e-6,
-  },
-  {
-    id: "fixed-eps",
-    description: "eps drawn once and reused on every call",
-    hint: "Draw a new eps inside reparameterize on every call; a single eps drawn once makes every 'sample' the same.",
-    implementation: (() => {
-      let eps: tf.Tensor | undefined;
-      return (mu: tf.Tensor2D, logVar: tf.Tensor2D) => {
-        if (!eps || eps.shape.join() !== mu.shape.join()) eps = tf.keep(tf.randomNormal(mu.shape, 0, 1, "float32", new Rng(3).tfSeed()));
-        return tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logVar)), eps)) as tf.Tensor2D;
-      };
-    })(),
-    detect: (fn) => !differsBetweenCalls(fn) && drawStats(fn, 0, 0).std > 0.5,
-  },
-  {
-    id: "eps-wrong-shape",
-    description: "one eps for the whole batch (wrong shape, broadcast)",
-    hint: "eps needs sigma's shape, one independent draw per element: randn(mu.shape), not randn([1]).",
-    implementation: (mu, logVar) => tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logVar)), randn([1]))) as tf.Tensor2D,
-    detect: sharesOneEps,
-  },
-  {
-    id: "gradients-blocked",
-    description: "z computed outside the graph (dataSync / new tensor), so no gradients flow",
-    hint: "Build z from mu and logVar with TensorFlow.js ops only (no dataSync, arraySync or tf.tensor(...) of their values), so gradients flow back to the encoder.",
-    implementation: (mu, logVar) => tf.tensor2d(libraryReparameterize(mu, logVar).arraySync() as number[][]) as tf.Tensor2D,
-    detect: (fn) => (gradientProblem(fn) ?? "").startsWith("gradients cannot flow"),
+    name: "gradients: ∂z/∂mu = 1 and ∂z/∂logVar = ½(z − mu)",
+    needs: ["grads"],
+    judge: ({ grads: g }) => {
+      const blocked = (what: string) => `no gradient reaches ${what}: build z from mu and logVar with tf operations only (no dataSync, arraySync or tf.tensor of read-back values).`;
+      if (g.dMu === null) return blocked("mu");
+      if (g.dLogVar === null) return blocked("logVar");
+      if (!g.dMu.every((d) => near(d, 1))) return `∂z/∂mu should be 1 everywhere, but it is ${fmtList(g.dMu)}.`;
+      const want = g.z.map((z, i) => 0.5 * (z - g.mu[i]));
+      return g.dLogVar.every((d, i) => near(d, want[i], 1e-3, 1e-3)) ? undefined : `∂z/∂logVar should be ½(z − mu) = ${fmtList(want)}, but it is ${fmtList(g.dLogVar)}.`;
+    },
   },
 ];
 
-export const reparameterizeExercise: Exercise<ReparameterizeFn> = {
+export const reparameterizeExercise: Exercise<ReparameterizeFn, ReparameterizeSeen> = {
   id: "reparameterize",
   lesson: 1,
   functionName: "reparameterize",
   signature: "reparameterize(mu: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor2D",
   points: 4,
   statement:
-    "Return z = mu + sigma·eps, where sigma = exp(½·logVar) and eps ~ N(0, I) has sigma's shape (use randn(mu.shape)). " +
-    "Sampling this way keeps z a differentiable function of mu and logVar.",
+    "Return z = mu + sigma·eps, where sigma = exp(½·logVar) and eps ~ N(0, I) is a fresh draw of sigma's shape (use randn(mu.shape)). " +
+    "Sampling this way keeps z a differentiable function of mu and logVar, so the encoder can learn through it.",
   reference: (mu, logVar) => libraryReparameterize(mu, logVar),
+  probes,
   checks,
   mistakes: reparameterizeMistakes,
 };

@@ -3,84 +3,82 @@
  *   slerp(z0, z1, t) = sin((1−t)Ω)/sin Ω · z0 + sin(tΩ)/sin Ω · z1,   Ω = angle between z0 and z1,
  * falling back to linear interpolation when z0 and z1 are (nearly) parallel, where sin Ω ≈ 0.
  */
-import { slerp as librarySlerp, lerp } from "../src/latent";
-import type { Exercise, Mistake, PublicCheck } from "./types";
-import { CheckFailure, describeValue } from "./util";
+import { slerp as librarySlerp } from "../src/latent";
+import { slerpMistakes } from "./mistakes/slerp";
+import type { Exercise, PublicCheck } from "./types";
+import { allNear, CheckFailure, describeValue, fmt, fmtList } from "./util";
 
 export type SlerpFn = (z0: number[], z1: number[], t: number) => number[];
+
+export type SlerpSeen = {
+  /** slerp(A, B, 0) and slerp(A, B, 1); A and B have norm 2 and are 90° apart. */
+  ends: { t0: number[]; t1: number[] };
+  /** slerp(A, B, t) for t in ARC_T. */
+  arc: number[][];
+  /** slerp([3, 4], [6, 8], 0.5): exactly parallel, so Ω = 0. */
+  parallel: number[];
+  /** 5-D codes of norms ≈ 1.9 and 3.1, 67° apart, at t = 0.3. */
+  general: number[];
+};
+
+const A = [2, 0, 0], B = [0, 1.2, 1.6];
+const ARC_T = [0.25, 0.5, 0.8];
+const G0 = [0.8, -1.1, 0.3, 1.2, 0.5], G1 = [1.5, 0.4, -2.0, 1.0, 1.7];
 
 const norm = (v: number[]) => Math.hypot(...v);
 const angle = (a: number[], b: number[]) => Math.acos(Math.min(1, Math.max(-1, a.reduce((s, x, i) => s + x * b[i], 0) / (norm(a) * norm(b)))));
 
 function call(fn: SlerpFn, z0: number[], z1: number[], t: number): number[] {
-  const out = fn([...z0], [...z1], t) as unknown;
+  const out = fn([...z0], [...z1], t) as unknown; // copies: a learner's function may modify its inputs
   if (!Array.isArray(out)) throw new CheckFailure(`slerp should return an array of numbers, but returned ${describeValue(out)}.`);
   if (out.length !== z0.length) throw new CheckFailure(`slerp should return ${z0.length} numbers for ${z0.length}-D codes, but returned ${out.length}.`);
-  if (!out.every((v) => typeof v === "number")) throw new CheckFailure("slerp should return plain numbers.");
+  if (!out.every((v) => typeof v === "number")) throw new CheckFailure("slerp should return plain numbers (use Array.from(tensor.dataSync()) if you computed with tensors).");
   return out as number[];
 }
 
-const A = [2, 0, 0], B = [0, 1.2, 1.6]; // both of norm 2, 90° apart
+const probes = {
+  ends: (fn: SlerpFn) => ({ t0: call(fn, A, B, 0), t1: call(fn, A, B, 1) }),
+  arc: (fn: SlerpFn) => ARC_T.map((t) => call(fn, A, B, t)),
+  parallel: (fn: SlerpFn) => call(fn, [3, 4], [6, 8], 0.5),
+  general: (fn: SlerpFn) => call(fn, G0, G1, 0.3),
+};
 
-const checks: PublicCheck<SlerpFn>[] = [
+const checks: PublicCheck<SlerpSeen>[] = [
   {
     name: "returns z0 at t = 0 and z1 at t = 1",
-    run: (fn) => {
-      const a = call(fn, A, B, 0), b = call(fn, A, B, 1);
-      return a.every((v, i) => Math.abs(v - A[i]) < 1e-6) && b.every((v, i) => Math.abs(v - B[i]) < 1e-6) ? undefined : `slerp(z0, z1, 0) should be z0 and slerp(z0, z1, 1) should be z1; got [${a.map((v) => v.toFixed(3))}] and [${b.map((v) => v.toFixed(3))}].`;
-    },
+    needs: ["ends"],
+    judge: ({ ends: { t0, t1 } }) =>
+      allNear(t0, A, 0, 1e-6) && allNear(t1, B, 0, 1e-6) ? undefined : `slerp(z0, z1, 0) should be z0 = ${fmtList(A)} and slerp(z0, z1, 1) should be z1 = ${fmtList(B)}; got ${fmtList(t0)} and ${fmtList(t1)}.`,
   },
   {
-    name: "stays on the arc: constant norm, angle proportional to t",
-    run: (fn) => {
-      for (const t of [0.25, 0.5, 0.8]) {
-        const z = call(fn, A, B, t);
-        if (Math.abs(norm(z) - 2) > 1e-4) return `between two codes of norm 2, every point should have norm 2; at t = ${t} it is ${norm(z).toFixed(4)}.`;
-        if (Math.abs(angle(A, z) - (t * Math.PI) / 2) > 1e-4) return `at t = ${t} the angle from z0 should be ${((t * 90)).toFixed(1)}°, but it is ${((angle(A, z) * 180) / Math.PI).toFixed(1)}°.`;
+    name: "stays on the arc: constant norm, angle from z0 proportional to t",
+    needs: ["arc"],
+    judge: ({ arc }) => {
+      for (const [i, z] of arc.entries()) {
+        const t = ARC_T[i];
+        if (!(Math.abs(norm(z) - 2) <= 1e-4)) return `between z0 = ${fmtList(A)} and z1 = ${fmtList(B)} (both of norm 2, 90° apart), every point should have norm 2; at t = ${t} it is ${fmt(norm(z))}.`;
+        if (!(Math.abs(angle(A, z) - (t * Math.PI) / 2) <= 1e-4)) return `at t = ${t} the angle from z0 should be ${fmt(t * 90)}°, but it is ${fmt((angle(A, z) * 180) / Math.PI)}°.`;
       }
       return undefined;
     },
   },
   {
+    name: "follows the formula for codes of different norms",
+    needs: ["general"],
+    judge: ({ general }, { general: want }) =>
+      allNear(general, want, 1e-6, 1e-6) ? undefined : `for z0 = ${fmtList(G0)}, z1 = ${fmtList(G1)}, t = 0.3, expected ${fmtList(want)}, got ${fmtList(general)}.`,
+  },
+  {
     name: "falls back to lerp for (nearly) parallel codes, without NaN",
-    run: (fn) => {
-      // Norms 5 and 10 are exact in floating point, so cos Ω is exactly 1 and Ω exactly 0.
-      const z = call(fn, [3, 4], [6, 8], 0.5);
-      if (!z.every(Number.isFinite)) return `for parallel codes slerp returned [${z}]: sin Ω is 0 there, so fall back to linear interpolation.`;
-      return z.every((v, i) => Math.abs(v - [4.5, 6][i]) < 1e-6) ? undefined : `for parallel codes [3, 4] and [6, 8] at t = 0.5, expected the linear [4.5, 6], got [${z.map((v) => v.toFixed(3))}].`;
+    needs: ["parallel"],
+    judge: ({ parallel: z }) => {
+      if (!z.every(Number.isFinite)) return `for the parallel codes [3, 4] and [6, 8], slerp returned ${fmtList(z)}: sin Ω is 0 there, so fall back to linear interpolation.`;
+      return allNear(z, [4.5, 6], 0, 1e-6) ? undefined : `for the parallel codes [3, 4] and [6, 8] at t = 0.5, expected the linear [4.5, 6], got ${fmtList(z)}.`;
     },
   },
 ];
 
-export const slerpMistakes: Mistake<SlerpFn>[] = [
-  {
-    id: "lerp-not-slerp",
-    description: "linear interpolation: leaves the arc",
-    hint: "That is linear interpolation: halfway between two codes of norm 2 it cuts inside the sphere (norm 1.41 here). Spherical interpolation weights z0 and z1 by sin((1−t)Ω)/sin Ω and sin(tΩ)/sin Ω.",
-    implementation: (z0, z1, t) => lerp(z0, z1, t),
-    detect: (fn) => { const z = call(fn, A, B, 0.5); return Math.abs(norm(z) - Math.SQRT2) < 1e-3; },
-  },
-  {
-    id: "no-parallel-fallback",
-    description: "no fallback for parallel vectors: NaN",
-    hint: "For (nearly) parallel codes, Ω ≈ 0 and sin Ω ≈ 0, so the formula divides by zero. Fall back to linear interpolation when Ω is tiny (say below 1e-4).",
-    implementation: (z0, z1, t) => {
-      const n0 = norm(z0), n1 = norm(z1);
-      const omega = Math.acos(z0.reduce((s, a, i) => s + a * z1[i], 0) / (n0 * n1));
-      return z0.map((v, i) => (Math.sin((1 - t) * omega) * v + Math.sin(t * omega) * z1[i]) / Math.sin(omega));
-    },
-    detect: (fn) => { try { return !call(fn, [3, 4], [6, 8], 0.5).every(Number.isFinite) && Math.abs(norm(call(fn, A, B, 0.5)) - 2) < 1e-4; } catch { return false; } },
-  },
-  {
-    id: "weights-swapped",
-    description: "the two weights swapped (runs from z1 to z0)",
-    hint: "Your path runs backwards: z0 takes the weight sin((1−t)Ω)/sin Ω and z1 the weight sin(tΩ)/sin Ω, so t = 0 gives z0.",
-    implementation: (z0, z1, t) => librarySlerp(z1, z0, t),
-    detect: (fn) => { const z = call(fn, A, B, 0); return z.every((v, i) => Math.abs(v - B[i]) < 1e-6); },
-  },
-];
-
-export const slerpExercise: Exercise<SlerpFn> = {
+export const slerpExercise: Exercise<SlerpFn, SlerpSeen> = {
   id: "slerp",
   lesson: 2,
   functionName: "slerp",
@@ -88,8 +86,9 @@ export const slerpExercise: Exercise<SlerpFn> = {
   points: 2,
   statement:
     "Interpolate along the great circle from z0 (t = 0) to z1 (t = 1): with Ω the angle between them, return sin((1−t)Ω)/sin Ω · z0 + sin(tΩ)/sin Ω · z1, " +
-    "and fall back to linear interpolation when z0 and z1 are (nearly) parallel.",
+    "and fall back to linear interpolation (1−t)·z0 + t·z1 when z0 and z1 are (nearly) parallel (Ω below about 1e-4).",
   reference: librarySlerp,
+  probes,
   checks,
   mistakes: slerpMistakes,
 };
