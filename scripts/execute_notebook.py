@@ -1,6 +1,6 @@
 """Executes one notebook through a real Jupyter kernel (nbclient), for `npm run notebooks:execute`.
 
-Usage: execute_notebook.py IN.ipynb OUT.ipynb [--allow-errors] [--timeout SECONDS]
+Usage: execute_notebook.py IN.ipynb OUT.ipynb [--kernel NAME] [--cwd DIR] [--allow-errors] [--timeout SECONDS]
 Prints one JSON line per event on stdout ({"event": "cell", ...}, {"event": "done", ...}), saves the
 executed notebook to OUT (also when a cell fails) and signs it as trusted.
 
@@ -31,14 +31,20 @@ def error_text(cell):
     return "\n".join(p for p in parts if p).strip()
 
 
+def option(name, default):
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
+
+
 def main():
     src, dst = sys.argv[1], sys.argv[2]
     allow_errors = "--allow-errors" in sys.argv
-    timeout = int(sys.argv[sys.argv.index("--timeout") + 1]) if "--timeout" in sys.argv else 600
+    timeout = int(option("--timeout", 600))
     nb = nbformat.read(src, as_version=4)
     code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-    client = NotebookClient(nb, timeout=timeout, allow_errors=False, kernel_name=nb.metadata.get("kernelspec", {}).get("name", "tslab"),
-                            resources={"metadata": {"path": sys.argv[sys.argv.index("--cwd") + 1] if "--cwd" in sys.argv else "."}})
+    kernel = option("--kernel", nb.metadata.get("kernelspec", {}).get("name", "vae-lab"))
+    # The kernel starts in the notebook's folder, as in Jupyter.
+    client = NotebookClient(nb, timeout=timeout, allow_errors=False, kernel_name=kernel,
+                            resources={"metadata": {"path": option("--cwd", ".")}})
     errors = []
     started = time.time()
     with client.setup_kernel():
@@ -48,7 +54,7 @@ def main():
             emit(event="start", cell=n, of=len(code_cells), index=index)
             try:
                 # execute_cell returns the cell; an error reply raises CellExecutionError.
-                client.execute_cell(cell, index)
+                client.execute_cell(cell, index, execution_count=n)
                 failed = False
             except CellTimeoutError:
                 failed = True

@@ -1,47 +1,64 @@
 /**
  * Finding Jupyter and registering the tslab kernel for this project (DESIGN §2).
  *
- * The kernel is tslab from this project's node_modules, registered under the name "tslab"
- * (display name "TypeScript (vae-lab)"). Notebooks import the library as "vae-lab", which resolves
- * through node_modules/vae-lab (a link to this folder, made by `npm run build`) to dist/.
+ * The kernel is tslab from this project's node_modules, registered under its own name "vae-lab"
+ * (shown as "vae-lab (TypeScript)"), so it neither replaces nor is replaced by another project's
+ * tslab. Notebooks import the library as "vae-lab", which resolves through node_modules/vae-lab (a
+ * link to this folder, made by `npm run build`) to dist/ — whichever folder Jupyter was started from.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export const ROOT = process.cwd();
 
+/** The kernel's name in notebooks' metadata (`kernelspec.name`), and what Jupyter shows for it. */
+export const KERNEL_NAME = "vae-lab";
+export const KERNEL_DISPLAY_NAME = "vae-lab (TypeScript)";
+
 /** A python3 that can import the given modules: /usr/bin/python3 first (PATH may hold a pyenv shim). */
 export function findPython(modules: string[]): string | undefined {
-  for (const py of ["/usr/bin/python3", "python3"]) {
+  for (const py of ["/usr/bin/python3", "python3", "python"]) {
     const r = spawnSync(py, ["-c", modules.map((m) => `import ${m}`).join("; ")], { encoding: "utf8" });
     if (r.status === 0) return py;
   }
   return undefined;
 }
 
-/** Registers the kernel in `prefix` (CI, tests) or for the user (`npm run lab`). Returns JUPYTER_PATH to use. */
-export function registerKernel(python: string, where: { prefix: string } | "user"): string | undefined {
-  const tslab = join(ROOT, "node_modules", ".bin", "tslab");
-  if (!existsSync(tslab)) throw new Error("tslab is not installed: run npm install first.");
-  const args = ["install", `--python=${python}`, `--binary=${tslab}`, where === "user" ? "--user" : `--prefix=${where.prefix}`];
-  const r = spawnSync(tslab, args, { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`registering the tslab kernel failed: ${(r.stderr || r.stdout).trim()}`);
-  const jupyterPath = where === "user" ? undefined : join(where.prefix, "share", "jupyter");
-  // Name the kernel after the project, so learners can tell it apart from other TypeScript kernels.
-  const specDir = where === "user" ? kernelDirFromOutput(r.stdout + r.stderr) : join(jupyterPath!, "kernels", "tslab");
-  const spec = specDir ? join(specDir, "kernel.json") : undefined;
-  if (spec && existsSync(spec)) {
-    const k = JSON.parse(readFileSync(spec, "utf8"));
-    k.display_name = "TypeScript (vae-lab)";
-    writeFileSync(spec, JSON.stringify(k));
-  }
-  return jupyterPath;
+/**
+ * This project's tslab as a kernelspec: the kernel.json `tslab install` writes, under our own name.
+ * (`tslab install` can only call it "tslab", rewrites the user's "jslab" too, and needs IPython.)
+ */
+export function kernelSpec(root: string = ROOT): { argv: string[]; display_name: string; language: string } {
+  const tslab = join(root, "node_modules", ".bin", process.platform === "win32" ? "tslab.cmd" : "tslab");
+  return { argv: [tslab, "kernel", "--config-path", "{connection_file}"], display_name: KERNEL_DISPLAY_NAME, language: "typescript" };
 }
 
-function kernelDirFromOutput(out: string): string | undefined {
-  const m = /Installed kernelspec tslab in (\S+)/.exec(out);
-  return m?.[1];
+const INSTALL_PY = `import sys
+from jupyter_client.kernelspec import KernelSpecManager
+src, name, where = sys.argv[1:4]
+user = where == "--user"
+print(KernelSpecManager().install_kernel_spec(src, name, user=user, prefix=None if user else where))`;
+
+/**
+ * Registers the "vae-lab" kernel for this user (`npm run lab`) or under `prefix` (CI, tests) with
+ * the given python's jupyter_client. Returns the kernelspec's folder and, for a prefix, the
+ * JUPYTER_PATH under which Jupyter finds it.
+ */
+export function registerKernel(python: string, where: { prefix: string } | "user"): { specDir: string; jupyterPath?: string } {
+  const spec = kernelSpec();
+  if (!existsSync(spec.argv[0])) throw new Error("tslab is not installed: run npm install first.");
+  const tmp = mkdtempSync(join(tmpdir(), "vae-lab-kernel-"));
+  try {
+    writeFileSync(join(tmp, "kernel.json"), JSON.stringify(spec, null, 1) + "\n");
+    const r = spawnSync(python, ["-c", INSTALL_PY, tmp, KERNEL_NAME, where === "user" ? "--user" : where.prefix], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`registering the ${KERNEL_NAME} kernel failed: ${(r.stderr || r.stdout).trim()}`);
+    const specDir = r.stdout.trim().split("\n").pop()!;
+    return where === "user" ? { specDir } : { specDir, jupyterPath: join(where.prefix, "share", "jupyter") };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 /** Makes sure dist/ and the node_modules/vae-lab link exist and are fresh (notebooks import them). */
@@ -51,7 +68,7 @@ export function buildLibrary(): void {
   if (r.status !== 0) throw new Error("building the library for notebooks failed (see above).");
 }
 
-/** dist/ exists, the link exists, and dist/index.js is newer than every file in src/. */
+/** dist/ exists, the link exists, and dist/src/index.js is newer than every file in src/ and exercises/. */
 function distIsFresh(): boolean {
   const built = join(ROOT, "dist", "src", "index.js");
   if (!existsSync(built) || !existsSync(join(ROOT, "node_modules", "vae-lab", "dist"))) return false;

@@ -10,7 +10,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { formatOptions, parseCommandLine, UsageError } from "../src/cli/args";
-import { buildLibrary, findPython, registerKernel, ROOT } from "./jupyter";
+import { buildLibrary, findPython, KERNEL_NAME, registerKernel, ROOT } from "./jupyter";
 
 const spec = {
   out: { type: "string", default: "out/executed", help: "folder for the executed notebooks" },
@@ -40,7 +40,8 @@ interface Outcome {
 function executeOne(python: string, jupyterPath: string | undefined, nb: string, outDir: string, args: { allowErrors: boolean; timeout: number }): Promise<{ seconds: number; errors: { cell: number; error: string }[]; cells: number }> {
   return new Promise((resolvePromise, reject) => {
     const dst = join(outDir, basename(nb));
-    const argv = [join(ROOT, "scripts", "execute_notebook.py"), nb, dst, "--timeout", String(args.timeout), "--cwd", dirname(resolve(nb))];
+    // Always this project's kernel, whatever the notebook's metadata names: CI tests what learners run.
+    const argv = [join(ROOT, "scripts", "execute_notebook.py"), nb, dst, "--kernel", KERNEL_NAME, "--timeout", String(args.timeout), "--cwd", dirname(resolve(nb))];
     if (args.allowErrors) argv.push("--allow-errors");
     const env = { ...process.env, ...(jupyterPath ? { JUPYTER_PATH: jupyterPath } : {}) };
     const child = spawn(python, argv, { env, stdio: ["ignore", "pipe", "pipe"] });
@@ -59,9 +60,12 @@ function executeOne(python: string, jupyterPath: string | undefined, nb: string,
         } catch {
           continue;
         }
-        if (ev.event === "cell") {
+        // On a terminal, show the running cell (a training cell may take minutes), then its result.
+        if (ev.event === "start" && process.stdout.isTTY) {
+          process.stdout.write(`  … cell ${ev.cell}/${ev.of}`);
+        } else if (ev.event === "cell") {
           const mark = ev.error ? "✗" : "✓";
-          process.stdout.write(`  ${mark} cell ${ev.cell}/${ev.of}  ${Number(ev.seconds).toFixed(1)} s\n`);
+          process.stdout.write(`${process.stdout.isTTY ? "\r" : ""}  ${mark} cell ${ev.cell}/${ev.of}  ${Number(ev.seconds).toFixed(1)} s\n`);
         } else if (ev.event === "done") {
           done = ev as unknown as typeof done;
         }
@@ -89,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   buildLibrary();
-  const jupyterPath = registerKernel(python, { prefix: join(ROOT, ".cache", "jupyter") });
+  const { jupyterPath } = registerKernel(python, { prefix: join(ROOT, ".cache", "jupyter") });
   mkdirSync(args.out!, { recursive: true });
 
   const outcomes: Outcome[] = [];

@@ -78,6 +78,7 @@ function enclosingFunction(lines: string[], at: number, fallback: string | undef
 
 export function releaseNotebook(nb: Notebook, name: string): Notebook {
   const cells: Cell[] = [];
+  let todos = 0;
   nb.cells.forEach((cell, index) => {
     const where = `${name}, cell ${index + 1}`;
     let text = sourceText(cell);
@@ -86,6 +87,7 @@ export function releaseNotebook(nb: Notebook, name: string): Notebook {
       text = replaceRegions(text, SOLUTION_CODE, where, (_region, at, all) => {
         const indent = /^\s*/.exec(all[at])![0];
         const fn = enclosingFunction(all, at, nbgrader.grade_id, where);
+        todos++;
         return [`${indent}// TODO: your code here`, `${indent}throw new NotImplementedError(${JSON.stringify(fn)});`];
       }).text;
       const hidden = replaceRegions(text, HIDDEN, where, () => []);
@@ -101,6 +103,10 @@ export function releaseNotebook(nb: Notebook, name: string): Notebook {
     }
     cells.push(out);
   });
+  // Otherwise the student form fails to compile ("Cannot find name") instead of saying "not implemented yet".
+  if (todos > 0 && !nb.cells.some((c) => c.cell_type === "code" && /import\s*\{[^}]*\bNotImplementedError\b[^}]*\}\s*from/.test(sourceText(c)))) {
+    throw new ReleaseError(name, "has solution regions, but no cell imports NotImplementedError (add it to the first cell's import from \"vae-lab\").");
+  }
   return { ...nb, cells };
 }
 

@@ -2,7 +2,9 @@ import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { releaseNotebook, serializeNotebook, type Cell, type Notebook } from "./release-core";
 
-const nb = (...cells: Cell[]): Notebook => ({ cells, metadata: { kernelspec: { name: "tslab" } }, nbformat: 4, nbformat_minor: 4 });
+// Every fixture notebook also has the import its TODOs need (last, so cell numbers stay as written).
+const setup: Cell = { cell_type: "code", source: 'import { NotImplementedError } from "vae-lab";', metadata: {}, outputs: [], execution_count: null };
+const nb = (...cells: Cell[]): Notebook => ({ cells: [...cells, setup], metadata: { kernelspec: { name: "vae-lab" } }, nbformat: 4, nbformat_minor: 4 });
 const code = (source: string, metadata: Record<string, unknown> = {}): Cell => ({ cell_type: "code", source, metadata, outputs: [{ output_type: "stream", text: "x" }], execution_count: 3 });
 const text = (c: Cell) => (Array.isArray(c.source) ? c.source.join("") : c.source);
 
@@ -21,7 +23,7 @@ describe("release", () => {
 
   it("removes hidden tests, dropping cells that held nothing else", () => {
     const out = releaseNotebook(nb(code("a();\n// BEGIN HIDDEN TESTS\nsecret();\n// END HIDDEN TESTS\nb();"), code("// BEGIN HIDDEN TESTS\nsecret();\n// END HIDDEN TESTS")), "t");
-    expect(out.cells).toHaveLength(1);
+    expect(out.cells).toHaveLength(2); // the hidden-only cell is gone; the import cell stays
     expect(text(out.cells[0])).toBe("a();\nb();");
   });
 
@@ -42,6 +44,12 @@ describe("release", () => {
     expect(() => releaseNotebook(nb(code("x"), code("a\n// END SOLUTION")), "solutions/01.ipynb")).toThrow("solutions/01.ipynb, cell 2, line 2: END marker without a BEGIN above it.");
     expect(() => releaseNotebook(nb(code("function f() {\n// BEGIN SOLUTION\nx")), "n")).toThrow("n, cell 1, line 2: BEGIN marker without an END below it.");
     expect(() => releaseNotebook(nb(code("function f() {\n// BEGIN SOLUTION\n// BEGIN SOLUTION\n// END SOLUTION")), "n")).toThrow(/line 3: BEGIN marker inside the region opened on line 2/);
+  });
+
+  it("fails when the TODOs would throw a NotImplementedError no cell imports", () => {
+    const bare: Notebook = { cells: [code("function f() {\n  // BEGIN SOLUTION\n  return 1;\n  // END SOLUTION\n}")], metadata: {}, nbformat: 4, nbformat_minor: 4 };
+    expect(() => releaseNotebook(bare, "solutions/02.ipynb")).toThrow("solutions/02.ipynb: has solution regions, but no cell imports NotImplementedError");
+    expect(() => releaseNotebook(nb(code("function f() {\n  // BEGIN SOLUTION\n  return 1;\n  // END SOLUTION\n}")), "t")).not.toThrow();
   });
 
   it("is idempotent and serialises like Jupyter (sorted keys, one-space indent, trailing newline)", () => {

@@ -30,14 +30,20 @@ export function setDisplaySink(sink: DisplaySink | undefined): void {
   testSink = sink;
 }
 
-/** tslab's writer for the cell that is running now, or undefined outside a kernel. */
-function kernelWriter(): ((data: unknown, update: boolean) => void) | undefined {
-  try {
-    const jupyter = req("tslab/dist/jupyter") as { lastWriteDisplayData: ((data: unknown, update: boolean) => void) | null };
-    return jupyter.lastWriteDisplayData ?? undefined;
-  } catch {
-    return undefined;
-  }
+type Writer = (data: unknown, update: boolean) => void;
+let tslabJupyter: string | undefined; // the running kernel's tslab/dist/jupyter.js, once found
+
+/**
+ * tslab's writer for the cell that is running now, or undefined outside a kernel. tslab's public
+ * `display` sends one MIME type per output; a figure needs several (HTML, SVG, text) in one bundle,
+ * so we use the writer behind it — from the tslab that is running (found among loaded modules: it
+ * may not be the copy in this project's node_modules).
+ */
+function kernelWriter(): Writer | undefined {
+  tslabJupyter ??= Object.keys(req.cache).find((f) => /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(f));
+  if (!tslabJupyter) return undefined; // not in a tslab kernel: nothing has loaded it
+  const jupyter = req.cache[tslabJupyter]?.exports as { lastWriteDisplayData?: Writer | null } | undefined;
+  return jupyter?.lastWriteDisplayData ?? undefined;
 }
 
 /** Whether outputs reach a notebook (a tslab kernel, or a test sink). */
