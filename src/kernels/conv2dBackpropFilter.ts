@@ -18,13 +18,9 @@
  * each of the 9 taps.
  */
 import * as tf from "@tensorflow/tfjs";
-import { withWasmOps, type KernelArgs, type Paddings4, type TensorInfo } from "./wasmOps";
+import { withWasmOps, type Conv2DBackpropAttrs, type KernelArgs, type Paddings4, type TensorInfo } from "./wasmOps";
 
-interface BackpropFilterAttrs {
-  strides: [number, number] | number;
-  pad: "valid" | "same" | number | Paddings4;
-  dataFormat: "NHWC" | "NCHW";
-  dimRoundingMode?: "floor" | "round" | "ceil";
+interface BackpropFilterAttrs extends Conv2DBackpropAttrs {
   filterShape: [number, number, number, number];
 }
 

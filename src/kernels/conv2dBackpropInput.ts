@@ -24,13 +24,9 @@
  * WASM kernel: Transpose, Reverse, StridedSlice, Conv2D (XNNPACK), Concat, Slice.
  */
 import * as tf from "@tensorflow/tfjs";
-import { withWasmOps, type KernelArgs, type Paddings4, type TensorInfo, type WasmOps } from "./wasmOps";
+import { withWasmOps, type Conv2DBackpropAttrs, type KernelArgs, type Paddings4, type TensorInfo, type WasmOps } from "./wasmOps";
 
-interface BackpropInputAttrs {
-  strides: [number, number] | number;
-  pad: "valid" | "same" | number | Paddings4;
-  dataFormat: "NHWC" | "NCHW";
-  dimRoundingMode?: "floor" | "round" | "ceil";
+interface BackpropInputAttrs extends Conv2DBackpropAttrs {
   inputShape: [number, number, number, number];
 }
 

@@ -67,3 +67,11 @@ export function withWasmOps(backend: unknown, body: (ops: WasmOps) => TensorInfo
     for (const t of created) if (t !== result) b.disposeData(t.dataId);
   }
 }
+
+/** The attributes tfjs passes to both conv2d backprop kernels (filter and input gradients). */
+export interface Conv2DBackpropAttrs {
+  strides: [number, number] | number;
+  pad: "valid" | "same" | number | Paddings4;
+  dataFormat: "NHWC" | "NCHW";
+  dimRoundingMode?: "floor" | "round" | "ceil";
+}
