@@ -1,0 +1,32 @@
+/**
+ * The playground behind `npm start`: from a trained (or loaded) MNIST job to the HTML page that the
+ * server serves and `--export` writes. Modules: data.ts (what the page shows), page.ts and views/
+ * (the HTML), client.ts (the page's script), server.ts (HTTP), export.ts (the offline file).
+ */
+import type { MnistJobResult } from "../mnistJob";
+import { playgroundData, type PlaygroundData } from "./data";
+import { readExperimentResults } from "./experiments";
+import { playgroundPage } from "./page";
+
+export { createPlaygroundServer, listen, closeServer, isLoopback, serverUrl } from "./server";
+export { writeExport } from "./export";
+export type { PlaygroundData } from "./data";
+
+/** The playground page for a job's model and held-out data. */
+export function playgroundHtml(job: MnistJobResult, backend: string, options: { experimentsFile?: string } = {}): { html: string; data: PlaygroundData } {
+  const data = playgroundData({
+    model: job.model,
+    settings: job.settings,
+    test: job.data.test,
+    dataSource: job.data.source,
+    backend,
+    loaded: job.loaded,
+    trainSeconds: job.trainSeconds,
+    heldOut: job.heldOut,
+    history: job.history,
+    heldOutHistory: job.heldOutHistory,
+    experiments: readExperimentResults(options.experimentsFile),
+  });
+  const navigator = `<div data-role="navigator-placeholder">The latent navigator lands here.</div>`;
+  return { html: playgroundPage(data, navigator), data };
+}
