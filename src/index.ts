@@ -23,3 +23,4 @@ export { NotImplementedError } from "./notebook/notImplemented";
 export { check } from "./notebook/checks";
 export { showPlots } from "./notebook/display";
 export { formatSummary } from "./models/summary";
+export * from "./navigator";
