@@ -4,13 +4,17 @@
  * (the HTML), client.ts (the page's script), server.ts (HTTP), export.ts (the offline file).
  */
 import type { MnistJobResult } from "../mnistJob";
+import { navigatorData, navigatorHtml } from "../navigator";
 import { playgroundData, type PlaygroundData } from "./data";
 import { readExperimentResults } from "./experiments";
 import { playgroundPage } from "./page";
+import { NAVIGATOR_ID } from "./views/navigator";
 
 export { createPlaygroundServer, listen, closeServer, isLoopback, serverUrl } from "./server";
 export { writeExport } from "./export";
 export type { PlaygroundData } from "./data";
+export { NAVIGATOR_ID } from "./views/navigator";
+export { VIEWS } from "./page";
 
 /** The playground page for a job's model and held-out data. */
 export function playgroundHtml(job: MnistJobResult, backend: string, options: { experimentsFile?: string } = {}): { html: string; data: PlaygroundData } {
@@ -27,6 +31,7 @@ export function playgroundHtml(job: MnistJobResult, backend: string, options: { 
     heldOutHistory: job.heldOutHistory,
     experiments: readExperimentResults(options.experimentsFile),
   });
-  const navigator = `<div data-role="navigator-placeholder">The latent navigator lands here.</div>`;
+  const test = job.data.test;
+  const navigator = navigatorHtml(navigatorData(job.model, test.images, test.labels, { classNames: test.classNames }), { id: NAVIGATOR_ID, title: "Latent navigator" });
   return { html: playgroundPage(data, navigator), data };
 }
