@@ -94,7 +94,11 @@ describe.each([
     expect(await page.textContent('[data-role="formula-values"] annotation')).toContain(data.heldOut.recon.toFixed(2));
     // KaTeX's own fonts (inlined) are in use, not a fallback.
     expect(await page.evaluate(() => document.fonts.check('16px "KaTeX_Main"') && document.fonts.check('16px "KaTeX_Caligraphic"'))).toBe(true);
-    expect(await page.evaluate(() => [...document.fonts].filter((f) => f.family.startsWith("KaTeX") && f.status === "loaded").length)).toBeGreaterThan(2);
+    expect(await page.evaluate(() => {
+      let loaded = 0;
+      document.fonts.forEach((f) => void (loaded += f.family.replace(/"/g, "").startsWith("KaTeX") && f.status === "loaded" ? 1 : 0));
+      return loaded;
+    })).toBeGreaterThan(2);
     expect(await page.textContent('[data-role="hyperparameters"]')).toContain("0.001");
   });
 
@@ -107,7 +111,7 @@ describe.each([
 
   it("Reconstructions: draws originals over reconstructions, and new ones on request", async () => {
     await page.click('[data-view-tab="reconstructions"]');
-    const pixels = () => page.evaluate(() => [...document.querySelectorAll("canvas[data-role=original], canvas[data-role=reconstruction]")].map((c) => (c as HTMLCanvasElement).toDataURL()));
+    const pixels = () => page.evaluate(() => Array.from(document.querySelectorAll("canvas[data-role=original], canvas[data-role=reconstruction]")).map((c) => (c as HTMLCanvasElement).toDataURL()));
     const blank = await page.evaluate(() => {
       const c = document.createElement("canvas");
       c.width = c.height = 28;
@@ -160,7 +164,7 @@ describe.each([
     await page.click('[data-view-tab="navigator"]');
     await page.selectOption(`${root} select[data-role="from"]`, "2");
     await page.selectOption(`${root} select[data-role="to"]`, "6");
-    const strips = () => page.evaluate((sel) => ["strip-linear", "strip-slerp"].map((s) => [...document.querySelectorAll(`${sel} [data-role="${s}"] canvas`)].map((c) => (c as HTMLCanvasElement).toDataURL())), root);
+    const strips = () => page.evaluate((sel) => ["strip-linear", "strip-slerp"].map((s) => Array.from(document.querySelectorAll(`${sel} [data-role="${s}"] canvas`)).map((c) => (c as HTMLCanvasElement).toDataURL())), root);
     const before = await strips();
     await page.click(`${root} button[data-action="interpolate"]`);
     const after = await strips();
