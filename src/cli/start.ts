@@ -3,6 +3,7 @@
  * serve the playground (src/playground) at http://127.0.0.1:7862 until Ctrl-C — or, with --export,
  * write it to one self-contained HTML file and exit. Thin: parse arguments, call the library, print.
  */
+import type { Server } from "node:http";
 import { initBackend } from "../backend";
 import { MNIST_JOB_DEFAULTS, trainOrLoadMnist, type MnistJobSettings } from "../mnistJob";
 import { paramCount } from "../models/vae";
@@ -59,6 +60,17 @@ async function main(argv: string[]): Promise<number> {
     dataDir: args.data,
   };
 
+  // Listen before training: a taken port fails now, not after minutes of training.
+  let routes: Record<string, string> | undefined;
+  const server = args.export === undefined ? createPlaygroundServer(() => routes) : undefined;
+  let url = "";
+  if (server) {
+    if (!isLoopback(args.host!)) {
+      console.warn(`Warning: --host ${args.host} is not a loopback address: anyone who can reach this machine on that port can open the playground.`);
+    }
+    url = serverUrl(args.host!, await listen(server, args.port!, args.host!));
+  }
+
   const backend = await initBackend();
   console.log(backend.message);
 
@@ -103,22 +115,18 @@ async function main(argv: string[]): Promise<number> {
 
   const { html } = playgroundHtml(job, backend.name);
   job.model.dispose();
-  if (args.export !== undefined) {
-    const { path, bytes } = writeExport(args.export, html);
+  if (!server) {
+    const { path, bytes } = writeExport(args.export!, html);
     console.log(`Wrote the playground to ${path} (${(bytes / 1e6).toFixed(1)} MB, self-contained: open it in a browser, no server or network needed).`);
     return 0;
   }
-  return serve(html, args.port!, args.host!);
+  routes = { "/": html, "/index.html": html };
+  console.log(`Serving the playground at ${url} (Ctrl-C to stop)`);
+  return untilSignal(server);
 }
 
-/** Serves the page until SIGINT/SIGTERM, then closes the server and resolves with exit code 0. */
-async function serve(html: string, port: number, host: string): Promise<number> {
-  if (!isLoopback(host)) {
-    console.warn(`Warning: --host ${host} is not a loopback address: anyone who can reach this machine on port ${port} can open the playground.`);
-  }
-  const server = createPlaygroundServer({ "/": html, "/index.html": html });
-  const actualPort = await listen(server, port, host);
-  console.log(`Serving the playground at ${serverUrl(host, actualPort)} (Ctrl-C to stop)`);
+/** Waits for SIGINT/SIGTERM, then closes the server (open connections too) and resolves with 0. */
+function untilSignal(server: Server): Promise<number> {
   return new Promise((resolve) => {
     const shutdown = (signal: string) => {
       process.off("SIGINT", onInt);

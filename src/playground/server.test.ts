@@ -143,6 +143,21 @@ describe("the playground server", () => {
     await expect(listen(other, port, "127.0.0.1")).rejects.toThrow("--port");
   });
 
+  it("answers 503 with Retry-After while the page is not built yet, then serves it", async () => {
+    let routes: Record<string, string> | undefined;
+    const s = createPlaygroundServer(() => routes);
+    const p = await listen(s, 0, "127.0.0.1");
+    try {
+      const early = await fetch(`http://127.0.0.1:${p}/`);
+      expect(early.status).toBe(503);
+      expect(early.headers.get("retry-after")).toBe("5");
+      routes = { "/": PAGE };
+      expect(await (await fetch(`http://127.0.0.1:${p}/`)).text()).toBe(PAGE);
+    } finally {
+      await closeServer(s);
+    }
+  });
+
   it("closes idle keep-alive connections when it shuts down", async () => {
     const s = createPlaygroundServer({ "/": PAGE });
     const p = await listen(s, 0, "127.0.0.1");

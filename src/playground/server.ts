@@ -6,6 +6,7 @@
  *        double-encoded dots, backslashes, NUL bytes, bad percent-escapes) or a malformed request
  *   404  any other path
  *   405  a method other than GET or HEAD (with `Allow: GET, HEAD`)
+ *   503  the page is not built yet (the server listens before training, so a taken port fails fast)
  *   431  request headers larger than `maxHeaderSize` (16 KiB), answered by the parser's error hook
  *
  * Pages carry a Content-Security-Policy that allows inline scripts and styles and data: fonts and
@@ -60,7 +61,7 @@ function answer(res: ServerResponse, status: number, text: string, headers: Reco
   res.end(res.req.method === "HEAD" ? undefined : body);
 }
 
-function handle(routes: PlaygroundRoutes, req: IncomingMessage, res: ServerResponse): void {
+function handle(site: () => PlaygroundRoutes | undefined, req: IncomingMessage, res: ServerResponse): void {
   // A request body is never read: ask the client to close rather than leave it in the stream.
   const hasBody = req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined;
   const extra: Record<string, string> = hasBody ? { Connection: "close" } : {};
@@ -68,6 +69,8 @@ function handle(routes: PlaygroundRoutes, req: IncomingMessage, res: ServerRespo
   const reason = unsafePathReason(target);
   if (reason) return answer(res, 400, `Bad Request: ${reason}.`, extra);
   const path = target.split(/[?#]/, 1)[0];
+  const routes = site();
+  if (routes === undefined) return answer(res, 503, "Service Unavailable: the model is still training; reload in a moment.", { "Retry-After": "5", ...extra });
   const page = Object.hasOwn(routes, path) ? routes[path] : undefined;
   if (page === undefined) return answer(res, 404, `Not Found. The playground is at /.`, extra);
   if (req.method !== "GET" && req.method !== "HEAD") return answer(res, 405, `Method Not Allowed: ${req.method} (use ${ALLOW}).`, { Allow: ALLOW, ...extra });
@@ -93,15 +96,17 @@ function onClientError(err: Error & { code?: string }, socket: Socket): void {
 }
 
 /**
- * An HTTP server for `routes`, not yet listening (call `listen`). Slow clients are cut off: headers
+ * An HTTP server for `routes`, not yet listening (call `listen`). Pass a function to serve pages that
+ * are built later: while it returns undefined, requests get 503. Slow clients are cut off: headers
  * must arrive within 10 s and a request within 30 s.
  *
  * @example
  * const server = createPlaygroundServer({ "/": html, "/index.html": html });
- * server.listen(7862, "127.0.0.1");
+ * await listen(server, 7862, "127.0.0.1");
  */
-export function createPlaygroundServer(routes: PlaygroundRoutes): Server {
-  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) => handle(routes, req, res));
+export function createPlaygroundServer(routes: PlaygroundRoutes | (() => PlaygroundRoutes | undefined)): Server {
+  const site = typeof routes === "function" ? routes : () => routes;
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) => handle(site, req, res));
   server.on("clientError", onClientError);
   return server;
 }
