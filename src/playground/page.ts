@@ -80,7 +80,7 @@ export function playgroundPage(data: PlaygroundData, navigatorFragment: string):
   const tabs = VIEWS.map(([name, label]) => `<button type="button" role="tab" data-view-tab="${name}" aria-selected="false">${escapeHtml(label)}</button>`).join("");
   const sections = VIEWS.map(([name]) => `<section data-view-panel="${name}" role="tabpanel">${bodies[name]}</section>`).join("\n");
   const clientData = { classNames: data.classNames, reconstructions: data.reconstructions, latent: { centroids: data.latent.centroids } };
-  const subtitle = `${s.model === "mlp" ? "MLP" : "convolutional"} VAE, latentDim ${s.latentDim}, ${data.paramCount.toLocaleString("en-US")} parameters, trained ${data.history.length} epochs on ${data.dataSource}; held-out negative ELBO ${data.heldOut.total.toFixed(2)} nats per image.`;
+  const subtitle = `${s.model === "mlp" ? "MLP" : "convolutional"} VAE, latentDim ${s.latentDim}, ${data.paramCount.toLocaleString("en-US")} parameters, trained ${data.history.length} epoch${data.history.length === 1 ? "" : "s"} on ${data.dataSource}; held-out negative ELBO ${data.heldOut.total.toFixed(2)} nats per image.`;
   return `<!doctype html>
 <html lang="en">
 <head>
