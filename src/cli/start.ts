@@ -7,7 +7,7 @@ import type { Server } from "node:http";
 import { initBackend } from "../backend";
 import { MNIST_JOB_DEFAULTS, trainOrLoadMnist, type MnistJobSettings } from "../mnistJob";
 import { paramCount } from "../models/vae";
-import { closeServer, createPlaygroundServer, isLoopback, listen, playgroundHtml, serverUrl, writeExport } from "../playground";
+import { closeServer, createPlaygroundServer, isLoopback, listen, loopbackHostNames, playgroundHtml, serverUrl, writeExport } from "../playground";
 import { formatOptions, parseCommandLine } from "./args";
 import { formatDuration, ProgressBar } from "./progressBar";
 
@@ -62,10 +62,12 @@ async function main(argv: string[]): Promise<number> {
 
   // Listen before training: a taken port fails now, not after minutes of training.
   let routes: Record<string, string> | undefined;
-  const server = args.export === undefined ? createPlaygroundServer(() => routes) : undefined;
+  const loopback = isLoopback(args.host!);
+  // On loopback, answer only requests addressed to this machine by name (DNS-rebinding protection).
+  const server = args.export === undefined ? createPlaygroundServer(() => routes, loopback ? { allowedHosts: loopbackHostNames(args.host!) } : {}) : undefined;
   let url = "";
   if (server) {
-    if (!isLoopback(args.host!)) {
+    if (!loopback) {
       console.warn(`Warning: --host ${args.host} is not a loopback address: anyone who can reach this machine on that port can open the playground.`);
     }
     url = serverUrl(args.host!, await listen(server, args.port!, args.host!));

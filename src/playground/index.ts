@@ -10,7 +10,7 @@ import { readExperimentResults } from "./experiments";
 import { playgroundPage } from "./page";
 import { NAVIGATOR_ID } from "./views/navigator";
 
-export { createPlaygroundServer, listen, closeServer, isLoopback, serverUrl } from "./server";
+export { createPlaygroundServer, listen, closeServer, isLoopback, loopbackHostNames, serverUrl } from "./server";
 export { writeExport } from "./export";
 export type { PlaygroundData } from "./data";
 export { NAVIGATOR_ID } from "./views/navigator";

@@ -11,7 +11,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../scripts/browser";
 import { MNIST_JOB_DEFAULTS, trainOrLoadMnist } from "../mnistJob";
-import { closeServer, createPlaygroundServer, listen, NAVIGATOR_ID, playgroundHtml, VIEWS, writeExport, type PlaygroundData } from "./index";
+import { closeServer, createPlaygroundServer, listen, loopbackHostNames, NAVIGATOR_ID, playgroundHtml, VIEWS, writeExport, type PlaygroundData } from "./index";
 
 const SHOTS = join("out", "screenshots", "playground");
 const work = mkdtempSync(join(tmpdir(), "vae-lab-playground-"));
@@ -35,7 +35,7 @@ beforeAll(async () => {
   const built = playgroundHtml(job, "wasm", { experimentsFile });
   job.model.dispose();
   data = built.data;
-  server = createPlaygroundServer({ "/": built.html, "/index.html": built.html });
+  server = createPlaygroundServer({ "/": built.html, "/index.html": built.html }, { allowedHosts: loopbackHostNames("127.0.0.1") });
   serverUrl = `http://127.0.0.1:${await listen(server, 0, "127.0.0.1")}/`;
   exportUrl = `file://${writeExport(join(work, "export", "playground.html"), built.html).path}`;
   browser = await launchChromium();

@@ -1,7 +1,7 @@
 import type { Server } from "node:http";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeServer, createPlaygroundServer, isLoopback, listen, MAX_HEADER_BYTES, serverUrl, unsafePathReason } from "./server";
+import { closeServer, createPlaygroundServer, isLoopback, listen, loopbackHostNames, MAX_HEADER_BYTES, serverUrl, unsafePathReason } from "./server";
 
 const PAGE = "<!doctype html><title>playground</title><p>the page</p>";
 let server: Server;
@@ -167,6 +167,28 @@ describe("the playground server", () => {
     await closeServer(s);
     await closed;
     expect(s.listening).toBe(false);
+  });
+});
+
+describe("a loopback server's Host check", () => {
+  it("answers requests addressed to loopback names, with any port, and refuses other hosts with 400", async () => {
+    const s = createPlaygroundServer({ "/": PAGE }, { allowedHosts: loopbackHostNames("127.0.0.1") });
+    const p = await listen(s, 0, "127.0.0.1");
+    const ask = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const socket = connect(p, "127.0.0.1");
+        let text = "";
+        socket.on("data", (c) => void (text += c.toString()));
+        socket.on("close", () => resolve(Number(text.split(" ")[1])));
+        socket.on("error", reject);
+        socket.write(`GET / HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+      });
+    try {
+      for (const host of [`127.0.0.1:${p}`, `localhost:${p}`, `LOCALHOST`, `[::1]:${p}`]) expect(await ask(host), host).toBe(200);
+      for (const host of ["evil.example", `evil.example:${p}`, "127.0.0.1.evil.example", ""]) expect(await ask(host), host).toBe(400);
+    } finally {
+      await closeServer(s);
+    }
   });
 });
 

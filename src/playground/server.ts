@@ -3,7 +3,9 @@
  * is no folder behind it, so no request can reach a file. Everything else gets a short, proper answer:
  *
  *   400  a path that is not a plain origin-form path (absolute-form URL, `..` segments, encoded or
- *        double-encoded dots, backslashes, NUL bytes, bad percent-escapes) or a malformed request
+ *        double-encoded dots, backslashes, NUL bytes, bad percent-escapes), a malformed request, or
+ *        (when `allowedHosts` is given) a Host header naming another host: a page elsewhere that
+ *        rebinds its DNS name to 127.0.0.1 cannot read the playground through the visitor's browser
  *   404  any other path
  *   405  a method other than GET or HEAD (with `Allow: GET, HEAD`)
  *   503  the page is not built yet (the server listens before training, so a taken port fails fast)
@@ -61,13 +63,22 @@ function answer(res: ServerResponse, status: number, text: string, headers: Reco
   res.end(res.req.method === "HEAD" ? undefined : body);
 }
 
-function handle(site: () => PlaygroundRoutes | undefined, req: IncomingMessage, res: ServerResponse): void {
+/** The host name of a Host header, lower-case, without the port ("[::1]:80" → "[::1]"). */
+function hostName(header: string): string {
+  const h = header.trim().toLowerCase();
+  return h.startsWith("[") ? h.slice(0, h.indexOf("]") + 1) : h.replace(/:\d*$/, "");
+}
+
+function handle(site: () => PlaygroundRoutes | undefined, allowedHosts: Set<string> | undefined, req: IncomingMessage, res: ServerResponse): void {
   // A request body is never read: ask the client to close rather than leave it in the stream.
   const hasBody = req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined;
   const extra: Record<string, string> = hasBody ? { Connection: "close" } : {};
   const target = req.url ?? "";
   const reason = unsafePathReason(target);
   if (reason) return answer(res, 400, `Bad Request: ${reason}.`, extra);
+  if (allowedHosts && !allowedHosts.has(hostName(req.headers.host ?? ""))) {
+    return answer(res, 400, `Bad Request: Host ${JSON.stringify(req.headers.host ?? "")} is not this server. Open ${[...allowedHosts][0]} instead.`, extra);
+  }
   const path = target.split(/[?#]/, 1)[0];
   const routes = site();
   if (routes === undefined) return answer(res, 503, "Service Unavailable: the model is still training; reload in a moment.", { "Retry-After": "5", ...extra });
@@ -100,13 +111,17 @@ function onClientError(err: Error & { code?: string }, socket: Socket): void {
  * are built later: while it returns undefined, requests get 503. Slow clients are cut off: headers
  * must arrive within 10 s and a request within 30 s.
  *
+ * `allowedHosts`: the host names the Host header may carry (for a loopback server,
+ * `loopbackHostNames(host)`); omitted, any Host is answered.
+ *
  * @example
- * const server = createPlaygroundServer({ "/": html, "/index.html": html });
+ * const server = createPlaygroundServer({ "/": html, "/index.html": html }, { allowedHosts: loopbackHostNames("127.0.0.1") });
  * await listen(server, 7862, "127.0.0.1");
  */
-export function createPlaygroundServer(routes: PlaygroundRoutes | (() => PlaygroundRoutes | undefined)): Server {
+export function createPlaygroundServer(routes: PlaygroundRoutes | (() => PlaygroundRoutes | undefined), options: { allowedHosts?: string[] } = {}): Server {
   const site = typeof routes === "function" ? routes : () => routes;
-  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) => handle(site, req, res));
+  const allowed = options.allowedHosts ? new Set(options.allowedHosts.map(hostName)) : undefined;
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) => handle(site, allowed, req, res));
   server.on("clientError", onClientError);
   return server;
 }
@@ -115,6 +130,12 @@ export function createPlaygroundServer(routes: PlaygroundRoutes | (() => Playgro
 export function isLoopback(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, "").toLowerCase();
   return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h) || h === "::ffff:127.0.0.1";
+}
+
+/** Host names a loopback server answers to: the address it listens on and the usual loopback names. */
+export function loopbackHostNames(host: string): string[] {
+  const h = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+  return [...new Set([h, "127.0.0.1", "localhost", "[::1]"])];
 }
 
 /** The URL people type for a server listening on host:port (IPv6 in brackets; 0.0.0.0 shown as 127.0.0.1). */
