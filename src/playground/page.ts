@@ -37,7 +37,7 @@ main{padding:18px 24px;max-width:1280px}
 section[data-view-panel]{display:none}
 section[data-view-panel].active{display:block}
 h2{margin:0 0 8px;font-size:19px} h3{margin:22px 0 8px;font-size:16px}
-.diagram{display:flex;align-items:flex-end;gap:6px;overflow-x:auto;padding:8px 0}
+.diagram{display:flex;flex-wrap:wrap;align-items:flex-end;gap:6px 4px;padding:8px 0}
 .layer{min-width:118px;max-width:170px;font-size:12px;text-align:center}
 .layer-bar{margin:0 auto 4px;width:34px;border-radius:4px;background:#9db8d8}
 .layer.encoder .layer-bar{background:#7aa6d8}.layer.decoder .layer-bar{background:#e3a26f}.layer.latent .layer-bar{background:#8cc98c}.layer.io .layer-bar{background:#bbb}
