@@ -66,7 +66,12 @@ describe("npm start", () => {
     const [, url] = await waitFor(run, SERVING);
     expect(run.output()).toContain(`Loaded the trained model from ${checkpoint}`);
     expect(run.output()).not.toContain("training [");
-    expect((await fetch(url)).status).toBe(200);
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    // The per-epoch held-out history came back with the checkpoint: its curves are on the page.
+    const html = await page.text();
+    expect(html).toContain('data-role="cluster-curve"');
+    expect(html).not.toContain('data-role="no-heldout-history"');
     run.child.kill("SIGTERM");
     expect(await run.exited).toBe(0);
   });
