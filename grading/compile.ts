@@ -1,0 +1,84 @@
+/**
+ * Compiles a submission's solution regions into one CommonJS module for the jail (esbuild; imports
+ * stay `require` calls, which the runner answers with the library and tfjs only — a student's
+ * `import "vitest"` is never bundled in). The template's own imports (trusted) come first, so the
+ * solution code sees the names the lesson's setup cell gave it, without running that cell.
+ *
+ * A syntax error is reported for its exercise only: that region is left out and, so other cells
+ * that call it still work, its name is bound to the library's reference under a per-build secret
+ * module name. The exercise itself is not graded from that stand-in (it is not exported).
+ * Type errors are not checked (esbuild strips types): behaviour is what the tests grade.
+ */
+import { transformSync, type Message } from "esbuild";
+import { randomBytes } from "node:crypto";
+import { exercises } from "../exercises/index";
+import { definedNames, type Region } from "./extract";
+import type { Template } from "./template";
+
+export interface Compiled {
+  /** The module's JavaScript, or undefined when nothing compiled. */
+  code?: string;
+  /** Exercise ids whose functions the module exports. */
+  exported: string[];
+  /** Per exercise: the compile error, in words. */
+  errors: Record<string, string>;
+  /** Module name the runner maps to the references (stand-ins for broken regions). */
+  referenceModule: string;
+}
+
+export const parses = (code: string): boolean => {
+  try {
+    transformSync(code, { loader: "ts", format: "esm", logLevel: "silent" });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+function describe(e: unknown, region: Region, lineOffset = 0): string {
+  const m = (e as { errors?: Message[] }).errors?.[0];
+  if (!m) return `it could not be compiled (${(e as Error).message.split("\n")[0]}).`;
+  const line = (m.location?.line ?? 1) - lineOffset;
+  return `syntax error in cell ${region.cells[0]}${line > 0 ? `, line ${line}` : ""}: ${m.text}. Fix it and run the cell to see the error in Jupyter.`;
+}
+
+export function compileRegions(template: Template, regions: Region[]): Compiled {
+  const errors: Record<string, string> = {};
+  const referenceModule = `vae-lab-reference-${randomBytes(12).toString("hex")}`;
+  let good: Region[] = [];
+  for (const r of regions) {
+    try {
+      transformSync(r.code, { loader: "ts", format: "esm", logLevel: "silent" });
+      good.push(r);
+    } catch (e) {
+      errors[r.exerciseId] = describe(e, r);
+    }
+  }
+  // The joined module can still fail (two cells declare the same top-level name): drop the region the error is in, retry.
+  for (let attempt = 0; attempt <= regions.length; attempt++) {
+    const unique = [...new Map(good.map((r) => [r.code, r])).values()];
+    const parts = [template.prelude];
+    const starts: { region: Region; line: number }[] = [];
+    for (const r of unique) {
+      starts.push({ region: r, line: parts.join("\n").split("\n").length + 1 });
+      parts.push(r.code);
+    }
+    const defined = new Set(unique.flatMap((r) => definedNames(r.code)));
+    const standIns = template.exerciseIds.map((id) => exercises[id].functionName).filter((n) => !defined.has(n));
+    for (const name of standIns) parts.push(`const ${name} = require(${JSON.stringify(referenceModule)}).${name};`);
+    const exported = good.map((r) => r.exerciseId);
+    parts.push(`export { ${exported.map((id) => exercises[id].functionName).join(", ")} };`);
+    const source = parts.join("\n");
+    try {
+      const out = transformSync(source, { loader: "ts", format: "cjs", target: "node20", logLevel: "silent", sourcefile: "submission.ts" });
+      return { code: out.code, exported, errors, referenceModule };
+    } catch (e) {
+      const line = (e as { errors?: Message[] }).errors?.[0]?.location?.line ?? 0;
+      const at = [...starts].reverse().find((s) => s.line <= line);
+      if (!at) return { exported: [], errors: { ...errors, ...Object.fromEntries(good.map((r) => [r.exerciseId, `the solution cells could not be compiled together (${(e as Error).message.split("\n")[0]}).`])) }, referenceModule };
+      for (const r of good.filter((g) => g.code === at.region.code)) errors[r.exerciseId] = describe(e, r, at.line - 1);
+      good = good.filter((g) => g.code !== at.region.code);
+    }
+  }
+  return { exported: [], errors, referenceModule };
+}
