@@ -9,11 +9,12 @@ import { exercises } from "../exercises/index";
 import { judge, referenceObservations } from "../exercises/observe";
 import type { Observation } from "../exercises/types";
 import { hiddenSuites } from "./hidden/index";
+import { TAMPERED } from "./jail/protocol";
 import { testsOf } from "./manifest";
 import type { ExerciseResult, TestResult } from "./types";
 
 /** Why a probe failed, set by the grader (not the child) for failures it saw from outside. */
-export type FailureReason = "timeout" | "crash" | "exit" | "budget" | "not-run";
+export type FailureReason = "timeout" | "crash" | "exit" | "budget" | "not-run" | "gave-up" | "tampered";
 export type Seen = Record<string, Observation<unknown> & { reason?: FailureReason }>;
 
 const REASONS: Record<FailureReason, string> = {
@@ -22,6 +23,8 @@ const REASONS: Record<FailureReason, string> = {
   exit: "it ended the process running it (process.exit or similar); graded code must return its result",
   budget: "it was not run: the submission used up its total time limit",
   "not-run": "it was not run",
+  "gave-up": "it was not run: earlier calls of this function timed out or crashed",
+  tampered: "it replaced TensorFlow.js kernels (graded code must not change the library)",
 };
 
 const KNOWN_ERRORS = ["TypeError", "RangeError", "ReferenceError", "SyntaxError", "Error", "NotImplementedError"];
@@ -33,6 +36,7 @@ export function failurePhrase(o: (Observation<unknown> & { reason?: FailureReaso
   if (o.reason && REASONS[o.reason]) return REASONS[o.reason];
   if (o.notImplemented === true) return `${fnName} is not implemented yet`;
   const err = typeof o.error === "string" ? o.error : "";
+  if (err === TAMPERED) return REASONS.tampered;
   const thrown = err.match(/^it threw (\w+):/);
   if (thrown) return `it threw ${KNOWN_ERRORS.includes(thrown[1]) ? `a ${thrown[1]}` : "an error"}`;
   if (err.startsWith("it threw a non-Error value")) return "it threw a value that is not an Error";

@@ -40,6 +40,9 @@ export function templateFor(file: string, intake: Intake, templates: Template[])
   return best && count(best) > 0 ? best : undefined;
 }
 
+/** After this many timeouts or crashes, an exercise's remaining probes are not run (each would cost a kill and a restart). */
+const MAX_KILLS_PER_EXERCISE = 2;
+
 type Probe = { suite: "public" | "hidden"; exercise: string; probe: string };
 
 /** Runs every probe of `exerciseIds` on the module, restarting the child after a kill or crash. */
@@ -54,6 +57,7 @@ async function runProbes(ctx: GradeContext, moduleFile: string, referenceModule:
   let session: JailSession | undefined;
   let jailError: string | undefined;
   let restarts = 0;
+  const kills = new Map<string, number>();
   while (queue.length) {
     if (!session || !session.alive) {
       if (Date.now() >= deadlineAt || restarts > queue.length + 2) {
@@ -78,12 +82,20 @@ async function runProbes(ctx: GradeContext, moduleFile: string, referenceModule:
       }
     }
     const p = queue.shift()!;
+    if ((kills.get(p.exercise) ?? 0) >= MAX_KILLS_PER_EXERCISE) {
+      fail(p, "gave-up", "earlier calls were killed");
+      continue;
+    }
     const r = await session.call({ op: "probe", ...p });
     if (r.kind === "reply") {
       const v = r.reply.ok ? r.reply.value : undefined;
       if (v && typeof v === "object" && "ok" in v) seen[p.exercise][p.suite][p.probe] = v as Seen[string];
       else fail(p, "crash", "no observation");
-    } else if (r.kind === "timeout") fail(p, r.which === "submission" ? "budget" : "timeout", "time limit");
+      if (r.reply.ok && r.reply.tainted) session.kill(); // a fresh child for the next probe
+      continue;
+    }
+    kills.set(p.exercise, (kills.get(p.exercise) ?? 0) + 1);
+    if (r.kind === "timeout") fail(p, r.which === "submission" ? "budget" : "timeout", "time limit");
     else fail(p, /exited with status 0\b/.test(r.detail) ? "exit" : "crash", r.detail);
   }
   session?.kill();

@@ -15,7 +15,10 @@ export type Request =
   | { id: number; op: "probe"; suite: "public" | "hidden"; exercise: string; probe: string };
 
 /** Replies, child → parent. `value` is an exercises Observation for probes. */
-export type Reply = { id: number; ok: true; value?: unknown } | { id: number; ok: false; error: string };
+export type Reply = { id: number; ok: true; value?: unknown; tainted?: boolean } | { id: number; ok: false; error: string };
+
+/** The observation error the runner reports when student code replaced tfjs kernels. */
+export const TAMPERED = "graded code replaced TensorFlow.js kernels";
 
 /** A reply larger than this is a protocol violation (observations are a few kB). */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024;

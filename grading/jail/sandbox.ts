@@ -101,6 +101,7 @@ export class JailSession {
   private nextId = 1;
   private deadline = 0;
   private exitInfo?: string;
+  private killed = false;
   /** Bytes of stdout/stderr the child wrote (counted, never kept beyond a small tail for diagnostics). */
   stderrTail = "";
 
@@ -186,7 +187,7 @@ export class JailSession {
 
   /** Sends one request; the answer, or how the child failed. */
   call(req: Omit<Request, "id">): Promise<CallResult> {
-    if (!this.child || this.exitInfo) return Promise.resolve({ kind: "crashed", detail: this.exitInfo ?? "not started" });
+    if (!this.child || this.exitInfo || this.killed) return Promise.resolve({ kind: "crashed", detail: this.exitInfo ?? "not started" });
     const id = this.nextId++;
     const p = this.wait(id, this.limits.callMs);
     this.child.stdin!.write(encodeFrame({ ...req, id }));
@@ -194,7 +195,7 @@ export class JailSession {
   }
 
   get alive(): boolean {
-    return !!this.child && !this.exitInfo;
+    return !!this.child && !this.exitInfo && !this.killed;
   }
 
   get timeLeft(): number {
@@ -203,6 +204,7 @@ export class JailSession {
 
   /** SIGKILL to the whole process group; the pid namespace dies with its init. */
   kill(): void {
+    this.killed = true;
     const pid = this.child?.pid;
     if (pid === undefined || this.exitInfo) return;
     try {
