@@ -38,7 +38,7 @@ export function failurePhrase(o: (Observation<unknown> & { reason?: FailureReaso
   const err = typeof o.error === "string" ? o.error : "";
   if (err === TAMPERED) return REASONS.tampered;
   const thrown = err.match(/^it threw (\w+):/);
-  if (thrown) return `it threw ${KNOWN_ERRORS.includes(thrown[1]) ? `a ${thrown[1]}` : "an error"}`;
+  if (thrown) return `it threw ${KNOWN_ERRORS.includes(thrown[1]) ? `${/^[AEIOU]/.test(thrown[1]) ? "an" : "a"} ${thrown[1]}` : "an error"}`;
   if (err.startsWith("it threw a non-Error value")) return "it threw a value that is not an Error";
   return "its result has the wrong type, shape or dtype, or the call failed (run the public check in your notebook for details)";
 }

@@ -28,7 +28,10 @@ export interface JailLimits {
   callMs: number;
   /** Wall-clock limit for the whole submission, ms. */
   submissionMs: number;
-  /** Address-space limit, MB. WASM reserves large virtual ranges: keep ≥ 16 GB of address space. */
+  /**
+   * Address-space limit, MB: caps typed arrays and WASM memory, which V8's heap flag does not. Node
+   * runs with --disable-wasm-trap-handler, so WASM memories do not reserve 8 GB guard regions each.
+   */
   addressSpaceMb: number;
   /** V8 old-space limit, MB. */
   heapMb: number;
@@ -39,7 +42,7 @@ export interface JailLimits {
   startMs: number;
 }
 
-export const DEFAULT_LIMITS: JailLimits = { callMs: 10_000, submissionMs: 60_000, addressSpaceMb: 24_576, heapMb: 512, nproc: 48, tmpfsMb: 16, startMs: 30_000 };
+export const DEFAULT_LIMITS: JailLimits = { callMs: 10_000, submissionMs: 60_000, addressSpaceMb: 2560, heapMb: 512, nproc: 48, tmpfsMb: 16, startMs: 30_000 };
 
 export interface JailMode {
   kind: "bwrap" | "rlimits";
@@ -90,7 +93,23 @@ function bwrapArgs(files: string[], binds: [string, string][], tmpfsMb: number):
     "--setenv", "PATH", "/usr/bin", "--proc", "/proc", "--dev", "/dev", "--size", String(tmpfsMb * 1024 * 1024), "--tmpfs", "/tmp", "--chdir", "/tmp"];
   for (const f of files) a.push("--ro-bind", f, f);
   for (const [src, dest] of binds) a.push("--ro-bind", src, dest);
+  // bwrap's root is an unbounded tmpfs: read-only, so only the small /tmp takes writes.
+  a.push("--remount-ro", "/");
   return a;
+}
+
+/**
+ * The command that runs `node <nodeArgs>` jailed: setpriv (when root) → prlimit → bwrap (with
+ * `binds` read-only) → node. In "rlimits" mode, the same without bwrap (binds are not needed: paths
+ * stay as they are).
+ */
+export function jailedCommand(mode: JailMode, l: JailLimits, slot: number, binds: [string, string][], nodeArgs: string[]): string[] {
+  const rl = ["prlimit", `--as=${l.addressSpaceMb * 1024 * 1024}`, `--nproc=${l.nproc}`, "--nofile=256", "--core=0", "--"];
+  // A uid per grading process and slot, so RLIMIT_NPROC counts only this child's tasks.
+  const uid = String(200_000 + (process.pid % 40_000) * 16 + (slot % 16));
+  const priv = isRoot() && which("setpriv") ? ["setpriv", "--reuid", uid, "--regid", uid, "--clear-groups", "--inh-caps=-all", "--"] : [];
+  if (mode.kind !== "bwrap") return [...priv, ...rl, NODE, ...nodeArgs];
+  return [...priv, ...rl, which("bwrap")!, ...bwrapArgs(nodeFiles(), binds, l.tmpfsMb), "--", NODE, ...nodeArgs];
 }
 
 /** One jailed child per submission; calls are answered in order, each under its own time limit. */
@@ -118,18 +137,12 @@ export class JailSession {
 
   /** The command line, outermost wrapper first. */
   command(): string[] {
-    const l = this.limits;
-    const rl = ["prlimit", `--as=${l.addressSpaceMb * 1024 * 1024}`, `--nproc=${l.nproc}`, "--nofile=256", "--core=0", "--"];
-    // A uid per grading process and slot, so RLIMIT_NPROC counts only this child's tasks.
-    const uid = String(200_000 + (process.pid % 40_000) * 16 + (this.slot % 16));
-    const priv = isRoot() && which("setpriv") ? ["setpriv", "--reuid", uid, "--regid", uid, "--clear-groups", "--inh-caps=-all", "--"] : [];
     const inJail = this.mode.kind === "bwrap";
     const runner = inJail ? "/grader/runner" : this.runnerDir, module = inJail ? "/grader/submission/module.js" : this.moduleFile;
-    const nodeArgs = [`--max-old-space-size=${l.heapMb}`, "--experimental-permission", `--allow-fs-read=${runner}/*`, `--allow-fs-read=${module}`, "--no-warnings",
+    const nodeArgs = [`--max-old-space-size=${this.limits.heapMb}`, "--disable-wasm-trap-handler", "--experimental-permission", `--allow-fs-read=${runner}/*`, `--allow-fs-read=${module}`, "--no-warnings",
       "--disallow-code-generation-from-strings", path.join(runner, "runner.cjs"), module, this.referenceModule];
-    if (!inJail) return [...priv, ...rl, NODE, ...nodeArgs];
     const binds: [string, string][] = [[this.runnerDir, "/grader/runner"], [path.dirname(this.moduleFile), "/grader/submission"]];
-    return [...priv, ...rl, which("bwrap")!, ...bwrapArgs(nodeFiles(), binds, l.tmpfsMb), "--", NODE, ...nodeArgs];
+    return jailedCommand(this.mode, this.limits, this.slot, binds, nodeArgs);
   }
 
   /** Starts the child and waits for the runner's "ready". */
