@@ -27,6 +27,8 @@ export interface GradeOptions {
   templatesDir?: string;
   limits?: Partial<JailLimits>;
   maxBytes?: number;
+  /** Grade every notebook as one student's (Gradescope: one submission folder = one student). */
+  singleStudent?: string;
   /** Where the progress bar goes; false for none. */
   progress?: { write(s: string): unknown; isTTY?: boolean } | false;
 }
@@ -93,7 +95,7 @@ export async function gradeBatch(options: GradeOptions): Promise<BatchResult> {
       continue;
     }
     if (t) used.add(t);
-    const student = studentOf(f, templates);
+    const student = options.singleStudent ?? studentOf(f, templates);
     byStudent.set(student, [...(byStudent.get(student) ?? []), it]);
   }
   if (used.size === 0 && byStudent.size > 0) used.add(templates[0]);
@@ -101,10 +103,16 @@ export async function gradeBatch(options: GradeOptions): Promise<BatchResult> {
 
   const mode = detectJail();
   if (mode.warning) process.stderr.write(`\n!!! ${mode.warning}\n\n`);
-  const runnerDir = await buildRunner(path.join(projectDir, ".cache", "grader"));
-  makeReadable(runnerDir);
+  const cached = await buildRunner(path.join(projectDir, ".cache", "grader"));
+  // The jailed uid must reach the runner and its own module: both live in a fresh directory under
+  // the system's temp folder (world-traversable, unlike a project under /root), never changing the
+  // permissions of the project's folders.
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "vae-lab-grade-"));
   fs.chmodSync(workDir, 0o711); // the jailed uid may reach its own module, not list the others
+  const runnerDir = path.join(workDir, "runner");
+  fs.cpSync(cached, runnerDir, { recursive: true });
+  fs.chmodSync(runnerDir, 0o755);
+  for (const f of fs.readdirSync(runnerDir)) fs.chmodSync(path.join(runnerDir, f), 0o644);
 
   // The trusted side's reference observations, once, before the workers start.
   for (const id of exerciseIds) {
@@ -140,19 +148,4 @@ export async function gradeBatch(options: GradeOptions): Promise<BatchResult> {
   const info: BatchInfo = { exerciseIds, ...(mode.warning ? { jailWarning: mode.warning } : {}), skipped, graderErrors, seconds: (performance.now() - t0) / 1000 };
   writeReports(outDir, results, info);
   return { results, info, exitCode: graderErrors.length ? 1 : 0 };
-}
-
-/** The jailed uid reads the runner: make the directory and its parents traversable, files readable. */
-function makeReadable(dir: string): void {
-  for (let d = dir; d !== path.dirname(d); d = path.dirname(d)) {
-    try {
-      const mode = fs.statSync(d).mode;
-      if ((mode & 0o001) === 0) fs.chmodSync(d, mode | 0o001);
-    } catch {
-      break;
-    }
-    if (d === projectDir) break;
-  }
-  for (const f of fs.readdirSync(dir)) fs.chmodSync(path.join(dir, f), 0o644);
-  fs.chmodSync(dir, 0o755);
 }
