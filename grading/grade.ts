@@ -13,7 +13,7 @@ import { initBackend } from "../src/backend";
 import { ProgressBar } from "../src/cli/progressBar";
 import { hiddenSuites } from "./hidden/index";
 import { buildRunner, projectDir } from "./jail/bundle";
-import { DEFAULT_LIMITS, detectJail, type JailLimits } from "./jail/sandbox";
+import { DEFAULT_LIMITS, detectJail, type JailLimits, type JailMode } from "./jail/sandbox";
 import { DEFAULT_MAX_BYTES, intake, type Intake } from "./notebook";
 import { writeReports, type BatchInfo } from "./report";
 import { gradeSubmission, templateFor, type GradeContext } from "./submission";
@@ -27,6 +27,8 @@ export interface GradeOptions {
   templatesDir?: string;
   limits?: Partial<JailLimits>;
   maxBytes?: number;
+  /** Override the jail detection (benchmarks compare the jail with the rlimits fallback). */
+  jail?: JailMode;
   /** Grade every notebook as one student's (Gradescope: one submission folder = one student). */
   singleStudent?: string;
   /** Where the progress bar goes; false for none. */
@@ -101,7 +103,7 @@ export async function gradeBatch(options: GradeOptions): Promise<BatchResult> {
   if (used.size === 0 && byStudent.size > 0) used.add(templates[0]);
   const exerciseIds = templates.filter((t) => used.has(t)).flatMap((t) => t.exerciseIds);
 
-  const mode = detectJail();
+  const mode = options.jail ?? detectJail();
   if (mode.warning) process.stderr.write(`\n!!! ${mode.warning}\n\n`);
   const cached = await buildRunner(path.join(projectDir, ".cache", "grader"));
   // The jailed uid must reach the runner and its own module: both live in a fresh directory under
