@@ -64,6 +64,13 @@ describe("the wrong-answer catalogue", () => {
     expect(fs.readFileSync(path.join(root, "out", "feedback", `${r.student}.md`), "utf8")).toContain(m.hint);
   });
 
+  it("gives partial credit per test: a KL with the wrong sign still gets recon right on the hidden batch", () => {
+    const e = batch.results.find((x) => x.student === studentFor("computeVaeLoss", "kl-sign-flipped"))!.exercises.find((x) => x.id === "computeVaeLoss")!;
+    const t = e.tests.find((x) => x.id === "computeVaeLoss.hidden.values-beta")!;
+    expect(t.status).toBe("partial");
+    expect(t.score).toBeCloseTo(t.maxScore / 3, 6); // recon right; kl and total wrong
+  });
+
   it("counts the mistakes in the class summary, with percentages", () => {
     const summary = fs.readFileSync(path.join(root, "out", "summary.md"), "utf8");
     const m = exercises.reparameterize.mistakes.find((x) => x.id === "sigma-is-exp-logvar")!;
