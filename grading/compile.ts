@@ -42,7 +42,40 @@ function describe(e: unknown, region: Region, lineOffset = 0): string {
   return `syntax error in cell ${region.cells[0]}${line > 0 ? `, line ${line}` : ""}: ${m.text}. Fix it and run the cell to see the error in Jupyter.`;
 }
 
+const IMPORT = /^[ \t]*import\s+(?!type\b)([\s\S]*?)\s+from\s*(["'][^"']+["']);?/gm;
+
+/** The local names an import clause binds: "tf, { a, b as c }" → tf, a, c; "* as tf" → tf. */
+function importLocals(clause: string): string[] {
+  const names: string[] = [];
+  const braces = clause.match(/\{([^}]*)\}/);
+  if (braces) for (const part of braces[1].split(",")) {
+    const local = part.trim().replace(/^type\s+/, "").split(/\s+as\s+/).pop()?.trim();
+    if (local) names.push(local);
+  }
+  const outside = clause.replace(/\{[^}]*\}/, "").split(",").map((x) => x.trim()).filter(Boolean);
+  for (const o of outside) names.push(o.replace(/^\*\s+as\s+/, "").trim());
+  return names;
+}
+
+/**
+ * Learners' cells may repeat the lesson's imports in another form (`import * as tf from
+ * "@tensorflow/tfjs"`) or export their function: both would clash with the module around them, so
+ * an import of a name the lesson already binds is dropped and a leading `export` is removed.
+ */
+export function tidyRegion(code: string, taken: Set<string>): string {
+  const withoutExports = code.replace(/^([ \t]*)export\s+(?!\{|\*|default\b)/gm, "$1");
+  return withoutExports.replace(IMPORT, (statement, clause: string, from: string) => {
+    const locals = importLocals(clause);
+    if (!locals.some((n) => taken.has(n))) return statement;
+    const braces = clause.match(/\{([^}]*)\}/);
+    const kept = braces ? braces[1].split(",").map((x) => x.trim()).filter((x) => x && !taken.has(x.replace(/^type\s+/, "").split(/\s+as\s+/).pop()!.trim())) : [];
+    return kept.length ? `import { ${kept.join(", ")} } from ${from};` : "";
+  });
+}
+
 export function compileRegions(template: Template, regions: Region[]): Compiled {
+  const taken = new Set([...template.prelude.matchAll(IMPORT)].flatMap((m) => importLocals(m[1])));
+  regions = regions.map((r) => ({ ...r, code: tidyRegion(r.code, taken) }));
   const errors: Record<string, string> = {};
   const referenceModule = `vae-lab-reference-${randomBytes(12).toString("hex")}`;
   let good: Region[] = [];

@@ -122,6 +122,13 @@ describe("compileRegions", () => {
     expect(c.code).toMatch(/require\("vae-lab"\)/);
   });
 
+  it("accepts cells that repeat the lesson's imports in another form or export their function", () => {
+    const code = `import * as tf from "@tensorflow/tfjs";\nimport { randn, gaussianKl } from "vae-lab";\nexport ${correctSources.reparameterize}`;
+    const c = compileRegions(template1, [{ exerciseId: "reparameterize", code, cells: [1] }]);
+    expect(c.errors).toEqual({});
+    expect(c.exported).toEqual(["reparameterize"]);
+  });
+
   it("takes its imports from the template, not from the submission", () => {
     expect(template1.prelude).toMatch(/^import \{ tf, initBackend/);
     expect(template1.prelude).not.toMatch(/reparameterize|computeVaeLoss/);

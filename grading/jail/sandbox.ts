@@ -62,14 +62,16 @@ function which(cmd: string): string | undefined {
 }
 
 /** The files node needs at run time (itself, its shared libraries, the dynamic loader). */
+let nodeFilesCache: string[] | undefined;
 function nodeFiles(): string[] {
+  if (nodeFilesCache) return nodeFilesCache;
   const out = new Set<string>([NODE]);
   const ldd = spawnSync("ldd", [NODE], { encoding: "utf8" });
   for (const line of (ldd.stdout ?? "").split("\n")) {
     const m = line.match(/(\/\S+)\s+\(0x/);
     if (m) out.add(m[1]);
   }
-  return [...out];
+  return (nodeFilesCache = [...out]);
 }
 
 let detected: JailMode | undefined;
