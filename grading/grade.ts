@@ -112,14 +112,19 @@ export async function gradeBatch(options: GradeOptions): Promise<BatchResult> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "vae-lab-grade-"));
   fs.chmodSync(workDir, 0o711); // the jailed uid may reach its own module, not list the others
   const runnerDir = path.join(workDir, "runner");
-  fs.cpSync(cached, runnerDir, { recursive: true });
-  fs.chmodSync(runnerDir, 0o755);
-  for (const f of fs.readdirSync(runnerDir)) fs.chmodSync(path.join(runnerDir, f), 0o644);
-
-  // The trusted side's reference observations, once, before the workers start.
-  for (const id of exerciseIds) {
-    referenceObservations(exercises[id]);
-    referenceObservations(hiddenSuites[id].exercise);
+  const removeWorkDir = () => fs.rmSync(workDir, { recursive: true, force: true });
+  try {
+    fs.cpSync(cached, runnerDir, { recursive: true });
+    fs.chmodSync(runnerDir, 0o755);
+    for (const f of fs.readdirSync(runnerDir)) fs.chmodSync(path.join(runnerDir, f), 0o644);
+    // The trusted side's reference observations, once, before the workers start.
+    for (const id of exerciseIds) {
+      referenceObservations(exercises[id]);
+      referenceObservations(hiddenSuites[id].exercise);
+    }
+  } catch (e) {
+    removeWorkDir();
+    throw e;
   }
 
   const students = [...byStudent.keys()].sort();
@@ -143,7 +148,7 @@ export async function gradeBatch(options: GradeOptions): Promise<BatchResult> {
   try {
     await Promise.all(Array.from({ length: jobs }, (_, slot) => worker(slot)));
   } finally {
-    fs.rmSync(workDir, { recursive: true, force: true });
+    removeWorkDir();
   }
   bar.finish();
   const graderErrors = results.filter((r) => r.graderError).map((r) => `${r.student}: ${r.graderError}`);

@@ -109,6 +109,6 @@ describe("jail detection", () => {
   it("reports the fallback loudly, never silently", () => {
     if (mode.kind === "bwrap") expect(mode.warning).toBeUndefined();
     else expect(mode.warning).toMatch(/[A-Z]{4,}.*could/);
-    expect(fs.existsSync("/usr/bin/bwrap") ? mode.kind : "bwrap").toBe("bwrap");
+    expect(fs.existsSync("/usr/bin/bwrap") ? mode.kind : "bwrap", `bubblewrap is installed but cannot start a jail: ${mode.warning}`).toBe("bwrap");
   });
 });
