@@ -189,6 +189,10 @@ describe("grading messy and tricky notebooks end to end", () => {
     deleted.cells = deleted.cells.filter((c) => (c.metadata.nbgrader as { grade_id?: string } | undefined)?.grade_id !== "computeVaeLoss");
     put("deleted", deleted);
     put("syntax", submission(t, { reparameterize: "function reparameterize(mu: tf.Tensor2D, logVar: tf.Tensor2D) {\n  return tf.add(mu,, logVar);\n}", computeVaeLoss: correctSources.computeVaeLoss }));
+    put("chained", submission(t, {
+      reparameterize: "function reparameterize(mu: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor2D {\n  return mu.add(logVar.mul(0.5).exp().mul(randn(mu.shape)));\n}",
+      computeVaeLoss: correctSources.computeVaeLoss.replace("tf.mean(tf.square(tf.sub(x, xHat)))", "x.sub(xHat).square().mean()"),
+    }));
     writeNotebook(subs, "=cmd|calc_01_swiss_roll_vae.ipynb", right());
     writeNotebook(path.join(subs, "alice"), "01_swiss_roll_vae.ipynb", right());
     batch = await gradeBatch({ inputs: [subs], outDir: out, jobs: 2, progress: false, maxBytes: 400_000 });
@@ -197,7 +201,7 @@ describe("grading messy and tricky notebooks end to end", () => {
 
   it("finishes without a grader error and grades every student", () => {
     expect(batch.exitCode).toBe(0);
-    expect(batch.results.map((x) => x.student).sort()).toEqual(["=cmd|calc", "alice", "deleted", "homoglyph", "huge", "messy", "metadata-tricks", "no-cells", "not-json", "retyped", "syntax", "wrong-kernel"]);
+    expect(batch.results.map((x) => x.student).sort()).toEqual(["=cmd|calc", "alice", "chained", "deleted", "homoglyph", "huge", "messy", "metadata-tricks", "no-cells", "not-json", "retyped", "syntax", "wrong-kernel"]);
   });
 
   it("gives unreadable notebooks 0 with the reason", () => {
@@ -239,6 +243,10 @@ describe("grading messy and tricky notebooks end to end", () => {
     expect(e("deleted", "computeVaeLoss").notes.join()).toMatch(/was its cell deleted/);
     expect([e("syntax", "reparameterize").score, e("syntax", "computeVaeLoss").score]).toEqual([0, 4]);
     expect(e("syntax", "reparameterize").notes.join()).toMatch(/syntax error in cell \d+, line 2/);
+  });
+
+  it("grades tfjs's chained style (mu.add(…), x.square()) like the functional one", () => {
+    expect(r("chained").score).toBe(8);
   });
 
   it("writes names safely: no spreadsheet formulas in the gradebook, no odd characters in file names", () => {

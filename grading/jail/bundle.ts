@@ -42,6 +42,7 @@ export async function buildRunner(cacheRoot: string): Promise<string> {
     logLevel: "silent",
     // Optional native backends, never used in the jail.
     external: ["@tensorflow/tfjs-node", "@tensorflow/tfjs-node-gpu"],
+    alias: { "@tensorflow/tfjs": path.join(here, "tfjs.ts") },
   });
   const wasmDir = path.join(projectDir, "node_modules/@tensorflow/tfjs-backend-wasm/dist");
   for (const f of fs.readdirSync(wasmDir)) if (f.endsWith(".wasm")) fs.copyFileSync(path.join(wasmDir, f), path.join(tmp, f));
