@@ -98,8 +98,15 @@ async function runProbes(ctx: GradeContext, moduleFile: string, referenceModule:
     if (r.kind === "timeout") fail(p, r.which === "submission" ? "budget" : "timeout", "time limit");
     else fail(p, /exited with status 0\b/.test(r.detail) ? "exit" : "crash", r.detail);
   }
-  session?.kill();
-  return { seen, loadError, jailError };
+  let cpuMs = 0;
+  if (session?.alive) {
+    // What the child says it used (for benchmarks and results.json; not trusted for anything).
+    const u = await session.call({ op: "usage" });
+    const v = u.kind === "reply" && u.reply.ok ? (u.reply.value as { cpuMs?: unknown } | undefined) : undefined;
+    if (typeof v?.cpuMs === "number" && Number.isFinite(v.cpuMs)) cpuMs = v.cpuMs;
+  }
+  await session?.close();
+  return { seen, loadError, jailError, cpuMs };
 }
 
 const LOAD_REASONS: Record<string, string> = {
@@ -117,6 +124,7 @@ export async function gradeSubmission(student: string, intakes: Intake[], ctx: G
   const results = new Map<string, ExerciseResult>();
   const deadlineAt = Date.now() + ctx.limits.submissionMs;
   let graderError: string | undefined;
+  let childCpuMs = 0;
   for (const intake of intakes) {
     const file: SubmittedFile = { source: intake.source, bytes: intake.bytes, ...(intake.sha256 ? { sha256: intake.sha256 } : {}) };
     files.push(file);
@@ -148,6 +156,7 @@ export async function gradeSubmission(student: string, intakes: Intake[], ctx: G
     const run = moduleFile ? await runProbes(ctx, moduleFile, compiled.referenceModule, compiled.exported, deadlineAt) : undefined;
     if (moduleFile) fs.rmSync(path.dirname(moduleFile), { recursive: true, force: true });
     if (run?.jailError) graderError = run.jailError;
+    childCpuMs += run?.cpuMs ?? 0;
     for (const id of template.exerciseIds) {
       const n = ex.notes[id] ?? [];
       if (ex.missing.includes(id)) results.set(id, scoreExercise(id, undefined, undefined, n, { status: "missing", message: `${exercises[id].functionName} was not found in your notebook` }));
@@ -167,5 +176,6 @@ export async function gradeSubmission(student: string, intakes: Intake[], ctx: G
     jail: { kind: ctx.mode.kind, ...(ctx.mode.warning ? { warning: ctx.mode.warning } : {}) },
     ...(graderError ? { graderError } : {}),
     seconds: Math.round((performance.now() - t0) / 10) / 100,
+    childCpuMs: Math.round(childCpuMs),
   };
 }

@@ -59,4 +59,6 @@ export interface SubmissionResult {
   /** Grader-side failure for this submission (a bug or a broken machine, not the student's fault). */
   graderError?: string;
   seconds: number;
+  /** CPU time the last jailed child reported for itself (benchmarks; not trusted for grading). */
+  childCpuMs?: number;
 }

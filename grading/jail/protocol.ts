@@ -12,6 +12,7 @@ import { deserialize, serialize } from "node:v8";
 /** Requests, parent → child. */
 export type Request =
   | { id: number; op: "load" }
+  | { id: number; op: "usage" }
   | { id: number; op: "probe"; suite: "public" | "hidden"; exercise: string; probe: string };
 
 /** Replies, child → parent. `value` is an exercises Observation for probes. */

@@ -27,6 +27,7 @@ import { encodeFrame, FrameReader, TAMPERED, type Reply, type Request } from "./
 
 const REPLY_FD = 3;
 const writeSync = fs.writeSync;
+const cpuUsage = process.cpuUsage.bind(process);
 const send = (r: Reply) => {
   const frame = encodeFrame(r);
   let off = 0;
@@ -122,6 +123,10 @@ async function main(): Promise<void> {
       }
       fns = module.exports; // kernels stay as fingerprinted before loading: a patch at load time counts too
       return { id: req.id, ok: true };
+    }
+    if (req.op === "usage") {
+      const u = cpuUsage();
+      return { id: req.id, ok: true, value: { cpuMs: (u.user + u.system) / 1000 } };
     }
     const ex = suiteOf(req.suite, req.exercise);
     if (!ex || !(req.probe in ex.probes)) return { id: req.id, ok: false, error: `unknown probe ${req.exercise}/${req.probe}` };

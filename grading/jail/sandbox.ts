@@ -217,11 +217,25 @@ export class JailSession {
     return this.deadline - Date.now();
   }
 
+  /**
+   * Ends a child that did its work: closes its stdin (the runner then exits), waits up to `ms`,
+   * then kills. A clean exit lets the kernel account the child's CPU time to the grader.
+   */
+  async close(ms = 1000): Promise<void> {
+    if (!this.child || this.exitInfo || this.killed) return this.kill();
+    const exited = new Promise<void>((resolve) => this.child!.once("exit", () => resolve()));
+    this.child.stdin!.end();
+    const timer = new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+    await Promise.race([exited, timer]);
+    this.kill();
+  }
+
   /** SIGKILL to the whole process group; the pid namespace dies with its init. */
   kill(): void {
     this.killed = true;
     const pid = this.child?.pid;
     if (pid === undefined || this.exitInfo) return;
+    this.exitInfo = "killed by the grader";
     try {
       process.kill(-pid, "SIGKILL");
     } catch {
