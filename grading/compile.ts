@@ -24,6 +24,8 @@ export interface Compiled {
   errors: Record<string, string>;
   /** Module name the runner maps to the references (stand-ins for broken regions). */
   referenceModule: string;
+  /** Per try block of the module (one per distinct cell region), the exercises it defines. */
+  regionExercises: string[][];
 }
 
 export const parses = (code: string): boolean => {
@@ -88,30 +90,39 @@ export function compileRegions(template: Template, regions: Region[]): Compiled 
     }
   }
   // The joined module can still fail (two cells declare the same top-level name): drop the region the error is in, retry.
+  const names = template.exerciseIds.map((id) => exercises[id].functionName);
   for (let attempt = 0; attempt <= regions.length; attempt++) {
     const unique = [...new Map(good.map((r) => [r.code, r])).values()];
-    const parts = [template.prelude];
-    const starts: { region: Region; line: number }[] = [];
-    for (const r of unique) {
-      starts.push({ region: r, line: parts.join("\n").split("\n").length + 1 });
-      parts.push(r.code);
-    }
+    // Each cell runs in its own try block, so code at the top level of one cell that throws costs only
+    // that cell. Its exercise functions are captured at the block's start (function declarations are
+    // initialised there) and again at its end (const/let definitions); other cells reach them through
+    // module-level forwarders, since a block's declarations are local to it.
+    const parts = ['"use strict";', template.prelude, ...unique.flatMap((r) => r.code.match(IMPORT) ?? [])];
+    parts.push("const __fn = Object.create(null);", "const __loadErrors = [];");
+    for (const n of names) parts.push(`function ${n}(...args) { return __fn.${n}(...args); }`);
     const defined = new Set(unique.flatMap((r) => definedNames(r.code)));
-    const standIns = template.exerciseIds.map((id) => exercises[id].functionName).filter((n) => !defined.has(n));
-    for (const name of standIns) parts.push(`const ${name} = require(${JSON.stringify(referenceModule)}).${name};`);
-    const exported = good.map((r) => r.exerciseId);
-    parts.push(`export { ${exported.map((id) => exercises[id].functionName).join(", ")} };`);
+    for (const n of names.filter((x) => !defined.has(x))) parts.push(`__fn.${n} = require(${JSON.stringify(referenceModule)}).${n};`);
+    const starts: { region: Region; line: number }[] = [];
+    unique.forEach((r, k) => {
+      const mine = names.filter((n) => definedNames(r.code).includes(n));
+      const early = mine.filter((n) => new RegExp(`\\bfunction\\s*\\*?\\s*${n}\\s*[<(]`).test(r.code));
+      parts.push(`try { ${early.map((n) => `__fn.${n} = ${n};`).join(" ")}`);
+      starts.push({ region: r, line: parts.join("\n").split("\n").length + 1 });
+      parts.push(r.code.replace(IMPORT, ""), `${mine.map((n) => `__fn.${n} = ${n};`).join(" ")}`, `} catch (e) { __loadErrors.push(${k}); }`);
+    });
+    parts.push("export { __fn, __loadErrors };");
     const source = parts.join("\n");
+    const exported = good.map((r) => r.exerciseId);
     try {
       const out = transformSync(source, { loader: "ts", format: "cjs", target: "node20", logLevel: "silent", sourcefile: "submission.ts" });
-      return { code: out.code, exported, errors, referenceModule };
+      return { code: out.code, exported, errors, referenceModule, regionExercises: unique.map((r) => good.filter((g) => g.code === r.code).map((g) => g.exerciseId)) };
     } catch (e) {
       const line = (e as { errors?: Message[] }).errors?.[0]?.location?.line ?? 0;
       const at = [...starts].reverse().find((s) => s.line <= line);
-      if (!at) return { exported: [], errors: { ...errors, ...Object.fromEntries(good.map((r) => [r.exerciseId, `the solution cells could not be compiled together (${(e as Error).message.split("\n")[0]}).`])) }, referenceModule };
+      if (!at) return { exported: [], errors: { ...errors, ...Object.fromEntries(good.map((r) => [r.exerciseId, `the solution cells could not be compiled together (${(e as Error).message.split("\n")[0]}).`])) }, referenceModule, regionExercises: [] };
       for (const r of good.filter((g) => g.code === at.region.code)) errors[r.exerciseId] = describe(e, r, at.line - 1);
       good = good.filter((g) => g.code !== at.region.code);
     }
   }
-  return { exported: [], errors, referenceModule };
+  return { exported: [], errors, referenceModule, regionExercises: [] };
 }

@@ -193,6 +193,10 @@ describe("grading messy and tricky notebooks end to end", () => {
       reparameterize: "function reparameterize(mu: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor2D {\n  return mu.add(logVar.mul(0.5).exp().mul(randn(mu.shape)));\n}",
       computeVaeLoss: correctSources.computeVaeLoss.replace("tf.mean(tf.square(tf.sub(x, xHat)))", "x.sub(xHat).square().mean()"),
     }));
+    put("top-level-junk", submission(t, {
+      reparameterize: `${correctSources.reparameterize}\ncheck("reparameterize", reparameterize);\nreparameterize(tf.zeros([2, 2]), tf.zeros([2, 2])).print();\nshowPlot({ data: [] });`,
+      computeVaeLoss: `${correctSources.computeVaeLoss}\nthrow new Error("oops, left at the top level");\nconst after = 1;`,
+    }));
     writeNotebook(subs, "=cmd|calc_01_swiss_roll_vae.ipynb", right());
     writeNotebook(path.join(subs, "alice"), "01_swiss_roll_vae.ipynb", right());
     batch = await gradeBatch({ inputs: [subs], outDir: out, jobs: 2, progress: false, maxBytes: 400_000 });
@@ -201,7 +205,7 @@ describe("grading messy and tricky notebooks end to end", () => {
 
   it("finishes without a grader error and grades every student", () => {
     expect(batch.exitCode).toBe(0);
-    expect(batch.results.map((x) => x.student).sort()).toEqual(["=cmd|calc", "alice", "chained", "deleted", "homoglyph", "huge", "messy", "metadata-tricks", "no-cells", "not-json", "retyped", "syntax", "wrong-kernel"]);
+    expect(batch.results.map((x) => x.student).sort()).toEqual(["=cmd|calc", "alice", "chained", "deleted", "homoglyph", "huge", "messy", "metadata-tricks", "no-cells", "not-json", "retyped", "syntax", "top-level-junk", "wrong-kernel"]);
   });
 
   it("gives unreadable notebooks 0 with the reason", () => {
@@ -247,6 +251,12 @@ describe("grading messy and tricky notebooks end to end", () => {
 
   it("grades tfjs's chained style (mu.add(…), x.square()) like the functional one", () => {
     expect(r("chained").score).toBe(8);
+  });
+
+  it("grades functions whose cells also run test code or throw at the top level, and says so", () => {
+    expect(r("top-level-junk").score).toBe(8);
+    expect(e("top-level-junk", "reparameterize").notes).toEqual([]);
+    expect(e("top-level-junk", "computeVaeLoss").notes.join()).toMatch(/code at the top level of your computeVaeLoss cell .* threw an error/);
   });
 
   it("writes names safely: no spreadsheet formulas in the gradebook, no odd characters in file names", () => {

@@ -58,6 +58,7 @@ async function runProbes(ctx: GradeContext, moduleFile: string, referenceModule:
   let jailError: string | undefined;
   let restarts = 0;
   const kills = new Map<string, number>();
+  const failedRegions = new Set<number>();
   while (queue.length) {
     if (!session || !session.alive) {
       if (Date.now() >= deadlineAt || restarts > queue.length + 2) {
@@ -74,6 +75,10 @@ async function runProbes(ctx: GradeContext, moduleFile: string, referenceModule:
         break;
       }
       const loaded = await session.call({ op: "load" });
+      if (loaded.kind === "reply" && loaded.reply.ok) {
+        const failed = (loaded.reply.value as { failedRegions?: unknown } | undefined)?.failedRegions;
+        if (Array.isArray(failed)) for (const k of failed) if (typeof k === "number") failedRegions.add(k);
+      }
       if (loaded.kind !== "reply" || !loaded.reply.ok) {
         const why = loaded.kind === "timeout" ? "timeout" : loaded.kind === "crashed" ? (/status 0/.test(loaded.detail) ? "exit" : "crash") : undefined;
         loadError = why ?? "load";
@@ -106,7 +111,7 @@ async function runProbes(ctx: GradeContext, moduleFile: string, referenceModule:
     if (typeof v?.cpuMs === "number" && Number.isFinite(v.cpuMs)) cpuMs = v.cpuMs;
   }
   await session?.close();
-  return { seen, loadError, jailError, cpuMs };
+  return { seen, loadError, jailError, cpuMs, failedRegions };
 }
 
 const LOAD_REASONS: Record<string, string> = {
@@ -163,7 +168,11 @@ export async function gradeSubmission(student: string, intakes: Intake[], ctx: G
       else if (compiled.errors[id]) results.set(id, scoreExercise(id, undefined, undefined, [...n, compiled.errors[id]], { status: "compile-error", message: "its cell has a syntax error" }));
       else if (run?.jailError) results.set(id, scoreExercise(id, undefined, undefined, n, { status: "missing", message: "the grader could not run your code (a grader problem: your instructor has been told)" }));
       else if (run?.loadError) results.set(id, scoreExercise(id, undefined, undefined, [...n, LOAD_REASONS[run.loadError]], { status: "missing", message: "your solution cells could not be loaded" }));
-      else if (run) results.set(id, scoreExercise(id, run.seen[id].public, run.seen[id].hidden, n));
+      else if (run) {
+        const threw = [...run.failedRegions].some((k) => compiled.regionExercises[k]?.includes(id));
+        const extra = threw ? [`code at the top level of your ${exercises[id].functionName} cell (outside the function) threw an error when the cell ran; the function was graded as far as it was defined. Remove test code from solution cells.`] : [];
+        results.set(id, scoreExercise(id, run.seen[id].public, run.seen[id].hidden, [...n, ...extra]));
+      }
     }
   }
   const exercisesOut = ctx.exerciseIds.map(
