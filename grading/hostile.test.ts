@@ -52,6 +52,8 @@ function hostile(port: number): Record<string, string> {
     "patched-globals": flippedKl.replace("{\n", `{\n  const tries = [() => { Math.abs = () => 0; }, () => { (Array.prototype as any).every = () => true; }, () => { Number.isFinite = () => true; }, () => { Object.keys = () => []; }, () => { (Math as any).sqrt = () => 0.5; }];\n  for (const t of tries) { try { t(); } catch {} }\n`),
     "patched-kernels": loss(`  tf.registerKernel({ kernelName: "Mean", backendName: tf.getBackend(), kernelFunc: ({ inputs }: any) => (tf as any).engine().backend.makeTensorInfo([], "float32", new Float32Array([0])) });`),
     "test-framework": loss(`  const v = require("vitest");\n  v.it("everything", () => {});\n  v.expect(1).toBe(1);`),
+    // At the top level of a cell, a loop stops the module from loading at all: the whole submission scores 0.
+    "top-level-loop": `${correctSources.computeVaeLoss}\nwhile (true) {}`,
     "throws-object": `function computeVaeLoss(model: Vae, x: tf.Tensor2D, beta: number) {\n  throw { score: 100, passed: true };\n}`,
   };
 }
@@ -96,6 +98,11 @@ describe("hostile submissions", () => {
       expect(ex(student, "computeVaeLoss").score).toBe(0);
     },
   );
+
+  it("top-level loop: the module never finishes loading, so the submission scores 0 with that reason", () => {
+    expect(result("top-level-loop").score).toBe(0);
+    expect(ex("top-level-loop", "computeVaeLoss").notes.join()).toMatch(/did not finish loading within the time limit/);
+  });
 
   it("give each attack a clear reason in the feedback", () => {
     expect(messages("loop")).toMatch(/did not finish within the time limit/);
