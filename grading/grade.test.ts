@@ -3,6 +3,7 @@
  * with "not implemented yet", both without errors; lesson 2 graded from a generated template;
  * re-runs give the same grades; reports in the documented formats; exit status only for grader failures.
  */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -112,7 +113,7 @@ describe("batches", () => {
     expect(gs.tests.reduce((s: number, t: { max_score: number }) => s + t.max_score, 0)).toBeCloseTo(8);
   });
 
-  it("exit 0 when students fail, 1 when grading itself fails, 2 on bad usage", async () => {
+  it("exit 0 when students fail, 1 when grading itself fails, 2 on bad usage; vae-lab grade is the same command", async () => {
     const quiet = { write: () => true };
     const saved = [process.stdout.write, process.stderr.write];
     process.stdout.write = quiet.write as never;
@@ -125,6 +126,9 @@ describe("batches", () => {
     } finally {
       [process.stdout.write, process.stderr.write] = saved;
     }
+    const bin = spawnSync(process.execPath, [path.join(projectDir, "grading", "bin", "vae-lab.mjs"), "grade", "--help"], { encoding: "utf8" });
+    expect(bin.status, bin.stderr).toBe(0);
+    expect(bin.stdout).toMatch(/vae-lab grade <notebooks or folders/);
     const broken = await gradeBatch({ inputs: [subs], outDir: path.join(root, "broken"), progress: false, limits: { startMs: 1 } });
     expect(broken.exitCode).toBe(1);
     expect(broken.info.graderErrors.join()).toMatch(/runner did not start/);
