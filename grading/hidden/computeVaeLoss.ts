@@ -59,7 +59,7 @@ const vsRef = (got: LossValues, want: LossValues, what: string) =>
 export const computeVaeLossHidden: HiddenSuite<ComputeVaeLossFn, ComputeVaeLossHiddenSeen> = {
   exercise: { ...computeVaeLossExercise, id: "computeVaeLoss:hidden", probes, checks: [], mistakes: [] },
   checks: [
-    { id: "values-beta", name: "recon, kl and total on another batch and model (beta = 2.5)", category: "values", needs: ["beta25"], judge: (s, r) => fraction(vsRef(s.beta25, r.beta25, "with beta = 2.5")) },
+    { id: "values-beta", name: "recon, kl and total on another batch, model and beta", category: "values", needs: ["beta25"], judge: (s, r) => fraction(vsRef(s.beta25, r.beta25, "with another beta")) },
     {
       id: "beta-zero",
       name: "with beta = 0, total equals recon",

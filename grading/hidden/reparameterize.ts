@@ -81,10 +81,10 @@ export const reparameterizeHidden: HiddenSuite<ReparameterizeFn, ReparameterizeH
     },
     {
       id: "one-wide-row",
-      name: "works for a single row with 16 latent dimensions",
+      name: "works for a single row with many latent dimensions",
       category: "shapes",
       needs: ["wide"],
-      judge: ({ wide }) => (wide.finite && wide.distinct === 16 ? { score: 1 } : { score: 0, message: "for one row of 16 latent dimensions, z should have 16 different finite values." }),
+      judge: ({ wide }) => (wide.finite && wide.distinct === 16 ? { score: 1 } : { score: 0, message: "for a single wide row, every element of z should be a different finite value." }),
     },
   ],
 };

@@ -32,11 +32,11 @@ export const slerpHidden: HiddenSuite<SlerpFn, SlerpHiddenSeen> = {
   exercise: { ...slerpExercise, id: "slerp:hidden", probes, checks: [], mistakes: [] },
   checks: [
     {
-      id: "path-6d",
-      name: "follows the formula for 6-D codes of different norms at several t",
+      id: "path",
+      name: "follows the formula for higher-dimensional codes of different norms at several t",
       category: "values",
       needs: ["path"],
-      judge: ({ path }, { path: want }) => fraction(path.map((z, i) => (allNear(z, want[i], 1e-6, 1e-6) ? undefined : "the path between two hidden 6-D codes is off the great circle's formula."))),
+      judge: ({ path }, { path: want }) => fraction(path.map((z, i) => (allNear(z, want[i], 1e-6, 1e-6) ? undefined : "the path between two hidden codes is off the great circle's formula."))),
     },
     {
       id: "nearly-parallel",
