@@ -279,6 +279,7 @@ async function main(argv: string[]): Promise<number> {
   }
   console.log(`\n${table(records)}\n`);
   console.log(`ours/PyTorch is the ratio of times per step (2.0× = we take twice as long). ${((performance.now() - started) / 1000).toFixed(0)} s in all.`);
+  console.log(""); await (await import("./grade")).benchGrade(quick ? 10 : 100, 2, (s) => console.log(s)); // issue #5 (grader): throughput and jail overhead, bench/grade.ts
   if (args.json) {
     writeFileSync(args.json, JSON.stringify({ date: new Date().toISOString(), torch: torch ?? null, openblas: blas?.note ?? null, mnist: imageSource, records }, null, 1) + "\n");
     console.log(`wrote ${args.json}`);

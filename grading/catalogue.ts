@@ -1,0 +1,94 @@
+/**
+ * The wrong-answer catalogue as learners write it: for every known mistake of exercises/mistakes,
+ * the solution cell a student would hand in (TypeScript, under the lesson's imports), next to a
+ * right answer for each exercise. The grader's tests grade each one as a real notebook and require
+ * that it loses points and gets that mistake's own hint.
+ */
+
+/** Right answers, written as a student would (not the library's code). */
+export const correctSources: Record<string, string> = {
+  reparameterize: `function reparameterize(mu: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor2D {
+  const sigma = tf.exp(tf.mul(0.5, logVar));
+  const eps = randn(mu.shape);
+  return tf.add(mu, tf.mul(sigma, eps)) as tf.Tensor2D;
+}`,
+  computeVaeLoss: lossWith({}),
+  elbo: elboWith({}),
+  slerp: slerpWith({}),
+};
+
+function lossWith(o: { recon?: string; kl?: string; total?: string }): string {
+  return `function computeVaeLoss(model: Vae, x: tf.Tensor2D, beta: number) {
+  const { mu, logVar } = model.encode(x);
+  const z = reparameterize(mu, logVar);
+  const xHat = model.decode(z);
+  const klTerms = tf.mul(0.5, tf.sub(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), logVar), 1));
+  const recon = ${o.recon ?? "tf.mean(tf.square(tf.sub(x, xHat)))"};
+  const kl = ${o.kl ?? "tf.mean(klTerms)"};
+  const total = ${o.total ?? "tf.add(recon, tf.mul(beta, kl))"};
+  return { total, recon, kl };
+}`;
+}
+
+function elboWith(o: { bce?: string; recon?: string; kl?: string; klTerms?: string }): string {
+  return `function elbo(x: tf.Tensor2D, logits: tf.Tensor2D, mu: tf.Tensor2D, logVar: tf.Tensor2D) {
+  const bce = ${o.bce ?? "tf.add(tf.sub(tf.relu(logits), tf.mul(logits, x)), tf.log1p(tf.exp(tf.neg(tf.abs(logits)))))"}; // [batch, pixels]
+  const recon = ${o.recon ?? "tf.mean(tf.sum(bce, 1))"};
+  const klTerms = ${o.klTerms ?? "tf.mul(0.5, tf.sub(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), logVar), 1))"}; // [batch, latentDim]
+  const kl = ${o.kl ?? "tf.mean(tf.sum(klTerms, 1))"};
+  return { total: tf.add(recon, kl), recon, kl };
+}`;
+}
+
+function slerpWith(o: { fallback?: string; w0?: string; w1?: string; prep?: string }): string {
+  return `function slerp(z0: number[], z1: number[], t: number): number[] {
+  ${o.prep ?? ""}
+  const dot = z0.reduce((s, v, i) => s + v * z1[i], 0);
+  const omega = Math.acos(Math.min(1, Math.max(-1, dot / (Math.hypot(...z0) * Math.hypot(...z1)))));
+  ${o.fallback ?? "if (omega < 1e-4) return z0.map((v, i) => (1 - t) * v + t * z1[i]);"}
+  const s = Math.sin(omega);
+  return z0.map((v, i) => (${o.w0 ?? "Math.sin((1 - t) * omega)"} / s) * v + (${o.w1 ?? "Math.sin(t * omega)"} / s) * z1[i]);
+}`;
+}
+
+const rep = (body: string) => `function reparameterize(mu: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor2D {\n${body}\n}`;
+
+/** exercise id → mistake id → the student's cell. */
+export const mistakeSources: Record<string, Record<string, string>> = {
+  reparameterize: {
+    "sigma-is-exp-logvar": rep(`  const sigma = tf.exp(logVar);\n  return tf.add(mu, tf.mul(sigma, randn(mu.shape))) as tf.Tensor2D;`),
+    "logvar-as-sigma": rep(`  return tf.add(mu, tf.mul(logVar, randn(mu.shape))) as tf.Tensor2D;`),
+    "uniform-eps": rep(`  const eps = tf.randomUniform(mu.shape);\n  return tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logVar)), eps)) as tf.Tensor2D;`),
+    "no-eps": rep(`  return mu;`),
+    "fixed-eps": rep(`  const eps = randn(mu.shape, new Rng(42)); // same seed every call\n  return tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logVar)), eps)) as tf.Tensor2D;`),
+    "eps-wrong-shape": rep(`  const eps = randn([mu.shape[1]]);\n  return tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logVar)), eps)) as tf.Tensor2D;`),
+    "gradients-blocked": rep(`  const z = tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logVar)), randn(mu.shape)));\n  return tf.tensor2d(z.arraySync() as number[][]);`),
+  },
+  computeVaeLoss: {
+    "kl-sign-flipped": lossWith({ kl: "tf.neg(tf.mean(klTerms))" }),
+    "kl-half-dropped": lossWith({ kl: "tf.mean(tf.sub(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), logVar), 1))" }),
+    "kl-summed": lossWith({ kl: "tf.sum(klTerms)" }),
+    "kl-sum-over-dims": lossWith({ kl: "tf.mean(tf.sum(klTerms, 1))" }),
+    "recon-summed": lossWith({ recon: "tf.sum(tf.square(tf.sub(x, xHat)))" }),
+    "beta-on-recon": lossWith({ total: "tf.add(tf.mul(beta, recon), kl)" }),
+    "beta-ignored": lossWith({ total: "tf.add(recon, kl)" }),
+    "kl-sigma-not-variance": lossWith({ kl: "tf.mean(tf.mul(0.5, tf.sub(tf.sub(tf.add(tf.square(mu), tf.exp(tf.mul(0.5, logVar))), logVar), 1)))" }),
+    "loss-detached": lossWith({ recon: "tf.scalar(tf.mean(tf.square(tf.sub(x, xHat))).dataSync()[0])", kl: "tf.scalar(tf.mean(klTerms).dataSync()[0])" }),
+  },
+  elbo: {
+    "recon-mean-over-pixels": elboWith({ recon: "tf.mean(bce)" }),
+    "kl-mean-over-dims": elboWith({ kl: "tf.mean(klTerms)" }),
+    "batch-summed": elboWith({ recon: "tf.sum(bce)", kl: "tf.sum(klTerms)" }),
+    "kl-sign-flipped": elboWith({ kl: "tf.neg(tf.mean(tf.sum(klTerms, 1)))" }),
+    "kl-half-dropped": elboWith({ klTerms: "tf.sub(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), logVar), 1)" }),
+    "sigmoid-twice": elboWith({ bce: "(() => { const l = tf.sigmoid(logits); return tf.add(tf.sub(tf.relu(l), tf.mul(l, x)), tf.log1p(tf.exp(tf.neg(tf.abs(l))))); })()" }),
+    "mse-not-bce": elboWith({ bce: "tf.squaredDifference(x, tf.sigmoid(logits))" }),
+    "naive-bce": elboWith({ bce: "tf.neg(tf.add(tf.mul(x, tf.log(tf.sigmoid(logits))), tf.mul(tf.sub(1, x), tf.log(tf.sub(1, tf.sigmoid(logits))))))" }),
+  },
+  slerp: {
+    "lerp-not-slerp": `function slerp(z0: number[], z1: number[], t: number): number[] {\n  return z0.map((v, i) => (1 - t) * v + t * z1[i]);\n}`,
+    "no-parallel-fallback": slerpWith({ fallback: "" }),
+    "weights-swapped": slerpWith({ w0: "Math.sin(t * omega)", w1: "Math.sin((1 - t) * omega)" }),
+    "unit-directions": slerpWith({ prep: "const n0 = Math.hypot(...z0), n1 = Math.hypot(...z1);\n  z0 = z0.map((v) => v / n0);\n  z1 = z1.map((v) => v / n1);" }),
+  },
+};

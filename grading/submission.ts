@@ -1,0 +1,190 @@
+/**
+ * Grades one student's submission, in order:
+ *   intake (./notebook) → lesson by template (./template) → solution regions (./extract)
+ *   → module (./compile) → probes in the jail (./jail/sandbox) → scores (./score)
+ * Nothing in a submission can stop this from returning a result: a broken notebook, a crash, a
+ * timeout or an early exit become 0 points with a reason for the affected exercises only.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { exercises } from "../exercises/index";
+import { compileRegions, parses } from "./compile";
+import { extract } from "./extract";
+import { hiddenSuites } from "./hidden/index";
+import { JailSession, type JailLimits, type JailMode } from "./jail/sandbox";
+import type { Intake } from "./notebook";
+import { scoreExercise, type FailureReason, type Seen } from "./score";
+import type { Template } from "./template";
+import type { ExerciseResult, SubmissionResult, SubmittedFile } from "./types";
+
+export interface GradeContext {
+  templates: Template[];
+  /** Exercise ids graded in this batch (the gradebook's columns), lesson order. */
+  exerciseIds: string[];
+  runnerDir: string;
+  /** Grader-owned scratch directory for compiled modules. */
+  workDir: string;
+  limits: JailLimits;
+  mode: JailMode;
+  slot: number;
+}
+
+/** Which template a notebook is: by file name first, else by which exercise functions it defines. */
+export function templateFor(file: string, intake: Intake, templates: Template[]): Template | undefined {
+  const stem = path.basename(file, ".ipynb");
+  const byName = templates.find((t) => stem === t.stem || stem.includes(t.stem));
+  if (byName) return byName;
+  const cells = intake.notebook?.cells ?? [];
+  const count = (t: Template) => t.exerciseIds.filter((id) => cells.some((c) => c.gradeId === id || new RegExp(`function\\s+${exercises[id].functionName}\\b`).test(c.source))).length;
+  const best = [...templates].sort((a, b) => count(b) - count(a))[0];
+  return best && count(best) > 0 ? best : undefined;
+}
+
+/** After this many timeouts or crashes, an exercise's remaining probes are not run (each would cost a kill and a restart). */
+const MAX_KILLS_PER_EXERCISE = 2;
+
+type Probe = { suite: "public" | "hidden"; exercise: string; probe: string };
+
+/** Runs every probe of `exerciseIds` on the module, restarting the child after a kill or crash. */
+async function runProbes(ctx: GradeContext, moduleFile: string, referenceModule: string, exerciseIds: string[], deadlineAt: number) {
+  const queue: Probe[] = exerciseIds.flatMap((id) => [
+    ...Object.keys(exercises[id].probes).map((probe) => ({ suite: "public" as const, exercise: id, probe })),
+    ...Object.keys(hiddenSuites[id].exercise.probes).map((probe) => ({ suite: "hidden" as const, exercise: id, probe })),
+  ]);
+  const seen: Record<string, { public: Seen; hidden: Seen }> = Object.fromEntries(exerciseIds.map((id) => [id, { public: {}, hidden: {} }]));
+  const fail = (p: Probe, reason: FailureReason, error: string) => (seen[p.exercise][p.suite][p.probe] = { ok: false, error, notImplemented: false, reason });
+  let loadError: string | undefined;
+  let session: JailSession | undefined;
+  let jailError: string | undefined;
+  let restarts = 0;
+  const kills = new Map<string, number>();
+  const failedRegions = new Set<number>();
+  while (queue.length) {
+    if (!session || !session.alive) {
+      if (Date.now() >= deadlineAt || restarts > queue.length + 2) {
+        for (const p of queue.splice(0)) fail(p, "budget", "the submission's time limit ran out");
+        break;
+      }
+      restarts++;
+      session = new JailSession(ctx.runnerDir, moduleFile, ctx.limits, ctx.mode, ctx.slot, referenceModule, deadlineAt);
+      const started = await session.start();
+      if (started.kind !== "reply" || !started.reply.ok) {
+        const detail = started.kind === "reply" ? (started.reply as { error?: string }).error : started.kind === "timeout" ? "start-up timed out" : started.detail;
+        session.kill();
+        jailError = `the jailed runner did not start (${detail}; ${session.stderrTail.trim().split("\n").slice(-2).join(" | ")})`;
+        break;
+      }
+      const loaded = await session.call({ op: "load" });
+      if (loaded.kind === "reply" && loaded.reply.ok) {
+        const failed = (loaded.reply.value as { failedRegions?: unknown } | undefined)?.failedRegions;
+        if (Array.isArray(failed)) for (const k of failed) if (typeof k === "number") failedRegions.add(k);
+      }
+      if (loaded.kind !== "reply" || !loaded.reply.ok) {
+        const why = loaded.kind === "timeout" ? "timeout" : loaded.kind === "crashed" ? (/status 0/.test(loaded.detail) ? "exit" : "crash") : undefined;
+        loadError = why ?? "load";
+        session.kill();
+        break;
+      }
+    }
+    const p = queue.shift()!;
+    if ((kills.get(p.exercise) ?? 0) >= MAX_KILLS_PER_EXERCISE) {
+      fail(p, "gave-up", "earlier calls were killed");
+      continue;
+    }
+    const r = await session.call({ op: "probe", ...p });
+    if (r.kind === "reply") {
+      const v = r.reply.ok ? r.reply.value : undefined;
+      if (v && typeof v === "object" && "ok" in v) seen[p.exercise][p.suite][p.probe] = v as Seen[string];
+      else fail(p, "crash", "no observation");
+      if (r.reply.ok && r.reply.tainted) session.kill(); // a fresh child for the next probe
+      continue;
+    }
+    kills.set(p.exercise, (kills.get(p.exercise) ?? 0) + 1);
+    if (r.kind === "timeout") fail(p, r.which === "submission" ? "budget" : "timeout", "time limit");
+    else fail(p, /exited with status 0\b/.test(r.detail) ? "exit" : "crash", r.detail);
+  }
+  let cpuMs = 0;
+  if (session?.alive) {
+    // What the child says it used (for benchmarks and results.json; not trusted for anything).
+    const u = await session.call({ op: "usage" });
+    const v = u.kind === "reply" && u.reply.ok ? (u.reply.value as { cpuMs?: unknown } | undefined) : undefined;
+    if (typeof v?.cpuMs === "number" && Number.isFinite(v.cpuMs)) cpuMs = v.cpuMs;
+  }
+  await session?.close();
+  return { seen, loadError, jailError, cpuMs, failedRegions };
+}
+
+const LOAD_REASONS: Record<string, string> = {
+  timeout: "your solution cells did not finish loading within the time limit (a loop at the top level of a cell?)",
+  exit: "your solution cells ended the process while loading (process.exit at the top level of a cell?)",
+  crash: "loading your solution cells crashed the process (far too much memory at the top level of a cell?)",
+  load: "your solution cells threw an error while loading (code at the top level of a cell that fails)",
+};
+
+/** Grades one student's notebooks (already taken in). */
+export async function gradeSubmission(student: string, intakes: Intake[], ctx: GradeContext): Promise<SubmissionResult> {
+  const t0 = performance.now();
+  const notes: string[] = [];
+  const files: SubmittedFile[] = [];
+  const results = new Map<string, ExerciseResult>();
+  const deadlineAt = Date.now() + ctx.limits.submissionMs;
+  let graderError: string | undefined;
+  let childCpuMs = 0;
+  for (const intake of intakes) {
+    const file: SubmittedFile = { source: intake.source, bytes: intake.bytes, ...(intake.sha256 ? { sha256: intake.sha256 } : {}) };
+    files.push(file);
+    const base = path.basename(intake.source);
+    if (!intake.notebook) {
+      file.problem = intake.problem;
+      notes.push(`${base} could not be graded: ${intake.problem}`);
+      continue;
+    }
+    const template = templateFor(intake.source, intake, ctx.templates);
+    if (!template) {
+      notes.push(`${base} is not one of this course's lesson notebooks (no exercise of ${ctx.templates.map((t) => t.stem).join(", ")} found in it); it was not graded.`);
+      continue;
+    }
+    file.template = template.stem;
+    const nb = intake.notebook;
+    if (nb.kernelName !== undefined && nb.kernelName !== "vae-lab") notes.push(`${base} is set to the "${nb.kernelName}" kernel, not vae-lab (TypeScript); its code was graded as TypeScript anyway.`);
+    const ex = extract(nb, template, parses);
+    const compiled = compileRegions(template, ex.regions);
+    let moduleFile: string | undefined;
+    if (compiled.code && compiled.exported.length) {
+      const dir = path.join(ctx.workDir, `${intake.sha256}-${process.pid}-${ctx.slot}`);
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+      fs.chmodSync(dir, 0o755);
+      moduleFile = path.join(dir, "module.js");
+      fs.writeFileSync(moduleFile, compiled.code, { mode: 0o644 });
+    }
+    const run = moduleFile ? await runProbes(ctx, moduleFile, compiled.referenceModule, compiled.exported, deadlineAt) : undefined;
+    if (moduleFile) fs.rmSync(path.dirname(moduleFile), { recursive: true, force: true });
+    if (run?.jailError) graderError = run.jailError;
+    childCpuMs += run?.cpuMs ?? 0;
+    for (const id of template.exerciseIds) {
+      const n = ex.notes[id] ?? [];
+      if (ex.missing.includes(id)) results.set(id, scoreExercise(id, undefined, undefined, n, { status: "missing", message: `${exercises[id].functionName} was not found in your notebook` }));
+      else if (compiled.errors[id]) results.set(id, scoreExercise(id, undefined, undefined, [...n, compiled.errors[id]], { status: "compile-error", message: "its cell has a syntax error" }));
+      else if (run?.jailError) results.set(id, scoreExercise(id, undefined, undefined, n, { status: "missing", message: "the grader could not run your code (a grader problem: your instructor has been told)" }));
+      else if (run?.loadError) results.set(id, scoreExercise(id, undefined, undefined, [...n, LOAD_REASONS[run.loadError]], { status: "missing", message: "your solution cells could not be loaded" }));
+      else if (run) {
+        const threw = [...run.failedRegions].some((k) => compiled.regionExercises[k]?.includes(id));
+        const extra = threw ? [`code at the top level of your ${exercises[id].functionName} cell (outside the function) threw an error when the cell ran; the function was graded as far as it was defined. Remove test code from solution cells.`] : [];
+        results.set(id, scoreExercise(id, run.seen[id].public, run.seen[id].hidden, [...n, ...extra]));
+      }
+    }
+  }
+  const exercisesOut = ctx.exerciseIds.map(
+    (id) => results.get(id) ?? scoreExercise(id, undefined, undefined, [`no notebook with ${exercises[id].functionName} was submitted`], { status: "missing", message: "not submitted" }),
+  );
+  const score = Math.round(exercisesOut.reduce((s, e) => s + e.score, 0) * 1e6) / 1e6;
+  const maxScore = Math.round(exercisesOut.reduce((s, e) => s + e.maxScore, 0) * 1e6) / 1e6;
+  return {
+    student, files, exercises: exercisesOut, score, maxScore, notes,
+    jail: { kind: ctx.mode.kind, ...(ctx.mode.warning ? { warning: ctx.mode.warning } : {}) },
+    ...(graderError ? { graderError } : {}),
+    seconds: Math.round((performance.now() - t0) / 10) / 100,
+    childCpuMs: Math.round(childCpuMs),
+  };
+}
