@@ -198,7 +198,7 @@ describe.each([
 
   it("Training behaviour: per-epoch curves, cluster separation, and the latent-dimension trade-off", async () => {
     await page.click('[data-view-tab="training"]');
-    for (const role of ["elbo-curve", "parts-curve", "cluster-curve", "tradeoff-curve"]) expect(await page.locator(`[data-role="${role}"] svg polyline`).count(), role).toBeGreaterThan(0);
+    for (const role of ["elbo-curve", "recon-curve", "kl-curve", "cluster-curve", "tradeoff-curve"]) expect(await page.locator(`[data-role="${role}"] svg polyline`).count(), role).toBeGreaterThan(0);
     const rows = await page.locator('[data-role="tradeoff-table"] tr').count();
     expect(rows).toBe(1 + 3); // header + latentDim 2 (two seeds averaged), 8, 16
     expect(await page.textContent('[data-role="tradeoff-table"]')).toContain("141.00"); // mean of 140 and 142

@@ -128,6 +128,11 @@ describe("the playground server", () => {
     expect(r.status).toBe(431);
   });
 
+  it("refuses a huge request line (a 20 KB path) with 431", async () => {
+    const r = await get(`/${"a".repeat(20_000)}`);
+    expect(r.status).toBe(431);
+  });
+
   it("refuses a request that is not HTTP with 400", async () => {
     const r = await raw("HELLO THERE\r\n\r\n");
     expect(r.status).toBe(400);

@@ -20,8 +20,8 @@ export function experimentsToTry(data: PlaygroundData): string {
   const [a, b] = data.latent.mostConfused;
   const n = (k: number) => escapeHtml(names[k]);
   return `<aside class="try" data-role="experiments-to-try"><h3>Experiments to try</h3><ul>
-<li><button type="button" data-experiment="morph" data-from="${three}" data-to="${eight}">Morph ${n(three)} → ${n(eight)}</button> Jump to the ${n(three)} centroid, then walk to ${n(eight)} in small steps. Which in-between frames look like neither digit, and where does the 3 become an 8?</li>
-<li><button type="button" data-experiment="boundary" data-from="${a}" data-to="${b}">Boundary ${n(a)} / ${n(b)}</button> Sit halfway between the ${n(a)} and ${n(b)} centroids (the pair that overlaps most), then nudge z₁ and z₂: how far must you move before the digit clearly flips?</li>
+<li><button type="button" data-experiment="morph" data-from="${three}" data-to="${eight}">Morph ${n(three)} → ${n(eight)}</button> Jump to the ${n(three)} centroid, then walk to ${n(eight)} in small steps. Which in-between frames look like neither, and where does the ${n(three)} turn into the ${n(eight)}?</li>
+<li><button type="button" data-experiment="boundary" data-from="${a}" data-to="${b}">Boundary ${n(a)} / ${n(b)}</button> Sit halfway between the ${n(a)} and ${n(b)} centroids (the pair that overlaps most), then nudge z₁ and z₂: how far must you move before the picture clearly flips?</li>
 <li><button type="button" data-experiment="interpolate" data-from="${one}" data-to="${seven}">Linear vs spherical, ${n(one)} → ${n(seven)}</button> Compare the two strips. The straight line passes nearer the origin, where codes are atypical in higher dimensions; the arc keeps a typical norm.${data.config.latentDim === 2 ? " In 2-D the two strips are close; retrain with <code>--latent 16</code> to see them part." : ""}</li>
 </ul></aside>`;
 }

@@ -19,14 +19,14 @@ function curves(data: PlaygroundData): string {
     data: [line(te, train.map((h) => h.total), "training", "#1f77b4"), ...(held.length ? [line(he, held.map((h) => h.total), "held-out", "#d62728")] : [])],
     layout: { title: "Negative ELBO per epoch (nats per image)", width: 560, height: 340, xaxis: { title: "epoch" }, yaxis: { title: "−ELBO" } },
   });
-  const parts = figureToSvg({
-    data: [
-      line(te, train.map((h) => h.recon), "recon, training", "#1f77b4"),
-      line(te, train.map((h) => h.kl), "KL, training", "#2ca02c"),
-      ...(held.length ? [line(he, held.map((h) => h.recon), "recon, held-out", "#d62728"), line(he, held.map((h) => h.kl), "KL, held-out", "#ff7f0e")] : []),
-    ],
-    layout: { title: "Reconstruction and KL per epoch", width: 560, height: 340, xaxis: { title: "epoch" }, yaxis: { title: "nats per image" } },
-  });
+  // Reconstruction and KL on separate axes: KL (a few nats) would be a flat line under recon (~150).
+  const part = (key: "recon" | "kl", title: string, colors: [string, string]) =>
+    figureToSvg({
+      data: [line(te, train.map((h) => h[key]), "training", colors[0]), ...(held.length ? [line(he, held.map((h) => h[key]), "held-out", colors[1])] : [])],
+      layout: { title, width: 560, height: 300, xaxis: { title: "epoch" }, yaxis: { title: "nats per image" } },
+    });
+  const recon = part("recon", "Reconstruction term per epoch", ["#1f77b4", "#d62728"]);
+  const kl = part("kl", "KL term per epoch", ["#2ca02c", "#ff7f0e"]);
   const clusters = held.length
     ? figureToSvg({
         data: [line(he, held.map((h) => h.distinctFraction), "distinct clusters", "#9467bd")],
@@ -36,7 +36,7 @@ function curves(data: PlaygroundData): string {
   const missing = held.length
     ? ""
     : `<p class="notice" data-role="no-heldout-history">This checkpoint was saved before per-epoch held-out scores were recorded. Train again (<code>npm start -- --retrain</code>) to see held-out curves and cluster separation per epoch.</p>`;
-  return `<div class="figures"><div class="figure" data-role="elbo-curve">${elbo}</div><div class="figure" data-role="parts-curve">${parts}</div>${clusters ? `<div class="figure" data-role="cluster-curve">${clusters}</div>` : ""}</div>${missing}`;
+  return `<div class="figures"><div class="figure" data-role="elbo-curve">${elbo}</div><div class="figure" data-role="recon-curve">${recon}</div><div class="figure" data-role="kl-curve">${kl}</div>${clusters ? `<div class="figure" data-role="cluster-curve">${clusters}</div>` : ""}</div>${missing}`;
 }
 
 /** The trade-off panel: results table and curves against latentDim, or how to produce them. */
