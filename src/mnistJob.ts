@@ -16,7 +16,7 @@ import type { Vae, VaeConfig } from "./models/types";
 import { createVae } from "./models/vae";
 import { cacheDir } from "./paths";
 import { Rng } from "./random";
-import { train, type BetaSchedule, type EpochInfo, type LossValues, type TrainResult } from "./train";
+import { train, type BetaSchedule, type EpochInfo, type LossValues, type TrainCallbacks, type TrainResult } from "./train";
 
 export interface MnistJobSettings {
   model: "mlp" | "conv";
@@ -102,6 +102,11 @@ export async function trainOrLoadMnist(
     onEpoch?: (info: EpochInfo) => void | Promise<void>;
     onLoadData?: (seconds: number, data: MnistData) => void;
     signal?: AbortSignal;
+    /**
+     * Train with this loss instead of the library's forward pass + ELBO (lesson 2 trains with the
+     * learner's elbo). A correct one trains the same model, so the checkpoint stays shared.
+     */
+    loss?: TrainCallbacks["loss"];
   } = {},
 ): Promise<MnistJobResult> {
   const dir = options.checkpointDir ?? defaultCheckpointDir(settings);
@@ -141,7 +146,7 @@ export async function trainOrLoadMnist(
       reduction: "sum",
       seed: settings.seed,
     },
-    { onEpoch: options.onEpoch, signal: options.signal },
+    { onEpoch: options.onEpoch, signal: options.signal, loss: options.loss },
   );
   const heldOut = evaluate(model, data.test.images, data.test.n, dim, { reduction: "sum", seed: settings.seed });
   if (!result.stopped) {
