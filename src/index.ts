@@ -27,3 +27,4 @@ export { showImages, showImageRows, imagesHtml, type ShowImagesOptions } from ".
 export { tileImages, encodePng, pngDataUri, type GreyImage } from "./plots/images";
 export { classScatterFigure, confusionFigure, CLASS_COLOURS } from "./plots/latentFigures";
 export { livePlot, type LivePlot } from "./notebook/livePlot";
+export * from "./navigator";
