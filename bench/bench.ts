@@ -69,6 +69,7 @@ const spec = {
   json: { type: "string", help: "also write the figures to this JSON file" },
   "no-pytorch": { type: "boolean", help: "skip the PyTorch comparison" },
   timeout: { type: "number", min: 1, default: 300, help: "seconds before one measurement is abandoned" },
+  elbo: { type: "boolean", help: "only lesson 2's ELBO parity: held-out −ELBO of its model, ours vs PyTorch (bench/elboParity.ts)" },
   help: { type: "boolean", help: "show this help" },
 } as const;
 
@@ -198,6 +199,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage);
     return 0;
   }
+  if (args.elbo) return spawnSync(process.execPath, ["--import", "tsx", "bench/elboParity.ts"], { stdio: "inherit" }).status ?? 1; // lesson 2's ELBO parity
   const quick = !!args.quick;
   const runs = quick ? 1 : args.runs!;
   const workloads = args.workloads

@@ -23,4 +23,8 @@ export { NotImplementedError } from "./notebook/notImplemented";
 export { check } from "./notebook/checks";
 export { showPlots } from "./notebook/display";
 export { formatSummary } from "./models/summary";
+export { showImages, showImageRows, imagesHtml, type ShowImagesOptions } from "./notebook/images";
+export { tileImages, encodePng, pngDataUri, type GreyImage } from "./plots/images";
+export { classScatterFigure, confusionFigure, CLASS_COLOURS } from "./plots/latentFigures";
+export { livePlot, type LivePlot } from "./notebook/livePlot";
 export * from "./navigator";

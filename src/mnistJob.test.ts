@@ -1,9 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint";
+import { elbo } from "./losses";
 import { checkpointMismatch, MNIST_JOB_DEFAULTS, parseHeldOutHistory, trainOrLoadMnist, type MnistJobSettings } from "./mnistJob";
+import type { Vae } from "./models/types";
+import { forward } from "./models/vae";
+import { Rng } from "./random";
 
 // A tiny model: the behaviour under test is the checkpoint logic, not the model's quality.
 const tiny: MnistJobSettings = { ...MNIST_JOB_DEFAULTS, hidden: 16, epochs: 2, batchSize: 256 };
@@ -109,5 +114,31 @@ describe("parseHeldOutHistory", () => {
     const r = parseHeldOutHistory(raw);
     expect(r.history).toEqual([]);
     expect(r.problem).toMatch(/heldOutHistory/);
+  });
+});
+
+describe("trainOrLoadMnist with a learner's loss", () => {
+  it("trains with the given loss on every step, saves, and the next run loads without calling it", async () => {
+    const settings = { ...tiny, epochs: 1 };
+    const rng = new Rng(settings.seed).fork("eps");
+    let calls = 0;
+    const loss = (model: Vae, x: tf.Tensor2D) => {
+      calls++;
+      const f = forward(model, x, { rng });
+      return elbo(x, f.out, f.mu, f.logVar, { likelihood: "bernoulli", reduction: "sum" });
+    };
+    const checkpointDir = join(root, "learner-loss");
+    const first = await trainOrLoadMnist(settings, { checkpointDir, loss });
+    expect(first.loaded).toBe(false);
+    const steps = Math.ceil(first.data.train.n / settings.batchSize);
+    expect(calls).toBe(steps);
+    expect(first.heldOut.total).toBeLessThan(784 * Math.log(2)); // it learned something in one epoch
+    first.model.dispose();
+
+    const second = await trainOrLoadMnist(settings, { checkpointDir, loss });
+    expect(second.loaded).toBe(true);
+    expect(calls).toBe(steps);
+    expect(second.heldOut).toEqual(first.heldOut);
+    second.model.dispose();
   });
 });

@@ -20,7 +20,7 @@ import type { Vae, VaeConfig } from "./models/types";
 import { createVae } from "./models/vae";
 import { cacheDir } from "./paths";
 import { Rng } from "./random";
-import { train, type BetaSchedule, type EpochInfo, type LossValues, type TrainResult } from "./train";
+import { train, type BetaSchedule, type EpochInfo, type LossValues, type TrainCallbacks, type TrainResult } from "./train";
 
 export interface MnistJobSettings {
   model: "mlp" | "conv";
@@ -174,6 +174,11 @@ export async function trainOrLoadMnist(
     /** One-line messages for people: a checkpoint trained with other settings, a history ignored. */
     onNotice?: (message: string) => void;
     signal?: AbortSignal;
+    /**
+     * Train with this loss instead of the library's forward pass + ELBO (lesson 2 trains with the
+     * learner's elbo). A correct one trains the same model, so the checkpoint stays shared.
+     */
+    loss?: TrainCallbacks["loss"];
   } = {},
 ): Promise<MnistJobResult> {
   const dir = options.checkpointDir ?? defaultCheckpointDir(settings);
@@ -229,6 +234,7 @@ export async function trainOrLoadMnist(
         await options.onEpoch?.(info);
       },
       signal: options.signal,
+      loss: options.loss,
     },
   );
   const heldOut = evaluate(model, data.test.images, data.test.n, dim, { reduction: "sum", seed: settings.seed });

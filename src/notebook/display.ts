@@ -155,13 +155,16 @@ export function plotHtml(fig: Figure, divId: string, svg: string, includePlotly:
 })();</script>`;
 }
 
-/** Shows a Plotly figure (with a static SVG fallback in the same bundle). */
-export function showPlot(fig: Figure): void {
+/**
+ * Shows a Plotly figure (with a static SVG fallback in the same bundle). With `id` and update=true it
+ * replaces an earlier output of that id (livePlot's final figure).
+ */
+export function showPlot(fig: Figure, options: { id?: string; update?: boolean } = {}): void {
   const svg = figureToSvg(fig);
   const divId = `vae-lab-plot-${Date.now().toString(36)}-${plotCounter++}`;
   const html = plotHtml(fig, divId, svg, !plotlySent && inNotebook());
   if (inNotebook()) plotlySent = true;
-  displayBundle({ "text/html": html, "image/svg+xml": svg, "text/plain": `[figure: ${fig.layout?.title ? titleText(fig.layout.title) : "plot"}]` });
+  displayBundle({ "text/html": html, "image/svg+xml": svg, "text/plain": `[figure: ${fig.layout?.title ? titleText(fig.layout.title) : "plot"}]` }, options);
 }
 
 function titleText(t: unknown): string {
