@@ -96,8 +96,9 @@ function resolveDataset(text: string): string {
 }
 
 function sweepOptions(args: Record<string, unknown>): SweepOptions {
+  let options: SweepOptions;
   try {
-    return {
+    options = {
       dataset: resolveDataset(args.dataset as string),
       latent: parseSizeList(args.latent as string, "--latent", "a latent dimension", 256),
       beta: parseBetaList(args.beta as string),
@@ -111,6 +112,10 @@ function sweepOptions(args: Record<string, unknown>): SweepOptions {
     if (err instanceof BadArgument) throw err;
     throw new BadArgument((err as Error).message);
   }
+  if (options.beta.includes("warmup") && options.epochs < 2 && (args.sweep === "beta" || args.sweep === "all")) {
+    throw new BadArgument(`--beta warmup ramps β over the first half of the epochs, so it needs --epochs 2 or more (got ${options.epochs}).`);
+  }
+  return options;
 }
 
 const fmt = (v: number, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : String(v));

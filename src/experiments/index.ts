@@ -6,4 +6,5 @@ export * from "./sweeps";
 export * from "./results";
 export { runExperiment, runSweep, sweepStatus, loadRunData, modelConfigOf, checkpointName, isReusable, type RunData, type RunProgress, type SweepProgress, type SweepOutcome, type RunSweepOptions } from "./runner";
 export * from "./select";
+export * from "./report";
 export { showImageRows } from "./imageRows";

