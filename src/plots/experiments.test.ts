@@ -16,6 +16,18 @@ describe("experiment figures", () => {
     expect(figureToSvg(fig)).toContain("<polyline");
   });
 
+  it("gives KL its own right-hand axis in the static fallback too", () => {
+    const fig = tradeoffFigure([{ latentDim: 2, testRecon: 140, testKl: 6 }, { latentDim: 20, testRecon: 100, testKl: 25 }]);
+    const svg = figureToSvg(fig);
+    const spans = [...svg.matchAll(/<polyline[^>]*points="([^"]+)"/g)].map((m) => {
+      const ys = m[1].split(" ").map((p) => Number(p.split(",")[1]));
+      return Math.max(...ys) - Math.min(...ys);
+    });
+    expect(spans).toHaveLength(2);
+    expect(spans[1]).toBeGreaterThan(0.8 * spans[0]); // on the recon axis KL would be squashed to a sixth
+    expect(svg).toContain(">KL (nats per image)</text>");
+  });
+
   it("leaves out the training line when a run lacks it", () => {
     expect(tradeoffFigure([{ latentDim: 2, testRecon: 1, testKl: 1 }]).data).toHaveLength(2);
   });
