@@ -53,7 +53,7 @@ export interface HistoryPoint {
 export interface RunRecord {
   config: RunConfig;
   metrics: RunMetrics;
-  /** Training time (without the final evaluation). */
+  /** Wall-clock seconds of the run: training with its per-epoch evaluations, and the final evaluation. */
   seconds: number;
   backend: string;
   /** Where the data came from and how much of it. */

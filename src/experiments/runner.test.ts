@@ -121,3 +121,12 @@ describe("runExperiment on images", () => {
     expect(record!.metrics.testRecon).toBeCloseTo(record!.history.at(-1)!.testRecon, 6);
   });
 });
+
+describe("two sweeps on one results file", () => {
+  it("keeps the runs another sweep wrote meanwhile", async () => {
+    const path = resultsIn();
+    // Both read the empty file first, train side by side, and write when done.
+    await Promise.all([runSweep([planned(1, 300)], { resultsPath: path }), runSweep([planned(2, 30)], { resultsPath: path })]);
+    expect(readResults(path).runs.map((r) => r.config.latentDim).sort()).toEqual([1, 2]);
+  });
+});

@@ -340,7 +340,8 @@ export async function runSweep(plan: PlannedRun[], options: RunSweepOptions): Pr
       outcome.remaining = plan.length - i;
       break;
     }
-    results = withRun(results, run.record);
+    // Re-read before writing: another sweep (a second terminal, the notebook) may have added runs meanwhile.
+    results = withRun(readResults(path), run.record);
     writeResults(path, results);
     outcome.results = results;
     outcome.trained.push(run.record);
