@@ -25,3 +25,4 @@ export { showPlots } from "./notebook/display";
 export { formatSummary } from "./models/summary";
 export * from "./experiments";
 export * from "./plots/experiments";
+export * from "./navigator";
