@@ -50,6 +50,7 @@ describe("experiment figures", () => {
   it("shrinks a figure into a legend-less panel", () => {
     const p = panel(tradeoffFigure([{ latentDim: 2, testRecon: 1, testKl: 1 }]), 200, 150);
     expect([p.layout?.width, p.layout?.height, p.layout?.showlegend]).toEqual([200, 150, false]);
+    expect(p.layout?.title).toEqual({ text: "Latent dimension: reconstruction vs KL", font: { size: 13 } });
     expect(p.data.every((t) => t.showlegend === false)).toBe(true);
   });
 });

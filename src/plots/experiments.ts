@@ -73,7 +73,13 @@ export function curvesFigure(series: { name: string; x: number[]; y: number[] }[
   };
 }
 
-/** A figure resized for a grid of small panels, without its legend. */
+/** A figure resized for a grid of small panels: no legend, a smaller title that fits the width. */
 export function panel(fig: Figure, width = 300, height = 300): Figure {
-  return { ...fig, data: fig.data.map((t) => ({ ...t, showlegend: false })), layout: { ...fig.layout, width, height, showlegend: false, margin: { l: 40, r: 10, t: 40, b: 35 } } };
+  const title = fig.layout?.title;
+  const small = typeof title === "string" ? ({ text: title, font: { size: 13 } } as { text: string }) : title; // Plotly reads font; the SVG fallback, text
+  return {
+    ...fig,
+    data: fig.data.map((t) => ({ ...t, showlegend: false })),
+    layout: { ...fig.layout, title: small, width, height, showlegend: false, margin: { l: 40, r: 10, t: 40, b: 35 } },
+  };
 }
