@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { configKey, estimateSeconds, mnistRunConfig, parseBetaList, parseSizeList, planSweep, SWEEP_DEFAULTS, SWEEP_PRESETS, swissRunConfig, warmupEpochs } from "./sweeps";
+import { configKey, estimateSeconds, mnistRunConfig, parseBetaList, parseSizeList, planSweep, runLabel, SWEEP_DEFAULTS, SWEEP_PRESETS, swissRunConfig, warmupEpochs } from "./sweeps";
 
 describe("planSweep", () => {
   it("plans the default sweep as 4 latent + 3 more β + 9 Swiss-roll runs, the shared L = 2, β = 1 run once", () => {
@@ -67,5 +67,14 @@ describe("parsing the user's lists", () => {
   it("refuses negative or unknown β values", () => {
     expect(() => parseBetaList("-1")).toThrow(/β must be a number ≥ 0 or "warmup", got "-1"/);
     expect(() => parseBetaList("1,anneal")).toThrow(/got "anneal"/);
+  });
+});
+
+describe("IDX datasets", () => {
+  it("label Fashion-MNIST runs as such and estimate them at 60,000 training images", () => {
+    const fashion = mnistRunConfig("/usr/share/datasets/fashion-mnist", 2, 1, 1, 42);
+    expect(runLabel(fashion)).toBe("Fashion-MNIST L=2");
+    expect(runLabel(mnistRunConfig("/data/mnist", 2, 1, 1, 42))).toBe("MNIST (IDX) L=2");
+    expect(estimateSeconds(fashion)).toBeCloseTo(estimateSeconds(mnistRunConfig("embedded", 2, 1, 1, 42), 60000), 9);
   });
 });

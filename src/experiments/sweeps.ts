@@ -136,7 +136,8 @@ export function swissRunConfig(hidden: number, latentDim: number, steps: number,
 export function runLabel(config: RunConfig): string {
   if (isSwissRoll(config)) return `Swiss roll hidden ${config.hidden} L=${config.latentDim}`;
   const beta = config.betaWarmup > 0 ? ` β 0→${config.beta} warm-up` : config.beta !== 1 ? ` β=${config.beta}` : "";
-  return `MNIST L=${config.latentDim}${beta}`;
+  const data = config.dataset === EMBEDDED ? "MNIST" : /fashion/i.test(config.dataset) ? "Fashion-MNIST" : "MNIST (IDX)";
+  return `${data} L=${config.latentDim}${beta}`;
 }
 
 /**
@@ -185,8 +186,16 @@ const MNIST_SECONDS_PER_IMAGE = 2.5e-4;
 const MNIST_EVAL_SECONDS_PER_EPOCH = 0.15;
 const SWISS_SECONDS_PER_STEP = (hidden: number, depth: number) => 0.008 + 1.8e-7 * hidden * hidden * (depth / 3);
 
+/**
+ * Training images of an MNIST run, for the estimate: 9,000 of the embedded 10,000 (90/10 split);
+ * an IDX folder is assumed to hold the standard 60,000 (MNIST, Fashion-MNIST) — only an estimate.
+ */
+export function trainImagesOf(config: RunConfig): number {
+  return config.dataset === EMBEDDED ? 9000 : 60000;
+}
+
 /** Rough seconds a run takes here on WASM; `trainImages` is the training set's size (MNIST). */
-export function estimateSeconds(config: RunConfig, trainImages = 9000): number {
+export function estimateSeconds(config: RunConfig, trainImages = trainImagesOf(config)): number {
   if (isSwissRoll(config)) return (config.steps ?? 0) * SWISS_SECONDS_PER_STEP(config.hidden, config.depth);
   const hiddenScale = config.hidden / MNIST_JOB_DEFAULTS.hidden;
   return config.epochs * (trainImages * MNIST_SECONDS_PER_IMAGE * hiddenScale + MNIST_EVAL_SECONDS_PER_EPOCH);
