@@ -62,6 +62,7 @@ describe("runSweep", () => {
     const plan = [planned(1)];
     const { trained } = await runSweep(plan, { resultsPath: path });
     rmSync(join(dirname(path), trained[0].checkpoint), { recursive: true });
+    await expect(loadRunModel(path, trained[0])).rejects.toThrow(/The trained model of Swiss roll hidden 8 L=1 is missing .* Run npm run experiment again with the same options/);
     expect(sweepStatus(plan, path).toTrain).toHaveLength(1);
     expect((await runSweep(plan, { resultsPath: path })).trained).toHaveLength(1);
   });

@@ -8,12 +8,12 @@
  * training): a figure never mixes a 2-epoch run with a 20-epoch one.
  */
 import { dirname, resolve } from "node:path";
-import { loadCheckpoint } from "../checkpoint";
+import { checkpointExists, loadCheckpoint } from "../checkpoint";
 import type { Vae } from "../models/types";
 import type { ImageDataset } from "../data/dataset";
 import { loadMnistData } from "../mnistJob";
 import type { RunRecord } from "./results";
-import { configKey, EMBEDDED, isSwissRoll, type RunConfig } from "./sweeps";
+import { configKey, EMBEDDED, isSwissRoll, runLabel, type RunConfig } from "./sweeps";
 
 /** The most complete group of `runs` that agree on everything but `varying`. */
 function bestGroup(runs: RunRecord[], varying: (keyof RunConfig)[]): RunRecord[] {
@@ -58,8 +58,16 @@ export function heldOutImages(config: RunConfig): ImageDataset {
   return loadMnistData(config.dataset === EMBEDDED ? undefined : config.dataset, config.seed).test;
 }
 
-/** The trained model of a run, from its checkpoint (beside the results file). Dispose it when done. */
+/**
+ * The trained model of a run, from its checkpoint (beside the results file). Dispose it when done.
+ * A missing checkpoint (the results file copied alone, the folder deleted) is a clear error: the
+ * same `npm run experiment` command trains exactly those runs again.
+ */
 export async function loadRunModel(resultsPath: string, run: RunRecord): Promise<Vae> {
-  const { model } = await loadCheckpoint(resolve(dirname(resultsPath), run.checkpoint));
+  const dir = resolve(dirname(resultsPath), run.checkpoint);
+  if (!checkpointExists(dir)) {
+    throw new Error(`The trained model of ${runLabel(run.config)} is missing (no checkpoint in ${dir}). Run npm run experiment again with the same options: it re-trains the runs whose checkpoints are gone and reuses the rest.`);
+  }
+  const { model } = await loadCheckpoint(dir);
   return model;
 }
