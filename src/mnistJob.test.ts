@@ -1,0 +1,113 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadCheckpoint, saveCheckpoint } from "./checkpoint";
+import { checkpointMismatch, MNIST_JOB_DEFAULTS, parseHeldOutHistory, trainOrLoadMnist, type MnistJobSettings } from "./mnistJob";
+
+// A tiny model: the behaviour under test is the checkpoint logic, not the model's quality.
+const tiny: MnistJobSettings = { ...MNIST_JOB_DEFAULTS, hidden: 16, epochs: 2, batchSize: 256 };
+const root = mkdtempSync(join(tmpdir(), "vae-lab-mnistjob-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe("trainOrLoadMnist", () => {
+  const dir = join(root, "tiny");
+
+  it("scores the held-out data after every epoch and saves those scores with the checkpoint", async () => {
+    const job = await trainOrLoadMnist(tiny, { checkpointDir: dir });
+    expect(job.loaded).toBe(false);
+    expect(job.heldOutHistory.map((e) => e.epoch)).toEqual([1, 2]);
+    for (const e of job.heldOutHistory) {
+      expect(e.total).toBeCloseTo(e.recon + e.kl, 2);
+      expect(e.distinctFraction).toBeGreaterThanOrEqual(0);
+      expect(e.distinctFraction).toBeLessThanOrEqual(1);
+    }
+    // The model improves from epoch 1 to 2 on held-out data (544 → ~200 nats for any sane training).
+    expect(job.heldOutHistory[1].total).toBeLessThan(job.heldOutHistory[0].total);
+    job.model.dispose();
+
+    const again = await trainOrLoadMnist(tiny, { checkpointDir: dir });
+    expect(again.loaded).toBe(true);
+    expect(again.heldOutHistory).toEqual(job.heldOutHistory);
+    expect(again.heldOut).toEqual(job.heldOut);
+    again.model.dispose();
+  });
+
+  it("retrains, saying what differed, when the checkpoint was trained with other settings, without reading its weights", async () => {
+    const other = join(root, "other");
+    const first = await trainOrLoadMnist({ ...tiny, epochs: 1 }, { checkpointDir: other });
+    first.model.dispose();
+    writeFileSync(join(other, "weights.bin"), "garbage"); // would fail loadCheckpoint if it were read
+    expect(checkpointMismatch(other, tiny)).toEqual(["epochs: wanted 2, found 1"]);
+    const notices: string[] = [];
+    const job = await trainOrLoadMnist(tiny, { checkpointDir: other, onNotice: (m) => notices.push(m) });
+    expect(job.loaded).toBe(false);
+    expect(notices).toEqual([`Checkpoint ${other} was trained with other settings (epochs: wanted 2, found 1): training again.`]);
+    job.model.dispose();
+    const loaded = await loadCheckpoint(other); // replaced by a valid one
+    loaded.model.dispose();
+  });
+
+  it("names a model difference once, from the config", () => {
+    expect(checkpointMismatch(dir, { ...tiny, hidden: 32 })).toEqual(["model hiddenDims[0]: wanted 32, found 16"]);
+  });
+
+  it("refuses a corrupt checkpoint with the right settings, naming the file and --retrain", async () => {
+    const bad = join(root, "corrupt");
+    const job = await trainOrLoadMnist({ ...tiny, epochs: 1 }, { checkpointDir: bad });
+    job.model.dispose();
+    const weights = readFileSync(join(bad, "weights.bin"));
+    weights[100] ^= 0xff;
+    writeFileSync(join(bad, "weights.bin"), weights);
+    await expect(trainOrLoadMnist({ ...tiny, epochs: 1 }, { checkpointDir: bad })).rejects.toThrow(/corrupt[\s\S]*weights\.bin[\s\S]*--retrain|weights\.bin[\s\S]*corrupt[\s\S]*--retrain/);
+    await expect(trainOrLoadMnist({ ...tiny, epochs: 1 }, { checkpointDir: bad })).rejects.toThrow(bad);
+
+    writeFileSync(join(bad, "checkpoint.json"), "{ not json");
+    await expect(trainOrLoadMnist({ ...tiny, epochs: 1 }, { checkpointDir: bad })).rejects.toThrow(/checkpoint\.json is not valid JSON[\s\S]*--retrain/);
+
+    const retrained = await trainOrLoadMnist({ ...tiny, epochs: 1 }, { checkpointDir: bad, retrain: true });
+    expect(retrained.loaded).toBe(false);
+    retrained.model.dispose();
+  });
+
+  it("loads a checkpoint saved before per-epoch held-out scores existed, and reports a malformed history in one line", async () => {
+    const job = await trainOrLoadMnist({ ...tiny, epochs: 1 }, { checkpointDir: join(root, "src") });
+    const manifest = JSON.parse(readFileSync(join(root, "src", "checkpoint.json"), "utf8"));
+    const { heldOutHistory: _dropped, ...oldMeta } = manifest.meta;
+    const old = join(root, "old");
+    await saveCheckpoint(old, { model: job.model, history: job.history, meta: oldMeta });
+    const fromOld = await trainOrLoadMnist({ ...tiny, epochs: 1 }, { checkpointDir: old });
+    expect(fromOld.loaded).toBe(true);
+    expect(fromOld.heldOutHistory).toEqual([]);
+    fromOld.model.dispose();
+
+    const malformed = join(root, "malformed");
+    await saveCheckpoint(malformed, { model: job.model, history: job.history, meta: { ...oldMeta, heldOutHistory: [{ epoch: 1, total: "x" }] } });
+    const notices: string[] = [];
+    const fromMalformed = await trainOrLoadMnist({ ...tiny, epochs: 1 }, { checkpointDir: malformed, onNotice: (m) => notices.push(m) });
+    expect(fromMalformed.loaded).toBe(true);
+    expect(fromMalformed.heldOutHistory).toEqual([]);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/heldOutHistory\[0\].*--retrain/);
+    fromMalformed.model.dispose();
+    job.model.dispose();
+  });
+});
+
+describe("parseHeldOutHistory", () => {
+  const ok = { epoch: 1, total: 3, recon: 2, kl: 1, distinctFraction: 0.5 };
+  it("accepts epochs 1, 2, … with finite scores", () => {
+    expect(parseHeldOutHistory([ok, { ...ok, epoch: 2 }])).toEqual({ history: [ok, { ...ok, epoch: 2 }] });
+    expect(parseHeldOutHistory(undefined)).toEqual({ history: [] });
+  });
+  it.each([
+    ["not a list", { a: 1 }],
+    ["a NaN-turned-null score", [{ ...ok, kl: null }]],
+    ["epochs out of order", [{ ...ok, epoch: 2 }]],
+    ["a fraction above 1", [{ ...ok, distinctFraction: 1.5 }]],
+  ])("refuses %s", (_what, raw) => {
+    const r = parseHeldOutHistory(raw);
+    expect(r.history).toEqual([]);
+    expect(r.problem).toMatch(/heldOutHistory/);
+  });
+});

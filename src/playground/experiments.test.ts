@@ -1,0 +1,78 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { readExperimentResults, tradeOffRows } from "./experiments";
+import { tradeOffPanel } from "./views/training";
+
+const dir = mkdtempSync(join(tmpdir(), "vae-lab-experiments-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const file = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+const run = (latentDim: number, testRecon: number, extra: Record<string, unknown> = {}) => ({
+  config: { dataset: "mnist-embedded", model: "mlp", latentDim, beta: 1, hidden: 400, epochs: 10, seed: 1, ...extra },
+  metrics: { trainRecon: 1, trainKl: 1, trainNegElbo: 2, testRecon, testKl: latentDim, testNegElbo: testRecon + latentDim },
+  seconds: 3,
+  backend: "wasm",
+});
+
+describe("readExperimentResults", () => {
+  it("reports a missing file, and the panel says how to produce it", () => {
+    const r = readExperimentResults(join(dir, "nope.json"));
+    expect(r).toEqual({ status: "missing", file: join(dir, "nope.json") });
+    expect(tradeOffPanel(r)).toContain("npm run experiment");
+  });
+
+  it.each([
+    ["not JSON", "{ runs: [", /not valid JSON/],
+    ["no runs list", '{ "results": [] }', /no "runs" list/],
+    ["runs without the needed numbers", '{ "runs": [ { "config": { "latentDim": "two" }, "metrics": {} } ] }', /none of its 1 runs/],
+    ["JSON null", "null", /no "runs" list/],
+  ])("gives a one-line notice for a file with %s, never a throw", (_what, text, message) => {
+    const r = readExperimentResults(file(`bad-${Math.random()}.json`, text));
+    expect(r.status).toBe("malformed");
+    if (r.status !== "malformed") return;
+    expect(r.message).toMatch(message);
+    expect(r.message).not.toContain("\n");
+    const panel = tradeOffPanel(r);
+    expect(panel).toContain('data-role="tradeoff-malformed"');
+    expect(panel).toContain("npm run experiment");
+  });
+
+  it("gives a notice for a folder where the file should be", () => {
+    const folder = join(dir, "folder.json");
+    mkdirSync(folder);
+    expect(readExperimentResults(folder)).toMatchObject({ status: "malformed", message: "it is not a file" });
+  });
+
+  it("reads good runs, skips and counts incomplete ones, and escapes text from the file", () => {
+    const path = file("ok.json", JSON.stringify({ runs: [run(2, 140), run(8, 90), { config: {} }, run(2, 150, { dataset: "<b>x</b>" })] }));
+    const r = readExperimentResults(path);
+    expect(r.status).toBe("ok");
+    if (r.status !== "ok") return;
+    expect(r.runs).toHaveLength(3);
+    expect(r.skipped).toBe(1);
+    const panel = tradeOffPanel(r);
+    expect(panel).toContain("1 run without the needed numbers was skipped");
+    expect(panel).not.toContain("<b>x</b>");
+    expect(panel).toContain("&lt;b&gt;x&lt;/b&gt;");
+  });
+});
+
+describe("tradeOffRows", () => {
+  it("averages seeds per latentDim within a dataset/model/β group, sorted by latentDim", () => {
+    const runs = [run(8, 90), run(2, 140), run(2, 142, { seed: 2 }), run(2, 100, { beta: 4 })].map((r) => {
+      const x = readExperimentResults(file(`one-${Math.random()}.json`, JSON.stringify({ runs: [r] })));
+      return x.status === "ok" ? x.runs[0] : undefined;
+    });
+    const rows = tradeOffRows(runs.filter((r) => r !== undefined));
+    expect(rows.map((r) => [r.group, r.latentDim, r.testRecon, r.runs])).toEqual([
+      ["mnist-embedded · mlp · β=1", 2, 141, 2],
+      ["mnist-embedded · mlp · β=1", 8, 90, 1],
+      ["mnist-embedded · mlp · β=4", 2, 100, 1],
+    ]);
+  });
+});
