@@ -27,4 +27,6 @@ export { showImages, showImageRows, imagesHtml, type ShowImagesOptions } from ".
 export { tileImages, encodePng, pngDataUri, type GreyImage } from "./plots/images";
 export { classScatterFigure, confusionFigure, CLASS_COLOURS } from "./plots/latentFigures";
 export { livePlot, type LivePlot } from "./notebook/livePlot";
+export * from "./experiments";
+export * from "./plots/experiments";
 export * from "./navigator";

@@ -100,7 +100,8 @@ export function settingsKey(settings: MnistJobSettings): string {
   return stableStringify({ ...settings, dataDir: settings.dataDir ?? null });
 }
 
-function stableStringify(v: unknown): string {
+/** JSON with object keys sorted and undefined properties dropped: equal values give equal strings. */
+export function stableStringify(v: unknown): string {
   if (v === null || typeof v !== "object") return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(stableStringify).join(",")}]`;
   const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));

@@ -14,6 +14,8 @@ export interface ProgressBarOptions {
   now?: () => number; // milliseconds
   /** Minimum milliseconds between plain (non-TTY) lines. */
   plainEveryMs?: number;
+  /** false: leave out "done/total units" and the rate (when `total` is an estimate, e.g. a sweep's seconds of work). */
+  showCount?: boolean;
 }
 
 export class ProgressBar {
@@ -78,8 +80,8 @@ export class ProgressBar {
     const eta = rate > 0 ? (total - this.done) / rate : NaN;
     const parts = [
       `${label} [${bar}] ${String(Math.floor(frac * 100)).padStart(3)}%`,
-      `${this.done}/${total} ${unit}s`,
-      rate > 0 ? `${formatRate(rate)} ${unit}/s` : "",
+      this.options.showCount === false ? "" : `${this.done}/${total} ${unit}s`,
+      rate > 0 && this.options.showCount !== false ? `${formatRate(rate)} ${unit}/s` : "",
       this.done >= total ? `in ${formatDuration(seconds)}` : Number.isFinite(eta) ? `ETA ${formatDuration(eta)}` : "",
       this.info,
     ];

@@ -1,7 +1,8 @@
 /**
  * Plotly figure specs (the subset vae-lab's figures use) and a static SVG rendering of them: the
  * fallback shown where plotly.js cannot run (untrusted notebooks, nbviewer, GitHub, offline HTML).
- * Scatter traces (markers and/or lines) and heatmaps; axes with ticks; a legend of named traces.
+ * Scatter traces (markers and/or lines) and heatmaps; axes with ticks; a second y axis on the right
+ * for traces with `yaxis: "y2"`; a legend of named traces.
  */
 export interface Trace {
   type?: "scatter" | "scattergl" | "heatmap";
@@ -67,6 +68,7 @@ export function figureToSvg(fig: Figure): string {
   const m = { l: 56, r: 16, t: fig.layout?.title ? 36 : 16, b: 44 };
   const traces = fig.data.filter((t) => (t.type === "heatmap" ? t.z : t.x && t.y));
   let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
+  let [y20, y21] = [Infinity, -Infinity]; // the right axis (traces with yaxis "y2")
   for (const t of traces) {
     if (t.type === "heatmap") {
       const z = t.z!;
@@ -77,8 +79,15 @@ export function figureToSvg(fig: Figure): string {
     for (let i = 0; i < t.x!.length; i++) {
       const x = t.x![i] as number, y = t.y![i] as number;
       if (Number.isFinite(x)) { x0 = Math.min(x0, x); x1 = Math.max(x1, x); }
-      if (Number.isFinite(y)) { y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
+      if (Number.isFinite(y) && t.yaxis === "y2") { y20 = Math.min(y20, y); y21 = Math.max(y21, y); }
+      else if (Number.isFinite(y)) { y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
     }
+  }
+  const hasY2 = Number.isFinite(y20);
+  if (hasY2) {
+    if (y21 === y20) [y20, y21] = [y20 - 1, y21 + 1];
+    [y20, y21] = [y20 - 0.04 * (y21 - y20), y21 + 0.04 * (y21 - y20)];
+    m.r = 56;
   }
   if (fig.layout?.xaxis?.range) [x0, x1] = fig.layout.xaxis.range;
   if (fig.layout?.yaxis?.range) [y0, y1] = fig.layout.yaxis.range;
@@ -97,11 +106,14 @@ export function figureToSvg(fig: Figure): string {
   }
   const sx = (x: number) => m.l + ((x - x0) / (x1 - x0)) * pw;
   const sy = (y: number) => m.t + ph - ((y - y0) / (y1 - y0)) * ph;
+  const sy2 = (y: number) => m.t + ph - ((y - y20) / (y21 - y20)) * ph;
 
   const parts: string[] = [];
   parts.push(`<rect x="${m.l}" y="${m.t}" width="${pw.toFixed(1)}" height="${ph.toFixed(1)}" fill="#fff" stroke="#ccc"/>`);
   for (const v of niceTicks(x0, x1)) parts.push(`<line x1="${sx(v).toFixed(1)}" x2="${sx(v).toFixed(1)}" y1="${m.t}" y2="${(m.t + ph).toFixed(1)}" stroke="#eee"/><text x="${sx(v).toFixed(1)}" y="${(m.t + ph + 14).toFixed(1)}" font-size="10" text-anchor="middle">${fmt(v)}</text>`);
   for (const v of niceTicks(y0, y1)) parts.push(`<line x1="${m.l}" x2="${(m.l + pw).toFixed(1)}" y1="${sy(v).toFixed(1)}" y2="${sy(v).toFixed(1)}" stroke="#eee"/><text x="${m.l - 4}" y="${(sy(v) + 3).toFixed(1)}" font-size="10" text-anchor="end">${fmt(v)}</text>`);
+
+  if (hasY2) for (const v of niceTicks(y20, y21)) parts.push(`<text x="${(m.l + pw + 4).toFixed(1)}" y="${(sy2(v) + 3).toFixed(1)}" font-size="10" text-anchor="start">${fmt(v)}</text>`);
 
   const legend: { name: string; color: string }[] = [];
   traces.forEach((t, k) => {
@@ -117,6 +129,7 @@ export function figureToSvg(fig: Figure): string {
       return;
     }
     const X = t.x as ArrayLike<number>, Y = t.y as ArrayLike<number>; // nulls fail Number.isFinite
+    const syT = t.yaxis === "y2" ? sy2 : sy;
     const n = X.length;
     const mode = t.mode ?? (n > 20 ? "markers" : "lines+markers");
     if (mode.includes("lines")) {
@@ -127,7 +140,7 @@ export function figureToSvg(fig: Figure): string {
         pts = [];
       };
       for (let i = 0; i < n; i++) {
-        if (Number.isFinite(X[i]) && Number.isFinite(Y[i])) pts.push(`${sx(X[i]).toFixed(1)},${sy(Y[i]).toFixed(1)}`);
+        if (Number.isFinite(X[i]) && Number.isFinite(Y[i])) pts.push(`${sx(X[i]).toFixed(1)},${syT(Y[i]).toFixed(1)}`);
         else flush();
       }
       flush();
@@ -141,7 +154,7 @@ export function figureToSvg(fig: Figure): string {
       for (let i = 0; i < n; i += step) {
         if (!Number.isFinite(X[i]) || !Number.isFinite(Y[i])) continue;
         const c = numeric ? viridis((numeric[i] - lo) / (hi - lo || 1)) : colour;
-        parts.push(`<circle cx="${sx(X[i]).toFixed(1)}" cy="${sy(Y[i]).toFixed(1)}" r="${r.toFixed(1)}" fill="${c}" fill-opacity="${t.marker?.opacity ?? 0.8}"/>`);
+        parts.push(`<circle cx="${sx(X[i]).toFixed(1)}" cy="${syT(Y[i]).toFixed(1)}" r="${r.toFixed(1)}" fill="${c}" fill-opacity="${t.marker?.opacity ?? 0.8}"/>`);
       }
     }
     if (t.name && t.showlegend !== false) legend.push({ name: t.name, color: colour });
@@ -155,6 +168,11 @@ export function figureToSvg(fig: Figure): string {
   const xt = text(fig.layout?.xaxis?.title), yt = text(fig.layout?.yaxis?.title);
   if (xt) parts.push(`<text x="${(m.l + pw / 2).toFixed(1)}" y="${(m.t + ph + 34).toFixed(1)}" font-size="12" text-anchor="middle">${esc(xt)}</text>`);
   if (yt) parts.push(`<text x="14" y="${(m.t + ph / 2).toFixed(1)}" font-size="12" text-anchor="middle" transform="rotate(-90 14 ${(m.t + ph / 2).toFixed(1)})">${esc(yt)}</text>`);
+  const y2t = text((fig.layout?.yaxis2 as { title?: unknown } | undefined)?.title);
+  if (hasY2 && y2t) {
+    const xr = m.l + pw + 46;
+    parts.push(`<text x="${xr.toFixed(1)}" y="${(m.t + ph / 2).toFixed(1)}" font-size="12" text-anchor="middle" transform="rotate(90 ${xr.toFixed(1)} ${(m.t + ph / 2).toFixed(1)})">${esc(y2t)}</text>`);
+  }
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">${parts.join("")}</svg>`;
 }
 

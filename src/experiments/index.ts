@@ -1,0 +1,10 @@
+/**
+ * The instructor experiments: sweep definitions, the runner, the results file, and run selection
+ * for the figures. `npm run experiment` (src/cli/experiment.ts) and notebook 03 are thin fronts.
+ */
+export * from "./sweeps";
+export * from "./results";
+export { runExperiment, runSweep, sweepStatus, loadRunData, modelConfigOf, checkpointName, isReusable, type RunData, type RunProgress, type SweepProgress, type SweepOutcome, type RunSweepOptions } from "./runner";
+export * from "./select";
+export * from "./report";
+export { showImageRows } from "./imageRows";

@@ -1,0 +1,73 @@
+/**
+ * Picking the runs a figure needs out of a results file, and loading what the figures draw from
+ * (the run's held-out images, its trained model).
+ *
+ * A results file may hold runs of several settings (a CI sweep, the default sweep, an instructor's
+ * `--epochs 50`). Each figure compares runs that differ in ONE thing, so each selector groups the
+ * candidate runs by everything else and takes the most complete group (most runs, then most
+ * training): a figure never mixes a 2-epoch run with a 20-epoch one.
+ */
+import { dirname, resolve } from "node:path";
+import { checkpointExists, loadCheckpoint } from "../checkpoint";
+import type { Vae } from "../models/types";
+import type { ImageDataset } from "../data/dataset";
+import { loadMnistData } from "../mnistJob";
+import type { RunRecord } from "./results";
+import { configKey, EMBEDDED, isSwissRoll, runLabel, type RunConfig } from "./sweeps";
+
+/** The most complete group of `runs` that agree on everything but `varying`. */
+function bestGroup(runs: RunRecord[], varying: (keyof RunConfig)[]): RunRecord[] {
+  const groups = new Map<string, RunRecord[]>();
+  for (const r of runs) {
+    const rest = { ...r.config } as Partial<RunConfig>;
+    for (const k of varying) delete rest[k];
+    const key = configKey(rest as RunConfig);
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  let best: RunRecord[] = [];
+  for (const g of groups.values()) {
+    const work = (rs: RunRecord[]) => rs[0].config.epochs * (rs[0].config.steps ?? 1);
+    if (g.length > best.length || (g.length === best.length && best.length > 0 && work(g) > work(best))) best = g;
+  }
+  return best;
+}
+
+/** MNIST runs with constant β = 1 that differ only in latent dimension, by latentDim. */
+export function latentSweepRuns(runs: RunRecord[]): RunRecord[] {
+  const candidates = runs.filter((r) => !isSwissRoll(r.config) && r.config.beta === 1 && r.config.betaWarmup === 0);
+  return bestGroup(candidates, ["latentDim"]).sort((a, b) => a.config.latentDim - b.config.latentDim);
+}
+
+/** MNIST runs at latent dimension 2 that differ only in β or its warm-up: constant β ascending, warm-ups last. */
+export function betaSweepRuns(runs: RunRecord[]): RunRecord[] {
+  const candidates = runs.filter((r) => !isSwissRoll(r.config) && r.config.latentDim === 2);
+  return bestGroup(candidates, ["beta", "betaWarmup"]).sort((a, b) => a.config.betaWarmup - b.config.betaWarmup || a.config.beta - b.config.beta);
+}
+
+/** Swiss-roll runs that differ only in hidden and latent size, as a grid: rows = hidden sizes, columns = latent sizes. */
+export function swissGridRuns(runs: RunRecord[]): { hidden: number[]; latent: number[]; cell: (hidden: number, latent: number) => RunRecord | undefined } {
+  const group = bestGroup(runs.filter((r) => isSwissRoll(r.config)), ["hidden", "latentDim"]);
+  const hidden = [...new Set(group.map((r) => r.config.hidden))].sort((a, b) => a - b);
+  const latent = [...new Set(group.map((r) => r.config.latentDim))].sort((a, b) => a - b);
+  return { hidden, latent, cell: (h, L) => group.find((r) => r.config.hidden === h && r.config.latentDim === L) };
+}
+
+/** The held-out images of an MNIST run's data (the same split its metrics were computed on). */
+export function heldOutImages(config: RunConfig): ImageDataset {
+  if (isSwissRoll(config)) throw new Error("heldOutImages: a Swiss-roll run has no images; use loadRunData.");
+  return loadMnistData(config.dataset === EMBEDDED ? undefined : config.dataset, config.seed).test;
+}
+
+/**
+ * The trained model of a run, from its checkpoint (beside the results file). Dispose it when done.
+ * A missing checkpoint (the results file copied alone, the folder deleted) is a clear error: the
+ * same `npm run experiment` command trains exactly those runs again.
+ */
+export async function loadRunModel(resultsPath: string, run: RunRecord): Promise<Vae> {
+  const dir = resolve(dirname(resultsPath), run.checkpoint);
+  if (!checkpointExists(dir)) {
+    throw new Error(`The trained model of ${runLabel(run.config)} is missing (no checkpoint in ${dir}). Run npm run experiment again with the same options: it re-trains the runs whose checkpoints are gone and reuses the rest.`);
+  }
+  const { model } = await loadCheckpoint(dir);
+  return model;
+}

@@ -1,0 +1,242 @@
+/**
+ * The instructor experiments as data: one run's exact configuration, the three sweeps (latent
+ * dimension, β, Swiss-roll hidden × latent size), the presets the notebook uses, and a rough cost
+ * model so a sweep can say up front how long it will take.
+ *
+ * - Latent sweep: MNIST VAE 784 → 400 → L (Kingma & Welling 2014, §5), L in 2, 5, 10, 20, β = 1.
+ * - β sweep: the same model at L = 2 (a drawable latent map) with β in 0.5, 1, 4 (Higgins et al.
+ *   2017, β-VAE) and a linear KL warm-up 0 → 1 over the first half of training (Bowman et al. 2016).
+ * - Swiss sweep: lesson 1's model (3 hidden layers, mean reduction, β = 0.01) at hidden 32/256/1024
+ *   and latent 1/2/8.
+ * A run's identity is its whole config: the same config is the same run, whichever sweep asked.
+ */
+import { MNIST_JOB_DEFAULTS, stableStringify } from "../mnistJob";
+import type { Reduction } from "../losses";
+
+export const EMBEDDED = "embedded";
+export const SWISS_ROLL = "swissroll";
+
+/** Everything that determines a run. Stored verbatim in the results file; equal configs = same run. */
+export interface RunConfig {
+  /** "embedded" (the 10,000 digits shipped with vae-lab), "swissroll", or an absolute IDX folder. */
+  dataset: string;
+  model: "mlp";
+  latentDim: number;
+  /** The KL weight (the final one, with a warm-up). */
+  beta: number;
+  /** Linear warm-up of β from 0 over this many epochs (MNIST); 0 = constant β. */
+  betaWarmup: number;
+  /** Units per hidden layer. */
+  hidden: number;
+  /** Hidden layers in the encoder (mirrored in the decoder). */
+  depth: number;
+  /** Passes over the training images; 1 for the Swiss roll, which trains on `steps` fresh batches. */
+  epochs: number;
+  /** Swiss roll only: optimiser steps, each on a fresh batch. */
+  steps?: number;
+  batchSize: number;
+  learningRate: number;
+  reduction: Reduction;
+  seed: number;
+}
+
+export type BetaChoice = number | "warmup";
+
+export interface SweepOptions {
+  dataset: string;
+  latent: number[];
+  beta: BetaChoice[];
+  hidden: number[];
+  swissLatent: number[];
+  epochs: number;
+  steps: number;
+  seed: number;
+}
+
+export const SWEEP_NAMES = ["latent", "beta", "swiss", "all"] as const;
+export type SweepName = (typeof SWEEP_NAMES)[number];
+
+/** The default sweep (`npm run experiment`): ~10 minutes on a 2-core machine with WASM. */
+export const SWEEP_DEFAULTS: SweepOptions = {
+  dataset: EMBEDDED,
+  latent: [2, 5, 10, 20],
+  beta: [0.5, 1, 4, "warmup"],
+  hidden: [32, 256, 1024],
+  swissLatent: [1, 2, 8],
+  epochs: 20,
+  steps: 500,
+  seed: MNIST_JOB_DEFAULTS.seed,
+};
+
+/**
+ * Sweeps the notebook runs itself when no results exist: "small" (a couple of minutes, hidden 1024
+ * left out) and "ci" (seconds: enough runs for every figure, not enough training to teach from).
+ */
+export const SWEEP_PRESETS: Record<"default" | "small" | "ci", SweepOptions> = {
+  default: SWEEP_DEFAULTS,
+  small: { ...SWEEP_DEFAULTS, epochs: 5, hidden: [32, 256], steps: 300 },
+  ci: { ...SWEEP_DEFAULTS, latent: [2, 5], beta: [1, 4, "warmup"], hidden: [32], swissLatent: [1, 2], epochs: 2, steps: 100 },
+};
+
+/** One entry of a plan: the config, which sweep(s) asked for it, and a short label. */
+export interface PlannedRun {
+  config: RunConfig;
+  sweeps: SweepName[];
+  label: string;
+}
+
+export function isSwissRoll(config: RunConfig): boolean {
+  return config.dataset === SWISS_ROLL;
+}
+
+/** The MNIST run of the latent and β sweeps. */
+export function mnistRunConfig(dataset: string, latentDim: number, beta: BetaChoice, epochs: number, seed: number): RunConfig {
+  const warmup = beta === "warmup";
+  return {
+    dataset,
+    model: "mlp",
+    latentDim,
+    beta: warmup ? 1 : beta,
+    betaWarmup: warmup ? warmupEpochs(epochs) : 0,
+    hidden: MNIST_JOB_DEFAULTS.hidden,
+    depth: 1,
+    epochs,
+    batchSize: MNIST_JOB_DEFAULTS.batchSize,
+    learningRate: MNIST_JOB_DEFAULTS.learningRate,
+    reduction: "sum",
+    seed,
+  };
+}
+
+/** Warm-up over the first half of training (at least one epoch), so β = 1 for the second half. */
+export function warmupEpochs(epochs: number): number {
+  return Math.max(1, Math.floor(epochs / 2));
+}
+
+/** Lesson 1's Swiss-roll setup (steps of 128 fresh points, Adam 1e-3, mean reduction, β = 0.01). */
+export function swissRunConfig(hidden: number, latentDim: number, steps: number, seed: number): RunConfig {
+  return {
+    dataset: SWISS_ROLL,
+    model: "mlp",
+    latentDim,
+    beta: 0.01,
+    betaWarmup: 0,
+    hidden,
+    depth: 3,
+    epochs: 1,
+    steps,
+    batchSize: 128,
+    learningRate: 1e-3,
+    reduction: "mean",
+    seed,
+  };
+}
+
+/** "L=10", "L=2 β=4", "L=2 β warm-up", "Swiss hidden 256 L=2". */
+export function runLabel(config: RunConfig): string {
+  if (isSwissRoll(config)) return `Swiss roll hidden ${config.hidden} L=${config.latentDim}`;
+  const beta = config.betaWarmup > 0 ? ` β 0→${config.beta} warm-up` : config.beta !== 1 ? ` β=${config.beta}` : "";
+  const data = config.dataset === EMBEDDED ? "MNIST" : /fashion/i.test(config.dataset) ? "Fashion-MNIST" : "MNIST (IDX)";
+  return `${data} L=${config.latentDim}${beta}`;
+}
+
+/**
+ * The runs of a sweep, in order, each config once (the latent sweep's L = 2, β = 1 run is also the
+ * β sweep's β = 1 run).
+ *
+ * @example
+ * planSweep("latent", SWEEP_DEFAULTS).map((p) => p.label); //=> ["MNIST L=2", "MNIST L=5", "MNIST L=10", "MNIST L=20"]
+ */
+export function planSweep(name: SweepName, options: SweepOptions): PlannedRun[] {
+  const plan: PlannedRun[] = [];
+  const add = (sweep: SweepName, config: RunConfig) => {
+    const key = configKey(config);
+    const existing = plan.find((p) => configKey(p.config) === key);
+    if (existing) {
+      if (!existing.sweeps.includes(sweep)) existing.sweeps.push(sweep);
+    } else {
+      plan.push({ config, sweeps: [sweep], label: runLabel(config) });
+    }
+  };
+  if (name === "latent" || name === "all") for (const L of options.latent) add("latent", mnistRunConfig(options.dataset, L, 1, options.epochs, options.seed));
+  if (name === "beta" || name === "all") for (const b of options.beta) add("beta", mnistRunConfig(options.dataset, 2, b, options.epochs, options.seed));
+  if (name === "swiss" || name === "all") {
+    for (const h of options.hidden) for (const L of options.swissLatent) add("swiss", swissRunConfig(h, L, options.steps, options.seed));
+  }
+  return plan;
+}
+
+/**
+ * A canonical string of a config (keys sorted, undefined dropped): the identity of a run.
+ *
+ * @example
+ * configKey({ b: 1, a: 2 } as unknown as RunConfig); //=> '{"a":2,"b":1}'
+ */
+export function configKey(config: RunConfig): string {
+  return stableStringify(config);
+}
+
+// ---- cost model ----------------------------------------------------------------------------------
+// Measured on the 2-core development machine with the WASM backend (shared with other jobs, so
+// rough): an MNIST epoch over 9,000 images ≈ 1.8–2.5 s (≈ 0.25 ms per image, latent size barely
+// matters); a Swiss-roll step ≈ 8 ms at hidden 32, 23 ms at 256, 200 ms at 1024 (the 1024 × 1024
+// layers dominate: cost grows with hidden²). Only for the up-front estimate; the progress bar's ETA
+// is calibrated by the measured speed as the sweep runs.
+const MNIST_SECONDS_PER_IMAGE = 2.5e-4;
+const MNIST_EVAL_SECONDS_PER_EPOCH = 0.15;
+const SWISS_SECONDS_PER_STEP = (hidden: number, depth: number) => 0.008 + 1.8e-7 * hidden * hidden * (depth / 3);
+
+/**
+ * Training images of an MNIST run, for the estimate: 9,000 of the embedded 10,000 (90/10 split);
+ * an IDX folder is assumed to hold the standard 60,000 (MNIST, Fashion-MNIST) — only an estimate.
+ */
+export function trainImagesOf(config: RunConfig): number {
+  return config.dataset === EMBEDDED ? 9000 : 60000;
+}
+
+/** Rough seconds a run takes here on WASM; `trainImages` is the training set's size (MNIST). */
+export function estimateSeconds(config: RunConfig, trainImages = trainImagesOf(config)): number {
+  if (isSwissRoll(config)) return (config.steps ?? 0) * SWISS_SECONDS_PER_STEP(config.hidden, config.depth);
+  const hiddenScale = config.hidden / MNIST_JOB_DEFAULTS.hidden;
+  return config.epochs * (trainImages * MNIST_SECONDS_PER_IMAGE * hiddenScale + MNIST_EVAL_SECONDS_PER_EPOCH);
+}
+
+// ---- the user's lists ----------------------------------------------------------------------------
+
+/**
+ * "2,5,10,20" → [2, 5, 10, 20]: whole numbers ≥ 1, each once. Throws an Error naming the flag, the
+ * bad entry and what is allowed.
+ *
+ * @example
+ * parseSizeList("2, 5,10", "--latent", "latent dimension"); //=> [2, 5, 10]
+ */
+export function parseSizeList(text: string, flag: string, what: string, max = 4096): number[] {
+  const items = text.split(",").map((s) => s.trim());
+  if (items.some((s) => s === "")) throw new Error(`${flag} "${text}" has an empty entry; give a comma-separated list such as ${flag} 2,5,10.`);
+  const values = items.map((s) => {
+    const v = Number(s);
+    if (!Number.isInteger(v) || v < 1) throw new Error(`${flag}: ${what} must be a whole number ≥ 1, got "${s}". Example: ${flag} 2,5,10.`);
+    if (v > max) throw new Error(`${flag}: ${what} ${v} is larger than ${max}; pick a smaller one.`);
+    return v;
+  });
+  return [...new Set(values)];
+}
+
+/**
+ * "0.5,1,4,warmup" → [0.5, 1, 4, "warmup"]: numbers ≥ 0 and/or "warmup" (β from 0 to 1 over the
+ * first half of the epochs).
+ *
+ * @example
+ * parseBetaList("1,warmup"); //=> [1, "warmup"]
+ */
+export function parseBetaList(text: string, flag = "--beta"): BetaChoice[] {
+  const items = text.split(",").map((s) => s.trim());
+  if (items.some((s) => s === "")) throw new Error(`${flag} "${text}" has an empty entry; give a comma-separated list such as ${flag} 0.5,1,4,warmup.`);
+  const values = items.map((s): BetaChoice => {
+    if (s.toLowerCase() === "warmup") return "warmup";
+    const v = Number(s);
+    if (!Number.isFinite(v) || v < 0) throw new Error(`${flag}: each β must be a number ≥ 0 or "warmup", got "${s}". Example: ${flag} 0.5,1,4,warmup.`);
+    return v;
+  });
+  return [...new Set(values)];
+}
