@@ -7,4 +7,3 @@ export * from "./results";
 export { runExperiment, runSweep, sweepStatus, loadRunData, modelConfigOf, checkpointName, isReusable, type RunData, type RunProgress, type SweepProgress, type SweepOutcome, type RunSweepOptions } from "./runner";
 export * from "./select";
 export * from "./report";
-export { showImageRows } from "./imageRows";
