@@ -63,16 +63,18 @@ describe("readExperimentResults", () => {
 });
 
 describe("tradeOffRows", () => {
-  it("averages seeds per latentDim within a dataset/model/β group, sorted by latentDim", () => {
-    const runs = [run(8, 90), run(2, 140), run(2, 142, { seed: 2 }), run(2, 100, { beta: 4 })].map((r) => {
+  it("averages seeds per latentDim within a group of otherwise equal settings, sorted by latentDim", () => {
+    const runs = [run(8, 90), run(2, 140), run(2, 142, { seed: 2 }), run(2, 100, { beta: 4 }), run(2, 120, { betaWarmup: 5 }), run(2, 130, { epochs: 20 })].map((r) => {
       const x = readExperimentResults(file(`one-${Math.random()}.json`, JSON.stringify({ runs: [r] })));
       return x.status === "ok" ? x.runs[0] : undefined;
     });
     const rows = tradeOffRows(runs.filter((r) => r !== undefined));
     expect(rows.map((r) => [r.group, r.latentDim, r.testRecon, r.runs])).toEqual([
-      ["mnist-embedded · mlp · β=1", 2, 141, 2],
-      ["mnist-embedded · mlp · β=1", 8, 90, 1],
-      ["mnist-embedded · mlp · β=4", 2, 100, 1],
+      ["mnist-embedded · mlp 400 · β 0→1 over 5 epochs · 10 epochs", 2, 120, 1],
+      ["mnist-embedded · mlp 400 · β=1 · 10 epochs", 2, 141, 2],
+      ["mnist-embedded · mlp 400 · β=1 · 10 epochs", 8, 90, 1],
+      ["mnist-embedded · mlp 400 · β=1 · 20 epochs", 2, 130, 1],
+      ["mnist-embedded · mlp 400 · β=4 · 10 epochs", 2, 100, 1],
     ]);
   });
 });

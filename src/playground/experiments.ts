@@ -17,6 +17,8 @@ export interface ExperimentRun {
   model: string;
   latentDim: number;
   beta: number;
+  /** Epochs over which β ramps up from 0 (0: constant β). */
+  betaWarmup: number;
   hidden: number | null;
   epochs: number | null;
   seed: number | null;
@@ -56,6 +58,7 @@ function toRun(raw: unknown): ExperimentRun | undefined {
     model: str(c.model) ?? "unknown",
     latentDim,
     beta: num(c.beta) ?? 1,
+    betaWarmup: num(c.betaWarmup) ?? 0,
     hidden: num(c.hidden) ?? null,
     epochs: num(c.epochs) ?? null,
     seed: num(c.seed) ?? null,
@@ -105,11 +108,16 @@ export interface TradeOffRow {
   runs: number;
 }
 
-/** Runs grouped by dataset, model and β, averaged over seeds per latentDim, sorted by latentDim. */
+/**
+ * Runs grouped by everything but the seed (dataset, model, hidden size, β and its warm-up, epochs),
+ * averaged over seeds per latentDim, sorted by latentDim.
+ */
 export function tradeOffRows(runs: ExperimentRun[]): TradeOffRow[] {
   const groups = new Map<string, ExperimentRun[]>();
   for (const r of runs) {
-    const key = `${r.dataset} · ${r.model} · β=${r.beta}\u0000${r.latentDim}`;
+    const parts = [r.dataset, r.model + (r.hidden === null ? "" : ` ${r.hidden}`), r.betaWarmup > 0 ? `β 0→${r.beta} over ${r.betaWarmup} epochs` : `β=${r.beta}`];
+    if (r.epochs !== null) parts.push(`${r.epochs} epochs`);
+    const key = `${parts.join(" · ")}\u0000${r.latentDim}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   const mean = (rs: ExperimentRun[], f: (r: ExperimentRun) => number) => rs.reduce((s, r) => s + f(r), 0) / rs.length;
