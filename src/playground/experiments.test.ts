@@ -78,3 +78,14 @@ describe("tradeOffRows", () => {
     ]);
   });
 });
+
+describe("tradeOffPanel", () => {
+  it("draws image-model runs only, and says how to get them when there are none", () => {
+    const mixed = readExperimentResults(file("mixed.json", JSON.stringify({ runs: [run(2, 140), run(8, 90), run(2, 0.05, { dataset: "swissroll", hidden: 32 })] })));
+    const panel = tradeOffPanel(mixed);
+    expect(panel).toContain("mnist-embedded · mlp 400");
+    expect(panel).not.toContain("swissroll");
+    const swissOnly = readExperimentResults(file("swiss.json", JSON.stringify({ runs: [run(2, 0.05, { dataset: "swissroll" })] })));
+    expect(tradeOffPanel(swissOnly)).toContain("--sweep latent");
+  });
+});

@@ -47,8 +47,13 @@ export function tradeOffPanel(results: ExperimentResults): string {
   if (results.status === "malformed") {
     return `<p class="notice" data-role="tradeoff-malformed">Experiment results at <code>${escapeHtml(results.file)}</code> cannot be shown: ${escapeHtml(results.message)}. Run <code>npm run experiment</code> again to rewrite them.</p>`;
   }
-  const rows = tradeOffRows(results.runs);
-  const groups = [...new Set(rows.map((r) => r.group))];
+  // Image models only (the Swiss-roll sweep is about model size, not digits); curves only where a
+  // group has several latent dimensions to join.
+  const rows = tradeOffRows(results.runs.filter((r) => !/swiss/i.test(r.dataset)));
+  if (rows.length === 0) {
+    return `<p class="notice" data-role="tradeoff-missing">The results in <code>${escapeHtml(results.file)}</code> have no image-model runs. Run <code>npm run experiment -- --sweep latent</code> to train models with several latent dimensions.</p>`;
+  }
+  const groups = [...new Set(rows.map((r) => r.group))].filter((g) => new Set(rows.filter((r) => r.group === g).map((r) => r.latentDim)).size > 1);
   const palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"];
   const traces: Trace[] = groups.flatMap((g, k) => {
     const rs = rows.filter((r) => r.group === g);
