@@ -1,27 +1,15 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { executeNotebook, joined, type Output } from "./notebookTesting";
 
 // Notebook 03 (the instructor experiments) through the real Jupyter kernel (nbclient + tslab), on
 // the CI-sized sweep (VAE_LAB_SWEEP=ci) written to a fresh results file (VAE_LAB_RESULTS), so the
 // notebook runs its own sweep and draws every figure from it.
 const NOTEBOOK = "notebooks/03_latent_dim_experiments.ipynb";
 
-function execute(env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string; out: string }> {
-  const out = mkdtempSync(join(tmpdir(), "nb-exp-"));
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/notebooks-execute.ts", NOTEBOOK, "--out", out], { env: { ...process.env, ...env } });
-    let stdout = "", stderr = "";
-    child.stdout.on("data", (c: Buffer) => void (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => void (stderr += c.toString()));
-    child.on("close", (status) => resolve({ status, stdout, stderr, out }));
-  });
-}
 
-interface Output { output_type: string; text?: string | string[]; data?: Record<string, string | string[]> }
-const joined = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join("") : v ?? "");
 
 describe("notebook 03: instructor experiments", () => {
   it("is an instructor notebook: no TODOs, no solution markers, the vae-lab kernel, no outputs committed", () => {
@@ -36,7 +24,7 @@ describe("notebook 03: instructor experiments", () => {
 
   it("runs top to bottom through the real kernel on the CI sweep, every figure drawn from the runs", async () => {
     const results = join(mkdtempSync(join(tmpdir(), "nb-exp-results-")), "results.json");
-    const r = await execute({ VAE_LAB_SWEEP: "ci", VAE_LAB_RESULTS: results });
+    const r = await executeNotebook([NOTEBOOK], { VAE_LAB_SWEEP: "ci", VAE_LAB_RESULTS: results });
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain("1 passed, 0 failed");
 

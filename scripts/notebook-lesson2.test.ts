@@ -1,11 +1,11 @@
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { transformSync } from "esbuild";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { executeNotebook, joined, type Output } from "./notebookTesting";
 import { check } from "../exercises/check";
 import { loadMnistData, MNIST_JOB_DEFAULTS } from "../src/mnistJob";
 import { lerp } from "../src/latent";
@@ -23,8 +23,6 @@ const SCREENSHOTS = "out/screenshots/lesson2";
 const NAVIGATOR_ID = "lesson2";
 
 interface Cell { cell_type: string; source: string | string[]; metadata: { nbgrader?: { grade_id?: string } }; outputs?: Output[] }
-interface Output { output_type: string; text?: string | string[]; data?: Record<string, string | string[]> }
-const joined = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join("") : v ?? "");
 const cells = (path: string): Cell[] => JSON.parse(readFileSync(path, "utf8")).cells;
 
 /** The function defined in the cell with nbgrader grade_id `id`, compiled and loaded as learners' code would be. */
@@ -35,16 +33,6 @@ function exerciseFunction(path: string, id: string): unknown {
   return new Function("tf", "lerp", "NotImplementedError", `${js}\nreturn ${id};`)(tf, lerp, NotImplementedError);
 }
 
-function execute(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string; out: string }> {
-  const out = mkdtempSync(join(tmpdir(), "nb-lesson2-"));
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/notebooks-execute.ts", ...args, "--out", out]);
-    let stdout = "", stderr = "";
-    child.stdout.on("data", (c: Buffer) => void (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => void (stderr += c.toString()));
-    child.on("close", (status) => done({ status, stdout, stderr, out }));
-  });
-}
 
 /** Figures worth keeping (run time, decode times) go next to the screenshots: tests must not print. */
 function record(key: string, value: unknown): void {
@@ -80,7 +68,7 @@ describe("lesson 2 through a real Jupyter kernel, and its navigator in a real br
   let executed: string | undefined;
 
   it("runs the solution top to bottom (training with the learner's elbo when the cache is empty, as in CI): both checks pass, the held-out −ELBO is reported", async () => {
-    const r = await execute([SOLUTION]);
+    const r = await executeNotebook([SOLUTION]);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     const nb = JSON.parse(readFileSync(join(r.out, "02_mnist_vae.ipynb"), "utf8"));
     const outputs: Output[] = nb.cells.filter((c: Cell) => c.cell_type === "code").flatMap((c: Cell) => c.outputs ?? []);
@@ -102,7 +90,7 @@ describe("lesson 2 through a real Jupyter kernel, and its navigator in a real br
   }, 900_000); // from scratch (CI: empty cache) it trains two models: ~2 minutes on 2 idle cores, more when shared
 
   it("stops the student form at its first TODO (elbo) with the clear message", async () => {
-    const r = await execute([STUDENT, "--expect-error", "not implemented yet: elbo"]);
+    const r = await executeNotebook([STUDENT, "--expect-error", "not implemented yet: elbo"]);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/stopped at cell \d+ with the expected error/);
   }, 300_000);

@@ -1,0 +1,34 @@
+/**
+ * Shared by the tests that execute notebooks through a real Jupyter kernel: run
+ * scripts/notebooks-execute.ts in a child process (async, so vitest's worker is not blocked for the
+ * whole run) and read the executed notebook's outputs.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface ExecuteResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  /** The folder the executed copy was written to. */
+  out: string;
+}
+
+/** `npm run notebooks:execute -- <args>` into a fresh temporary folder; `env` adds to this process's environment. */
+export function executeNotebook(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ExecuteResult> {
+  const out = mkdtempSync(join(tmpdir(), "nb-exec-"));
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/notebooks-execute.ts", ...args, "--out", out], { env: { ...process.env, ...env } });
+    let stdout = "", stderr = "";
+    child.stdout.on("data", (c: Buffer) => void (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => void (stderr += c.toString()));
+    child.on("close", (status) => resolve({ status, stdout, stderr, out }));
+  });
+}
+
+export interface Output { output_type: string; text?: string | string[]; data?: Record<string, string | string[]> }
+
+/** nbformat stores text as a string or a list of lines. */
+export const joined = (v: string | string[] | undefined): string => (Array.isArray(v) ? v.join("") : v ?? "");
