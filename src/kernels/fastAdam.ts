@@ -17,6 +17,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { fastWasm } from "./fastWasm";
+import { nativeFor } from "./native";
 
 export const ADAM_KERNEL = "VaeLabAdam";
 
@@ -65,11 +66,15 @@ function adamKernelWasm({ inputs, backend, attrs }: KernelArgs): Info[] {
   const outs: Info[] = [];
   for (let i = 0; i < a.count; i++) outs.push(be.makeOutput(inputs[`w${i}`].shape, "float32"));
   const at = (info: Info) => be.dataIdMap.get(info.dataId).memoryOffset;
+  // Native (./native, after the allocations above): the same float32 operations in C.
+  const nat = nativeFor(be);
   const simd = fastWasm(be)?.adam;
   for (let i = 0; i < a.count; i++) {
     const [w, g, m, v] = ["w", "g", "m", "v"].map((k) => inputs[`${k}${i}`]);
     const n = tf.util.sizeFromShape(w.shape);
-    if (simd) {
+    if (nat) {
+      nat.native.adam(nat.mem, at(w), at(g), at(m), at(v), at(outs[i]), n, a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.c1, a.c2, a.lr, a.epsilon);
+    } else if (simd) {
       simd(at(w), at(g), at(m), at(v), at(outs[i]), n, a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.c1, a.c2, a.lr, a.epsilon);
     } else {
       // Views taken after the allocations above: growing the WASM memory replaces HEAPF32's buffer.
