@@ -3,9 +3,9 @@
     {
       "target_name": "vae_lab_native",
       "sources": ["vae_lab_native.c"],
-      "cflags": ["-O3", "-ffp-contract=off", "-fno-fast-math", "-Wall"],
+      "cflags": ["-O3", "-ffp-contract=off", "-fno-math-errno", "-Wall"],
       "libraries": ["-ldl"],
-      "conditions": [["OS=='mac'", {"xcode_settings": {"OTHER_CFLAGS": ["-O3", "-ffp-contract=off"]}}]]
+      "conditions": [["OS=='mac'", {"xcode_settings": {"OTHER_CFLAGS": ["-O3", "-ffp-contract=off", "-fno-math-errno"]}}]]
     }
   ]
 }

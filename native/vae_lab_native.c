@@ -22,6 +22,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* CBLAS constants (cblas.h), declared here so the build needs no BLAS headers. */
 enum { RowMajor = 101, NoTrans = 111, Trans = 112 };
@@ -192,6 +195,27 @@ static napi_value SetThreads(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+/* row += bias, then max(row, 0) if relu, branch-free (as grad_pre); NaN stays NaN, as in tfjs's relu. */
+static void bias_relu(float *restrict y, const float *restrict bias, int64_t rows, int64_t cols, int relu) {
+  for (int64_t r = 0; r < rows; r++) {
+    float *restrict row = y + r * cols;
+    int64_t j = 0;
+#ifdef __SSE2__
+    const __m128 zero = _mm_setzero_ps();
+    for (; j + 4 <= cols; j += 4) {
+      __m128 v = _mm_loadu_ps(row + j);
+      if (bias) v = _mm_add_ps(v, _mm_loadu_ps(bias + j));
+      if (relu) v = _mm_max_ps(zero, v); /* maxps returns its second operand when either is NaN */
+      _mm_storeu_ps(row + j, v);
+    }
+#endif
+    for (; j < cols; j++) {
+      float v = bias ? row[j] + bias[j] : row[j];
+      row[j] = relu && v < 0 ? 0.0f : v;
+    }
+  }
+}
+
 /*
  * gemm(mem, transA, transB, m, n, k, a, b, beta, c, bias, relu): C[m×n] = act(op(A)·op(B) + beta·C + bias),
  * row-major and contiguous: op(A) is [m×k] (A stored [k×m] when transA), op(B) is [k×n] (B stored
@@ -221,16 +245,39 @@ static napi_value Gemm(napi_env env, napi_callback_info info) {
     sgemm(RowMajor, ta ? Trans : NoTrans, tb ? Trans : NoTrans, (int)m, (int)n, (int)k, 1.0f, a, ta ? (int)m : (int)k, b,
           tb ? (int)k : (int)n, beta, out, (int)n);
   }
-  if (bias || relu) {
-    for (int64_t r = 0; r < m; r++) {
-      float *row = out + r * n;
-      if (bias)
-        for (int64_t j = 0; j < n; j++) row[j] += bias[j];
-      if (relu)
-        for (int64_t j = 0; j < n; j++) row[j] = row[j] > 0 ? row[j] : 0;
+  if (bias || relu) bias_relu(out, bias, m, n, relu);
+  return undefined(env);
+}
+
+/* ReLU'(pre)·dy and the column sums, branch-free: a branch on the sign mispredicts half the time
+   (~300 us instead of ~15 us for [128×256] here), and GCC would not vectorise the select. Equal to
+   tfjs's mul(dy, step(y)) except for the sign of zeros (−0·1 vs +0), which no sum can see. */
+static void grad_pre(const float *restrict dy, const float *restrict y, float *restrict dpre, float *restrict db,
+                     int64_t batch, int64_t out, int relu) {
+  for (int64_t j = 0; j < out; j++) db[j] = 0;
+  for (int64_t r = 0; r < batch; r++) {
+    const float *restrict g = dy + r * out;
+    if (relu) {
+      const float *restrict yr = y + r * out;
+      float *restrict d = dpre + r * out;
+      int64_t j = 0;
+#ifdef __SSE2__
+      const __m128 zero = _mm_setzero_ps();
+      for (; j + 4 <= out; j += 4) {
+        const __m128 v = _mm_and_ps(_mm_loadu_ps(g + j), _mm_cmpgt_ps(_mm_loadu_ps(yr + j), zero));
+        _mm_storeu_ps(d + j, v);
+        _mm_storeu_ps(db + j, _mm_add_ps(_mm_loadu_ps(db + j), v));
+      }
+#endif
+      for (; j < out; j++) {
+        const float v = yr[j] > 0 ? g[j] : 0.0f;
+        d[j] = v;
+        db[j] += v;
+      }
+    } else {
+      for (int64_t j = 0; j < out; j++) db[j] += g[j];
     }
   }
-  return undefined(env);
 }
 
 /*
@@ -247,17 +294,7 @@ static napi_value DenseGradPre(napi_env env, napi_callback_info info) {
   float *dpre = relu ? floats(&c, int_arg(&c, 3), batch * out) : NULL;
   float *db = floats(&c, int_arg(&c, 4), out);
   if (c.failed) return NULL;
-  for (int64_t j = 0; j < out; j++) db[j] = 0;
-  for (int64_t r = 0; r < batch; r++) {
-    const float *g = dy + r * out;
-    if (relu) {
-      const float *yr = y + r * out;
-      float *d = dpre + r * out;
-      for (int64_t j = 0; j < out; j++) d[j] = yr[j] > 0 ? g[j] : 0;
-      g = d;
-    }
-    for (int64_t j = 0; j < out; j++) db[j] += g[j];
-  }
+  grad_pre(dy, y, dpre, db, batch, out, relu);
   return undefined(env);
 }
 
@@ -269,11 +306,11 @@ static napi_value Adam(napi_env env, napi_callback_info info) {
   Call c;
   if (!begin(&c, env, info, 15)) return NULL;
   int64_t n = int_arg(&c, 6);
-  const float *w = floats(&c, int_arg(&c, 1), n);
-  const float *g = floats(&c, int_arg(&c, 2), n);
-  float *m = floats(&c, int_arg(&c, 3), n);
-  float *v = floats(&c, int_arg(&c, 4), n);
-  float *o = floats(&c, int_arg(&c, 5), n);
+  const float *restrict w = floats(&c, int_arg(&c, 1), n);
+  const float *restrict g = floats(&c, int_arg(&c, 2), n);
+  float *restrict m = floats(&c, int_arg(&c, 3), n);
+  float *restrict v = floats(&c, int_arg(&c, 4), n);
+  float *restrict o = floats(&c, int_arg(&c, 5), n);
   const float b1 = float_arg(&c, 7), a1 = float_arg(&c, 8), b2 = float_arg(&c, 9), a2 = float_arg(&c, 10);
   const float c1 = float_arg(&c, 11), c2 = float_arg(&c, 12), lr = float_arg(&c, 13), eps = float_arg(&c, 14);
   if (c.failed) return NULL;
