@@ -34,6 +34,8 @@ import { projectRoot } from "../paths";
 
 export const NATIVE_ENV_VAR = "VAE_LAB_NATIVE";
 export const BLAS_THREADS_ENV_VAR = "VAE_LAB_BLAS_THREADS";
+/** The addon file to load instead of the built one (tests use a missing path to check the fallback). */
+export const ADDON_ENV_VAR = "VAE_LAB_NATIVE_ADDON";
 
 /** The addon's functions. Offsets are byte offsets into `mem`, the WASM memory's ArrayBuffer. */
 export interface NativeAddon {
@@ -102,6 +104,7 @@ export function nativeRequested(env: Record<string, string | undefined> = proces
 let addon: NativeAddon | null = null;
 let status: NativeStatus | null = null;
 let enabled = true;
+let calls = 0;
 
 /**
  * Loads the addon and OpenBLAS once per process; never throws. The status says whether the native
@@ -115,8 +118,9 @@ export function loadNativeAddon(env: Record<string, string | undefined> = proces
 
 function tryLoad(env: Record<string, string | undefined>): NativeStatus {
   if (!nativeRequested(env)) return { active: false, reason: `off by ${NATIVE_ENV_VAR}=${env[NATIVE_ENV_VAR]}` };
-  const addonPath = addonCandidates().find((p) => existsSync(p));
-  if (!addonPath) return { active: false, reason: "native addon not built (npm run build:native)" };
+  const explicit = env[ADDON_ENV_VAR];
+  const addonPath = explicit ? (existsSync(explicit) ? explicit : undefined) : addonCandidates().find((p) => existsSync(p));
+  if (!addonPath) return { active: false, reason: explicit ? `no native addon at ${explicit}` : "native addon not built (npm run build:native)" };
   let mod: NativeAddon;
   try {
     const req = createRequire(join(dirname(addonPath), "package.json"));
@@ -186,5 +190,11 @@ export function nativeFor(backend: unknown): { native: NativeAddon; mem: ArrayBu
   const buffer = w?.asm?.memory?.buffer ?? w?.HEAPF32?.buffer;
   // The threaded WASM build uses shared memory, which Node-API cannot hand to C as an ArrayBuffer.
   if (!(buffer instanceof ArrayBuffer)) return null;
+  calls++;
   return { native: addon, mem: buffer };
+}
+
+/** How many times a kernel took the native path so far (tests check that it really ran). */
+export function nativeCallCount(): number {
+  return calls;
 }

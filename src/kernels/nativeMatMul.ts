@@ -4,10 +4,11 @@
  * and their gradients in learners' ordinary TensorFlow.js code take the native path, with transposed
  * operands at no extra cost (BLAS reads them in place; WASM's transposed matmul is a scalar loop).
  *
- * Covered: float32, rank ≥ 2, equal batch dimensions or one side's batch of 1 (broadcast), fused
- * bias of [n] (any leading 1s) and activation linear or relu. Everything else — and every call while
- * the native path is off — goes to the stock WASM kernel, which also produces tfjs's own errors
- * for mismatched shapes.
+ * Covered: float32, rank ≥ 2, batch dimensions broadcast as NumPy does, fused bias of [n] (any
+ * leading 1s) and activation linear or relu. Everything else — and every call while the native path
+ * is off — goes to the stock WASM kernel, which also produces tfjs's own errors for mismatched shapes.
+ * (The stock kernel leaves part of the output unwritten when both sides broadcast, e.g. [2,1,5,7]·
+ * [1,3,7,4]: tfjs-backend-wasm 4.22 loops over max(batchA, batchB) products only. Ours does not.)
  */
 import * as tf from "@tensorflow/tfjs";
 import { nativeFor } from "./native";
@@ -26,7 +27,35 @@ interface WasmBackendLike {
 }
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
-const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/** NumPy-style broadcast of two batch shapes, or null when they are incompatible. */
+function broadcastShape(a: number[], b: number[]): number[] | null {
+  const rank = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const da = a[a.length - rank + i] ?? 1, db = b[b.length - rank + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) return null;
+    out.push(da === 1 ? db : da);
+  }
+  return out;
+}
+
+/** Maps a flat batch index of the broadcast shape `outer` to the flat batch index in `shape`. */
+function batchIndex(shape: number[], outer: number[]): (i: number) => number {
+  if (size(shape) === size(outer)) return (i) => i;
+  if (size(shape) === 1) return () => 0;
+  const padded = [...Array(outer.length - shape.length).fill(1), ...shape];
+  return (i) => {
+    let index = 0, stride = 1;
+    for (let d = outer.length - 1; d >= 0; d--) {
+      const coord = i % outer[d];
+      i = Math.floor(i / outer[d]);
+      if (padded[d] !== 1) index += coord * stride;
+      stride *= padded[d];
+    }
+    return index;
+  };
+}
 
 /**
  * The native product, or null when it does not cover the call. `bias` must be [n] (with leading 1s).
@@ -40,25 +69,18 @@ function nativeMatMul(backend: unknown, a: Info, b: Info, transposeA: boolean, t
   const kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
   const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
   if (k !== kb) return null; // the stock kernel reports the mismatch
-  const outerA = a.shape.slice(0, -2), outerB = b.shape.slice(0, -2);
-  const batchA = size(outerA), batchB = size(outerB);
-  let outer: number[];
-  if (sameShape(outerA, outerB)) outer = outerA;
-  else if (batchB === 1 && outerB.length <= outerA.length) outer = outerA;
-  else if (batchA === 1 && outerA.length <= outerB.length) outer = outerB;
-  else return null; // general broadcasting: stock kernel
+  const outer = broadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  if (!outer) return null; // incompatible batch dimensions: the stock kernel reports them
   if (bias && (bias.dtype !== "float32" || size(bias.shape) !== n || bias.shape[bias.shape.length - 1] !== n)) return null;
   const be = backend as WasmBackendLike;
   const out = be.makeOutput([...outer, m, n], "float32");
   const nat = nativeFor(backend)!; // after the allocation, which may have grown the memory
   const at = (info: Info) => be.dataIdMap.get(info.dataId).memoryOffset;
   const batch = size(outer);
-  const [a0, b0, c0] = [at(a), at(b), at(out)];
   const biasAt = bias ? at(bias) : -1;
+  const aIndex = batchIndex(a.shape.slice(0, -2), outer), bIndex = batchIndex(b.shape.slice(0, -2), outer);
   for (let i = 0; i < batch; i++) {
-    const ai = batchA === 1 ? a0 : a0 + i * m * k * 4;
-    const bi = batchB === 1 ? b0 : b0 + i * k * n * 4;
-    nat.native.gemm(nat.mem, transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, ai, bi, 0, c0 + i * m * n * 4, biasAt, relu ? 1 : 0);
+    nat.native.gemm(nat.mem, transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, at(a) + aIndex(i) * m * k * 4, at(b) + bIndex(i) * k * n * 4, 0, at(out) + i * m * n * 4, biasAt, relu ? 1 : 0);
   }
   return out;
 }
