@@ -4,12 +4,15 @@
  *
  * Each measurement runs in a fresh process (bench/workload.ts, bench/torch_ref.py), times the steps
  * after a warm-up, and is repeated; figures are medians. PyTorch runs with 1 and 2 threads and the
- * faster counts, on the best OpenBLAS kernels for the CPU (see openblasCore).
+ * faster counts, on the best OpenBLAS kernels for the CPU (see openblasCore) — and our native path
+ * (src/kernels/native.ts) on the same OpenBLAS core. "wasm+native" is the default WASM backend with
+ * the native BLAS path; "wasm" is the same with VAE_LAB_NATIVE=0. Besides wall time, both sides
+ * report CPU time per step, which other processes on the same cores disturb much less.
  * bench/profile.ts breaks one training step down by kernel.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { BACKEND_ORDER, type BackendChoiceName } from "../src/backend";
 import { formatOptions, parseArgs, UsageError } from "../src/cli/args";
@@ -40,6 +43,8 @@ const CPU_ONE_RUN = new Set(["swiss-1024", "mnist-L2", "mnist-L20"]);
 
 interface Measurement {
   secondsPerStep: number;
+  cpuSecondsPerStep: number;
+  path?: string;
   finalLoss: number;
   peakRssMb: number;
 }
@@ -51,18 +56,23 @@ export interface BenchRecord {
   /** steps/s or s/epoch, as `unit` says (median). */
   value: number;
   secondsPerStep: number;
+  cpuSecondsPerStep: number;
+  /** What ran, as the backend report says it (e.g. "wasm + native BLAS (OpenBLAS SkylakeX, 1 thread; …)"). */
+  path?: string;
   stepsTimed: number;
   runs: number;
   finalLoss: number;
   peakRssMb: number;
-  pytorch?: { value: number; secondsPerStep: number; threads: number; finalLoss: number; peakRssMb: number };
+  pytorch?: { value: number; secondsPerStep: number; cpuSecondsPerStep: number; threads: number; finalLoss: number; peakRssMb: number };
   /** ours / PyTorch in time per step: 2.0 means we take twice as long. */
   ratio?: number;
+  /** ours / PyTorch in CPU time per step. */
+  cpuRatio?: number;
   error?: string;
 }
 
 const spec = {
-  backends: { type: "string", help: "comma-separated backends to measure (default: every one that loads)" },
+  backends: { type: "string", help: "comma-separated backends to measure: wasm+native, wasm, cpu, node, gpu (default: every one that loads)" },
   workloads: { type: "string", help: `comma-separated subset of ${WORKLOADS.map((w) => w.id).join(", ")}` },
   runs: { type: "number", integer: true, min: 1, default: 3, help: "repetitions per measurement (median reported)" },
   quick: { type: "boolean", help: "one short run per workload, for a smoke test (~1 minute)" },
@@ -133,13 +143,27 @@ function torchVersion(): string | undefined {
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
+/** What we measure: a backend, or "wasm+native" (WASM with the native BLAS path; "wasm" then runs without it). */
+type Target = BackendChoiceName | "wasm+native";
+
+/** The environment a target runs in. */
+function targetEnv(target: Target, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (target === "wasm+native") return { ...base, VAE_LAB_BACKEND: "wasm" };
+  return { ...base, VAE_LAB_BACKEND: target, ...(target === "wasm" ? { VAE_LAB_NATIVE: "0" } : {}) };
+}
+
 /** Asks each backend in a child: loading tfjs-node in this process would change our own backend. */
-function availableBackends(): BackendChoiceName[] {
-  const probe = "import('./src/backend.ts').then(m => m.initBackend()).then(c => console.log(c.name))";
-  return BACKEND_ORDER.filter((name) => {
+function availableBackends(): Target[] {
+  const probe = "import('./src/backend.ts').then(m => m.initBackend()).then(c => console.log(c.name + ' ' + !!c.native?.active))";
+  const found: Target[] = [];
+  for (const name of BACKEND_ORDER) {
     const r = spawnSync(process.execPath, ["--import", "tsx", "-e", probe], { env: { ...process.env, VAE_LAB_BACKEND: name }, encoding: "utf8" });
-    return r.status === 0 && r.stdout.trim().endsWith(name);
-  });
+    const [got, native] = r.stdout?.trim().split("\n").pop()?.split(" ") ?? [];
+    if (r.status !== 0 || got !== name) continue;
+    if (name === "wasm" && native === "true") found.push("wasm+native");
+    found.push(name);
+  }
+  return found;
 }
 
 /**
@@ -160,10 +184,11 @@ async function writeImages(file: string): Promise<string> {
 }
 
 const fmtValue = (unit: Unit, v: number) => (unit === "steps/s" ? `${v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)} steps/s` : `${v.toFixed(2)} s/epoch`);
+const fmtRatio = (r: number) => `${r.toFixed(r < 10 ? 2 : 1)}×`;
 const fmtLoss = (v: number) => (Number.isFinite(v) ? v.toPrecision(4) : String(v));
 
 function table(records: BenchRecord[]): string {
-  const rows = [["workload", "backend", "ours", "PyTorch", "ours/PyTorch", "loss ours", "loss PyTorch", "peak RSS", "steps×runs"]];
+  const rows = [["workload", "backend", "ours", "PyTorch", "ours/PyTorch", "CPU ours/PyTorch", "loss ours", "loss PyTorch", "peak RSS", "steps×runs"]];
   for (const r of records) {
     const w = WORKLOADS.find((x) => x.id === r.workload)!;
     rows.push([
@@ -171,7 +196,8 @@ function table(records: BenchRecord[]): string {
       r.backend,
       r.error ? `failed: ${r.error}` : fmtValue(r.unit, r.value),
       r.pytorch ? `${fmtValue(r.unit, r.pytorch.value)} (${r.pytorch.threads} thr)` : "—",
-      r.ratio !== undefined ? `${r.ratio.toFixed(1)}×` : "—",
+      r.ratio !== undefined ? fmtRatio(r.ratio) : "—",
+      r.cpuRatio !== undefined ? fmtRatio(r.cpuRatio) : "—",
       r.error ? "—" : fmtLoss(r.finalLoss),
       r.pytorch ? fmtLoss(r.pytorch.finalLoss) : "—",
       r.error ? "—" : `${r.peakRssMb.toFixed(0)} MB`,
@@ -179,7 +205,7 @@ function table(records: BenchRecord[]): string {
     ]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-  const line = (row: string[]) => row.map((cell, c) => (c >= 2 && c <= 7 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ");
+  const line = (row: string[]) => row.map((cell, c) => (c >= 2 && c <= 8 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ");
   return [line(rows[0]), widths.map((n) => "-".repeat(n)).join("  "), ...rows.slice(1).map(line)].join("\n");
 }
 
@@ -207,7 +233,7 @@ async function main(argv: string[]): Promise<number> {
         return w;
       })
     : WORKLOADS;
-  const backends = args.backends ? (args.backends.split(",").map((b) => b.trim()) as BackendChoiceName[]) : availableBackends();
+  const backends = args.backends ? (args.backends.split(",").map((b) => b.trim()) as Target[]) : availableBackends();
   const torch = args["no-pytorch"] ? undefined : torchVersion();
   const blas = torch ? openblasCore() : undefined;
   const dir = mkdtempSync(join(tmpdir(), "vae-lab-bench-"));
@@ -223,6 +249,8 @@ async function main(argv: string[]): Promise<number> {
       : "PyTorch: not installed (apt-get install python3-torch libopenblas0-pthread for the comparison)",
   );
   if (backends.includes("cpu") && !quick) console.log(`CPU backend: fewer steps, and one run for ${[...CPU_ONE_RUN].join(", ")}`);
+  const load = () => loadavg().map((v) => v.toFixed(2)).join(" ");
+  console.log(`Machine load (1/5/15 min) at start: ${load()} on ${availableParallelism()} cores — above ~0.5 per core, other processes disturb the wall times; compare CPU times too.`);
   console.log("");
 
   const records: BenchRecord[] = [];
@@ -240,6 +268,7 @@ async function main(argv: string[]): Promise<number> {
             if (!pytorch || sps < pytorch.secondsPerStep) {
               pytorch = {
                 secondsPerStep: sps,
+                cpuSecondsPerStep: median(ms.map((m) => m.cpuSecondsPerStep)),
                 value: w.unit === "steps/s" ? 1 / sps : sps * STEPS_PER_EPOCH,
                 threads,
                 finalLoss: median(ms.map((m) => m.finalLoss)),
@@ -254,33 +283,40 @@ async function main(argv: string[]): Promise<number> {
       for (const backend of backends) {
         const [steps, warmup] = quick || backend === "cpu" ? w.steps.slow : w.steps.fast;
         const n = backend === "cpu" && CPU_ONE_RUN.has(w.id) ? 1 : runs;
-        const rec: BenchRecord = { workload: w.id, backend, unit: w.unit, value: NaN, secondsPerStep: NaN, stepsTimed: steps, runs: n, finalLoss: NaN, peakRssMb: NaN };
+        const rec: BenchRecord = { workload: w.id, backend, unit: w.unit, value: NaN, secondsPerStep: NaN, cpuSecondsPerStep: NaN, stepsTimed: steps, runs: n, finalLoss: NaN, peakRssMb: NaN };
         try {
-          const env = { ...process.env, VAE_LAB_BACKEND: backend };
+          // The same OpenBLAS core as PyTorch's, for our native path.
+          const env = targetEnv(backend, blas?.env ?? process.env);
           const ms = Array.from({ length: n }, () => runJson(process.execPath, ["--import", "tsx", "bench/workload.ts", w.id, String(steps), String(warmup), images], env, args.timeout!));
           rec.secondsPerStep = median(ms.map((m) => m.secondsPerStep));
+          rec.cpuSecondsPerStep = median(ms.map((m) => m.cpuSecondsPerStep));
+          rec.path = ms[0].path;
           rec.value = w.unit === "steps/s" ? 1 / rec.secondsPerStep : rec.secondsPerStep * STEPS_PER_EPOCH;
           rec.finalLoss = median(ms.map((m) => m.finalLoss));
           rec.peakRssMb = Math.max(...ms.map((m) => m.peakRssMb));
           if (pytorch) {
             rec.pytorch = pytorch;
             rec.ratio = rec.secondsPerStep / pytorch.secondsPerStep;
+            rec.cpuRatio = rec.cpuSecondsPerStep / pytorch.cpuSecondsPerStep;
           }
         } catch (err) {
           rec.error = (err as Error).message;
         }
         records.push(rec);
-        const vs = rec.ratio !== undefined ? `  (PyTorch ${fmtValue(w.unit, rec.pytorch!.value)}, ours/PyTorch ${rec.ratio.toFixed(1)}×)` : "";
-        console.log(`${w.title.padEnd(24)} ${backend.padEnd(5)} ${rec.error ? `failed: ${rec.error}` : fmtValue(w.unit, rec.value)}${vs}`);
+        const vs = rec.ratio !== undefined ? `  (PyTorch ${fmtValue(w.unit, rec.pytorch!.value)}, ours/PyTorch ${fmtRatio(rec.ratio)}, CPU time ${fmtRatio(rec.cpuRatio!)})` : "";
+        console.log(`${w.title.padEnd(24)} ${backend.padEnd(11)} ${rec.error ? `failed: ${rec.error}` : fmtValue(w.unit, rec.value)}${vs}`);
       }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(`\n${table(records)}\n`);
-  console.log(`ours/PyTorch is the ratio of times per step (2.0× = we take twice as long). ${((performance.now() - started) / 1000).toFixed(0)} s in all.`);
+  console.log(`ours/PyTorch is the ratio of times per step (2.0× = we take twice as long; below 1.0× we are faster). ${((performance.now() - started) / 1000).toFixed(0)} s in all.`);
+  const paths = [...new Set(records.filter((r) => r.path).map((r) => `${r.backend}: ${r.path}`))];
+  if (paths.length) console.log(`What ran: ${paths.join(" | ")}`);
+  console.log(`Machine load (1/5/15 min) at end: ${load()}.`);
   if (args.json) {
-    writeFileSync(args.json, JSON.stringify({ date: new Date().toISOString(), torch: torch ?? null, openblas: blas?.note ?? null, mnist: imageSource, records }, null, 1) + "\n");
+    writeFileSync(args.json, JSON.stringify({ date: new Date().toISOString(), loadAtEnd: loadavg(), torch: torch ?? null, openblas: blas?.note ?? null, mnist: imageSource, records }, null, 1) + "\n");
     console.log(`wrote ${args.json}`);
   }
   return records.some((r) => r.error) ? 1 : 0;
