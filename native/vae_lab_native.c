@@ -325,6 +325,60 @@ static napi_value Adam(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+/* log1p(e) for e in [0, 1]: log(1 + e) corrected by e / ((1 + e) − 1) for the rounding of 1 + e
+   (Goldberg's trick; ≤ 2e-7 relative error, measured over e^(−v), v in [0, 40]). glibc's log1pf
+   took 1.5x as long as the whole rest of the loss here. */
+static inline float log1p_unit(float e) {
+  const float u = 1.0f + e;
+  return u == 1.0f ? e : logf(u) * (e / (u - 1.0f));
+}
+
+/*
+ * bernoulliNll(mem, x, logits, out, rows, cols): out[r] = Σ_j max(l, 0) − l·x + log1p(e^(−|l|)), the
+ * stable Bernoulli negative log-likelihood of src/losses.ts (bernoulliNll), summed per row.
+ */
+static napi_value BernoulliNll(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!begin(&c, env, info, 6)) return NULL;
+  int64_t rows = int_arg(&c, 4), cols = int_arg(&c, 5);
+  const float *restrict x = floats(&c, int_arg(&c, 1), rows * cols);
+  const float *restrict l = floats(&c, int_arg(&c, 2), rows * cols);
+  float *restrict out = floats(&c, int_arg(&c, 3), rows);
+  if (c.failed) return NULL;
+  for (int64_t r = 0; r < rows; r++) {
+    const float *restrict xr = x + r * cols, *restrict lr = l + r * cols;
+    float sum = 0;
+    for (int64_t j = 0; j < cols; j++) {
+      const float v = lr[j];
+      sum += (v > 0 ? v : 0.0f) - v * xr[j] + log1p_unit(expf(-fabsf(v)));
+    }
+    out[r] = sum;
+  }
+  return undefined(env);
+}
+
+/*
+ * bernoulliNllGrad(mem, dy, x, logits, dLogits, rows, cols): dLogits = (σ(l) − x)·dy[r], the gradient
+ * of bernoulliNll's row sums; σ(l) = 1/(1 + e^(−l)) computed as in tfjs's sigmoid.
+ */
+static napi_value BernoulliNllGrad(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!begin(&c, env, info, 7)) return NULL;
+  int64_t rows = int_arg(&c, 5), cols = int_arg(&c, 6);
+  const float *restrict dy = floats(&c, int_arg(&c, 1), rows);
+  const float *restrict x = floats(&c, int_arg(&c, 2), rows * cols);
+  const float *restrict l = floats(&c, int_arg(&c, 3), rows * cols);
+  float *restrict dl = floats(&c, int_arg(&c, 4), rows * cols);
+  if (c.failed) return NULL;
+  for (int64_t r = 0; r < rows; r++) {
+    const float g = dy[r];
+    const float *restrict xr = x + r * cols, *restrict lr = l + r * cols;
+    float *restrict d = dl + r * cols;
+    for (int64_t j = 0; j < cols; j++) d[j] = (1.0f / (1.0f + expf(-lr[j])) - xr[j]) * g;
+  }
+  return undefined(env);
+}
+
 static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"load", NULL, Load, NULL, NULL, NULL, napi_default, NULL},
@@ -333,6 +387,8 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"gemm", NULL, Gemm, NULL, NULL, NULL, napi_default, NULL},
       {"denseGradPre", NULL, DenseGradPre, NULL, NULL, NULL, napi_default, NULL},
       {"adam", NULL, Adam, NULL, NULL, NULL, napi_default, NULL},
+      {"bernoulliNll", NULL, BernoulliNll, NULL, NULL, NULL, napi_default, NULL},
+      {"bernoulliNllGrad", NULL, BernoulliNllGrad, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

@@ -72,7 +72,7 @@ if (!built && headers && process.platform !== "win32") {
   const cc = process.env.CC || "cc";
   const flags = ["-O3", "-ffp-contract=off", "-fno-math-errno", "-fPIC", "-shared", "-pthread", `-I${join(headers, "include", "node")}`];
   if (process.platform === "darwin") flags.push("-undefined", "dynamic_lookup");
-  built = run(cc, [...flags, "-DNODE_GYP_MODULE_NAME=vae_lab_native", "vae_lab_native.c", "-o", out, "-ldl"]);
+  built = run(cc, [...flags, "-DNODE_GYP_MODULE_NAME=vae_lab_native", "vae_lab_native.c", "-o", out, "-ldl", "-lm"]);
 }
 mkdirSync(dirname(log), { recursive: true });
 writeFileSync(log, transcript.join("\n\n") + "\n");

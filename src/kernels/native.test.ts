@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createDense, dense } from "../models/dense";
 import { swissRollVae } from "../models/presets";
 import { createVae, forward } from "../models/vae";
-import { elbo } from "../losses";
+import { bernoulliNll, elbo } from "../losses";
 import { adam } from "../optim";
 import { Rng } from "../random";
 import { train, type TrainingData } from "../train";
@@ -135,6 +135,24 @@ describe("native fast path (OpenBLAS through the addon)", () => {
       }
     });
   }
+
+  it("the fused Bernoulli NLL and its gradients match the tensor-op formula", () => {
+    // Logits from −30 to 30 (saturated pixels included), targets in [0, 1] and exactly 0 or 1.
+    const x = tf.tidy(() => tf.concat([tf.randomUniform([64, 784], 0, 1, "float32", 11), tf.round(tf.randomUniform([64, 784], 0, 1, "float32", 12))])) as tf.Tensor2D;
+    const l = tf.tidy(() => tf.mul(tf.randomNormal([128, 784], 0, 1, "float32", 13), tf.linspace(0.1, 30, 784))) as tf.Tensor2D;
+    const c = rngTensor([128], 14);
+    const f = (xi: tf.Tensor, li: tf.Tensor) => tf.sum(tf.mul(bernoulliNll(xi as tf.Tensor2D, li as tf.Tensor2D), c));
+    const y = both(() => bernoulliNll(x, l));
+    expect(y.nativeRan).toBe(true);
+    expect(y.wasmRanNative).toBe(false);
+    expect(relDiff(y.native, y.wasm)).toBeLessThan(1e-5);
+    const g = both(() => tf.grads(f)([x, l]));
+    for (let k = 0; k < 2; k++) expect(relDiff(g.native[k], g.wasm[k])).toBeLessThan(1e-5);
+    // log1p(e^(−|l|)) where 1 + e rounds to 1: the exact value, not 0.
+    const tiny = bernoulliNll(tf.tensor2d([[0]]), tf.tensor2d([[-20]]));
+    expect(tiny.dataSync()[0]).toBeCloseTo(Math.log1p(Math.exp(-20)), 12);
+    tf.dispose([x, l, c, y.native, y.wasm, ...g.native, ...g.wasm, tiny]);
+  });
 
   it("trains the Swiss-roll VAE to the same losses as the WASM path", async () => {
     const roll: TrainingData = {

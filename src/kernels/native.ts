@@ -49,6 +49,10 @@ export interface NativeAddon {
   gemm(mem: ArrayBuffer, transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, beta: number, c: number, bias: number, relu: number): void;
   /** dPre = relu ? dy·[y > 0] : —; db = Σ_rows dPre (or dy). */
   denseGradPre(mem: ArrayBuffer, dy: number, y: number, dPre: number, db: number, batch: number, outDim: number, relu: number): void;
+  /** out[r] = Σ_j max(l, 0) − l·x + log1p(e^(−|l|)) over row r of [rows × cols] (src/losses.ts bernoulliNll). */
+  bernoulliNll(mem: ArrayBuffer, x: number, logits: number, out: number, rows: number, cols: number): void;
+  /** dLogits = (σ(l) − x)·dy[r]. */
+  bernoulliNllGrad(mem: ArrayBuffer, dy: number, x: number, logits: number, dLogits: number, rows: number, cols: number): void;
   /** One Adam step, float32 arithmetic of tf.train.adam (see src/kernels/fastAdam.ts). */
   adam(mem: ArrayBuffer, w: number, g: number, m: number, v: number, out: number, n: number, ...f32: number[]): void;
 }
