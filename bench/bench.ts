@@ -66,6 +66,8 @@ export interface BenchRecord {
   pytorch?: { value: number; secondsPerStep: number; cpuSecondsPerStep: number; threads: number; finalLoss: number; peakRssMb: number };
   /** ours / PyTorch in time per step: 2.0 means we take twice as long. */
   ratio?: number;
+  /** wasm+native: the BLAS thread count that was faster. */
+  blasThreads?: number;
   /** ours / PyTorch in CPU time per step. */
   cpuRatio?: number;
   error?: string;
@@ -78,6 +80,7 @@ const spec = {
   quick: { type: "boolean", help: "one short run per workload, for a smoke test (~1 minute)" },
   json: { type: "string", help: "also write the figures to this JSON file" },
   "no-pytorch": { type: "boolean", help: "skip the PyTorch comparison" },
+  threads: { type: "string", default: "1,2", help: "BLAS thread counts to try, for PyTorch and for wasm+native (the faster is reported)" },
   timeout: { type: "number", min: 1, default: 300, help: "seconds before one measurement is abandoned" },
   help: { type: "boolean", help: "show this help" },
 } as const;
@@ -194,7 +197,7 @@ function table(records: BenchRecord[]): string {
     rows.push([
       w.title,
       r.backend,
-      r.error ? `failed: ${r.error}` : fmtValue(r.unit, r.value),
+      r.error ? `failed: ${r.error}` : fmtValue(r.unit, r.value) + (r.blasThreads ? ` (${r.blasThreads} thr)` : ""),
       r.pytorch ? `${fmtValue(r.unit, r.pytorch.value)} (${r.pytorch.threads} thr)` : "—",
       r.ratio !== undefined ? fmtRatio(r.ratio) : "—",
       r.cpuRatio !== undefined ? fmtRatio(r.cpuRatio) : "—",
@@ -234,6 +237,8 @@ async function main(argv: string[]): Promise<number> {
       })
     : WORKLOADS;
   const backends = args.backends ? (args.backends.split(",").map((b) => b.trim()) as Target[]) : availableBackends();
+  const threadChoices = quick ? [1] : args.threads!.split(",").map((t) => Number(t.trim()));
+  if (threadChoices.some((t) => !Number.isInteger(t) || t < 1)) throw new UsageError(`--threads takes thread counts like 1,2 (got "${args.threads}").`);
   const torch = args["no-pytorch"] ? undefined : torchVersion();
   const blas = torch ? openblasCore() : undefined;
   const dir = mkdtempSync(join(tmpdir(), "vae-lab-bench-"));
@@ -245,7 +250,7 @@ async function main(argv: string[]): Promise<number> {
   console.log(`MNIST data: ${imageSource}`);
   console.log(
     torch
-      ? `PyTorch ${torch} (Debian python3-torch), best of 1 and 2 threads, ${blas!.note}`
+      ? `PyTorch ${torch} (Debian python3-torch), ${blas!.note}; PyTorch and wasm+native: best of ${threadChoices.join(" and ")} BLAS thread(s)`
       : "PyTorch: not installed (apt-get install python3-torch libopenblas0-pthread for the comparison)",
   );
   if (backends.includes("cpu") && !quick) console.log(`CPU backend: fewer steps, and one run for ${[...CPU_ONE_RUN].join(", ")}`);
@@ -259,7 +264,7 @@ async function main(argv: string[]): Promise<number> {
       let pytorch: BenchRecord["pytorch"];
       if (torch) {
         const [steps, warmup] = quick ? [Math.max(50, w.steps.slow[0]), w.steps.slow[1]] : w.steps.fast;
-        for (const threads of [1, 2]) {
+        for (const threads of threadChoices) {
           // OpenBLAS keeps its own thread pool, which torch.set_num_threads does not size.
           const env: NodeJS.ProcessEnv = { ...blas!.env, OPENBLAS_NUM_THREADS: String(threads) };
           try {
@@ -285,9 +290,17 @@ async function main(argv: string[]): Promise<number> {
         const n = backend === "cpu" && CPU_ONE_RUN.has(w.id) ? 1 : runs;
         const rec: BenchRecord = { workload: w.id, backend, unit: w.unit, value: NaN, secondsPerStep: NaN, cpuSecondsPerStep: NaN, stepsTimed: steps, runs: n, finalLoss: NaN, peakRssMb: NaN };
         try {
-          // The same OpenBLAS core as PyTorch's, for our native path.
-          const env = targetEnv(backend, blas?.env ?? process.env);
-          const ms = Array.from({ length: n }, () => runJson(process.execPath, ["--import", "tsx", "bench/workload.ts", w.id, String(steps), String(warmup), images], env, args.timeout!));
+          // The same OpenBLAS core as PyTorch's for our native path, and like PyTorch the faster of
+          // 1 and 2 BLAS threads (the library's default is 1: src/kernels/native.ts).
+          const threadCounts = backend === "wasm+native" ? threadChoices : [1];
+          let ms: Measurement[] = [];
+          let chosen = 1;
+          for (const threads of threadCounts) {
+            const env = { ...targetEnv(backend, blas?.env ?? process.env), VAE_LAB_BLAS_THREADS: String(threads) };
+            const got = Array.from({ length: n }, () => runJson(process.execPath, ["--import", "tsx", "bench/workload.ts", w.id, String(steps), String(warmup), images], env, args.timeout!));
+            if (ms.length === 0 || median(got.map((m) => m.secondsPerStep)) < median(ms.map((m) => m.secondsPerStep))) [ms, chosen] = [got, threads];
+          }
+          if (backend === "wasm+native") rec.blasThreads = chosen;
           rec.secondsPerStep = median(ms.map((m) => m.secondsPerStep));
           rec.cpuSecondsPerStep = median(ms.map((m) => m.cpuSecondsPerStep));
           rec.path = ms[0].path;
