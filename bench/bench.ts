@@ -3,7 +3,7 @@
  * with PyTorch (Debian's python3-torch with OpenBLAS) when it is installed.
  *
  * Each measurement runs in a fresh process (bench/workload.ts, bench/torch_ref.py), times the steps
- * after a warm-up, and is repeated; figures are medians. PyTorch runs with 1 and 2 threads and the
+ * after a warm-up, and is repeated, PyTorch's and ours interleaved; figures are medians. PyTorch runs with 1 and 2 threads and the
  * faster counts, on the best OpenBLAS kernels for the CPU (see openblasCore) — and our native path
  * (src/kernels/native.ts) on the same OpenBLAS core. "wasm+native" is the default WASM backend with
  * the native BLAS path; "wasm" is the same with VAE_LAB_NATIVE=0. Besides wall time, both sides
@@ -261,50 +261,78 @@ async function main(argv: string[]): Promise<number> {
   const records: BenchRecord[] = [];
   try {
     for (const w of workloads) {
-      let pytorch: BenchRecord["pytorch"];
+      // Every configuration of this workload: PyTorch and ours at each thread count. Runs are
+      // interleaved (one run of each, then the next round), so that a busy minute on a shared
+      // machine falls on both sides rather than on one.
+      interface Config { key: string; side: "pytorch" | Target; threads: number; runs: number; cmd: string; args: string[]; env: NodeJS.ProcessEnv }
+      const configs: Config[] = [];
       if (torch) {
         const [steps, warmup] = quick ? [Math.max(50, w.steps.slow[0]), w.steps.slow[1]] : w.steps.fast;
         for (const threads of threadChoices) {
           // OpenBLAS keeps its own thread pool, which torch.set_num_threads does not size.
           const env: NodeJS.ProcessEnv = { ...blas!.env, OPENBLAS_NUM_THREADS: String(threads) };
-          try {
-            const ms = Array.from({ length: runs }, () => runJson("/usr/bin/python3", ["bench/torch_ref.py", w.id, String(steps), String(warmup), String(threads), images], env, args.timeout!));
-            const sps = median(ms.map((m) => m.secondsPerStep));
-            if (!pytorch || sps < pytorch.secondsPerStep) {
-              pytorch = {
-                secondsPerStep: sps,
-                cpuSecondsPerStep: median(ms.map((m) => m.cpuSecondsPerStep)),
-                value: w.unit === "steps/s" ? 1 / sps : sps * STEPS_PER_EPOCH,
-                threads,
-                finalLoss: median(ms.map((m) => m.finalLoss)),
-                peakRssMb: Math.max(...ms.map((m) => m.peakRssMb)),
-              };
-            }
-          } catch (err) {
-            console.log(`${w.title}: PyTorch with ${threads} thread(s) failed (${(err as Error).message})`);
-          }
+          configs.push({ key: `pytorch:${threads}`, side: "pytorch", threads, runs, cmd: "/usr/bin/python3", args: ["bench/torch_ref.py", w.id, String(steps), String(warmup), String(threads), images], env });
         }
       }
       for (const backend of backends) {
         const [steps, warmup] = quick || backend === "cpu" ? w.steps.slow : w.steps.fast;
         const n = backend === "cpu" && CPU_ONE_RUN.has(w.id) ? 1 : runs;
-        const rec: BenchRecord = { workload: w.id, backend, unit: w.unit, value: NaN, secondsPerStep: NaN, cpuSecondsPerStep: NaN, stepsTimed: steps, runs: n, finalLoss: NaN, peakRssMb: NaN };
-        try {
-          // The same OpenBLAS core as PyTorch's for our native path, and like PyTorch the faster of
-          // 1 and 2 BLAS threads (the library's default is 1: src/kernels/native.ts).
-          const threadCounts = backend === "wasm+native" ? threadChoices : [1];
-          let ms: Measurement[] = [];
-          let chosen = 1;
-          for (const threads of threadCounts) {
-            const env = { ...targetEnv(backend, blas?.env ?? process.env), VAE_LAB_BLAS_THREADS: String(threads) };
-            const got = Array.from({ length: n }, () => runJson(process.execPath, ["--import", "tsx", "bench/workload.ts", w.id, String(steps), String(warmup), images], env, args.timeout!));
-            if (ms.length === 0 || median(got.map((m) => m.secondsPerStep)) < median(ms.map((m) => m.secondsPerStep))) [ms, chosen] = [got, threads];
+        // The same OpenBLAS core as PyTorch's for our native path, and like PyTorch the faster of the
+        // thread counts (the library's default is 1: src/kernels/native.ts).
+        for (const threads of backend === "wasm+native" ? threadChoices : [1]) {
+          const env = { ...targetEnv(backend, blas?.env ?? process.env), VAE_LAB_BLAS_THREADS: String(threads) };
+          configs.push({ key: `${backend}:${threads}`, side: backend, threads, runs: n, cmd: process.execPath, args: ["--import", "tsx", "bench/workload.ts", w.id, String(steps), String(warmup), images], env });
+        }
+      }
+      const got = new Map<string, Measurement[]>(configs.map((c) => [c.key, []]));
+      const failed = new Map<string, string>();
+      for (let round = 0; round < Math.max(0, ...configs.map((c) => c.runs)); round++) {
+        for (const c of configs) {
+          if (round >= c.runs || failed.has(c.key)) continue;
+          try {
+            got.get(c.key)!.push(runJson(c.cmd, c.args, c.env, args.timeout!));
+          } catch (err) {
+            failed.set(c.key, (err as Error).message);
+            if (c.side === "pytorch") console.log(`${w.title}: PyTorch with ${c.threads} thread(s) failed (${(err as Error).message})`);
           }
-          if (backend === "wasm+native") rec.blasThreads = chosen;
+        }
+      }
+      /** The configuration of `side` with the lowest median wall time per step. */
+      const best = (side: string) => {
+        let pick: { c: Config; ms: Measurement[] } | undefined;
+        for (const c of configs.filter((x) => x.side === side && !failed.has(x.key))) {
+          const ms = got.get(c.key)!;
+          if (!pick || median(ms.map((m) => m.secondsPerStep)) < median(pick.ms.map((m) => m.secondsPerStep))) pick = { c, ms };
+        }
+        return pick;
+      };
+      const perStepValue = (sps: number) => (w.unit === "steps/s" ? 1 / sps : sps * STEPS_PER_EPOCH);
+      let pytorch: BenchRecord["pytorch"];
+      const pt = best("pytorch");
+      if (pt) {
+        const sps = median(pt.ms.map((m) => m.secondsPerStep));
+        pytorch = {
+          secondsPerStep: sps,
+          cpuSecondsPerStep: median(pt.ms.map((m) => m.cpuSecondsPerStep)),
+          value: perStepValue(sps),
+          threads: pt.c.threads,
+          finalLoss: median(pt.ms.map((m) => m.finalLoss)),
+          peakRssMb: Math.max(...pt.ms.map((m) => m.peakRssMb)),
+        };
+      }
+      for (const backend of backends) {
+        const ours = best(backend);
+        const anyConfig = configs.find((c) => c.side === backend)!;
+        const rec: BenchRecord = { workload: w.id, backend, unit: w.unit, value: NaN, secondsPerStep: NaN, cpuSecondsPerStep: NaN, stepsTimed: Number(anyConfig.args[4]), runs: anyConfig.runs, finalLoss: NaN, peakRssMb: NaN };
+        if (!ours) {
+          rec.error = failed.get(anyConfig.key) ?? "no measurement";
+        } else {
+          const ms = ours.ms;
           rec.secondsPerStep = median(ms.map((m) => m.secondsPerStep));
           rec.cpuSecondsPerStep = median(ms.map((m) => m.cpuSecondsPerStep));
           rec.path = ms[0].path;
-          rec.value = w.unit === "steps/s" ? 1 / rec.secondsPerStep : rec.secondsPerStep * STEPS_PER_EPOCH;
+          if (backend === "wasm+native") rec.blasThreads = ours.c.threads;
+          rec.value = perStepValue(rec.secondsPerStep);
           rec.finalLoss = median(ms.map((m) => m.finalLoss));
           rec.peakRssMb = Math.max(...ms.map((m) => m.peakRssMb));
           if (pytorch) {
@@ -312,8 +340,6 @@ async function main(argv: string[]): Promise<number> {
             rec.ratio = rec.secondsPerStep / pytorch.secondsPerStep;
             rec.cpuRatio = rec.cpuSecondsPerStep / pytorch.cpuSecondsPerStep;
           }
-        } catch (err) {
-          rec.error = (err as Error).message;
         }
         records.push(rec);
         const vs = rec.ratio !== undefined ? `  (PyTorch ${fmtValue(w.unit, rec.pytorch!.value)}, ours/PyTorch ${fmtRatio(rec.ratio)}, CPU time ${fmtRatio(rec.cpuRatio!)})` : "";
