@@ -18,6 +18,10 @@
  * - With a registered gradient, each input's gradient is computed only if it is needed: the first
  *   layer never computes the gradient with respect to the data (for MNIST's 784→400 layer that is
  *   an 80-MFLOP matmul per step).
+ * - When the native path is active (./native: OpenBLAS on the WASM heap) none of the above is needed:
+ *   forward is one sgemm with bias and ReLU applied on the way out; backward is one fused pass for
+ *   dPre and db ("VaeLabDenseGradPre") and two matmuls with transposed operands, which BLAS reads in
+ *   place. The transposes and the XNNPACK path remain the fallback.
  */
 import * as tf from "@tensorflow/tfjs";
 import { fastWasm } from "./fastWasm";
@@ -169,8 +173,7 @@ export function registerDenseKernels(): void {
   if (!tf.getKernel(DENSE_GRAD_PRE_KERNEL, "wasm")) {
     tf.registerKernel({ kernelName: DENSE_GRAD_PRE_KERNEL, backendName: "wasm", kernelFunc: denseGradPreNative as unknown as tf.KernelFunc });
   }
-  // The native gradient's products are plain tf.matMul calls with transposes: BLAS reads them in place.
-  if (tf.findBackend("wasm")) registerNativeMatMul();
+
   tf.registerGradient({
     kernelName: DENSE_KERNEL,
     inputsToSave: ["x", "w"],
@@ -179,7 +182,9 @@ export function registerDenseKernels(): void {
       const [x, w, y] = saved as tf.Tensor2D[];
       const relu = (attrs as { activation: Activation }).activation === "relu";
       if (tf.getBackend() === "wasm" && nativeFor(tf.backend())) {
-        // Native: dPre and db in one pass; then dx = dPre·Wᵀ and dW = xᵀ·dPre, each only if needed.
+        // Native: dPre and db in one pass; then dx = dPre·Wᵀ and dW = xᵀ·dPre, each only if needed,
+        // as plain tf.matMul calls with transposes (native too: BLAS reads transposed operands in place).
+        registerNativeMatMul();
         const inputs = (relu ? { dy, y } : { dy }) as unknown as tf.NamedTensorMap;
         const parts = tf.engine().runKernel(DENSE_GRAD_PRE_KERNEL, inputs, { relu } as unknown as tf.NamedAttrMap) as tf.Tensor[];
         const [dPre, db] = relu ? (parts as [tf.Tensor2D, tf.Tensor1D]) : [dy as tf.Tensor2D, parts[0] as tf.Tensor1D];
