@@ -17,7 +17,7 @@
  * console.log(choice.message); //=> "vae-lab: using wasm + native BLAS (OpenBLAS SkylakeX, 1 thread; gpu: not installed; node: not installed)"
  */
 import * as tf from "@tensorflow/tfjs";
-import { describeNative, loadNativeAddon, type NativeStatus } from "./kernels/native";
+import { describeNative, loadNativeAddon, nativeSummary, type NativeStatus } from "./kernels/native";
 import { registerNativeMatMul } from "./kernels/nativeMatMul";
 import { registerWasmExtras } from "./kernels/wasm";
 
@@ -98,7 +98,7 @@ export function defaultCandidates(): BackendCandidate[] {
       details: () => {
         const native = loadNativeAddon();
         return native.active
-          ? { label: "wasm + native BLAS", note: describeNative(native).replace(/^native BLAS \((.*)\)$/, "$1"), native }
+          ? { label: "wasm + native BLAS", note: nativeSummary(native), native }
           : { note: describeNative(native), native };
       },
     },

@@ -165,11 +165,15 @@ export function nativeStatus(): NativeStatus {
   return loadNativeAddon();
 }
 
+/** What runs, for an active path: "OpenBLAS SkylakeX, 1 thread". */
+export function nativeSummary(s: NativeStatus): string {
+  const lib = /openblas/i.test(s.library ?? "") ? "OpenBLAS" : s.library;
+  return `${lib}${s.core ? ` ${s.core}` : ""}, ${s.threads} thread${s.threads === 1 ? "" : "s"}`;
+}
+
 /** One plain phrase for the backend report: "native BLAS (OpenBLAS SkylakeX, 1 thread)" or why not. */
 export function describeNative(s: NativeStatus = nativeStatus()): string {
-  if (!s.active) return `native BLAS off: ${s.reason}`;
-  const lib = /openblas/i.test(s.library ?? "") ? "OpenBLAS" : s.library;
-  return `native BLAS (${lib}${s.core ? ` ${s.core}` : ""}, ${s.threads} thread${s.threads === 1 ? "" : "s"})`;
+  return s.active ? `native BLAS (${nativeSummary(s)})` : `native BLAS off: ${s.reason}`;
 }
 
 /**
