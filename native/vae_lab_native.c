@@ -6,8 +6,9 @@
  *   dlopen, so no -dev package is needed to build, and the addon loads (and says why it is off)
  *   where OpenBLAS is missing.
  * - The small loops around them (bias + ReLU, the ReLU mask and bias gradient, the fused Adam
- *   update) are plain C, compiled with -ffp-contract=off so float32 results round exactly as
- *   tfjs's kernels do (Adam is bit-identical to tf.train.adam; see src/kernels/fastAdam.ts).
+ *   update, the Bernoulli loss and its gradient) are C with SSE2 where it pays, compiled with
+ *   -ffp-contract=off so float32 results round as tfjs's kernels do (Adam is bit-identical to
+ *   tf.train.adam; see src/kernels/fastAdam.ts).
  *
  * Every function takes the WASM memory's ArrayBuffer and byte offsets of tensors inside it (the
  * backend's `memoryOffset`). Offsets and sizes are bounds-checked: a wrong call throws a JS error
