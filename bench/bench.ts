@@ -3,13 +3,16 @@
  * with PyTorch (Debian's python3-torch with OpenBLAS) when it is installed.
  *
  * Each measurement runs in a fresh process (bench/workload.ts, bench/torch_ref.py), times the steps
- * after a warm-up, and is repeated; figures are medians. PyTorch runs with 1 and 2 threads and the
- * faster counts, on the best OpenBLAS kernels for the CPU (see openblasCore).
+ * after a warm-up, and is repeated, PyTorch's and ours interleaved; figures are medians. PyTorch runs with 1 and 2 threads and the
+ * faster counts, on the best OpenBLAS kernels for the CPU (see openblasCore) — and our native path
+ * (src/kernels/native.ts) on the same OpenBLAS core. "wasm+native" is the default WASM backend with
+ * the native BLAS path; "wasm" is the same with VAE_LAB_NATIVE=0. Besides wall time, both sides
+ * report CPU time per step, which other processes on the same cores disturb much less.
  * bench/profile.ts breaks one training step down by kernel.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { BACKEND_ORDER, type BackendChoiceName } from "../src/backend";
 import { formatOptions, parseArgs, UsageError } from "../src/cli/args";
@@ -40,6 +43,8 @@ const CPU_ONE_RUN = new Set(["swiss-1024", "mnist-L2", "mnist-L20"]);
 
 interface Measurement {
   secondsPerStep: number;
+  cpuSecondsPerStep: number;
+  path?: string;
   finalLoss: number;
   peakRssMb: number;
 }
@@ -51,23 +56,31 @@ export interface BenchRecord {
   /** steps/s or s/epoch, as `unit` says (median). */
   value: number;
   secondsPerStep: number;
+  cpuSecondsPerStep: number;
+  /** What ran, as the backend report says it (e.g. "wasm + native BLAS (OpenBLAS SkylakeX, 1 thread; …)"). */
+  path?: string;
   stepsTimed: number;
   runs: number;
   finalLoss: number;
   peakRssMb: number;
-  pytorch?: { value: number; secondsPerStep: number; threads: number; finalLoss: number; peakRssMb: number };
+  pytorch?: { value: number; secondsPerStep: number; cpuSecondsPerStep: number; threads: number; finalLoss: number; peakRssMb: number };
   /** ours / PyTorch in time per step: 2.0 means we take twice as long. */
   ratio?: number;
+  /** wasm+native: the BLAS thread count that was faster. */
+  blasThreads?: number;
+  /** ours / PyTorch in CPU time per step. */
+  cpuRatio?: number;
   error?: string;
 }
 
 const spec = {
-  backends: { type: "string", help: "comma-separated backends to measure (default: every one that loads)" },
+  backends: { type: "string", help: "comma-separated backends to measure: wasm+native, wasm, cpu, node, gpu (default: every one that loads)" },
   workloads: { type: "string", help: `comma-separated subset of ${WORKLOADS.map((w) => w.id).join(", ")}` },
   runs: { type: "number", integer: true, min: 1, default: 3, help: "repetitions per measurement (median reported)" },
   quick: { type: "boolean", help: "one short run per workload, for a smoke test (~1 minute)" },
   json: { type: "string", help: "also write the figures to this JSON file" },
   "no-pytorch": { type: "boolean", help: "skip the PyTorch comparison" },
+  threads: { type: "string", default: "1,2", help: "BLAS thread counts to try, for PyTorch and for wasm+native (the faster is reported)" },
   timeout: { type: "number", min: 1, default: 300, help: "seconds before one measurement is abandoned" },
   elbo: { type: "boolean", help: "only lesson 2's ELBO parity: held-out −ELBO of its model, ours vs PyTorch (bench/elboParity.ts)" },
   help: { type: "boolean", help: "show this help" },
@@ -134,13 +147,27 @@ function torchVersion(): string | undefined {
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
+/** What we measure: a backend, or "wasm+native" (WASM with the native BLAS path; "wasm" then runs without it). */
+type Target = BackendChoiceName | "wasm+native";
+
+/** The environment a target runs in. */
+function targetEnv(target: Target, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (target === "wasm+native") return { ...base, VAE_LAB_BACKEND: "wasm" };
+  return { ...base, VAE_LAB_BACKEND: target, ...(target === "wasm" ? { VAE_LAB_NATIVE: "0" } : {}) };
+}
+
 /** Asks each backend in a child: loading tfjs-node in this process would change our own backend. */
-function availableBackends(): BackendChoiceName[] {
-  const probe = "import('./src/backend.ts').then(m => m.initBackend()).then(c => console.log(c.name))";
-  return BACKEND_ORDER.filter((name) => {
+function availableBackends(): Target[] {
+  const probe = "import('./src/backend.ts').then(m => m.initBackend()).then(c => console.log(c.name + ' ' + !!c.native?.active))";
+  const found: Target[] = [];
+  for (const name of BACKEND_ORDER) {
     const r = spawnSync(process.execPath, ["--import", "tsx", "-e", probe], { env: { ...process.env, VAE_LAB_BACKEND: name }, encoding: "utf8" });
-    return r.status === 0 && r.stdout.trim().endsWith(name);
-  });
+    const [got, native] = r.stdout?.trim().split("\n").pop()?.split(" ") ?? [];
+    if (r.status !== 0 || got !== name) continue;
+    if (name === "wasm" && native === "true") found.push("wasm+native");
+    found.push(name);
+  }
+  return found;
 }
 
 /**
@@ -161,18 +188,20 @@ async function writeImages(file: string): Promise<string> {
 }
 
 const fmtValue = (unit: Unit, v: number) => (unit === "steps/s" ? `${v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)} steps/s` : `${v.toFixed(2)} s/epoch`);
+const fmtRatio = (r: number) => `${r.toFixed(r < 10 ? 2 : 1)}×`;
 const fmtLoss = (v: number) => (Number.isFinite(v) ? v.toPrecision(4) : String(v));
 
 function table(records: BenchRecord[]): string {
-  const rows = [["workload", "backend", "ours", "PyTorch", "ours/PyTorch", "loss ours", "loss PyTorch", "peak RSS", "steps×runs"]];
+  const rows = [["workload", "backend", "ours", "PyTorch", "ours/PyTorch", "CPU ours/PyTorch", "loss ours", "loss PyTorch", "peak RSS", "steps×runs"]];
   for (const r of records) {
     const w = WORKLOADS.find((x) => x.id === r.workload)!;
     rows.push([
       w.title,
       r.backend,
-      r.error ? `failed: ${r.error}` : fmtValue(r.unit, r.value),
+      r.error ? `failed: ${r.error}` : fmtValue(r.unit, r.value) + (r.blasThreads ? ` (${r.blasThreads} thr)` : ""),
       r.pytorch ? `${fmtValue(r.unit, r.pytorch.value)} (${r.pytorch.threads} thr)` : "—",
-      r.ratio !== undefined ? `${r.ratio.toFixed(1)}×` : "—",
+      r.ratio !== undefined ? fmtRatio(r.ratio) : "—",
+      r.cpuRatio !== undefined ? fmtRatio(r.cpuRatio) : "—",
       r.error ? "—" : fmtLoss(r.finalLoss),
       r.pytorch ? fmtLoss(r.pytorch.finalLoss) : "—",
       r.error ? "—" : `${r.peakRssMb.toFixed(0)} MB`,
@@ -180,7 +209,7 @@ function table(records: BenchRecord[]): string {
     ]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-  const line = (row: string[]) => row.map((cell, c) => (c >= 2 && c <= 7 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ");
+  const line = (row: string[]) => row.map((cell, c) => (c >= 2 && c <= 8 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ");
   return [line(rows[0]), widths.map((n) => "-".repeat(n)).join("  "), ...rows.slice(1).map(line)].join("\n");
 }
 
@@ -209,7 +238,9 @@ async function main(argv: string[]): Promise<number> {
         return w;
       })
     : WORKLOADS;
-  const backends = args.backends ? (args.backends.split(",").map((b) => b.trim()) as BackendChoiceName[]) : availableBackends();
+  const backends = args.backends ? (args.backends.split(",").map((b) => b.trim()) as Target[]) : availableBackends();
+  const threadChoices = quick ? [1] : args.threads!.split(",").map((t) => Number(t.trim()));
+  if (threadChoices.some((t) => !Number.isInteger(t) || t < 1)) throw new UsageError(`--threads takes thread counts like 1,2 (got "${args.threads}").`);
   const torch = args["no-pytorch"] ? undefined : torchVersion();
   const blas = torch ? openblasCore() : undefined;
   const dir = mkdtempSync(join(tmpdir(), "vae-lab-bench-"));
@@ -221,69 +252,113 @@ async function main(argv: string[]): Promise<number> {
   console.log(`MNIST data: ${imageSource}`);
   console.log(
     torch
-      ? `PyTorch ${torch} (Debian python3-torch), best of 1 and 2 threads, ${blas!.note}`
+      ? `PyTorch ${torch} (Debian python3-torch), ${blas!.note}; PyTorch and wasm+native: best of ${threadChoices.join(" and ")} BLAS thread(s)`
       : "PyTorch: not installed (apt-get install python3-torch libopenblas0-pthread for the comparison)",
   );
   if (backends.includes("cpu") && !quick) console.log(`CPU backend: fewer steps, and one run for ${[...CPU_ONE_RUN].join(", ")}`);
+  const load = () => loadavg().map((v) => v.toFixed(2)).join(" ");
+  console.log(`Machine load (1/5/15 min) at start: ${load()} on ${availableParallelism()} cores — above ~0.5 per core, other processes disturb the wall times; compare CPU times too.`);
   console.log("");
 
   const records: BenchRecord[] = [];
   try {
     for (const w of workloads) {
-      let pytorch: BenchRecord["pytorch"];
+      // Every configuration of this workload: PyTorch and ours at each thread count. Runs are
+      // interleaved (one run of each, then the next round), so that a busy minute on a shared
+      // machine falls on both sides rather than on one.
+      interface Config { key: string; side: "pytorch" | Target; threads: number; runs: number; cmd: string; args: string[]; env: NodeJS.ProcessEnv }
+      const configs: Config[] = [];
       if (torch) {
         const [steps, warmup] = quick ? [Math.max(50, w.steps.slow[0]), w.steps.slow[1]] : w.steps.fast;
-        for (const threads of [1, 2]) {
+        for (const threads of threadChoices) {
           // OpenBLAS keeps its own thread pool, which torch.set_num_threads does not size.
           const env: NodeJS.ProcessEnv = { ...blas!.env, OPENBLAS_NUM_THREADS: String(threads) };
-          try {
-            const ms = Array.from({ length: runs }, () => runJson("/usr/bin/python3", ["bench/torch_ref.py", w.id, String(steps), String(warmup), String(threads), images], env, args.timeout!));
-            const sps = median(ms.map((m) => m.secondsPerStep));
-            if (!pytorch || sps < pytorch.secondsPerStep) {
-              pytorch = {
-                secondsPerStep: sps,
-                value: w.unit === "steps/s" ? 1 / sps : sps * STEPS_PER_EPOCH,
-                threads,
-                finalLoss: median(ms.map((m) => m.finalLoss)),
-                peakRssMb: Math.max(...ms.map((m) => m.peakRssMb)),
-              };
-            }
-          } catch (err) {
-            console.log(`${w.title}: PyTorch with ${threads} thread(s) failed (${(err as Error).message})`);
-          }
+          configs.push({ key: `pytorch:${threads}`, side: "pytorch", threads, runs, cmd: "/usr/bin/python3", args: ["bench/torch_ref.py", w.id, String(steps), String(warmup), String(threads), images], env });
         }
       }
       for (const backend of backends) {
         const [steps, warmup] = quick || backend === "cpu" ? w.steps.slow : w.steps.fast;
         const n = backend === "cpu" && CPU_ONE_RUN.has(w.id) ? 1 : runs;
-        const rec: BenchRecord = { workload: w.id, backend, unit: w.unit, value: NaN, secondsPerStep: NaN, stepsTimed: steps, runs: n, finalLoss: NaN, peakRssMb: NaN };
-        try {
-          const env = { ...process.env, VAE_LAB_BACKEND: backend };
-          const ms = Array.from({ length: n }, () => runJson(process.execPath, ["--import", "tsx", "bench/workload.ts", w.id, String(steps), String(warmup), images], env, args.timeout!));
+        // The same OpenBLAS core as PyTorch's for our native path, and like PyTorch the faster of the
+        // thread counts (the library's default is 1: src/kernels/native.ts).
+        for (const threads of backend === "wasm+native" ? threadChoices : [1]) {
+          const env = { ...targetEnv(backend, blas?.env ?? process.env), VAE_LAB_BLAS_THREADS: String(threads) };
+          configs.push({ key: `${backend}:${threads}`, side: backend, threads, runs: n, cmd: process.execPath, args: ["--import", "tsx", "bench/workload.ts", w.id, String(steps), String(warmup), images], env });
+        }
+      }
+      const got = new Map<string, Measurement[]>(configs.map((c) => [c.key, []]));
+      const failed = new Map<string, string>();
+      for (let round = 0; round < Math.max(0, ...configs.map((c) => c.runs)); round++) {
+        for (const c of configs) {
+          if (round >= c.runs || failed.has(c.key)) continue;
+          try {
+            got.get(c.key)!.push(runJson(c.cmd, c.args, c.env, args.timeout!));
+          } catch (err) {
+            failed.set(c.key, (err as Error).message);
+            if (c.side === "pytorch") console.log(`${w.title}: PyTorch with ${c.threads} thread(s) failed (${(err as Error).message})`);
+          }
+        }
+      }
+      /** The configuration of `side` with the lowest median wall time per step. */
+      const best = (side: string) => {
+        let pick: { c: Config; ms: Measurement[] } | undefined;
+        for (const c of configs.filter((x) => x.side === side && !failed.has(x.key))) {
+          const ms = got.get(c.key)!;
+          if (!pick || median(ms.map((m) => m.secondsPerStep)) < median(pick.ms.map((m) => m.secondsPerStep))) pick = { c, ms };
+        }
+        return pick;
+      };
+      const perStepValue = (sps: number) => (w.unit === "steps/s" ? 1 / sps : sps * STEPS_PER_EPOCH);
+      let pytorch: BenchRecord["pytorch"];
+      const pt = best("pytorch");
+      if (pt) {
+        const sps = median(pt.ms.map((m) => m.secondsPerStep));
+        pytorch = {
+          secondsPerStep: sps,
+          cpuSecondsPerStep: median(pt.ms.map((m) => m.cpuSecondsPerStep)),
+          value: perStepValue(sps),
+          threads: pt.c.threads,
+          finalLoss: median(pt.ms.map((m) => m.finalLoss)),
+          peakRssMb: Math.max(...pt.ms.map((m) => m.peakRssMb)),
+        };
+      }
+      for (const backend of backends) {
+        const ours = best(backend);
+        const anyConfig = configs.find((c) => c.side === backend)!;
+        const rec: BenchRecord = { workload: w.id, backend, unit: w.unit, value: NaN, secondsPerStep: NaN, cpuSecondsPerStep: NaN, stepsTimed: Number(anyConfig.args[4]), runs: anyConfig.runs, finalLoss: NaN, peakRssMb: NaN };
+        if (!ours) {
+          rec.error = failed.get(anyConfig.key) ?? "no measurement";
+        } else {
+          const ms = ours.ms;
           rec.secondsPerStep = median(ms.map((m) => m.secondsPerStep));
-          rec.value = w.unit === "steps/s" ? 1 / rec.secondsPerStep : rec.secondsPerStep * STEPS_PER_EPOCH;
+          rec.cpuSecondsPerStep = median(ms.map((m) => m.cpuSecondsPerStep));
+          rec.path = ms[0].path;
+          if (backend === "wasm+native") rec.blasThreads = ours.c.threads;
+          rec.value = perStepValue(rec.secondsPerStep);
           rec.finalLoss = median(ms.map((m) => m.finalLoss));
           rec.peakRssMb = Math.max(...ms.map((m) => m.peakRssMb));
           if (pytorch) {
             rec.pytorch = pytorch;
             rec.ratio = rec.secondsPerStep / pytorch.secondsPerStep;
+            rec.cpuRatio = rec.cpuSecondsPerStep / pytorch.cpuSecondsPerStep;
           }
-        } catch (err) {
-          rec.error = (err as Error).message;
         }
         records.push(rec);
-        const vs = rec.ratio !== undefined ? `  (PyTorch ${fmtValue(w.unit, rec.pytorch!.value)}, ours/PyTorch ${rec.ratio.toFixed(1)}×)` : "";
-        console.log(`${w.title.padEnd(24)} ${backend.padEnd(5)} ${rec.error ? `failed: ${rec.error}` : fmtValue(w.unit, rec.value)}${vs}`);
+        const vs = rec.ratio !== undefined ? `  (PyTorch ${fmtValue(w.unit, rec.pytorch!.value)}, ours/PyTorch ${fmtRatio(rec.ratio)}, CPU time ${fmtRatio(rec.cpuRatio!)})` : "";
+        console.log(`${w.title.padEnd(24)} ${backend.padEnd(11)} ${rec.error ? `failed: ${rec.error}` : fmtValue(w.unit, rec.value)}${vs}`);
       }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(`\n${table(records)}\n`);
-  console.log(`ours/PyTorch is the ratio of times per step (2.0× = we take twice as long). ${((performance.now() - started) / 1000).toFixed(0)} s in all.`);
+  console.log(`ours/PyTorch is the ratio of times per step (2.0× = we take twice as long; below 1.0× we are faster). ${((performance.now() - started) / 1000).toFixed(0)} s in all.`);
+  const paths = [...new Set(records.filter((r) => r.path).map((r) => `${r.backend}: ${r.path}`))];
+  if (paths.length) console.log(`What ran: ${paths.join(" | ")}`);
+  console.log(`Machine load (1/5/15 min) at end: ${load()}.`);
   console.log(""); await (await import("./grade")).benchGrade(quick ? 10 : 100, 2, (s) => console.log(s)); // issue #5 (grader): throughput and jail overhead, bench/grade.ts
   if (args.json) {
-    writeFileSync(args.json, JSON.stringify({ date: new Date().toISOString(), torch: torch ?? null, openblas: blas?.note ?? null, mnist: imageSource, records }, null, 1) + "\n");
+    writeFileSync(args.json, JSON.stringify({ date: new Date().toISOString(), loadAtEnd: loadavg(), torch: torch ?? null, openblas: blas?.note ?? null, mnist: imageSource, records }, null, 1) + "\n");
     console.log(`wrote ${args.json}`);
   }
   return records.some((r) => r.error) ? 1 : 0;

@@ -2,9 +2,14 @@
  * Where a training step's time goes: per-kernel time from `tf.profile`, summed by kernel and input
  * shapes, against the step's wall time (the difference is dispatch overhead: tape, tidy, JS).
  *
- * Usage: tsx bench/profile.ts [swiss-32|swiss-256|swiss-1024|mnist-L2|mnist-L20] [--top N] [--tf-adam]
+ * Usage: tsx bench/profile.ts [swiss-32|swiss-256|swiss-1024|mnist-L2|mnist-L20] [--top N] [--tf-adam] [--cpu]
  * (backend from VAE_LAB_BACKEND). The step is the one src/train.ts runs, with
  * src/optim.ts's fused Adam (or tf.train.adam with --tf-adam).
+ *
+ * --cpu: instead of tf.profile's wall-clock kernel times, the process's CPU time spent inside each
+ * top-level kernel (every kernel of the backend wrapped), and the step's CPU time outside kernels
+ * (tfjs's engine: tape, scopes, dispatch; our JS). CPU time barely moves when other processes
+ * share the cores, where wall-clock kernel times do (a preempted 10 µs kernel shows up as 3 ms).
  */
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../src/backend";
@@ -42,6 +47,11 @@ async function main(): Promise<void> {
     parts.dataSync();
     parts.dispose();
   };
+  if (args.includes("--cpu")) {
+    cpuProfile(workload, backend.message, step, swiss && Number(size) >= 1024 ? 10 : 100, top);
+    optimizer.dispose();
+    return;
+  }
   const reps = swiss && Number(size) >= 1024 ? 5 : 30;
   for (let i = 0; i < 5; i++) step();
   const t0 = performance.now();
@@ -71,6 +81,73 @@ async function main(): Promise<void> {
   for (const k of profile.kernels) byName.set(k.name, (byName.get(k.name) ?? 0) + (k.kernelTimeMs as number) / profiled);
   console.log("  by kernel: " + [...byName.entries()].sort((a, b) => b[1] - a[1]).map(([n, ms]) => `${n} ${ms.toFixed(2)}`).join(", "));
   optimizer.dispose();
+}
+
+/** CPU time per kernel (see --cpu above): wraps every kernel of the active backend. */
+function cpuProfile(workload: string, message: string, step: () => void, reps: number, top: number): void {
+  const cpuNow = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000; // ms
+  };
+  const byKey = new Map<string, { ms: number; n: number }>();
+  let depth = 0;
+  let recording = false;
+  // The step's own CPU time, before any wrapping (the wrappers' bookkeeping costs CPU too).
+  for (let i = 0; i < 50; i++) step(); // JIT warm-up, as the bench's
+  const clean0 = cpuNow();
+  for (let i = 0; i < reps; i++) step();
+  const cleanCpu = (cpuNow() - clean0) / reps;
+  for (const config of tf.getKernelsForBackend(tf.getBackend())) {
+    const inner = config.kernelFunc;
+    const wrapped = ((args: { inputs: Record<string, tf.TensorInfo> | tf.TensorInfo[] }) => {
+      if (depth > 0 || !recording) return inner(args as never);
+      depth++;
+      const t0 = cpuNow();
+      try {
+        return inner(args as never);
+      } finally {
+        const ms = cpuNow() - t0;
+        depth--;
+        const shapes = Object.values(args.inputs ?? {}).map((t) => `[${(t as tf.TensorInfo).shape}]`).join(" ");
+        const key = `${config.kernelName} ${shapes}`;
+        const e = byKey.get(key) ?? { ms: 0, n: 0 };
+        e.ms += ms;
+        e.n += 1;
+        byKey.set(key, e);
+      }
+    }) as unknown as tf.KernelFunc;
+    Object.assign(wrapped, inner); // markers such as nativeWrapper/sharesBuffers, so nothing re-wraps it
+    tf.unregisterKernel(config.kernelName, config.backendName);
+    tf.registerKernel({ ...config, kernelFunc: wrapped });
+  }
+  for (let i = 0; i < 10; i++) step();
+  const c0 = cpuNow();
+  const t0 = performance.now();
+  recording = true;
+  for (let i = 0; i < reps; i++) step();
+  recording = false;
+  const cpu = (cpuNow() - c0) / reps;
+  const wall = (performance.now() - t0) / reps;
+  let inKernels = 0, calls = 0;
+  for (const { ms, n } of byKey.values()) [inKernels, calls] = [inKernels + ms / reps, calls + n / reps];
+  // The clock itself costs CPU (a getrusage call): about one reading's cost lands inside each
+  // measured kernel and one outside. Measured here and subtracted.
+  const k0 = cpuNow();
+  for (let i = 0; i < 20000; i++) cpuNow();
+  const perReading = (cpuNow() - k0) / 20000;
+  const insideAdj = inKernels - calls * perReading;
+  console.log(`${workload} — ${message}`);
+  console.log(
+    `  per step (mean of ${reps}): CPU ${cleanCpu.toFixed(2)} ms unprofiled; inside ${calls.toFixed(0)} kernel calls ${insideAdj.toFixed(2)} ms; ` +
+      `outside kernels (tfjs engine: tape, scopes, dispatch; our JS; GC) ≈ ${(cleanCpu - insideAdj).toFixed(2)} ms ` +
+      `[profiled step: CPU ${cpu.toFixed(2)} ms, wall ${wall.toFixed(2)} ms; clock ${(perReading * 1000).toFixed(1)} µs per reading, subtracted]`,
+  );
+  const rows = [...byKey.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, top);
+  const adj = (ms: number, n: number) => (ms - n * perReading) / reps;
+  for (const [key, { ms, n }] of rows) console.log(`  ${adj(ms, n).toFixed(3).padStart(8)} ms CPU  ×${String(Math.round(n / reps)).padEnd(3)} ${key.length > 120 ? key.slice(0, 117) + "..." : key}`);
+  const byName = new Map<string, number>();
+  for (const [key, { ms, n }] of byKey) byName.set(key.split(" ")[0], (byName.get(key.split(" ")[0]) ?? 0) + adj(ms, n));
+  console.log("  by kernel (ms CPU): " + [...byName.entries()].sort((a, b) => b[1] - a[1]).map(([n, ms]) => `${n} ${ms.toFixed(2)}`).join(", "));
 }
 
 main().catch((err) => {

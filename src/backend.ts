@@ -8,11 +8,17 @@
  *
  * `VAE_LAB_BACKEND=gpu|node|wasm|cpu` forces one backend.
  *
+ * On WASM, the native fast path (src/kernels/native.ts: OpenBLAS through our addon, on the WASM
+ * heap) runs the matrix products when the addon was built and OpenBLAS is installed; the report says
+ * "wasm + native BLAS" then, or why not. `VAE_LAB_NATIVE=0` turns it off.
+ *
  * @example
  * const choice = await initBackend();
- * console.log(choice.message); //=> "vae-lab: using wasm (tfjs-node-gpu: not installed; tfjs-node: not installed)"
+ * console.log(choice.message); //=> "vae-lab: using wasm + native BLAS (OpenBLAS SkylakeX, 1 thread; gpu: not installed; node: not installed)"
  */
 import * as tf from "@tensorflow/tfjs";
+import { describeNative, loadNativeAddon, nativeSummary, type NativeStatus } from "./kernels/native";
+import { registerNativeMatMul } from "./kernels/nativeMatMul";
 import { registerWasmExtras } from "./kernels/wasm";
 
 export const BACKEND_ENV_VAR = "VAE_LAB_BACKEND";
@@ -32,6 +38,8 @@ export interface BackendChoice {
   forced: boolean;
   /** The one plain line to show the user. */
   message: string;
+  /** On WASM: whether the native BLAS path is active, and if not why (src/kernels/native.ts). */
+  native?: NativeStatus;
 }
 
 /** How a backend is brought up. `load` throws with a short reason when it cannot. */
@@ -39,6 +47,8 @@ export interface BackendCandidate {
   name: BackendChoiceName;
   tfName: string;
   load: () => Promise<void>;
+  /** After a successful load: what runs underneath, for the report (e.g. the native BLAS path). */
+  details?: () => { label?: string; note?: string; native?: NativeStatus };
 }
 
 const PACKAGE_OF: Record<BackendChoiceName, string> = {
@@ -83,6 +93,13 @@ export function defaultCandidates(): BackendCandidate[] {
           throw new Error(`failed to load (${firstLine((err as Error)?.message ?? String(err))})`);
         }
         registerWasmExtras();
+        if (loadNativeAddon().active) registerNativeMatMul();
+      },
+      details: () => {
+        const native = loadNativeAddon();
+        return native.active
+          ? { label: "wasm + native BLAS", note: nativeSummary(native), native }
+          : { note: describeNative(native), native };
       },
     },
     { name: "cpu", tfName: "cpu", load: async () => {} },
@@ -150,11 +167,15 @@ async function selectBackend(
       if (!ok) throw new Error("failed to initialise");
       await tf.ready();
       silenceCpuBanner();
-      const why = skipped.map((s) => `${s.name}: ${s.reason}`).join("; ");
-      const message = forcedName
-        ? `vae-lab: using ${c.name} (forced by ${BACKEND_ENV_VAR}=${env[BACKEND_ENV_VAR]})`
-        : `vae-lab: using ${c.name}` + (why ? ` (${why})` : "");
-      return { name: c.name, tfName: c.tfName, skipped, forced: forcedName !== undefined, message };
+      const details = c.details?.() ?? {};
+      const notes = [
+        ...(details.note ? [details.note] : []),
+        ...(forcedName ? [`forced by ${BACKEND_ENV_VAR}=${env[BACKEND_ENV_VAR]}`] : skipped.map((s) => `${s.name}: ${s.reason}`)),
+      ];
+      const message = `vae-lab: using ${details.label ?? c.name}` + (notes.length ? ` (${notes.join("; ")})` : "");
+      const choice: BackendChoice = { name: c.name, tfName: c.tfName, skipped, forced: forcedName !== undefined, message };
+      if (details.native) choice.native = details.native;
+      return choice;
     } catch (err) {
       const reason = (err as Error)?.message ?? String(err);
       if (forcedName) {

@@ -10,13 +10,16 @@
  *   m ← m·β₁ + g·(1 − β₁);  v ← v·β₂ + g²·(1 − β₂);  w ← w − lr · (m / c₁) / (√(v / c₂) + ε),
  * with c₁ = 1 − β₁ᵗ and c₂ = 1 − β₂ᵗ.
  *
- * On WASM the loop is a WebAssembly SIMD function over the backend's own memory (./fastWasm).
+ * On WASM the loop runs in C when the native path is active (./native; compiled without FMA
+ * contraction, so it rounds exactly as tf.train.adam: src/optim.test.ts checks bit for bit), else as
+ * a WebAssembly SIMD function over the backend's own memory (./fastWasm).
  * Measured on this machine for one step over 1 M parameters: tf.train.adam's ~12 tensor ops ~18 ms,
  * a JavaScript loop over the WASM heap ~10 ms, the SIMD loop ~3 ms (memory-bound: 7 streams of 4 MB).
  * On the CPU backend (a JavaScript loop against tf's ops): ~24 ms instead of ~280 ms.
  */
 import * as tf from "@tensorflow/tfjs";
 import { fastWasm } from "./fastWasm";
+import { nativeFor } from "./native";
 
 export const ADAM_KERNEL = "VaeLabAdam";
 
@@ -65,11 +68,15 @@ function adamKernelWasm({ inputs, backend, attrs }: KernelArgs): Info[] {
   const outs: Info[] = [];
   for (let i = 0; i < a.count; i++) outs.push(be.makeOutput(inputs[`w${i}`].shape, "float32"));
   const at = (info: Info) => be.dataIdMap.get(info.dataId).memoryOffset;
+  // Native (./native, after the allocations above): the same float32 operations in C.
+  const nat = nativeFor(be);
   const simd = fastWasm(be)?.adam;
   for (let i = 0; i < a.count; i++) {
     const [w, g, m, v] = ["w", "g", "m", "v"].map((k) => inputs[`${k}${i}`]);
     const n = tf.util.sizeFromShape(w.shape);
-    if (simd) {
+    if (nat) {
+      nat.native.adam(nat.mem, at(w), at(g), at(m), at(v), at(outs[i]), n, a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.c1, a.c2, a.lr, a.epsilon);
+    } else if (simd) {
       simd(at(w), at(g), at(m), at(v), at(outs[i]), n, a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.c1, a.c2, a.lr, a.epsilon);
     } else {
       // Views taken after the allocations above: growing the WASM memory replaces HEAPF32's buffer.

@@ -18,12 +18,20 @@
  * - With a registered gradient, each input's gradient is computed only if it is needed: the first
  *   layer never computes the gradient with respect to the data (for MNIST's 784→400 layer that is
  *   an 80-MFLOP matmul per step).
+ * - When the native path is active (./native: OpenBLAS on the WASM heap) none of the above is needed:
+ *   forward is one sgemm with bias and ReLU applied on the way out; backward is one fused pass for
+ *   dPre and db ("VaeLabDenseGradPre") and two matmuls with transposed operands, which BLAS reads in
+ *   place. The transposes and the XNNPACK path remain the fallback.
  */
 import * as tf from "@tensorflow/tfjs";
 import { fastWasm } from "./fastWasm";
+import { nativeFor } from "./native";
+import { registerNativeMatMul } from "./nativeMatMul";
 
 export const DENSE_KERNEL = "VaeLabDense";
 export const TRANSPOSE_KERNEL = "VaeLabTranspose";
+/** dPre = dy·[y > 0] (ReLU) and db = Σ_rows dPre in one pass; native path only (./native). */
+export const DENSE_GRAD_PRE_KERNEL = "VaeLabDenseGradPre";
 export type Activation = "relu" | "linear";
 
 type Info = tf.TensorInfo;
@@ -67,7 +75,23 @@ function fusedForward(args: KernelArgs, backendName: string): Info {
   return { dataId: out.dataId, shape: [batch, outDim], dtype: out.dtype };
 }
 
+/** Native path (./native): one OpenBLAS sgemm with bias and ReLU applied on the way out. */
+function denseNative(args: KernelArgs): Info | null {
+  if (!nativeFor(args.backend)) return null;
+  const { x, w, b } = args.inputs;
+  const [batch, inDim] = x.shape;
+  const outDim = w.shape[1];
+  const be = args.backend as WasmBackendLike;
+  const y = be.makeOutput([batch, outDim], "float32");
+  const nat = nativeFor(be)!; // after the allocation, which may have grown the memory
+  const at = (info: Info) => be.dataIdMap.get(info.dataId).memoryOffset;
+  nat.native.gemm(nat.mem, 0, 0, batch, outDim, inDim, at(x), at(w), 0, at(y), at(b), args.attrs!.activation === "relu" ? 1 : 0);
+  return y;
+}
+
 function denseWasm(args: KernelArgs): Info {
+  const native = denseNative(args);
+  if (native) return native;
   const { x, w, b } = args.inputs;
   const [batch, inDim] = x.shape;
   const outDim = w.shape[1];
@@ -95,6 +119,20 @@ function transposeWasm(args: KernelArgs): Info {
   const out = be.makeOutput([cols, rows], "float32");
   fw.transpose(be.dataIdMap.get(x.dataId).memoryOffset, be.dataIdMap.get(out.dataId).memoryOffset, rows, cols, 0, 0);
   return out;
+}
+
+function denseGradPreNative(args: KernelArgs): Info[] {
+  const { dy, y } = args.inputs;
+  const relu = !!args.attrs!.relu;
+  const [batch, outDim] = dy.shape;
+  const be = args.backend as WasmBackendLike;
+  const dPre = relu ? be.makeOutput([batch, outDim], "float32") : null;
+  const db = be.makeOutput([outDim], "float32");
+  const nat = nativeFor(be);
+  if (!nat) throw new Error(`${DENSE_GRAD_PRE_KERNEL} runs only while the native path is active.`);
+  const at = (info: Info | null | undefined) => (info ? be.dataIdMap.get(info.dataId).memoryOffset : 0);
+  nat.native.denseGradPre(nat.mem, at(dy), at(relu ? y : null), at(dPre), at(db), batch, outDim, relu ? 1 : 0);
+  return dPre ? [dPre, db] : [db];
 }
 
 /** xᵀ of a 2-D float32 tensor: our SIMD loop on WASM, tf.transpose elsewhere. */
@@ -132,14 +170,27 @@ export function registerDenseKernels(): void {
   for (const [kernelName, backendName, kernelFunc] of kernels) {
     if (!tf.getKernel(kernelName, backendName)) tf.registerKernel({ kernelName, backendName, kernelFunc: kernelFunc as unknown as tf.KernelFunc });
   }
+  if (!tf.getKernel(DENSE_GRAD_PRE_KERNEL, "wasm")) {
+    tf.registerKernel({ kernelName: DENSE_GRAD_PRE_KERNEL, backendName: "wasm", kernelFunc: denseGradPreNative as unknown as tf.KernelFunc });
+  }
+
   tf.registerGradient({
     kernelName: DENSE_KERNEL,
     inputsToSave: ["x", "w"],
     outputsToSave: [true],
     gradFunc: (dy, saved, attrs) => {
       const [x, w, y] = saved as tf.Tensor2D[];
-      // ReLU'(pre) = 1 where y > 0. Shared by the three gradients, each computed only if needed.
       const relu = (attrs as { activation: Activation }).activation === "relu";
+      if (tf.getBackend() === "wasm" && nativeFor(tf.backend())) {
+        // Native: dPre and db in one pass; then dx = dPre·Wᵀ and dW = xᵀ·dPre, each only if needed,
+        // as plain tf.matMul calls with transposes (native too: BLAS reads transposed operands in place).
+        registerNativeMatMul();
+        const inputs = (relu ? { dy, y } : { dy }) as unknown as tf.NamedTensorMap;
+        const parts = tf.engine().runKernel(DENSE_GRAD_PRE_KERNEL, inputs, { relu } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        const [dPre, db] = relu ? (parts as [tf.Tensor2D, tf.Tensor1D]) : [dy as tf.Tensor2D, parts[0] as tf.Tensor1D];
+        return { x: () => tf.matMul(dPre, w, false, true), w: () => tf.matMul(x, dPre, true, false), b: () => db };
+      }
+      // ReLU'(pre) = 1 where y > 0. Shared by the three gradients, each computed only if needed.
       const dPre = relu ? (tf.mul(dy as tf.Tensor, tf.step(y)) as tf.Tensor2D) : (dy as tf.Tensor2D);
       return { x: () => inputGrad(dPre, w), w: () => weightGrad(x, dPre), b: () => tf.sum(dPre, 0) };
     },
