@@ -106,7 +106,7 @@ async function main(argv: string[]): Promise<number> {
   console.log(job.loaded ? `Loaded the trained model from ${job.checkpointDir}` : stop.signal.aborted ? "Training stopped early; no checkpoint saved." : `Saved the checkpoint to ${job.checkpointDir}`);
   console.log(`model: ${settings.model} VAE, latent dimension ${settings.latentDim}, ${paramCount(job.model).toLocaleString("en-US")} parameters`);
   if (last) {
-    console.log(`training: ${job.history.length} epochs in ${formatDuration(job.trainSeconds)} on ${backend.name}; last epoch loss ${last.total.toFixed(2)} = recon ${last.recon.toFixed(2)} + KL ${last.kl.toFixed(2)} (nats per image)`);
+    console.log(`training: ${job.history.length} epochs in ${formatDuration(job.trainSeconds)} on ${backend.name}${backend.native?.active ? " + native BLAS" : ""}; last epoch loss ${last.total.toFixed(2)} = recon ${last.recon.toFixed(2)} + KL ${last.kl.toFixed(2)} (nats per image)`);
   }
   console.log(`held-out negative ELBO: ${job.heldOut.total.toFixed(2)} nats per image (recon ${job.heldOut.recon.toFixed(2)}, KL ${job.heldOut.kl.toFixed(2)})`);
   if (stop.signal.aborted) {
