@@ -21,6 +21,7 @@ import {
   SWEEP_DEFAULTS,
   SWEEP_NAMES,
   sweepStatus,
+  computePath,
   type PlannedRun,
   type RunRecord,
   type SweepName,
@@ -130,7 +131,7 @@ function summaryLine(r: RunRecord): string {
 
 function planTable(plan: PlannedRun[], toTrain: PlannedRun[]): string {
   return plan
-    .map((p, i) => `  ${String(i + 1).padStart(2)}. ${p.label.padEnd(30)} ${toTrain.includes(p) ? `train, ~${formatDuration(estimateSeconds(p.config))}` : "reuse (already in the results file)"}`)
+    .map((p, i) => `  ${String(i + 1).padStart(2)}. ${p.label.padEnd(30)} ${toTrain.includes(p) ? `train, ~${formatDuration(estimateSeconds(p.config, undefined, computePath()))}` : "reuse (already in the results file)"}`)
     .join("\n");
 }
 
@@ -148,6 +149,7 @@ async function main(argv: string[]): Promise<number> {
   const backend = await initBackend();
   console.log(backend.message);
   const onWasm = backend.name === "wasm";
+  status.estimatedSeconds = sweepStatus(plan, resultsPath, args.rerun === true, computePath()).estimatedSeconds;
   console.log(
     `Sweep "${sweep}": ${plan.length} run${plan.length === 1 ? "" : "s"}; ${status.reused.length} already in ${resultsPath} (reused), ` +
       `${status.toTrain.length} to train` +

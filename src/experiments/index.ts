@@ -4,6 +4,6 @@
  */
 export * from "./sweeps";
 export * from "./results";
-export { runExperiment, runSweep, sweepStatus, loadRunData, modelConfigOf, checkpointName, isReusable, type RunData, type RunProgress, type SweepProgress, type SweepOutcome, type RunSweepOptions } from "./runner";
+export { runExperiment, runSweep, sweepStatus, computePath, loadRunData, modelConfigOf, checkpointName, isReusable, type RunData, type RunProgress, type SweepProgress, type SweepOutcome, type RunSweepOptions } from "./runner";
 export * from "./select";
 export * from "./report";

@@ -12,6 +12,7 @@
 import { createHash } from "node:crypto";
 import { dirname, join, relative, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
+import { loadNativeAddon } from "../kernels/native";
 import { checkpointExists, saveCheckpoint } from "../checkpoint";
 import { swissRoll, swissRollSampler } from "../data/swissRoll";
 import { evaluate } from "../evaluate";
@@ -23,7 +24,7 @@ import { createVae } from "../models/vae";
 import { Rng } from "../random";
 import { train, TrainingDivergedError, type LossValues, type TrainingData } from "../train";
 import { findRun, readResults, withRun, writeResults, type HistoryPoint, type ResultsFile, type RunMetrics, type RunRecord } from "./results";
-import { configKey, EMBEDDED, estimateSeconds, isSwissRoll, type PlannedRun, type RunConfig } from "./sweeps";
+import { configKey, EMBEDDED, estimateSeconds, isSwissRoll, type ComputePath, type PlannedRun, type RunConfig } from "./sweeps";
 
 /** Held-out Swiss-roll points per evaluation (2,000: ~0.8 s at hidden 1024 on WASM). */
 const SWISS_EVAL_POINTS = 2000;
@@ -284,11 +285,16 @@ export function isReusable(record: RunRecord | undefined, resultsPath: string): 
  * Which runs of `plan` need training (not in the results file, or `rerun`), with the estimated
  * seconds of each. Reads the results file (ResultsFileError if it is broken).
  */
-export function sweepStatus(plan: PlannedRun[], resultsPath: string, rerun = false): { toTrain: PlannedRun[]; reused: PlannedRun[]; estimatedSeconds: number } {
+export function sweepStatus(plan: PlannedRun[], resultsPath: string, rerun = false, path: ComputePath = "wasm"): { toTrain: PlannedRun[]; reused: PlannedRun[]; estimatedSeconds: number } {
   const results = readResults(resultsPath);
   const toTrain = plan.filter((p) => rerun || !isReusable(findRun(results, p.config), resultsPath));
   const reused = plan.filter((p) => !toTrain.includes(p));
-  return { toTrain, reused, estimatedSeconds: toTrain.reduce((s, p) => s + estimateSeconds(p.config), 0) };
+  return { toTrain, reused, estimatedSeconds: toTrain.reduce((s, p) => s + estimateSeconds(p.config, undefined, path), 0) };
+}
+
+/** Which cost table the estimates use: the native BLAS path when TensorFlow.js runs on WASM with it, else WASM's. */
+export function computePath(): ComputePath {
+  return tf.getBackend() === "wasm" && loadNativeAddon().active ? "native" : "wasm";
 }
 
 /** Runs `plan` in order, reusing finished runs, saving the results file after every run. */
@@ -297,7 +303,8 @@ export async function runSweep(plan: PlannedRun[], options: RunSweepOptions): Pr
   let results = readResults(path);
   const dataCache = new Map<string, RunData>();
   const { toTrain } = sweepStatus(plan, path, options.rerun);
-  const costs = new Map(plan.map((p) => [p, toTrain.includes(p) ? estimateSeconds(p.config) : 0]));
+  const path_ = computePath();
+  const costs = new Map(plan.map((p) => [p, toTrain.includes(p) ? estimateSeconds(p.config, undefined, path_) : 0]));
   const totalSeconds = [...costs.values()].reduce((a, b) => a + b, 0);
   let doneSeconds = 0;
   const outcome: SweepOutcome = { results, trained: [], reused: [], failed: [], stopped: false, remaining: 0 };

@@ -47,6 +47,16 @@ describe("run configs", () => {
     expect(estimateSeconds(swissRunConfig(1024, 2, 500, 1))).toBeGreaterThan(5 * estimateSeconds(swissRunConfig(256, 2, 500, 1)));
     expect(estimateSeconds(mnistRunConfig("embedded", 2, 1, 20, 1), 60000)).toBeGreaterThan(6 * estimateSeconds(mnistRunConfig("embedded", 2, 1, 20, 1), 9000));
   });
+
+  it("estimates the native BLAS path from its own measured costs (the default sweep's runs: MNIST 15–19 s, Swiss 1024 about 21 s)", () => {
+    const mnist = mnistRunConfig("embedded", 2, 1, 20, 1);
+    const swiss = swissRunConfig(1024, 2, 500, 1);
+    expect(estimateSeconds(mnist, undefined, "native")).toBeGreaterThan(10);
+    expect(estimateSeconds(mnist, undefined, "native")).toBeLessThan(25);
+    expect(estimateSeconds(swiss, undefined, "native")).toBeGreaterThan(14);
+    expect(estimateSeconds(swiss, undefined, "native")).toBeLessThan(30);
+    expect(estimateSeconds(mnist, undefined, "wasm")).toBeGreaterThan(2 * estimateSeconds(mnist, undefined, "native"));
+  });
 });
 
 describe("parsing the user's lists", () => {

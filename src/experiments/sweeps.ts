@@ -177,14 +177,18 @@ export function configKey(config: RunConfig): string {
 }
 
 // ---- cost model ----------------------------------------------------------------------------------
-// Measured on the 2-core development machine with the WASM backend (shared with other jobs, so
-// rough): an MNIST epoch over 9,000 images ≈ 1.8–2.5 s (≈ 0.25 ms per image, latent size barely
-// matters); a Swiss-roll step ≈ 8 ms at hidden 32, 23 ms at 256, 200 ms at 1024 (the 1024 × 1024
-// layers dominate: cost grows with hidden²). Only for the up-front estimate; the progress bar's ETA
-// is calibrated by the measured speed as the sweep runs.
-const MNIST_SECONDS_PER_IMAGE = 2.5e-4;
-const MNIST_EVAL_SECONDS_PER_EPOCH = 0.15;
-const SWISS_SECONDS_PER_STEP = (hidden: number, depth: number) => 0.008 + 1.8e-7 * hidden * hidden * (depth / 3);
+// Measured on the 2-core development machine (rough; only for the up-front estimate — the progress
+// bar's ETA is calibrated by the measured speed as the sweep runs).
+// - WASM alone: an MNIST epoch over 9,000 images ≈ 1.8–2.5 s (≈ 0.25 ms per image, latent size barely
+//   matters); a Swiss-roll step ≈ 8 ms at hidden 32, 23 ms at 256, 200 ms at 1024 (the 1024 × 1024
+//   layers dominate: cost grows with hidden²).
+// - WASM + native BLAS (src/kernels/native.ts): the default sweep's MNIST runs took 15–19 s for 20
+//   epochs (≈ 0.07 ms per image), Swiss-roll runs 0.5 s / 1.7 s / 21 s for 500 steps at 32 / 256 / 1024.
+export type ComputePath = "wasm" | "native";
+const COSTS: Record<ComputePath, { mnistPerImage: number; mnistEvalPerEpoch: number; swissPerStep: (hidden: number, depth: number) => number }> = {
+  wasm: { mnistPerImage: 2.5e-4, mnistEvalPerEpoch: 0.15, swissPerStep: (h, depth) => 0.008 + 1.8e-7 * h * h * (depth / 3) },
+  native: { mnistPerImage: 7e-5, mnistEvalPerEpoch: 0.15, swissPerStep: (h, depth) => 0.001 + 3.8e-8 * h * h * (depth / 3) },
+};
 
 /**
  * Training images of an MNIST run, for the estimate: 9,000 of the embedded 10,000 (90/10 split);
@@ -194,11 +198,12 @@ export function trainImagesOf(config: RunConfig): number {
   return config.dataset === EMBEDDED ? 9000 : 60000;
 }
 
-/** Rough seconds a run takes here on WASM; `trainImages` is the training set's size (MNIST). */
-export function estimateSeconds(config: RunConfig, trainImages = trainImagesOf(config)): number {
-  if (isSwissRoll(config)) return (config.steps ?? 0) * SWISS_SECONDS_PER_STEP(config.hidden, config.depth);
+/** Rough seconds a run takes here on `path`; `trainImages` is the training set's size (MNIST). */
+export function estimateSeconds(config: RunConfig, trainImages = trainImagesOf(config), path: ComputePath = "wasm"): number {
+  const cost = COSTS[path];
+  if (isSwissRoll(config)) return (config.steps ?? 0) * cost.swissPerStep(config.hidden, config.depth);
   const hiddenScale = config.hidden / MNIST_JOB_DEFAULTS.hidden;
-  return config.epochs * (trainImages * MNIST_SECONDS_PER_IMAGE * hiddenScale + MNIST_EVAL_SECONDS_PER_EPOCH);
+  return config.epochs * (trainImages * cost.mnistPerImage * hiddenScale + cost.mnistEvalPerEpoch);
 }
 
 // ---- the user's lists ----------------------------------------------------------------------------
