@@ -1,13 +1,14 @@
 import { spawnSync } from "node:child_process";
 import * as tf from "@tensorflow/tfjs";
 import { afterEach, describe, expect, it } from "vitest";
+import { swissRollSampler } from "../data/swissRoll";
 import { createDense, dense } from "../models/dense";
 import { swissRollVae } from "../models/presets";
 import { createVae, forward } from "../models/vae";
 import { bernoulliNll, elbo } from "../losses";
 import { adam } from "../optim";
 import { Rng } from "../random";
-import { train, type TrainingData } from "../train";
+import { train } from "../train";
 import { nativeCallCount, nativeFor, nativeStatus, setNativeEnabled } from "./native";
 
 // The setup file started WASM; with the addon built (npm install) and OpenBLAS installed (.ci/run),
@@ -155,24 +156,11 @@ describe("native fast path (OpenBLAS through the addon)", () => {
   });
 
   it("trains the Swiss-roll VAE to the same losses as the WASM path", async () => {
-    const roll: TrainingData = {
-      kind: "sampler",
-      dim: 2,
-      sample: (n, rng) => {
-        const out = new Float32Array(2 * n);
-        for (let i = 0; i < n; i++) {
-          const t = 1.5 * Math.PI * (1 + 2 * rng.uniform());
-          out[2 * i] = (t * Math.cos(t)) / 15;
-          out[2 * i + 1] = (t * Math.sin(t)) / 15;
-        }
-        return out;
-      },
-    };
     const run = async (native: boolean) => {
       setNativeEnabled(native);
       const model = createVae(swissRollVae(64), new Rng(1));
       const before = nativeCallCount();
-      const r = await train(model, roll, { steps: 60, batchSize: 128, learningRate: 1e-3, beta: 0.01, reduction: "mean", seed: 1 });
+      const r = await train(model, swissRollSampler, { steps: 60, batchSize: 128, learningRate: 1e-3, beta: 0.01, reduction: "mean", seed: 1 });
       const ran = nativeCallCount() > before;
       model.variables.forEach((v) => v.dispose());
       setNativeEnabled(true);
