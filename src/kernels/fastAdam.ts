@@ -20,6 +20,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { fastWasm } from "./fastWasm";
 import { nativeFor } from "./native";
+import { type KernelArgs, type TensorInfo as Info, type WasmBackendLike } from "./wasmOps";
 
 export const ADAM_KERNEL = "VaeLabAdam";
 
@@ -32,13 +33,6 @@ export interface AdamAttrs {
   /** 1 − β₁ᵗ and 1 − β₂ᵗ, the bias corrections of step t. */
   c1: number;
   c2: number;
-}
-
-type Info = tf.TensorInfo;
-interface KernelArgs {
-  inputs: Record<string, Info>;
-  backend: unknown;
-  attrs?: Record<string, unknown>;
 }
 
 /** JavaScript loop, for the CPU backend (and WASM without SIMD). Float32 rounding as the SIMD code. */
@@ -54,12 +48,6 @@ function adamLoop(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32A
     v[i] = vi;
     out[i] = w[i] - f(lr * f(f(mi / c1) / f(f(Math.sqrt(f(vi / c2))) + eps)));
   }
-}
-
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): Info;
-  dataIdMap: { get(dataId: object): { memoryOffset: number } };
-  wasm: { HEAPF32: Float32Array; asm?: { memory?: WebAssembly.Memory } };
 }
 
 function adamKernelWasm({ inputs, backend, attrs }: KernelArgs): Info[] {

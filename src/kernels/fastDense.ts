@@ -27,27 +27,13 @@ import * as tf from "@tensorflow/tfjs";
 import { fastWasm } from "./fastWasm";
 import { nativeFor } from "./native";
 import { registerNativeMatMul } from "./nativeMatMul";
+import { type KernelArgs, type TensorInfo as Info, type WasmBackendLike, type KernelFunc as RawKernel } from "./wasmOps";
 
 export const DENSE_KERNEL = "VaeLabDense";
 export const TRANSPOSE_KERNEL = "VaeLabTranspose";
 /** dPre = dy·[y > 0] (ReLU) and db = Σ_rows dPre in one pass; native path only (./native). */
 export const DENSE_GRAD_PRE_KERNEL = "VaeLabDenseGradPre";
 export type Activation = "relu" | "linear";
-
-type Info = tf.TensorInfo;
-interface KernelArgs {
-  inputs: Record<string, Info>;
-  backend: unknown;
-  attrs?: Record<string, unknown>;
-}
-type RawKernel = (args: KernelArgs) => Info;
-
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): Info;
-  disposeData(dataId: object): boolean;
-  dataIdMap: { get(dataId: object): { memoryOffset: number; shape: number[] } };
-  wasm: { asm?: { memory?: WebAssembly.Memory } };
-}
 
 /**
  * True when a layer is large enough that avoiding the weight repack pays for three small

@@ -13,19 +13,10 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { nativeFor } from "./native";
+import { type KernelArgs, type TensorInfo as Info, type WasmBackendLike } from "./wasmOps";
 
 export const BERNOULLI_NLL_KERNEL = "VaeLabBernoulliNll";
 const BERNOULLI_NLL_GRAD_KERNEL = "VaeLabBernoulliNllGrad";
-
-type Info = tf.TensorInfo;
-interface KernelArgs {
-  inputs: Record<string, Info>;
-  backend: unknown;
-}
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): Info;
-  dataIdMap: { get(dataId: object): { memoryOffset: number } };
-}
 
 function forwardKernel({ inputs, backend }: KernelArgs): Info {
   const { x, logits } = inputs;

@@ -12,19 +12,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { nativeFor } from "./native";
-
-type Info = tf.TensorInfo;
-interface KernelArgs {
-  inputs: Record<string, Info>;
-  backend: unknown;
-  attrs?: Record<string, unknown>;
-}
-type RawKernel = (args: KernelArgs) => Info;
-
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): Info;
-  dataIdMap: { get(dataId: object): { memoryOffset: number } };
-}
+import { type TensorInfo as Info, type WasmBackendLike, type KernelFunc as RawKernel } from "./wasmOps";
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 

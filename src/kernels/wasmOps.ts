@@ -10,11 +10,20 @@ import * as tf from "@tensorflow/tfjs";
 
 export type TensorInfo = tf.TensorInfo;
 
+/**
+ * What our kernels use of tfjs-backend-wasm's backend object (the package exports no type for it):
+ * outputs, freeing, each tensor's offset in the WASM heap, and the heap itself.
+ */
 export interface WasmBackendLike {
+  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
   disposeData(dataId: object): boolean;
+  dataIdMap: { get(dataId: object): { memoryOffset: number; shape: number[] } };
+  wasm: { HEAPF32: Float32Array; asm?: { memory?: WebAssembly.Memory } };
 }
 
 export type KernelArgs = { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: Record<string, unknown> };
+/** A kernel function as tfjs calls it, with named inputs. */
+export type KernelFunc = (args: KernelArgs) => TensorInfo;
 type RawKernel = (args: { inputs: Record<string, TensorInfo> | TensorInfo[]; backend: unknown; attrs?: Record<string, unknown> }) => TensorInfo;
 
 /** The WASM backend's kernel `name`, looked up at call time. */
