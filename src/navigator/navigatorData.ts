@@ -120,13 +120,7 @@ export function navigatorData(model: Vae, x: Float32Array, labels: ArrayLike<num
   const centroids = classNames.map((_, k) => Array.from(centroidsFlat.subarray(k * L, (k + 1) * L), round));
   const maxPoints = Math.min(n, options.maxPoints ?? 2000);
   // A fixed-seed random subset: a stride would alias with data stored in class order or cycles.
-  const order = Array.from({ length: n }, (_, i) => i);
-  const rng = new Rng(0);
-  for (let i = 0; i < maxPoints; i++) {
-    const j = i + Math.floor(rng.uniform() * (n - i));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
-  const picked = order.slice(0, maxPoints).sort((a, b) => a - b);
+  const picked = Array.from(new Rng(0).permutation(n).subarray(0, maxPoints)).sort((a, b) => a - b);
   const z = picked.map((i) => Array.from(mu.subarray(i * L, (i + 1) * L), round));
   const pointLabels = picked.map((i) => labels[i]!);
   return {
