@@ -149,7 +149,9 @@ async function main(argv: string[]): Promise<number> {
   const backend = await initBackend();
   console.log(backend.message);
   const onWasm = backend.name === "wasm";
-  status.estimatedSeconds = sweepStatus(plan, resultsPath, args.rerun === true, computePath()).estimatedSeconds;
+  // The file was read above (before the backend, so a broken one fails fast); re-estimate for this machine's path.
+  const path = computePath();
+  status.estimatedSeconds = status.toTrain.reduce((sum, p) => sum + estimateSeconds(p.config, undefined, path), 0);
   console.log(
     `Sweep "${sweep}": ${plan.length} run${plan.length === 1 ? "" : "s"}; ${status.reused.length} already in ${resultsPath} (reused), ` +
       `${status.toTrain.length} to train` +
