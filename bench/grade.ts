@@ -15,7 +15,7 @@ import * as path from "node:path";
 import { parseArgs } from "../src/cli/args";
 import { correctSources, mistakeSources } from "../grading/catalogue";
 import { gradeBatch } from "../grading/grade";
-import { buildRunner, projectDir } from "../grading/jail/bundle";
+import { buildRunner, projectDir, runnerFile } from "../grading/jail/bundle";
 import { DEFAULT_LIMITS, detectJail, jailedCommand, JailSession, type JailMode } from "../grading/jail/sandbox";
 import { lesson1Template, submission, writeNotebook } from "../grading/testing/fixtures";
 
@@ -49,9 +49,9 @@ const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length
 /** Ms from spawning a child to its module being loaded. */
 async function startupOnce(mode: JailMode, runnerDir: string, moduleFile: string): Promise<number> {
   const t = performance.now();
-  const s = new JailSession(runnerDir, moduleFile, DEFAULT_LIMITS, mode, 0, "x", Date.now() + 60_000);
+  const s = new JailSession(runnerDir, moduleFile, DEFAULT_LIMITS, mode, 0, runnerFile("reparameterize"), Date.now() + 60_000);
   await s.start();
-  await s.call({ op: "load" });
+  await s.call({ op: "load", underTest: "reparameterize", others: [] });
   const ms = performance.now() - t;
   s.kill();
   return ms;

@@ -9,8 +9,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { elbo as libraryElbo } from "../src/losses";
 import { elboMistakes } from "./mistakes/elbo";
-import type { Exercise, PublicCheck } from "./types";
-import { fmt, gradientMismatch, gradientOrNull, lossValues, near, type LossValues } from "./util";
+import type { Call } from "./harness";
+import { gradOut, lossOut, tensorArg } from "./raw";
+import type { Exercise, Probe, Probes, PublicCheck } from "./types";
+import { fmt, gradientMismatch, near, type LossValues } from "./util";
 
 export type ElboResult = { total: tf.Tensor; recon: tf.Tensor; kl: tf.Tensor };
 export type ElboFn = (x: tf.Tensor2D, logits: tf.Tensor2D, mu: tf.Tensor2D, logVar: tf.Tensor2D) => ElboResult;
@@ -29,25 +31,32 @@ const LOGITS = [[-2.0, 1.5, 0.3, -0.7, 0.1], [0.8, 2.2, -1.1, -3.0, -0.4], [-0.2
 const MU = [[0.5, -1.0], [1.2, 0.3], [-0.4, 0.8]];
 const LOGVAR = [[-0.5, 0.3], [0.0, -1.2], [0.7, -0.1]];
 
-const inputs = () => ({ x: tf.tensor2d(X), logits: tf.tensor2d(LOGITS), mu: tf.tensor2d(MU), logVar: tf.tensor2d(LOGVAR) });
-type Inputs = ReturnType<typeof inputs>;
-const run = (fn: ElboFn, i: Inputs) => fn(i.x, i.logits, i.mu, i.logVar);
+/** The four inputs of elbo(x, logits, mu, logVar), as nested numbers. */
+export type ElboInputs = { x: number[][]; logits: number[][]; mu: number[][]; logVar: number[][] };
+const KEYS = ["x", "logits", "mu", "logVar"] as const;
 
-function grads(fn: ElboFn): ElboSeen["grads"] {
-  const base = inputs();
-  const d = (k: "logits" | "mu" | "logVar") =>
-    gradientOrNull((v) => {
-      const out = run(fn, { ...base, [k]: v });
-      lossValues(out, "elbo"); // friendly errors for wrong return values
-      return out.total;
-    }, base[k]);
-  return { logits: d("logits"), mu: d("mu"), logVar: d("logVar") };
+/** One call of elbo; `grad`: ∂total/∂ that input. */
+export function elboCall(i: ElboInputs, grad?: "logits" | "mu" | "logVar"): Call {
+  return { args: KEYS.map((k) => tensorArg(i[k])), fields: ["total", "recon", "kl"], ...(grad ? { grad: { arg: KEYS.indexOf(grad) } } : {}) };
+}
+export const elboValues = (i: ElboInputs): Probe<LossValues> => ({ calls: [elboCall(i)], reduce: ([o]) => lossOut(o.out, "elbo") });
+export function elboGrads(i: ElboInputs): Probe<ElboSeen["grads"]> {
+  const keys = ["logits", "mu", "logVar"] as const;
+  return {
+    calls: keys.map((k) => elboCall(i, k)),
+    reduce: (os) => {
+      os.forEach((o) => lossOut(o.out, "elbo")); // friendly errors for wrong return values
+      const [logits, mu, logVar] = os.map((o, j) => gradOut(o.grad, i[keys[j]].flat().length));
+      return { logits, mu, logVar };
+    },
+  };
 }
 
-const probes = {
-  small: (fn: ElboFn) => lossValues(run(fn, inputs()), "elbo"),
-  big: (fn: ElboFn) => lossValues(run(fn, { ...inputs(), logits: tf.mul(tf.tensor2d(LOGITS), 60) as tf.Tensor2D }), "elbo"),
-  grads,
+const SMALL: ElboInputs = { x: X, logits: LOGITS, mu: MU, logVar: LOGVAR };
+const probes: Probes<ElboFn, ElboSeen> = {
+  small: () => elboValues(SMALL),
+  big: () => elboValues({ ...SMALL, logits: LOGITS.map((r) => r.map((v) => v * 60)) }),
+  grads: () => elboGrads(SMALL),
 };
 
 const close = (a: number, b: number) => near(a, b, 1e-4, 1e-3);

@@ -137,7 +137,7 @@ describe("check", () => {
 describe("formatCheckResult", () => {
   it("shows a pass, with the sentence about the grader's hidden checks", () => {
     const { text, html } = formatCheckResult(check("slerp", exercises.slerp.reference));
-    expect(text).toMatch(/^✓ slerp passes all 4 public checks\./);
+    expect(text).toMatch(/^✓ slerp passes all 5 public checks\./);
     expect(text).toContain("the grader runs further hidden checks");
     expect(html).toContain("further hidden checks");
   });

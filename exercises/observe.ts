@@ -1,49 +1,63 @@
 /**
- * Running an exercise: `observe` calls the learner's function through the probes (seeded, inside a
- * tfjs scope, errors caught) and returns plain data; `judge` turns observations into a CheckResult
- * with the hint of the known mistake they match. The grader runs `observe` in its jail and `judge`
- * in its trusted process; `check()` in a notebook runs both.
+ * Running an exercise: `planProbe` gives a probe's calls (hidden inputs drawn from a seed), the
+ * harness makes them, `observationOf` reduces their raw outcomes to plain data, and `judge` turns
+ * observations into a CheckResult with the hint of the known mistake they match. `observe` does all
+ * of it in one realm (the notebook's `check()`); the grader makes the calls in its jail and reduces
+ * and judges in its trusted process.
  */
-import * as tf from "@tensorflow/tfjs";
-import { defaultRng, restoreRng, Rng, setSeed } from "../src/random";
-import type { CheckOutcome, CheckResult, Exercise, Mistake, Observation, Observations } from "./types";
+import { defaultRng, restoreRng, Rng } from "../src/random";
+import { runCall, thrownMessage, type Outcome } from "./harness";
+import type { CheckOutcome, CheckResult, Exercise, Mistake, Observation, Observations, Probe } from "./types";
 import { CheckFailure } from "./util";
 
-const PROBE_SEED = 12345;
-const NOT_IMPLEMENTED = /not implemented yet/i;
+/** The seed of public inputs and of the learner's randomness in checks (hidden inputs get a secret one per grading run). */
+export const PROBE_SEED = 12345;
 
-function safeString(v: unknown): string {
+/** What an exception says, in one line: a CheckFailure's own words, else what was thrown. */
+export const errorMessage = (err: unknown): string => (err instanceof CheckFailure ? err.message : thrownMessage(err));
+
+/** Probe `name`'s plan, inputs drawn from `inputSeed`; every call gets its own seed for the learner's randomness. */
+export function planProbe<F, S>(ex: Exercise<F, S>, name: keyof S, inputSeed = PROBE_SEED): Probe<S[keyof S]> {
+  const plan = ex.probes[name](new Rng(inputSeed).fork(`${ex.id}/${String(name)}`));
+  const calls = new Rng(inputSeed).fork(`${ex.id}/${String(name)}/calls`);
+  plan.calls.forEach((c, i) => (c.seed ??= calls.fork(String(i)).seed));
+  return plan;
+}
+
+/**
+ * tfjs 4.22's gradient of tf.logSigmoid fails on some graphs (`tf.logSigmoid(tf.neg(l))`, correct
+ * maths) with this TypeError; learners get this plain explanation instead of the raw error.
+ */
+const LOGSIGMOID_BUG = /^it threw TypeError: Cannot read properties of undefined \(reading 'backend'\)/;
+export const LOGSIGMOID_HINT =
+  "the gradient failed inside TensorFlow.js (a known bug of tfjs 4.22 in the gradient of tf.logSigmoid, e.g. tf.logSigmoid(tf.neg(l))). Your maths may be right: write the stable form with basic ops instead, max(l, 0) − l·x + log1p(exp(−|l|)).";
+
+/** The observation from a plan's outcomes: the first failed call's error, else the reduction (or what it objected to). */
+export function observationOf<V>(plan: Probe<V>, outcomes: Outcome[]): Observation<V> {
+  const failed = outcomes.find((o) => !o.ok);
+  if (failed && !failed.ok) return { ok: false, error: LOGSIGMOID_BUG.test(failed.error) ? LOGSIGMOID_HINT : failed.error, notImplemented: failed.notImplemented };
+  if (outcomes.length !== plan.calls.length) return { ok: false, error: "not every call was made.", notImplemented: false };
   try {
-    return String(v);
-  } catch {
-    return "(a value that cannot be printed)";
+    return { ok: true, value: plan.reduce(outcomes as Extract<Outcome, { ok: true }>[]) };
+  } catch (err) {
+    return { ok: false, error: errorMessage(err), notImplemented: false };
   }
 }
 
-/** What an exception says, in one line. Non-Error throws (strings, objects) are described too. */
-export function errorMessage(err: unknown): string {
-  if (err instanceof CheckFailure) return err.message;
-  if (err instanceof Error) return `it threw ${safeString(err.name)}: ${safeString(err.message).split("\n")[0]}`;
-  return `it threw a non-Error value: ${safeString(err).slice(0, 160)}`;
-}
-
-/** Runs the probes (all, or `names`) on `fn`. Never throws; leaves the notebook's random stream as it was. */
-export function observe<F, S>(ex: Exercise<F, S>, fn: F, names?: (keyof S)[]): Observations<S> {
+/** Runs the probes (all, or `names`) on `fn` in this realm. Never throws; leaves the notebook's random stream as it was. */
+export function observe<F, S>(ex: Exercise<F, S>, fn: F, names?: (keyof S)[], inputSeed = PROBE_SEED): Observations<S> {
   const saved = defaultRng();
   const seen = {} as Observations<S>;
   try {
     for (const name of names ?? (Object.keys(ex.probes) as (keyof S)[])) {
-      // One fixed stream per probe: results do not depend on which other probes ran before.
-      setSeed(new Rng(PROBE_SEED).fork(`${ex.id}/${String(name)}`).seed);
-      tf.engine().startScope(); // disposes whatever the learner's function leaves behind
-      try {
-        seen[name] = { ok: true, value: ex.probes[name](fn) };
-      } catch (err) {
-        const error = errorMessage(err);
-        seen[name] = { ok: false, error, notImplemented: !(err instanceof CheckFailure) && NOT_IMPLEMENTED.test(error) };
-      } finally {
-        tf.engine().endScope();
+      const plan = planProbe(ex, name, inputSeed);
+      const outcomes: Outcome[] = [];
+      for (const c of plan.calls) {
+        const o = runCall(fn, c);
+        outcomes.push(o);
+        if (!o.ok) break;
       }
+      seen[name] = observationOf(plan, outcomes) as Observations<S>[keyof S];
     }
   } finally {
     restoreRng(saved); // the notebook's own stream object, so its position is kept
@@ -51,15 +65,17 @@ export function observe<F, S>(ex: Exercise<F, S>, fn: F, names?: (keyof S)[]): O
   return seen;
 }
 
-// The reference's and each mistake's observations are deterministic: compute them once.
-const cache = new WeakMap<object, Observations<unknown>>();
-function observeOnce<F, S>(ex: Exercise<F, S>, key: object, fn: F): Observations<S> {
-  let o = cache.get(key) as Observations<S> | undefined;
-  if (!o) cache.set(key, (o = observe(ex, fn)) as Observations<unknown>);
+// The reference's and each mistake's observations are deterministic per input seed: compute them once.
+const cache = new WeakMap<object, Map<number, Observations<unknown>>>();
+function observeOnce<F, S>(ex: Exercise<F, S>, key: object, fn: F, inputSeed: number): Observations<S> {
+  let bySeed = cache.get(key);
+  if (!bySeed) cache.set(key, (bySeed = new Map()));
+  let o = bySeed.get(inputSeed) as Observations<S> | undefined;
+  if (!o) bySeed.set(inputSeed, (o = observe(ex, fn, undefined, inputSeed)) as Observations<unknown>);
   return o;
 }
-export const referenceObservations = <F, S>(ex: Exercise<F, S>) => observeOnce(ex, ex, ex.reference);
-export const mistakeObservations = <F, S>(ex: Exercise<F, S>, m: Mistake<F, S>) => observeOnce(ex, m, m.implementation);
+export const referenceObservations = <F, S>(ex: Exercise<F, S>, inputSeed = PROBE_SEED) => observeOnce(ex, ex, ex.reference, inputSeed);
+export const mistakeObservations = <F, S>(ex: Exercise<F, S>, m: Mistake<F, S>, inputSeed = PROBE_SEED) => observeOnce(ex, m, m.implementation, inputSeed);
 
 type Failed = Extract<Observation<unknown>, { ok: false }>;
 

@@ -7,8 +7,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { reparameterize as libraryReparameterize } from "../src/models/reparameterize";
 import { reparameterizeMistakes } from "./mistakes/reparameterize";
-import type { Exercise, PublicCheck } from "./types";
-import { fmt, fmtList, gradientOrNull, near, sharing, tensorValues } from "./util";
+import { filledArg, gradOut, tensorArg, tensorOut, type Done } from "./raw";
+import type { Exercise, Probes, PublicCheck } from "./types";
+import { fmt, fmtList, near, sharing } from "./util";
 
 export type ReparameterizeFn = (mu: tf.Tensor2D, logVar: tf.Tensor2D) => tf.Tensor2D;
 
@@ -33,11 +34,11 @@ const STATS_CASES: [number, number][] = [[1.5, Math.log(0.25)], [-0.5, Math.log(
 const LV = -0.7;
 const MU = [[0.3, -1.0], [1.2, 0.5]], LOGVAR = [[0.2, -0.6], [0.0, 0.8]];
 
-const asZ = (z: unknown, shape: number[]) => tensorValues(z, shape, "z", "(the shape of mu)");
-const call = (fn: ReparameterizeFn, mu: tf.Tensor, logVar: tf.Tensor) => asZ(fn(mu as tf.Tensor2D, logVar as tf.Tensor2D), mu.shape);
+const zOf = (o: Done, shape: number[]) => tensorOut(o.out, shape, "z", "(the shape of mu)");
+const zCall = (shape: number[], mu: number, logVar: number) => ({ args: [filledArg(shape, mu), filledArg(shape, logVar)] });
 
-function zStats(fn: ReparameterizeFn, mu: number, logVar: number): ZStats {
-  const z = call(fn, tf.fill([N, 1], mu), tf.fill([N, 1], logVar));
+/** Moments of N draws of z for one (mu, logVar), computed from the raw values. */
+function zStats(z: number[], mu: number, logVar: number): ZStats {
   const sigma = Math.exp(0.5 * logVar);
   const finite = z.filter(Number.isFinite);
   const mean = finite.reduce((s, v) => s + v, 0) / finite.length;
@@ -46,24 +47,18 @@ function zStats(fn: ReparameterizeFn, mu: number, logVar: number): ZStats {
   return { mu, logVar, mean, std, within1: frac((d) => d < 1), beyond2: frac((d) => d > 2), nonFinite: N - finite.length };
 }
 
-function grads(fn: ReparameterizeFn): ReparameterizeSeen["grads"] {
-  const mu = tf.tensor2d(MU), logVar = tf.tensor2d(LOGVAR);
-  let z: number[] = [];
-  const zOf = (m: tf.Tensor, lv: tf.Tensor) => {
-    const out = fn(m as tf.Tensor2D, lv as tf.Tensor2D);
-    z = asZ(out, [2, 2]);
-    return out as tf.Tensor;
-  };
-  const dMu = gradientOrNull((m) => zOf(m, logVar), mu);
-  const dLogVar = gradientOrNull((lv) => zOf(mu, lv), logVar); // z of this call is the one ½(z − mu) needs
-  return { mu: MU.flat(), z, dMu, dLogVar };
-}
-
-const probes = {
-  shape: (fn: ReparameterizeFn) => call(fn, tf.zeros([4, 3]), tf.fill([4, 3], LV)),
-  twice: (fn: ReparameterizeFn) => ({ a: call(fn, tf.zeros([3, 2]), tf.fill([3, 2], LV)), b: call(fn, tf.zeros([3, 2]), tf.fill([3, 2], LV)) }),
-  stats: (fn: ReparameterizeFn) => STATS_CASES.map(([mu, logVar]) => zStats(fn, mu, logVar)),
-  grads,
+const probes: Probes<ReparameterizeFn, ReparameterizeSeen> = {
+  shape: () => ({ calls: [zCall([4, 3], 0, LV)], reduce: ([o]) => zOf(o, [4, 3]) }),
+  twice: () => ({ calls: [zCall([3, 2], 0, LV), zCall([3, 2], 0, LV)], reduce: ([a, b]) => ({ a: zOf(a, [3, 2]), b: zOf(b, [3, 2]) }) }),
+  stats: () => ({
+    calls: STATS_CASES.map(([mu, logVar]) => zCall([N, 1], mu, logVar)),
+    reduce: (os) => os.map((o, i) => zStats(zOf(o, [N, 1]), ...STATS_CASES[i])),
+  }),
+  // The z of the logVar call is the one ½(z − mu) needs.
+  grads: () => ({
+    calls: [0, 1].map((arg) => ({ args: [tensorArg(MU), tensorArg(LOGVAR)], grad: { arg } })),
+    reduce: ([m, l]) => (zOf(m, [2, 2]), { mu: MU.flat(), z: zOf(l, [2, 2]), dMu: gradOut(m.grad, 4), dLogVar: gradOut(l.grad, 4) }),
+  }),
 };
 
 const lv = (v: number) => (v === 0 ? "0" : `log ${fmt(Math.exp(v))}`);

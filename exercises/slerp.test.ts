@@ -6,11 +6,11 @@ import type { SlerpFn } from "./slerp";
 const norm = (v: number[]) => Math.hypot(...v);
 
 describe("slerp checks", () => {
-  it("accept an honest acos-based implementation with a clamp and a parallel fallback", () => {
+  it("accept an honest acos-based implementation with a clamp and a fallback for parallel, opposite and zero codes", () => {
     const mine: SlerpFn = (z0, z1, t) => {
       const cos = z0.reduce((s, a, i) => s + a * z1[i], 0) / (norm(z0) * norm(z1));
       const omega = Math.acos(Math.min(1, Math.max(-1, cos)));
-      if (omega < 1e-4) return z0.map((a, i) => (1 - t) * a + t * z1[i]);
+      if (!(omega >= 1e-4 && Math.PI - omega >= 1e-4)) return z0.map((a, i) => (1 - t) * a + t * z1[i]);
       const s = Math.sin(omega);
       return z0.map((a, i) => (Math.sin((1 - t) * omega) / s) * a + (Math.sin(t * omega) / s) * z1[i]);
     };

@@ -2,13 +2,16 @@
  * The contract of an exercise, shared by the notebooks (public checks, hints) and the grader
  * (statement, points, the catalogue of known mistakes).
  *
- * Checking is split in two, following the grader's trust split (DESIGN §6):
- * - probes run the learner's function on fixed inputs and record what came back as plain data
- *   (numbers, arrays, strings, booleans, null; NaN and ±Infinity allowed, so send observations with
- *   structured clone / `serialization: "advanced"`, not JSON). They are the only code that calls the
- *   learner's function, so the grader can run them in its jail;
- * - checks and mistake detectors only read observations, so they can run in a trusted process.
+ * Checking is split in three, following the grader's trust model (docs/grading.md):
+ * - a probe chooses calls (inputs as plain data; hidden probes draw them from the rng they are
+ *   given) and reduces the raw outcomes to an observation. Only ./harness.ts calls the learner's
+ *   function: in the notebook directly, in the grader inside the jail, which returns raw outcomes;
+ * - the reduction (statistics, shapes, comparisons) runs where the checks run: in the notebook, or
+ *   in the grader's trusted process, never in the learner's realm;
+ * - checks and mistake detectors only read observations.
  */
+import type { Call, Outcome } from "./harness";
+import type { Rng } from "../src/random";
 
 /** What one probe saw: its plain-data value, or the error the learner's function (or a shape check) raised. */
 export type Observation<T> = { ok: true; value: T } | { ok: false; error: string; notImplemented: boolean };
@@ -16,8 +19,18 @@ export type Observation<T> = { ok: true; value: T } | { ok: false; error: string
 /** One observation per probe. */
 export type Observations<S> = { [K in keyof S]: Observation<S[K]> };
 
-/** The probes of an exercise: each calls the learner's function and returns plain data (or throws). */
-export type Probes<F, S> = { [K in keyof S]: (fn: F) => S[K] };
+/** A probe's plan: the calls to make, and how their raw outcomes become the observation (may throw CheckFailure). */
+export interface Probe<V> {
+  calls: Call[];
+  reduce: (outcomes: Extract<Outcome, { ok: true }>[]) => V;
+}
+
+/**
+ * The probes of an exercise, each a plan. Public probes use fixed inputs (the learner sees them);
+ * hidden ones draw theirs from `rng`, seeded per grading run by a secret.
+ * (`F` is kept so an exercise's probes and its function type stay declared together.)
+ */
+export type Probes<_F, S> = { [K in keyof S]: (rng: Rng) => Probe<S[K]> };
 
 /** A public check: a verdict on some probes' values, compared with the reference's. */
 export interface PublicCheck<S> {

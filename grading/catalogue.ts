@@ -40,12 +40,12 @@ function elboWith(o: { bce?: string; recon?: string; kl?: string; klTerms?: stri
 }`;
 }
 
-function slerpWith(o: { fallback?: string; w0?: string; w1?: string; prep?: string }): string {
+function slerpWith(o: { fallback?: string; w0?: string; w1?: string; prep?: string; cos?: string }): string {
   return `function slerp(z0: number[], z1: number[], t: number): number[] {
   ${o.prep ?? ""}
   const dot = z0.reduce((s, v, i) => s + v * z1[i], 0);
-  const omega = Math.acos(Math.min(1, Math.max(-1, dot / (Math.hypot(...z0) * Math.hypot(...z1)))));
-  ${o.fallback ?? "if (omega < 1e-4) return z0.map((v, i) => (1 - t) * v + t * z1[i]);"}
+  const omega = Math.acos(${o.cos ?? "Math.min(1, Math.max(-1, dot / (Math.hypot(...z0) * Math.hypot(...z1))))"});
+  ${o.fallback ?? "if (!(omega > 1e-4 && Math.PI - omega > 1e-4)) return z0.map((v, i) => (1 - t) * v + t * z1[i]); // parallel, opposite or a zero code (NaN)"}
   const s = Math.sin(omega);
   return z0.map((v, i) => (${o.w0 ?? "Math.sin((1 - t) * omega)"} / s) * v + (${o.w1 ?? "Math.sin(t * omega)"} / s) * z1[i]);
 }`;
@@ -73,6 +73,7 @@ export const mistakeSources: Record<string, Record<string, string>> = {
     "beta-on-recon": lossWith({ total: "tf.add(tf.mul(beta, recon), kl)" }),
     "beta-ignored": lossWith({ total: "tf.add(recon, kl)" }),
     "kl-sigma-not-variance": lossWith({ kl: "tf.mean(tf.mul(0.5, tf.sub(tf.sub(tf.add(tf.square(mu), tf.exp(tf.mul(0.5, logVar))), logVar), 1)))" }),
+    "decoded-mu": lossWith({ recon: "tf.mean(tf.square(tf.sub(x, model.decode(mu))))" }),
     "loss-detached": lossWith({ recon: "tf.scalar(tf.mean(tf.square(tf.sub(x, xHat))).dataSync()[0])", kl: "tf.scalar(tf.mean(klTerms).dataSync()[0])" }),
   },
   elbo: {
@@ -88,6 +89,8 @@ export const mistakeSources: Record<string, Record<string, string>> = {
   slerp: {
     "lerp-not-slerp": `function slerp(z0: number[], z1: number[], t: number): number[] {\n  return z0.map((v, i) => (1 - t) * v + t * z1[i]);\n}`,
     "no-parallel-fallback": slerpWith({ fallback: "" }),
+    "unclamped-acos": slerpWith({ cos: "dot / (Math.hypot(...z0) * Math.hypot(...z1))", fallback: "if (omega < 1e-4) return z0.map((v, i) => (1 - t) * v + t * z1[i]);" }),
+    "no-degenerate-fallback": slerpWith({ fallback: "if (omega < 1e-4) return z0.map((v, i) => (1 - t) * v + t * z1[i]);" }),
     "weights-swapped": slerpWith({ w0: "Math.sin(t * omega)", w1: "Math.sin((1 - t) * omega)" }),
     "unit-directions": slerpWith({ prep: "const n0 = Math.hypot(...z0), n1 = Math.hypot(...z1);\n  z0 = z0.map((v) => v / n0);\n  z1 = z1.map((v) => v / n1);" }),
   },

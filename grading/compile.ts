@@ -4,16 +4,52 @@
  * `import "vitest"` is never bundled in). The template's own imports (trusted) come first, so the
  * solution code sees the names the lesson's setup cell gave it, without running that cell.
  *
- * A syntax error is reported for its exercise only: that region is left out and, so other cells
- * that call it still work, its name is bound to the library's reference under a per-build secret
- * module name. The exercise itself is not graded from that stand-in (it is not exported).
+ * A syntax error is reported for its exercise only: that region is left out. Every exercise
+ * function is reached through one module-level forwarder (`reparameterize(...)` calls
+ * `__fn.reparameterize`), even from the cell that defines it (the learner's definitions are
+ * renamed `__own_<name>`), so the jail can bind each exercise it is not grading to a stand-in of
+ * ours and grade each exercise apart from the learner's other functions (docs/grading.md).
+ * Cells run inside one async function, so a top-level `await` in a solution cell works.
  * Type errors are not checked (esbuild strips types): behaviour is what the tests grade.
+ *
+ * Every step is linear in the submission's size; a cell nested deeper than MAX_NESTING is refused
+ * as the learner's syntax problem before esbuild sees it (esbuild's Go stack overflows on it), and
+ * any other failure of esbuild itself restarts its service and is raised as a GraderError, never
+ * reported as the learner's syntax error.
  */
-import { transformSync, type Message } from "esbuild";
-import { randomBytes } from "node:crypto";
+import { stop, transformSync, type Message, type TransformOptions } from "esbuild";
 import { exercises } from "../exercises/index";
-import { definedNames, type Region } from "./extract";
+import { definedNames, definitions, type Region } from "./extract";
+import { MAX_NESTING, scan } from "./scan";
 import type { Template } from "./template";
+
+/** A failure of the grader's own machinery (not of the learner's code). */
+export class GraderError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "GraderError";
+  }
+}
+
+/**
+ * esbuild's transform; a failure that is not a diagnosis of the code (its service crashed or
+ * stopped) restarts the service and becomes a GraderError.
+ */
+function transform(code: string, options: TransformOptions) {
+  try {
+    return transformSync(code, options);
+  } catch (e) {
+    if (Array.isArray((e as { errors?: unknown }).errors) && (e as { errors: Message[] }).errors.length > 0) throw e;
+    stop(); // the next call starts a fresh service
+    throw new GraderError(`esbuild failed (${String((e as Error)?.message ?? e).split("\n")[0]})`);
+  }
+}
+
+/** "nested N levels deep" when `code` would overflow the compiler, else undefined. */
+function tooDeep(code: string): string | undefined {
+  const { depth } = scan(code);
+  return depth > MAX_NESTING ? `brackets are nested ${depth} levels deep (more than ${MAX_NESTING}); split the expression into smaller steps.` : undefined;
+}
 
 export interface Compiled {
   /** The module's JavaScript, or undefined when nothing compiled. */
@@ -22,17 +58,18 @@ export interface Compiled {
   exported: string[];
   /** Per exercise: the compile error, in words. */
   errors: Record<string, string>;
-  /** Module name the runner maps to the references (stand-ins for broken regions). */
-  referenceModule: string;
   /** Per try block of the module (one per distinct cell region), the exercises it defines. */
   regionExercises: string[][];
 }
 
+/** Does `code` parse? (a GraderError if esbuild itself fails) */
 export const parses = (code: string): boolean => {
+  if (tooDeep(code)) return false;
   try {
-    transformSync(code, { loader: "ts", format: "esm", logLevel: "silent" });
+    transform(code, { loader: "ts", format: "esm", logLevel: "silent" });
     return true;
-  } catch {
+  } catch (e) {
+    if (e instanceof GraderError) throw e;
     return false;
   }
 };
@@ -44,7 +81,8 @@ function describe(e: unknown, region: Region, lineOffset = 0): string {
   return `syntax error in cell ${region.cells[0]}${line > 0 ? `, line ${line}` : ""}: ${m.text}. Fix it and run the cell to see the error in Jupyter.`;
 }
 
-const IMPORT = /^[ \t]*import\s+(?!type\b)([\s\S]*?)\s+from\s*(["'][^"']+["']);?/gm;
+// Bounded: an import clause is names, braces, commas and spaces, at most 2,000 characters long.
+const IMPORT = /^[ \t]*import\s+(?!type\b)([\p{L}\p{N}$_*{},\s]{1,2000}?)\s+from\s*(["'][^"'\n]{1,300}["']);?/gmu;
 
 /** The local names an import clause binds: "tf, { a, b as c }" → tf, a, c; "* as tf" → tf. */
 function importLocals(clause: string): string[] {
@@ -75,17 +113,33 @@ export function tidyRegion(code: string, taken: Set<string>): string {
   });
 }
 
+/** The region with its definitions of exercise functions renamed `__own_<name>` (calls keep the plain name: the forwarder). */
+function renameOwn(code: string, names: string[]): { code: string; own: string[]; early: string[] } {
+  const defs = definitions(code).filter((d) => names.includes(d.name));
+  let out = code;
+  for (const d of [...defs].sort((a, b) => b.index - a.index)) out = `${out.slice(0, d.index)}__own_${d.name}${out.slice(d.index + d.name.length)}`;
+  const own = [...new Set(defs.map((d) => d.name))];
+  // Function declarations are initialised at their block's start, so other cells can use them at once.
+  const early = own.filter((n) => defs.some((d) => d.name === n && d.kind === "function"));
+  return { code: out, own, early };
+}
+
 export function compileRegions(template: Template, regions: Region[]): Compiled {
   const taken = new Set([...template.prelude.matchAll(IMPORT)].flatMap((m) => importLocals(m[1])));
   regions = regions.map((r) => ({ ...r, code: tidyRegion(r.code, taken) }));
   const errors: Record<string, string> = {};
-  const referenceModule = `vae-lab-reference-${randomBytes(12).toString("hex")}`;
   let good: Region[] = [];
   for (const r of regions) {
+    const deep = tooDeep(r.code);
+    if (deep) {
+      errors[r.exerciseId] = `cell ${r.cells[0]} cannot be compiled: ${deep}`;
+      continue;
+    }
     try {
-      transformSync(r.code, { loader: "ts", format: "esm", logLevel: "silent" });
+      transform(r.code, { loader: "ts", format: "esm", logLevel: "silent" });
       good.push(r);
     } catch (e) {
+      if (e instanceof GraderError) throw e;
       errors[r.exerciseId] = describe(e, r);
     }
   }
@@ -95,34 +149,33 @@ export function compileRegions(template: Template, regions: Region[]): Compiled 
     const unique = [...new Map(good.map((r) => [r.code, r])).values()];
     // Each cell runs in its own try block, so code at the top level of one cell that throws costs only
     // that cell. Its exercise functions are captured at the block's start (function declarations are
-    // initialised there) and again at its end (const/let definitions); other cells reach them through
-    // module-level forwarders, since a block's declarations are local to it.
+    // initialised there) and again at its end (const/let definitions); every call of an exercise
+    // function, in any cell, goes through its module-level forwarder.
     const parts = ['"use strict";', template.prelude, ...unique.flatMap((r) => r.code.match(IMPORT) ?? [])];
     parts.push("const __fn = Object.create(null);", "const __loadErrors = [];");
     for (const n of names) parts.push(`function ${n}(...args) { return __fn.${n}(...args); }`);
-    const defined = new Set(unique.flatMap((r) => definedNames(r.code)));
-    for (const n of names.filter((x) => !defined.has(x))) parts.push(`__fn.${n} = require(${JSON.stringify(referenceModule)}).${n};`);
+    parts.push("async function __run() {");
     const starts: { region: Region; line: number }[] = [];
     unique.forEach((r, k) => {
-      const mine = names.filter((n) => definedNames(r.code).includes(n));
-      const early = mine.filter((n) => new RegExp(`\\bfunction\\s*\\*?\\s*${n}\\s*[<(]`).test(r.code));
-      parts.push(`try { ${early.map((n) => `__fn.${n} = ${n};`).join(" ")}`);
+      const { code, own, early } = renameOwn(r.code.replace(IMPORT, ""), names);
+      parts.push(`try { ${early.map((n) => `__fn.${n} = __own_${n};`).join(" ")}`);
       starts.push({ region: r, line: parts.join("\n").split("\n").length + 1 });
-      parts.push(r.code.replace(IMPORT, ""), `${mine.map((n) => `__fn.${n} = ${n};`).join(" ")}`, `} catch (e) { __loadErrors.push(${k}); }`);
+      parts.push(code, `${own.map((n) => `__fn.${n} = __own_${n};`).join(" ")}`, `} catch (e) { __loadErrors.push(${k}); }`);
     });
-    parts.push("export { __fn, __loadErrors };");
+    parts.push("}", "export { __fn, __loadErrors, __run };");
     const source = parts.join("\n");
-    const exported = good.map((r) => r.exerciseId);
+    const exported = good.map((r) => r.exerciseId).filter((id) => unique.some((r) => definedNames(r.code).includes(exercises[id].functionName)));
     try {
-      const out = transformSync(source, { loader: "ts", format: "cjs", target: "node20", logLevel: "silent", sourcefile: "submission.ts" });
-      return { code: out.code, exported, errors, referenceModule, regionExercises: unique.map((r) => good.filter((g) => g.code === r.code).map((g) => g.exerciseId)) };
+      const out = transform(source, { loader: "ts", format: "cjs", target: "node20", logLevel: "silent", sourcefile: "submission.ts" });
+      return { code: out.code, exported, errors, regionExercises: unique.map((r) => good.filter((g) => g.code === r.code).map((g) => g.exerciseId)) };
     } catch (e) {
+      if (e instanceof GraderError) throw e;
       const line = (e as { errors?: Message[] }).errors?.[0]?.location?.line ?? 0;
       const at = [...starts].reverse().find((s) => s.line <= line);
-      if (!at) return { exported: [], errors: { ...errors, ...Object.fromEntries(good.map((r) => [r.exerciseId, `the solution cells could not be compiled together (${(e as Error).message.split("\n")[0]}).`])) }, referenceModule, regionExercises: [] };
+      if (!at) return { exported: [], errors: { ...errors, ...Object.fromEntries(good.map((r) => [r.exerciseId, `the solution cells could not be compiled together (${(e as Error).message.split("\n")[0]}).`])) }, regionExercises: [] };
       for (const r of good.filter((g) => g.code === at.region.code)) errors[r.exerciseId] = describe(e, r, at.line - 1);
       good = good.filter((g) => g.code !== at.region.code);
     }
   }
-  return { exported: [], errors, referenceModule, regionExercises: [] };
+  return { exported: [], errors, regionExercises: [] };
 }

@@ -12,6 +12,7 @@
  */
 import { exercises } from "../exercises/index";
 import type { Cell, Notebook } from "./notebook";
+import { scan } from "./scan";
 import { normalise, type Template } from "./template";
 
 export interface Region {
@@ -30,12 +31,55 @@ export interface Extraction {
 }
 
 const IDENT = "[\\p{L}\\p{Nl}\\p{Mn}\\p{Mc}\\p{Nd}\\p{Pc}$_\\u200c\\u200d]+";
-const DEFINITION = new RegExp(`(?:\\bfunction\\s*\\*?\\s*(${IDENT})\\s*[<(])|(?:\\b(?:const|let|var)\\s+(${IDENT})\\s*(?::[^=;]+)?=)`, "gu");
+const KEYWORD = /\b(function|const|let|var)\b/gu;
+const NAME = new RegExp(IDENT, "uy");
+/** A const/let/var's type annotation is looked through up to this many characters (keeps the scan linear). */
+const MAX_ANNOTATION = 400;
 
-/** Names a cell defines at any depth (functions, const/let/var). */
-export function definedNames(source: string): string[] {
-  return [...source.matchAll(DEFINITION)].map((m) => m[1] ?? m[2]);
+/** A definition in a cell: the name and where it stands (after `function`, `const`, `let` or `var`). */
+export interface Definition {
+  name: string;
+  index: number;
+  kind: "function" | "binding";
 }
+
+/**
+ * The definitions of a cell at any depth (functions, const/let/var), outside comments and strings.
+ * One pass: each keyword is looked at once, with a bounded look-ahead.
+ */
+export function definitions(source: string): Definition[] {
+  const code = scan(source).masked;
+  const found: Definition[] = [];
+  const skipSpace = (k: number) => {
+    while (k < code.length && /\s/.test(code[k])) k++;
+    return k;
+  };
+  for (const m of code.matchAll(KEYWORD)) {
+    let k = skipSpace(m.index! + m[1].length);
+    if (m[1] === "function" && code[k] === "*") k = skipSpace(k + 1);
+    NAME.lastIndex = k;
+    const name = NAME.exec(code)?.[0];
+    if (!name) continue;
+    const at = k;
+    k = skipSpace(k + name.length);
+    if (m[1] === "function") {
+      if (code[k] === "(" || code[k] === "<") found.push({ name, index: at, kind: "function" });
+    } else if (code[k] === "=") found.push({ name, index: at, kind: "binding" });
+    else if (code[k] === ":") {
+      for (let j = k + 1; j < Math.min(code.length, k + MAX_ANNOTATION); j++) {
+        if (code[j] === ";") break;
+        if (code[j] === "=") {
+          found.push({ name, index: at, kind: "binding" });
+          break;
+        }
+      }
+    }
+  }
+  return found;
+}
+
+/** Names a cell defines at any depth (functions, const/let/var), outside comments and strings. */
+export const definedNames = (source: string): string[] => definitions(source).map((d) => d.name);
 
 // Latin look-alikes from Unicode's confusables list (Cyrillic, Greek, full-width, dotless i…).
 const CONFUSABLE: Record<string, string> = {

@@ -4,6 +4,7 @@
  * write the reports. One broken submission never stops the batch; only a failure of the grader
  * itself (no templates, the jail's runner not starting, reports not writable) makes it fail.
  */
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -81,6 +82,7 @@ export async function gradeBatch(options: GradeOptions): Promise<BatchResult> {
   const templates = loadTemplates(options.templatesDir ?? path.join(projectDir, "solutions"));
   if (templates.length === 0) throw new Error(`no lesson templates found in ${options.templatesDir ?? "solutions/"}.`);
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const hiddenSeed = randomBytes(4).readUInt32LE(0); // this run's hidden inputs: secret, fresh every run
   await initBackend();
 
   // Intake: one copy each, into storage only the grader writes.
@@ -117,10 +119,11 @@ export async function gradeBatch(options: GradeOptions): Promise<BatchResult> {
     fs.cpSync(cached, runnerDir, { recursive: true });
     fs.chmodSync(runnerDir, 0o755);
     for (const f of fs.readdirSync(runnerDir)) fs.chmodSync(path.join(runnerDir, f), 0o644);
-    // The trusted side's reference observations, once, before the workers start.
+    // The trusted side's reference observations, once, before the workers start (hidden ones on
+    // this run's secret inputs).
     for (const id of exerciseIds) {
       referenceObservations(exercises[id]);
-      referenceObservations(hiddenSuites[id].exercise);
+      referenceObservations(hiddenSuites[id].exercise, hiddenSeed);
     }
   } catch (e) {
     removeWorkDir();
@@ -134,7 +137,7 @@ export async function gradeBatch(options: GradeOptions): Promise<BatchResult> {
   const jobs = Math.max(1, Math.min(options.jobs ?? os.cpus().length, 16));
   let next = 0, done = 0;
   const worker = async (slot: number) => {
-    const ctx: GradeContext = { templates, exerciseIds, runnerDir, workDir, limits, mode, slot };
+    const ctx: GradeContext = { templates, exerciseIds, runnerDir, workDir, limits, mode, slot, hiddenSeed };
     while (next < students.length) {
       const i = next++;
       try {

@@ -7,10 +7,16 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { randomBytes } from "node:crypto";
+import type { Outcome } from "../exercises/harness";
 import { exercises } from "../exercises/index";
-import { compileRegions, parses } from "./compile";
-import { extract } from "./extract";
+import { observationOf, planProbe, PROBE_SEED } from "../exercises/observe";
+import { MalformedOutcome, parseOutcome } from "../exercises/raw";
+import { compileRegions, GraderError, parses, type Compiled } from "./compile";
+import { extract, type Extraction } from "./extract";
 import { hiddenSuites } from "./hidden/index";
+import { runnerFile } from "./jail/bundle";
+import { TAMPERED } from "./jail/protocol";
 import { JailSession, type JailLimits, type JailMode } from "./jail/sandbox";
 import type { Intake } from "./notebook";
 import { scoreExercise, type FailureReason, type Seen } from "./score";
@@ -27,7 +33,12 @@ export interface GradeContext {
   limits: JailLimits;
   mode: JailMode;
   slot: number;
+  /** The secret seed of this grading run's hidden inputs (default: one drawn per grading process). */
+  hiddenSeed?: number;
 }
+
+/** The seed hidden inputs are drawn from in this context (the reference's observations must use the same). */
+export const hiddenSeedOf = (ctx: Pick<GradeContext, "hiddenSeed">) => ctx.hiddenSeed ?? PROCESS_SEED;
 
 /** Which template a notebook is: by file name first, else by which exercise functions it defines. */
 export function templateFor(file: string, intake: Intake, templates: Template[]): Template | undefined {
@@ -43,22 +54,39 @@ export function templateFor(file: string, intake: Intake, templates: Template[])
 /** After this many timeouts or crashes, an exercise's remaining probes are not run (each would cost a kill and a restart). */
 const MAX_KILLS_PER_EXERCISE = 2;
 
-type Probe = { suite: "public" | "hidden"; exercise: string; probe: string };
+/** A secret per grading process: the default seed of hidden inputs (GradeContext.hiddenSeed overrides it). */
+const PROCESS_SEED = randomBytes(4).readUInt32LE(0);
 
-/** Runs every probe of `exerciseIds` on the module, restarting the child after a kill or crash. */
-async function runProbes(ctx: GradeContext, moduleFile: string, referenceModule: string, exerciseIds: string[], deadlineAt: number) {
-  const queue: Probe[] = exerciseIds.flatMap((id) => [
-    ...Object.keys(exercises[id].probes).map((probe) => ({ suite: "public" as const, exercise: id, probe })),
-    ...Object.keys(hiddenSuites[id].exercise.probes).map((probe) => ({ suite: "hidden" as const, exercise: id, probe })),
-  ]);
-  const seen: Record<string, { public: Seen; hidden: Seen }> = Object.fromEntries(exerciseIds.map((id) => [id, { public: {}, hidden: {} }]));
-  const fail = (p: Probe, reason: FailureReason, error: string) => (seen[p.exercise][p.suite][p.probe] = { ok: false, error, notImplemented: false, reason });
+type Probe = { suite: "public" | "hidden"; probe: string };
+
+/**
+ * Grades one exercise in a child of its own: the child loads the module with every other exercise
+ * bound to our stand-ins, and answers the probes' calls; the plans, the validation of every reply
+ * and the reductions stay here. A child is restarted after a kill, a crash or a malformed reply.
+ */
+async function runExercise(ctx: GradeContext, moduleFile: string, id: string, others: string[], deadlineAt: number) {
+  const ex = exercises[id], hidden = hiddenSuites[id].exercise;
+  const queue: Probe[] = [
+    ...Object.keys(ex.probes).map((probe) => ({ suite: "public" as const, probe })),
+    ...Object.keys(hidden.probes).map((probe) => ({ suite: "hidden" as const, probe })),
+  ];
+  const seen = { public: {} as Seen, hidden: {} as Seen };
+  const fail = (p: Probe, reason: FailureReason, error: string) => (seen[p.suite][p.probe] = { ok: false, error, notImplemented: false, reason });
   let loadError: string | undefined;
   let session: JailSession | undefined;
   let jailError: string | undefined;
-  let restarts = 0;
-  const kills = new Map<string, number>();
+  let restarts = 0, kills = 0;
   const failedRegions = new Set<number>();
+  let cpuMs = 0;
+  const closeSession = async () => {
+    if (session?.alive) {
+      // What the child says it used (for benchmarks and results.json; not trusted for anything).
+      const u = await session.call({ op: "usage" });
+      const v = u.kind === "reply" && u.reply.ok ? (u.reply.value as { cpuMs?: unknown } | undefined) : undefined;
+      if (typeof v?.cpuMs === "number" && Number.isFinite(v.cpuMs) && v.cpuMs >= 0) cpuMs += Math.min(v.cpuMs, ctx.limits.submissionMs);
+    }
+    await session?.close();
+  };
   while (queue.length) {
     if (!session || !session.alive) {
       if (Date.now() >= deadlineAt || restarts > queue.length + 2) {
@@ -66,20 +94,19 @@ async function runProbes(ctx: GradeContext, moduleFile: string, referenceModule:
         break;
       }
       restarts++;
-      session = new JailSession(ctx.runnerDir, moduleFile, ctx.limits, ctx.mode, ctx.slot, referenceModule, deadlineAt);
+      session = new JailSession(ctx.runnerDir, moduleFile, ctx.limits, ctx.mode, ctx.slot, runnerFile(id), deadlineAt);
       const started = await session.start();
       if (started.kind !== "reply" || !started.reply.ok) {
         const detail = started.kind === "reply" ? (started.reply as { error?: string }).error : started.kind === "timeout" ? "start-up timed out" : started.detail;
         session.kill();
-        jailError = `the jailed runner did not start (${detail}; ${session.stderrTail.trim().split("\n").slice(-2).join(" | ")})`;
+        jailError = `the jailed runner did not start (${String(detail).slice(0, 300)}; ${session.stderrTail.trim().split("\n").slice(-2).join(" | ").slice(0, 300)})`;
         break;
       }
-      const loaded = await session.call({ op: "load" });
+      const loaded = await session.call({ op: "load", underTest: ex.functionName, others });
       if (loaded.kind === "reply" && loaded.reply.ok) {
         const failed = (loaded.reply.value as { failedRegions?: unknown } | undefined)?.failedRegions;
-        if (Array.isArray(failed)) for (const k of failed) if (typeof k === "number") failedRegions.add(k);
-      }
-      if (loaded.kind !== "reply" || !loaded.reply.ok) {
+        if (Array.isArray(failed)) for (const k of failed.slice(0, 64)) if (typeof k === "number") failedRegions.add(k);
+      } else {
         const why = loaded.kind === "timeout" ? "timeout" : loaded.kind === "crashed" ? (/status 0/.test(loaded.detail) ? "exit" : "crash") : undefined;
         loadError = why ?? "load";
         session.kill();
@@ -87,32 +114,45 @@ async function runProbes(ctx: GradeContext, moduleFile: string, referenceModule:
       }
     }
     const p = queue.shift()!;
-    if ((kills.get(p.exercise) ?? 0) >= MAX_KILLS_PER_EXERCISE) {
+    if (kills >= MAX_KILLS_PER_EXERCISE) {
       fail(p, "gave-up", "earlier calls were killed");
       continue;
     }
-    const r = await session.call({ op: "probe", ...p });
-    if (r.kind === "reply") {
-      const v = r.reply.ok ? r.reply.value : undefined;
-      if (v && typeof v === "object" && "ok" in v) seen[p.exercise][p.suite][p.probe] = v as Seen[string];
-      else fail(p, "crash", "no observation");
-      if (r.reply.ok && r.reply.tainted) session.kill(); // a fresh child for the next probe
-      continue;
+    const plan = planProbe(p.suite === "public" ? ex : hidden, p.probe, p.suite === "public" ? PROBE_SEED : ctx.hiddenSeed ?? PROCESS_SEED);
+    const outcomes: Outcome[] = [];
+    let failure: { reason: FailureReason; error: string } | undefined;
+    for (const call of plan.calls) {
+      const r = await session.call({ op: "call", call });
+      if (r.kind === "reply") {
+        if (r.reply.ok && r.reply.tainted) {
+          failure = { reason: "tampered", error: TAMPERED };
+          session.kill(); // a fresh child for the next probe
+          break;
+        }
+        try {
+          const o = parseOutcome(r.reply.ok ? r.reply.value : undefined, { grad: call.grad !== undefined, ...(call.argsAfter ? { argsAfter: call.args.filter((a) => "numbers" in a).length } : {}) });
+          outcomes.push(o);
+          if (!o.ok) break;
+        } catch (e) {
+          if (!(e instanceof MalformedOutcome)) throw e;
+          failure = { reason: "malformed", error: `malformed reply: ${e.message}` };
+          session.kill();
+          break;
+        }
+        continue;
+      }
+      kills++;
+      failure = r.kind === "timeout" ? { reason: r.which === "submission" ? "budget" : "timeout", error: "time limit" } : { reason: /exited with status 0\b/.test(r.detail) ? "exit" : "crash", error: r.detail };
+      break;
     }
-    kills.set(p.exercise, (kills.get(p.exercise) ?? 0) + 1);
-    if (r.kind === "timeout") fail(p, r.which === "submission" ? "budget" : "timeout", "time limit");
-    else fail(p, /exited with status 0\b/.test(r.detail) ? "exit" : "crash", r.detail);
+    if (failure) fail(p, failure.reason, failure.error);
+    else seen[p.suite][p.probe] = observationOf(plan, outcomes);
   }
-  let cpuMs = 0;
-  if (session?.alive) {
-    // What the child says it used (for benchmarks and results.json; not trusted for anything).
-    const u = await session.call({ op: "usage" });
-    const v = u.kind === "reply" && u.reply.ok ? (u.reply.value as { cpuMs?: unknown } | undefined) : undefined;
-    if (typeof v?.cpuMs === "number" && Number.isFinite(v.cpuMs)) cpuMs = v.cpuMs;
-  }
-  await session?.close();
+  await closeSession();
   return { seen, loadError, jailError, cpuMs, failedRegions };
 }
+
+const GRADER_PROBLEM = "the grader could not run your code (a grader problem: your instructor has been told)";
 
 const LOAD_REASONS: Record<string, string> = {
   timeout: "your solution cells did not finish loading within the time limit (a loop at the top level of a cell?)",
@@ -147,8 +187,18 @@ export async function gradeSubmission(student: string, intakes: Intake[], ctx: G
     file.template = template.stem;
     const nb = intake.notebook;
     if (nb.kernelName !== undefined && nb.kernelName !== "vae-lab") notes.push(`${base} is set to the "${nb.kernelName}" kernel, not vae-lab (TypeScript); its code was graded as TypeScript anyway.`);
-    const ex = extract(nb, template, parses);
-    const compiled = compileRegions(template, ex.regions);
+    // Extraction and compilation read the submission's text in the trusted process: both are linear,
+    // and a failure of the compiler itself is ours (a GRADER ERROR), never the learner's syntax error.
+    let ex: Extraction, compiled: Compiled;
+    try {
+      ex = extract(nb, template, parses);
+      compiled = compileRegions(template, ex.regions);
+    } catch (e) {
+      if (!(e instanceof GraderError)) throw e;
+      graderError = `${base}: ${e.message}`;
+      for (const id of template.exerciseIds) results.set(id, scoreExercise(id, undefined, undefined, [], { status: "missing", message: GRADER_PROBLEM }));
+      continue;
+    }
     let moduleFile: string | undefined;
     if (compiled.code && compiled.exported.length) {
       const dir = path.join(ctx.workDir, `${intake.sha256}-${process.pid}-${ctx.slot}`);
@@ -158,20 +208,31 @@ export async function gradeSubmission(student: string, intakes: Intake[], ctx: G
       moduleFile = path.join(dir, "module.js");
       fs.writeFileSync(moduleFile, compiled.code, { mode: 0o644 });
     }
-    const run = moduleFile ? await runProbes(ctx, moduleFile, compiled.referenceModule, compiled.exported, deadlineAt) : undefined;
-    if (moduleFile) fs.rmSync(path.dirname(moduleFile), { recursive: true, force: true });
-    if (run?.jailError) graderError = run.jailError;
-    childCpuMs += run?.cpuMs ?? 0;
+    const names = template.exerciseIds.map((id) => exercises[id].functionName);
+    const runs = new Map<string, Awaited<ReturnType<typeof runExercise>>>();
+    if (moduleFile) {
+      for (const id of compiled.exported) {
+        const run = await runExercise(ctx, moduleFile, id, names.filter((n) => n !== exercises[id].functionName), deadlineAt);
+        runs.set(id, run);
+        childCpuMs += run.cpuMs;
+        if (run.jailError) {
+          graderError = run.jailError;
+          break;
+        }
+      }
+      fs.rmSync(path.dirname(moduleFile), { recursive: true, force: true });
+    }
     for (const id of template.exerciseIds) {
       const n = ex.notes[id] ?? [];
+      const run = runs.get(id);
       if (ex.missing.includes(id)) results.set(id, scoreExercise(id, undefined, undefined, n, { status: "missing", message: `${exercises[id].functionName} was not found in your notebook` }));
       else if (compiled.errors[id]) results.set(id, scoreExercise(id, undefined, undefined, [...n, compiled.errors[id]], { status: "compile-error", message: "its cell has a syntax error" }));
-      else if (run?.jailError) results.set(id, scoreExercise(id, undefined, undefined, n, { status: "missing", message: "the grader could not run your code (a grader problem: your instructor has been told)" }));
-      else if (run?.loadError) results.set(id, scoreExercise(id, undefined, undefined, [...n, LOAD_REASONS[run.loadError]], { status: "missing", message: "your solution cells could not be loaded" }));
-      else if (run) {
+      else if (!run || run.jailError) results.set(id, scoreExercise(id, undefined, undefined, n, { status: "missing", message: GRADER_PROBLEM }));
+      else if (run.loadError) results.set(id, scoreExercise(id, undefined, undefined, [...n, LOAD_REASONS[run.loadError]], { status: "missing", message: "your solution cells could not be loaded" }));
+      else {
         const threw = [...run.failedRegions].some((k) => compiled.regionExercises[k]?.includes(id));
         const extra = threw ? [`code at the top level of your ${exercises[id].functionName} cell (outside the function) threw an error when the cell ran; the function was graded as far as it was defined. Remove test code from solution cells.`] : [];
-        results.set(id, scoreExercise(id, run.seen[id].public, run.seen[id].hidden, [...n, ...extra]));
+        results.set(id, scoreExercise(id, run.seen.public, run.seen.hidden, [...n, ...extra], undefined, hiddenSeedOf(ctx)));
       }
     }
   }

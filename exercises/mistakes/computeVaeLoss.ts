@@ -14,11 +14,11 @@ type M = Mistake<ComputeVaeLossFn, ComputeVaeLossSeen>;
 type Pieces = { x: tf.Tensor2D; xHat: tf.Tensor2D; mu: tf.Tensor2D; logVar: tf.Tensor2D; klPerDim: tf.Tensor2D; beta: number };
 
 /** A loss from the right pieces (forward pass, per-element KL), combined by `make`. */
-function variant(make: (p: Pieces) => { recon: tf.Tensor; kl: tf.Tensor; total?: tf.Tensor }): ComputeVaeLossFn {
+function variant(make: (p: Pieces) => { recon: tf.Tensor; kl: tf.Tensor; total?: tf.Tensor }, decodeMu = false): ComputeVaeLossFn {
   return (model, x, beta) =>
     tf.tidy(() => {
       const { mu, logVar } = model.encode(x);
-      const xHat = model.decode(reparameterize(mu, logVar));
+      const xHat = model.decode(decodeMu ? mu : reparameterize(mu, logVar));
       const { recon, kl, total } = make({ x, xHat, mu, logVar, klPerDim: gaussianKlPerDim(mu, logVar), beta });
       return { recon, kl, total: total ?? tf.add(recon, tf.mul(beta, kl)) } as LossParts;
     });
@@ -60,6 +60,14 @@ export const computeVaeLossMistakes: M[] = [
   mistake("kl-sigma-not-variance", "sigma instead of sigma² in the KL",
     "In the KL, use the variance sigma² = exp(logVar), not sigma = exp(½·logVar): kl = ½(mu² + exp(logVar) − logVar − 1).",
     variant((p) => ({ recon: mse(p), kl: tf.mean(tf.mul(0.5, tf.sub(tf.sub(tf.add(tf.square(p.mu), tf.exp(tf.mul(0.5, p.logVar))), p.logVar), 1))) }))),
+  {
+    id: "decoded-mu",
+    description: "xHat decoded from mu instead of the sampled z",
+    hint: "recon decodes mu, the posterior's mean, instead of a sample: decode z = reparameterize(mu, logVar). Without the sample, the loss never sees the noise the encoder's logVar controls, so logVar gets no gradient from recon.",
+    implementation: variant((p) => ({ recon: mse(p), kl: tf.mean(p.klPerDim) }), true),
+    needs: ["sharp", "sampled"],
+    detect: (s, _own, ref) => same(s.sharp, ref.sharp) && near(s.sampled.recon, s.sampled.ifMu, 1e-4, 1e-5) && !near(s.sampled.ifMu, s.sampled.expected, 0, 6 * s.sampled.se),
+  },
   {
     id: "loss-detached",
     description: "loss values read back and rewrapped (tf.scalar of dataSync): no gradient reaches the model",

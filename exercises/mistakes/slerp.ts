@@ -30,6 +30,31 @@ export const slerpMistakes: M[] = [
     detect: ({ parallel, arc }) => !parallel.every(Number.isFinite) && Math.abs(norm(arc[1]) - 2) < 1e-4,
   },
   {
+    id: "unclamped-acos",
+    description: "Math.acos of an unclamped cosine: NaN when rounding pushes it above 1",
+    hint: "For parallel codes the cosine z0·z1/(|z0||z1|) can come out as 1.0000000000000002 after rounding, and Math.acos of that is NaN, which slips past a test like omega < 1e-4. Clamp it first: Math.acos(Math.min(1, Math.max(-1, cos))).",
+    implementation: (z0, z1, t) => {
+      const omega = Math.acos(dot(z0, z1) / (norm(z0) * norm(z1)));
+      if (omega < 1e-4) return lerp(z0, z1, t);
+      return z0.map((v, i) => (Math.sin((1 - t) * omega) * v + Math.sin(t * omega) * z1[i]) / Math.sin(omega));
+    },
+    needs: ["parallel", "rounding", "arc"],
+    detect: ({ parallel, rounding, arc }) => parallel.every(Number.isFinite) && !rounding.every(Number.isFinite) && Math.abs(norm(arc[1]) - 2) < 1e-4,
+  },
+  {
+    id: "no-degenerate-fallback",
+    description: "no fallback for a zero code or opposite codes",
+    hint: "Two cases have no single arc: a zero code (no direction: the cosine is 0/0 = NaN) and opposite codes (Ω = π, sin Ω ≈ 0). As the lesson says, return the linear interpolation there too: fall back unless 1e-4 < Ω < π − 1e-4 (a NaN Ω fails that test as well).",
+    implementation: (z0, z1, t) => {
+      const omega = Math.acos(Math.min(1, Math.max(-1, dot(z0, z1) / (norm(z0) * norm(z1)))));
+      if (omega < 1e-4) return lerp(z0, z1, t);
+      return z0.map((v, i) => (Math.sin((1 - t) * omega) * v + Math.sin(t * omega) * z1[i]) / Math.sin(omega));
+    },
+    needs: ["degenerate", "parallel", "rounding"],
+    detect: ({ degenerate, parallel, rounding }, own) =>
+      parallel.every(Number.isFinite) && rounding.every(Number.isFinite) && allNear(degenerate.zero, own.degenerate.zero, 1e-6, 1e-6) && allNear(degenerate.opposite, own.degenerate.opposite, 1e-6, 1e-6),
+  },
+  {
     id: "weights-swapped",
     description: "the two weights swapped: the path runs from z1 to z0",
     hint: "Your path runs backwards: z0 takes the weight sin((1−t)Ω)/sin Ω and z1 the weight sin(tΩ)/sin Ω, so that t = 0 gives z0 and t = 1 gives z1.",

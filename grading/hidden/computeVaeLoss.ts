@@ -1,55 +1,46 @@
 /**
- * Hidden tests of `computeVaeLoss` (lesson 1, means over elements): another linear probe model
- * (batch 6, inputDim 2, latentDim 4, so sum-vs-mean factors differ from the public ones), beta = 2.5
- * and beta = 0, a wide posterior for the KL, and gradients. As in the public probes, logVar ≈ −40
- * (sigma ≈ 2·10⁻⁹) makes z = mu whatever eps is drawn, so the values are deterministic.
+ * Hidden tests of `computeVaeLoss` (lesson 1, means over elements), on a linear probe model drawn
+ * per grading run (batch 6, inputDim 2, latentDim 4, so sum-vs-mean factors differ from the public
+ * ones): another beta and beta = 0 with logVar ≈ −40 (sigma ≈ 2·10⁻⁹, so z = mu and the values are
+ * deterministic), a wide posterior for the KL, recon under sampled z on 1,500 points (compared with
+ * its expectation, so decoding mu instead of z fails), and gradients. In the jail, the learner's
+ * `reparameterize` is replaced by ours (docs/grading.md), so a wrong one is not charged twice.
  */
-import * as tf from "@tensorflow/tfjs";
-import { computeVaeLossExercise, type ComputeVaeLossFn } from "../../exercises/computeVaeLoss";
-import { gradientOrNull, lossValues, near, type LossValues } from "../../exercises/util";
-import type { Vae } from "../../src/models/types";
+import { computeVaeLossExercise, lossCall, lossGradsProbe, normalRows, sampledProbe, type ComputeVaeLossFn, type ComputeVaeLossSeen, type Weights } from "../../exercises/computeVaeLoss";
+import { lossOut, uniformIn } from "../../exercises/raw";
+import type { Probe, Probes } from "../../exercises/types";
+import { near, type LossValues } from "../../exercises/util";
+import type { Rng } from "../../src/random";
 import { fraction, type HiddenSuite } from "./types";
 
-const X = [[0.3, 0.8], [-1.2, 0.1], [0.6, -0.9], [1.4, 1.0], [-0.2, -0.5], [0.9, 0.2]]; // [6, 2]
-const W_MU = [[0.7, -0.2, 0.4, 1.1], [0.5, 0.9, -0.8, 0.1]], B_MU = [0.1, 0.0, -0.2, 0.3];
-const W_LV = [[0.2, 0.1, -0.3, 0.05], [-0.1, 0.25, 0.1, -0.2]];
-const W_DEC = [[0.6, -0.3], [0.2, 0.8], [-0.7, 0.4], [0.5, 0.5]];
-const SHARP = [-40, -40, -40, -40], WIDE = [0.9, -1.5, 0.2, -0.4];
-
-type P = { wMu: tf.Tensor; wLv: tf.Tensor; bLv: tf.Tensor; wDec: tf.Tensor };
-const params = (bLv: number[]): P => ({ wMu: tf.tensor2d(W_MU), wLv: tf.tensor2d(W_LV), bLv: tf.tensor1d(bLv), wDec: tf.tensor2d(W_DEC) });
-const model = (p: P): Vae => ({
-  config: { kind: "mlp", inputDim: 2, hiddenDims: [], latentDim: 4, likelihood: "gaussian" },
-  variables: [],
-  variableNames: [],
-  encode: (x) => ({ mu: tf.add(tf.matMul(x, p.wMu), tf.tensor1d(B_MU)) as tf.Tensor2D, logVar: tf.add(tf.matMul(x, p.wLv), p.bLv) as tf.Tensor2D }),
-  decode: (z) => tf.matMul(z, p.wDec) as tf.Tensor2D,
-  summary: () => [],
-  dispose: () => {},
-});
-const run = (fn: ComputeVaeLossFn, p: P, beta: number) => lossValues(fn(model(p), tf.tensor2d(X), beta), "computeVaeLoss");
+const LATENT = 4;
+const matrix = (rng: Rng, rows: number, cols: number, lo: number, hi: number) => Array.from({ length: rows }, () => uniformIn(rng, cols, lo, hi));
+/** A probe model: the same draw for every probe of a run (each probe's rng is its own fork, so draw from a fixed fork). */
+function drawWeights(rng: Rng, bLv: number[]): Weights {
+  return { wMu: matrix(rng, 2, LATENT, -1.2, 1.2), bMu: uniformIn(rng, LATENT, -0.3, 0.3), wLv: matrix(rng, 2, LATENT, -0.3, 0.3), bLv, wDec: matrix(rng, LATENT, 2, -1, 1) };
+}
+const sharp = () => new Array<number>(LATENT).fill(-40);
 
 export type ComputeVaeLossHiddenSeen = {
-  beta25: LossValues;
+  beta: LossValues & { beta: number };
   beta0: LossValues;
   wide: LossValues;
+  sampled: ComputeVaeLossSeen["sampled"];
   grads: { wMu: number[] | null; wLv: number[] | null; wDec: number[] | null };
 };
 
-const probes = {
-  beta25: (fn: ComputeVaeLossFn) => run(fn, params(SHARP), 2.5),
-  beta0: (fn: ComputeVaeLossFn) => run(fn, params(SHARP), 0),
-  wide: (fn: ComputeVaeLossFn) => run(fn, params(WIDE), 1),
-  grads: (fn: ComputeVaeLossFn) => {
-    const base = params(SHARP);
-    const d = (k: "wMu" | "wLv" | "wDec") =>
-      gradientOrNull((w) => {
-        const out = fn(model({ ...base, [k]: w }), tf.tensor2d(X), 1.5);
-        lossValues(out, "computeVaeLoss");
-        return out.total;
-      }, base[k]);
-    return { wMu: d("wMu"), wLv: d("wLv"), wDec: d("wDec") };
+const values = (w: Weights, x: number[][], beta: number): Probe<LossValues> => ({ calls: [lossCall(w, x, beta)], reduce: ([o]) => lossOut(o.out, "computeVaeLoss") });
+
+const probes: Probes<ComputeVaeLossFn, ComputeVaeLossHiddenSeen> = {
+  beta: (rng) => {
+    const beta = 1.5 + 2 * rng.uniform();
+    const p = values(drawWeights(rng, sharp()), normalRows(rng, 6), beta);
+    return { calls: p.calls, reduce: (os) => ({ ...p.reduce(os), beta }) };
   },
+  beta0: (rng) => values(drawWeights(rng, sharp()), normalRows(rng, 6), 0),
+  wide: (rng) => values(drawWeights(rng, uniformIn(rng, LATENT, -1.5, 1)), normalRows(rng, 6), 1),
+  sampled: (rng) => sampledProbe(drawWeights(rng, uniformIn(rng, LATENT, 0.2, 0.8)), normalRows(rng, 1500)),
+  grads: (rng) => lossGradsProbe(drawWeights(rng, sharp()), normalRows(rng, 6), 1.5),
 };
 
 const close = (a: number, b: number) => near(a, b, 1e-4, 1e-5);
@@ -59,15 +50,24 @@ const vsRef = (got: LossValues, want: LossValues, what: string) =>
 export const computeVaeLossHidden: HiddenSuite<ComputeVaeLossFn, ComputeVaeLossHiddenSeen> = {
   exercise: { ...computeVaeLossExercise, id: "computeVaeLoss:hidden", probes, checks: [], mistakes: [] },
   checks: [
-    { id: "values-beta", name: "recon, kl and total on another batch, model and beta", category: "values", needs: ["beta25"], judge: (s, r) => fraction(vsRef(s.beta25, r.beta25, "with another beta")) },
+    { id: "values-beta", name: "recon, kl and total on another batch, model and beta", category: "values", needs: ["beta"], judge: (s, r) => fraction(vsRef(s.beta, r.beta, "with another beta")) },
     {
       id: "beta-zero",
       name: "with beta = 0, total equals recon",
       category: "edge case",
       needs: ["beta0"],
-      judge: ({ beta0 }, r) => fraction([close(beta0.total, r.beta0.total) ? undefined : "with beta = 0, total should equal recon.", close(beta0.recon, r.beta0.recon) ? undefined : "recon is wrong on a hidden batch."]),
+      // Two questions apart: is total recon (whatever recon is), and is recon right.
+      judge: ({ beta0 }, r) => fraction([close(beta0.total, beta0.recon) ? undefined : "with beta = 0, total should equal recon.", close(beta0.recon, r.beta0.recon) ? undefined : "recon is wrong on a hidden batch."]),
     },
     { id: "kl-wide", name: "kl for a wide posterior (logVar away from 0)", category: "values", needs: ["wide"], judge: (s, r) => fraction([vsRef(s.wide, r.wide, "with a wide posterior")[1]]) },
+    {
+      id: "sampled-z",
+      name: "recon decodes a sampled z (a wide posterior on many points)",
+      category: "statistics",
+      needs: ["sampled"],
+      judge: ({ sampled: s }) =>
+        Number.isFinite(s.recon) && Math.abs(s.recon - s.expected) <= 6 * s.se ? { score: 1 } : { score: 0, message: "with a wide posterior, recon is not what decoding z = reparameterize(mu, logVar) gives on average: decode the sampled z, not mu." },
+    },
     {
       id: "gradients",
       name: "gradients of total reach the encoder (mu and logVar) and the decoder",

@@ -1,21 +1,19 @@
 /**
  * Hidden tests of lesson 2's `elbo` (Bernoulli NLL summed over pixels, KL summed over latent
- * dimensions, both averaged over the batch): another batch (4 images of 6 pixels, latentDim 3,
- * with grey-level targets), logits of ±500 (sigmoid saturates: only the stable form stays exact),
- * and gradients. All inputs are given, so everything is deterministic.
+ * dimensions, both averaged over the batch), on a batch drawn per grading run (4 images of 6
+ * pixels, latentDim 3, grey-level targets): values, logits of ±500 (sigmoid saturates: only the
+ * stable form stays exact), and gradients. Compared with our reference on the same inputs.
  */
-import * as tf from "@tensorflow/tfjs";
-import { elboExercise, type ElboFn } from "../../exercises/elbo";
-import { gradientOrNull, lossValues, near, type LossValues } from "../../exercises/util";
+import { elboExercise, elboGrads, elboValues, type ElboFn, type ElboInputs } from "../../exercises/elbo";
+import { uniformIn } from "../../exercises/raw";
+import type { Probes } from "../../exercises/types";
+import { near, type LossValues } from "../../exercises/util";
+import type { Rng } from "../../src/random";
 import { fraction, type HiddenSuite } from "./types";
 
-const X = [[0, 0.3, 1, 1, 0, 0.7], [1, 0, 0, 0.5, 1, 1], [0.2, 0.2, 0.9, 0, 0, 1], [1, 1, 1, 0, 0.1, 0]];
-const LOGITS = [[-1.1, 0.4, 2.5, 1.7, -3.2, 0.9], [2.0, -0.6, -1.8, 0.2, 1.4, 3.1], [-0.5, -0.9, 1.1, -2.4, -0.3, 2.2], [1.6, 0.8, 2.9, -1.3, -0.7, -2.6]];
-const MU = [[0.4, -0.7, 1.3], [-1.1, 0.2, 0.5], [0.9, 0.9, -0.3], [0.0, -1.6, 0.8]];
-const LOGVAR = [[-0.8, 0.4, 0.1], [0.6, -1.5, -0.2], [0.0, 0.3, -0.9], [-0.4, 1.1, 0.5]];
-const inputs = () => ({ x: tf.tensor2d(X), logits: tf.tensor2d(LOGITS), mu: tf.tensor2d(MU), logVar: tf.tensor2d(LOGVAR) });
-type I = ReturnType<typeof inputs>;
-const run = (fn: ElboFn, i: I) => lossValues(fn(i.x, i.logits, i.mu, i.logVar), "elbo");
+const B = 4, P = 6, L = 3;
+const matrix = (rng: Rng, rows: number, cols: number, lo: number, hi: number) => Array.from({ length: rows }, () => uniformIn(rng, cols, lo, hi));
+const draw = (rng: Rng): ElboInputs => ({ x: matrix(rng, B, P, 0, 1), logits: matrix(rng, B, P, -3, 3), mu: matrix(rng, B, L, -1.5, 1.5), logVar: matrix(rng, B, L, -1.5, 1.2) });
 
 export type ElboHiddenSeen = {
   values: LossValues;
@@ -23,23 +21,14 @@ export type ElboHiddenSeen = {
   grads: { logits: number[] | null; mu: number[] | null; logVar: number[] | null };
 };
 
-const probes = {
-  values: (fn: ElboFn) => run(fn, inputs()),
-  saturated: (fn: ElboFn) => {
-    const i = inputs();
-    const sign = tf.sub(tf.mul(tf.greater(tf.tensor2d(X), 0.5).toFloat(), 2), 1); // +1 where x > 0.5, else −1
-    return run(fn, { ...i, x: tf.round(tf.tensor2d(X)) as tf.Tensor2D, logits: tf.mul(sign, 500) as tf.Tensor2D });
+const probes: Probes<ElboFn, ElboHiddenSeen> = {
+  values: (rng) => elboValues(draw(rng)),
+  saturated: (rng) => {
+    const i = draw(rng);
+    const x = i.x.map((r) => r.map(Math.round));
+    return elboValues({ ...i, x, logits: x.map((r) => r.map((v) => (v > 0.5 ? 500 : -500))) });
   },
-  grads: (fn: ElboFn) => {
-    const base = inputs();
-    const d = (k: "logits" | "mu" | "logVar") =>
-      gradientOrNull((v) => {
-        const out = fn(...([base.x, base.logits, base.mu, base.logVar].map((t, j) => (["x", "logits", "mu", "logVar"][j] === k ? v : t)) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D]));
-        lossValues(out, "elbo");
-        return out.total;
-      }, base[k]);
-    return { logits: d("logits"), mu: d("mu"), logVar: d("logVar") };
-  },
+  grads: (rng) => elboGrads(draw(rng)),
 };
 
 const close = (a: number, b: number) => near(a, b, 1e-4, 1e-3);

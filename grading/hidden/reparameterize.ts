@@ -2,50 +2,54 @@
  * Hidden tests of `reparameterize`: per-dimension moments on a wide batch where every latent
  * dimension has its own mu and logVar (catches broadcasts and swapped axes the public shapes miss),
  * gradients at another point (∂z/∂mu = 1, ∂z/∂logVar = ½(z − mu)), and a one-row, 16-wide input.
- * Tolerances are ≥ 5 standard errors over 8,000 seeded draws, so honest answers never fail by chance.
+ * Every input is drawn per grading run from its secret seed; the statistics are computed here, in
+ * the trusted process, from the raw z. Tolerances are ≥ 5 standard errors over 8,000 draws, so
+ * honest answers do not fail by chance.
  */
-import * as tf from "@tensorflow/tfjs";
 import { reparameterizeExercise, type ReparameterizeFn } from "../../exercises/reparameterize";
-import { gradientOrNull, near, tensorValues } from "../../exercises/util";
+import { filledArg, gradOut, tensorArg, tensorOut, uniformIn } from "../../exercises/raw";
+import type { Probes } from "../../exercises/types";
+import { near } from "../../exercises/util";
 import { fraction, type HiddenSuite } from "./types";
 
-const N = 8000;
-const MU = [2, -1, 0.5, 0], LOGVAR = [Math.log(0.09), Math.log(2.25), 0, -3];
-const G_MU = [[0.1, -2, 0.7, 1.5], [0, 0.3, -0.4, 2]], G_LV = [[-1, 0.5, 0, 1.2], [0.3, -2, 0.9, -0.5]];
+const N = 8000, D = 4;
 
 export type ReparameterizeHiddenSeen = {
-  perDim: { mean: number[]; std: number[]; nonFinite: number };
-  grads: { z: number[]; dMu: number[] | null; dLogVar: number[] | null };
+  perDim: { mu: number[]; logVar: number[]; mean: number[]; std: number[]; nonFinite: number };
+  grads: { mu: number[]; z: number[]; dMu: number[] | null; dLogVar: number[] | null };
   wide: { finite: boolean; distinct: number };
 };
 
-const call = (fn: ReparameterizeFn, mu: tf.Tensor, lv: tf.Tensor) => fn(mu as tf.Tensor2D, lv as tf.Tensor2D) as unknown;
+const rows = (row: number[], n: number) => Array.from({ length: n }, () => row);
 
-const probes = {
-  perDim: (fn: ReparameterizeFn) => {
-    const mu = tf.mul(tf.ones([N, 4]), tf.tensor1d(MU)), lv = tf.mul(tf.ones([N, 4]), tf.tensor1d(LOGVAR));
-    const z = tensorValues(call(fn, mu, lv), [N, 4], "z");
-    const mean = [0, 0, 0, 0], sq = [0, 0, 0, 0];
-    let nonFinite = 0;
-    z.forEach((v, i) => (Number.isFinite(v) ? ((mean[i % 4] += v / N), (sq[i % 4] += (v * v) / N)) : nonFinite++));
-    return { mean, std: mean.map((m, j) => Math.sqrt(Math.max(0, sq[j] - m * m))), nonFinite };
-  },
-  grads: (fn: ReparameterizeFn) => {
-    const mu = tf.tensor2d(G_MU), lv = tf.tensor2d(G_LV);
-    let z: number[] = [];
-    const zOf = (m: tf.Tensor, l: tf.Tensor) => {
-      const out = call(fn, m, l) as tf.Tensor;
-      z = tensorValues(out, [2, 4], "z");
-      return out;
+const probes: Probes<ReparameterizeFn, ReparameterizeHiddenSeen> = {
+  perDim: (rng) => {
+    const mu = uniformIn(rng, D, -2, 2), logVar = uniformIn(rng, D, -3, 1.2);
+    return {
+      calls: [{ args: [tensorArg(rows(mu, N)), tensorArg(rows(logVar, N))] }],
+      reduce: ([o]) => {
+        const z = tensorOut(o.out, [N, D], "z");
+        const mean = new Array<number>(D).fill(0), sq = new Array<number>(D).fill(0);
+        let nonFinite = 0;
+        z.forEach((v, i) => (Number.isFinite(v) ? ((mean[i % D] += v / N), (sq[i % D] += (v * v) / N)) : nonFinite++));
+        return { mu, logVar, mean, std: mean.map((m, j) => Math.sqrt(Math.max(0, sq[j] - m * m))), nonFinite };
+      },
     };
-    const dMu = gradientOrNull((m) => zOf(m, lv), mu);
-    const dLogVar = gradientOrNull((l) => zOf(mu, l), lv);
-    return { z, dMu, dLogVar };
   },
-  wide: (fn: ReparameterizeFn) => {
-    const z = tensorValues(call(fn, tf.zeros([1, 16]), tf.fill([1, 16], 0.3)), [1, 16], "z");
-    return { finite: z.every(Number.isFinite), distinct: new Set(z).size };
+  grads: (rng) => {
+    const mu = [uniformIn(rng, D, -2, 2), uniformIn(rng, D, -2, 2)], logVar = [uniformIn(rng, D, -2, 1.2), uniformIn(rng, D, -2, 1.2)];
+    return {
+      calls: [0, 1].map((arg) => ({ args: [tensorArg(mu), tensorArg(logVar)], grad: { arg } })),
+      reduce: ([m, l]) => (tensorOut(m.out, [2, D], "z"), { mu: mu.flat(), z: tensorOut(l.out, [2, D], "z"), dMu: gradOut(m.grad, 2 * D), dLogVar: gradOut(l.grad, 2 * D) }),
+    };
   },
+  wide: (rng) => ({
+    calls: [{ args: [filledArg([1, 16], uniformIn(rng, 1, -1, 1)[0]), filledArg([1, 16], uniformIn(rng, 1, -1, 0.5)[0])] }],
+    reduce: ([o]) => {
+      const z = tensorOut(o.out, [1, 16], "z");
+      return { finite: z.every(Number.isFinite), distinct: new Set(z).size };
+    },
+  }),
 };
 
 export const reparameterizeHidden: HiddenSuite<ReparameterizeFn, ReparameterizeHiddenSeen> = {
@@ -58,8 +62,8 @@ export const reparameterizeHidden: HiddenSuite<ReparameterizeFn, ReparameterizeH
       needs: ["perDim"],
       judge: ({ perDim: s }) => {
         if (s.nonFinite > 0) return { score: 0, message: "some values of z are NaN or Infinity." };
-        return fraction(MU.map((mu, j) => {
-          const sigma = Math.exp(0.5 * LOGVAR[j]);
+        return fraction(s.mu.map((mu, j) => {
+          const sigma = Math.exp(0.5 * s.logVar[j]);
           if (!near(s.mean[j], mu, 0, 0.06 * sigma)) return `in latent dimension ${j + 1} of a batch where each dimension has its own mu and logVar, the mean of z is not mu.`;
           if (!near(s.std[j], sigma, 0.05, 0)) return `in latent dimension ${j + 1} of a batch where each dimension has its own mu and logVar, the standard deviation of z is not exp(½·logVar).`;
           return undefined;
@@ -74,7 +78,7 @@ export const reparameterizeHidden: HiddenSuite<ReparameterizeFn, ReparameterizeH
       judge: ({ grads: g }) => {
         if (g.dMu === null || g.dLogVar === null) return { score: 0, message: "no gradient reaches mu or logVar: build z with tf operations only." };
         const muOk = g.dMu.every((d) => near(d, 1));
-        const want = g.z.map((z, i) => 0.5 * (z - G_MU.flat()[i]));
+        const want = g.z.map((z, i) => 0.5 * (z - g.mu[i]));
         const lvOk = g.dLogVar.every((d, i) => near(d, want[i], 1e-3, 1e-3));
         return fraction([muOk ? undefined : "∂z/∂mu is not 1 everywhere.", lvOk ? undefined : "∂z/∂logVar is not ½(z − mu)."]);
       },

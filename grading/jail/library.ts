@@ -1,15 +1,54 @@
 /**
- * What graded code gets for `import … from "vae-lab"` inside the jail: the parts of the library a
- * solution cell may use. Display, files, datasets and the exercise answers themselves
- * (reparameterize, elbo, slerp) are left out; using one gives a clear error at call time.
+ * What graded code gets for `import … from "vae-lab"` inside the jail, per exercise: the parts of
+ * the library a solution to that exercise may use, and nothing that computes an answer. The lesson
+ * text of each exercise says the same (solutions/*.ipynb). Everything else of vae-lab — display,
+ * files, datasets, models and their forward pass (it samples z itself), the losses (they are
+ * computeVaeLoss's and elbo's answers), interpolationPath (it is slerp) — gives a clear error when
+ * called, naming the helper; notebook no-ops (check, initBackend, show…) do nothing.
+ *
+ * ./bundle.ts builds one runner per exercise from these lists, so a runner file holds only the
+ * library code its exercise may call (docs/grading.md).
  */
-import * as tf from "@tensorflow/tfjs";
-export { tf };
-export { Rng, setSeed, defaultRng } from "../../src/random";
-export { mse, bernoulliNll, gaussianKl, gaussianKlPerDim } from "../../src/losses";
-export { randn } from "../../src/models/reparameterize";
-export { createVae, forward, decodeMean, paramCount, samplePrior } from "../../src/models/vae";
-export { swissRollVae, swissRollVaeConfig, mnistVae, convMnistVae } from "../../src/models/presets";
-export { lerp, interpolationPath, morphPath, latentGrid, SLERP_PARALLEL_THRESHOLD } from "../../src/latent";
-export { swissRoll, swissRollSampler } from "../../src/data/swissRoll";
-export { NotImplementedError } from "../../src/notebook/notImplemented";
+
+/** Names every exercise may import, and the module each comes from (relative to this folder). */
+const COMMON: Record<string, string> = {
+  tf: "@tensorflow/tfjs",
+  Rng: "../../src/random",
+  setSeed: "../../src/random",
+  defaultRng: "../../src/random",
+  randn: "../../src/models/reparameterize",
+  NotImplementedError: "../../src/notebook/notImplemented",
+};
+
+/** exercise id → what its solution may import from "vae-lab". */
+export const ALLOWED: Record<string, Record<string, string>> = {
+  reparameterize: COMMON,
+  computeVaeLoss: COMMON,
+  elbo: COMMON,
+  slerp: { ...COMMON, lerp: "../../src/latent", SLERP_PARALLEL_THRESHOLD: "../../src/latent" },
+};
+
+/** The same, in words, for feedback (the lesson's exercise cell says it too). */
+export const ALLOWED_TEXT: Record<string, string> = {
+  reparameterize: "tf operations and randn",
+  computeVaeLoss: "tf operations, model.encode, model.decode and your reparameterize",
+  elbo: "tf operations",
+  slerp: "plain arithmetic (Math) and lerp",
+};
+
+/**
+ * vae-lab's exports a learner might call in a solution cell: a call of one of these that its
+ * exercise does not allow gets a message naming it (other names are not echoed into feedback).
+ */
+export const KNOWN_HELPERS = new Set([
+  "forward", "createVae", "decodeMean", "samplePrior", "paramCount", "mse", "bernoulliNll", "gaussianKl", "gaussianKlPerDim", "elbo",
+  "reparameterize", "interpolationPath", "morphPath", "latentGrid", "slerp", "lerp", "train", "evaluate", "swissRoll", "swissRollSampler",
+  "swissRollVae", "swissRollVaeConfig", "mnistVae", "convMnistVae", "encodeDataset", "classCentroids", "clusterSeparation", "loadMnistData", "trainOrLoadMnist",
+]);
+
+/** The error a forbidden helper throws in the jail; the trusted side recognises it by this prefix. */
+export const forbiddenMessage = (name: string) => `vae-lab's ${name} is not available while grading this exercise`;
+export const FORBIDDEN = /^it threw Error: vae-lab's ([A-Za-z]{1,40}) is not available while grading this exercise/;
+
+/** Exercise functions ./standins.ts stands in for (kept out of their own exercise's runner). */
+export const STAND_IN_NAMES = ["reparameterize"];

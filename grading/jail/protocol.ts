@@ -1,7 +1,8 @@
 /**
  * The wire between the trusted grader and a jailed child: length-prefixed frames of structured-clone
  * data (node:v8 serialize), so NaN and ±Infinity survive and nothing but plain data can cross —
- * v8.deserialize builds no functions, getters or class instances.
+ * v8.deserialize builds no functions, getters or class instances. The child's side of the wire is
+ * in the learner's realm and may write any bytes: a frame is only a claim, checked by the parent.
  *
  * Requests go to the child's stdin; replies come back on fd 3, never on stdout: whatever student code
  * prints on stdout or stderr is read, capped and thrown away, so printed "results" cannot be mistaken
@@ -9,19 +10,22 @@
  */
 import { deserialize, serialize } from "node:v8";
 
-/** Requests, parent → child. */
+/** Requests, parent → child. `call` is an exercises/harness Call: inputs as plain data. */
 export type Request =
-  | { id: number; op: "load" }
+  | { id: number; op: "load"; underTest: string; others: string[] }
   | { id: number; op: "usage" }
-  | { id: number; op: "probe"; suite: "public" | "hidden"; exercise: string; probe: string };
+  | { id: number; op: "call"; call: unknown };
 
-/** Replies, child → parent. `value` is an exercises Observation for probes. */
+/**
+ * Replies, child → parent. `value` is a raw exercises/harness Outcome for calls: untrusted, so the
+ * parent validates it (exercises/raw.ts parseOutcome) before reading anything in it.
+ */
 export type Reply = { id: number; ok: true; value?: unknown; tainted?: boolean } | { id: number; ok: false; error: string };
 
 /** The observation error the runner reports when student code replaced tfjs kernels. */
 export const TAMPERED = "graded code replaced TensorFlow.js kernels";
 
-/** A reply larger than this is a protocol violation (observations are a few kB). */
+/** A reply larger than this is a protocol violation (the largest raw result, 20,000 numbers, is about 200 kB). */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
 export function encodeFrame(message: unknown): Buffer {

@@ -53,6 +53,19 @@ export interface JailMode {
 const NODE = process.execPath;
 const isRoot = () => process.getuid?.() === 0;
 
+let permissionFlagCache: string | undefined;
+/**
+ * Node's permission-model flag for this node: `--permission` (Node 22.13+, and the only one Node 24
+ * accepts) or `--experimental-permission` (Node 20). Found by feature detection — asking this node
+ * binary whether it starts with the flag — not by version number.
+ */
+export function permissionFlag(): string {
+  if (permissionFlagCache) return permissionFlagCache;
+  const works = (flag: string) => spawnSync(NODE, [flag, "--no-warnings", "-e", "0"], { env: {}, timeout: 15_000 }).status === 0;
+  permissionFlagCache = process.allowedNodeEnvironmentFlags.has("--permission") || works("--permission") ? "--permission" : "--experimental-permission";
+  return permissionFlagCache;
+}
+
 function which(cmd: string): string | undefined {
   for (const dir of ["/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin"]) {
     const p = path.join(dir, cmd);
@@ -132,7 +145,8 @@ export class JailSession {
     private readonly limits: JailLimits,
     private readonly mode: JailMode,
     private readonly slot: number,
-    private readonly referenceModule: string,
+    /** The runner file (./bundle.ts runnerFile) of the exercise this child grades. */
+    private readonly runnerName: string,
     /** Absolute time (Date.now()) by which the whole submission must be done. */
     private readonly deadlineAt: number,
   ) {}
@@ -141,8 +155,8 @@ export class JailSession {
   command(): string[] {
     const inJail = this.mode.kind === "bwrap";
     const runner = inJail ? "/grader/runner" : this.runnerDir, module = inJail ? "/grader/submission/module.js" : this.moduleFile;
-    const nodeArgs = [`--max-old-space-size=${this.limits.heapMb}`, "--disable-wasm-trap-handler", "--experimental-permission", `--allow-fs-read=${runner}/*`, `--allow-fs-read=${module}`, "--no-warnings",
-      "--disallow-code-generation-from-strings", path.join(runner, "runner.cjs"), module, this.referenceModule];
+    const nodeArgs = [`--max-old-space-size=${this.limits.heapMb}`, "--disable-wasm-trap-handler", permissionFlag(), `--allow-fs-read=${runner}/*`, `--allow-fs-read=${module}`, "--no-warnings",
+      "--disallow-code-generation-from-strings", path.join(runner, this.runnerName), module];
     const binds: [string, string][] = [[this.runnerDir, "/grader/runner"], [path.dirname(this.moduleFile), "/grader/submission"]];
     return jailedCommand(this.mode, this.limits, this.slot, binds, nodeArgs);
   }
@@ -201,7 +215,7 @@ export class JailSession {
   }
 
   /** Sends one request; the answer, or how the child failed. */
-  call(req: Omit<Request, "id">): Promise<CallResult> {
+  call(req: Request extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never): Promise<CallResult> {
     if (!this.child || this.exitInfo || this.killed) return Promise.resolve({ kind: "crashed", detail: this.exitInfo ?? "not started" });
     const id = this.nextId++;
     const p = this.wait(id, this.limits.callMs);
