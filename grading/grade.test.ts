@@ -104,7 +104,7 @@ describe("batches", () => {
     expect(all.students.map((s: { student: string }) => s.student)).toEqual(["x", "y", "z"]);
     const gs = JSON.parse(fs.readFileSync(path.join(out, "gradescope", "y", "results.json"), "utf8"));
     expect(gs.score).toBe(all.students[1].score);
-    expect(gs.tests).toHaveLength(19);
+    expect(gs.tests).toHaveLength(MANIFEST.filter((t) => t.exercise === "reparameterize" || t.exercise === "computeVaeLoss").length);
     for (const t of gs.tests) {
       expect(Object.keys(t).sort()).toEqual(["max_score", "name", "number", "output", "score", "status", "tags", "visibility"]);
       expect(["passed", "failed"]).toContain(t.status);
