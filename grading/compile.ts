@@ -18,7 +18,6 @@
  * reported as the learner's syntax error.
  */
 import { stop, transformSync, type Message, type TransformOptions } from "esbuild";
-import { exercises } from "../exercises/index";
 import { definedNames, definitions, type Region } from "./extract";
 import { MAX_NESTING, scan } from "./scan";
 import type { Template } from "./template";
@@ -144,7 +143,7 @@ export function compileRegions(template: Template, regions: Region[]): Compiled 
     }
   }
   // The joined module can still fail (two cells declare the same top-level name): drop the region the error is in, retry.
-  const names = template.exerciseIds.map((id) => exercises[id].functionName);
+  const names = template.exerciseIds.map((id) => template.functions[id].name);
   for (let attempt = 0; attempt <= regions.length; attempt++) {
     const unique = [...new Map(good.map((r) => [r.code, r])).values()];
     // Each cell runs in its own try block, so code at the top level of one cell that throws costs only
@@ -164,7 +163,7 @@ export function compileRegions(template: Template, regions: Region[]): Compiled 
     });
     parts.push("}", "export { __fn, __loadErrors, __run };");
     const source = parts.join("\n");
-    const exported = good.map((r) => r.exerciseId).filter((id) => unique.some((r) => definedNames(r.code).includes(exercises[id].functionName)));
+    const exported = good.map((r) => r.exerciseId).filter((id) => unique.some((r) => definedNames(r.code).includes(template.functions[id].name)));
     try {
       const out = transform(source, { loader: "ts", format: "cjs", target: "node20", logLevel: "silent", sourcefile: "submission.ts" });
       return { code: out.code, exported, errors, regionExercises: unique.map((r) => good.filter((g) => g.code === r.code).map((g) => g.exerciseId)) };

@@ -10,10 +10,9 @@
  *                       Latin "a"…) is not accepted, and the feedback says which character differs
  * Only these regions are ever compiled and run: the submission's other cells never are.
  */
-import { exercises } from "../exercises/index";
 import type { Cell, Notebook } from "./notebook";
-import { scan } from "./scan";
-import { normalise, type Template } from "./template";
+import { normalise, scan } from "./scan";
+import type { Template } from "./template";
 
 export interface Region {
   exerciseId: string;
@@ -110,7 +109,7 @@ export function extract(nb: Notebook, template: Template, parses: SyntaxCheck): 
   const cells = nb.cells;
   const taggedFor = (id: string) => cells.filter((c) => c.gradeId === id);
   for (const id of template.exerciseIds) {
-    const name = exercises[id].functionName;
+    const name = template.functions[id].name;
     const n: string[] = (notes[id] = []);
     const defining = cells.filter((c) => definedNames(c.source).includes(name));
     const codeDefs = defining.filter(isCode);
@@ -140,7 +139,7 @@ export function extract(nb: Notebook, template: Template, parses: SyntaxCheck): 
     if (joined.length === 0 || !definedNames(code).includes(name)) {
       const lookAlike = cells.flatMap((c) => definedNames(c.source)).find((d) => d !== name && skeleton(d) === skeleton(name));
       if (lookAlike) n.push(describeLookAlike(lookAlike, name));
-      else if (taggedFor(id).length) n.push(`the cell for ${name} (cell ${taggedFor(id)[0].index + 1}) no longer defines the function ${name}. Restore its first line: ${exercises[id].signature.split(":")[0]}…`);
+      else if (taggedFor(id).length) n.push(`the cell for ${name} (cell ${taggedFor(id)[0].index + 1}) no longer defines the function ${name}. Restore its first line: ${template.functions[id].signature.split(":")[0]}…`);
       else n.push(`no cell defines ${name}: was its cell deleted? Copy the exercise's cell from a fresh copy of the lesson notebook and write your code there.`);
       missing.push(id);
       continue;

@@ -13,7 +13,7 @@ import { referenceObservations } from "../exercises/observe";
 import { initBackend } from "../src/backend";
 import { ProgressBar } from "../src/cli/progressBar";
 import { hiddenSuites } from "./hidden/index";
-import { buildRunner, projectDir } from "./jail/bundle";
+import { buildCompileWorker, buildRunner, projectDir } from "./jail/bundle";
 import { DEFAULT_LIMITS, detectJail, type JailLimits, type JailMode } from "./jail/sandbox";
 import { DEFAULT_MAX_BYTES, intake, type Intake } from "./notebook";
 import { writeReports, type BatchInfo } from "./report";
@@ -108,6 +108,7 @@ export async function gradeBatch(options: GradeOptions): Promise<BatchResult> {
   const mode = options.jail ?? detectJail();
   if (mode.warning) process.stderr.write(`\n!!! ${mode.warning}\n\n`);
   const cached = await buildRunner(path.join(projectDir, ".cache", "grader"));
+  const compileWorker = await buildCompileWorker(path.join(projectDir, ".cache", "grader"));
   // The jailed uid must reach the runner and its own module: both live in a fresh directory under
   // the system's temp folder (world-traversable, unlike a project under /root), never changing the
   // permissions of the project's folders.
@@ -137,7 +138,7 @@ export async function gradeBatch(options: GradeOptions): Promise<BatchResult> {
   const jobs = Math.max(1, Math.min(options.jobs ?? os.cpus().length, 16));
   let next = 0, done = 0;
   const worker = async (slot: number) => {
-    const ctx: GradeContext = { templates, exerciseIds, runnerDir, workDir, limits, mode, slot, hiddenSeed };
+    const ctx: GradeContext = { templates, exerciseIds, runnerDir, workDir, limits, mode, slot, hiddenSeed, compileWorker };
     while (next < students.length) {
       const i = next++;
       try {

@@ -78,3 +78,6 @@ export function scan(source: string): Scan {
 
 /** Deeper than this, a cell is refused before compiling (real code nests a dozen levels or so). */
 export const MAX_NESTING = 200;
+
+/** Whitespace-insensitive form of a cell's source (to recognise the template's locked cells). */
+export const normalise = (s: string) => s.replace(/\s+/g, " ").trim();

@@ -5,6 +5,7 @@
  * Nothing in a submission can stop this from returning a result: a broken notebook, a crash, a
  * timeout or an early exit become 0 points with a reason for the affected exercises only.
  */
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
@@ -13,12 +14,13 @@ import { exercises } from "../exercises/index";
 import { observationOf, planProbe, PROBE_SEED } from "../exercises/observe";
 import { MalformedOutcome, parseOutcome } from "../exercises/raw";
 import { compileRegions, GraderError, parses, type Compiled } from "./compile";
+import type { WorkerInput, WorkerOutput } from "./compileWorker";
 import { extract, type Extraction } from "./extract";
 import { hiddenSuites } from "./hidden/index";
 import { runnerFile } from "./jail/bundle";
 import { TAMPERED } from "./jail/protocol";
 import { JailSession, type JailLimits, type JailMode } from "./jail/sandbox";
-import type { Intake } from "./notebook";
+import type { Intake, Notebook } from "./notebook";
 import { scoreExercise, type FailureReason, type Seen } from "./score";
 import type { Template } from "./template";
 import type { ExerciseResult, SubmissionResult, SubmittedFile } from "./types";
@@ -35,6 +37,54 @@ export interface GradeContext {
   slot: number;
   /** The secret seed of this grading run's hidden inputs (default: one drawn per grading process). */
   hiddenSeed?: number;
+  /** The compile worker (./jail/bundle.ts buildCompileWorker); without one, extraction and compilation run in this process. */
+  compileWorker?: string;
+}
+
+type Compilation = { kind: "done"; extraction: Extraction; compiled: Compiled } | { kind: "grader-error"; message: string } | { kind: "timeout" };
+
+/** Extraction and compilation of one notebook: in the compile worker under `ms`, or here when there is none. */
+async function compileNotebook(ctx: GradeContext, nb: Notebook, template: Template, ms: number): Promise<Compilation> {
+  if (!ctx.compileWorker) {
+    try {
+      const extraction = extract(nb, template, parses);
+      return { kind: "done", extraction, compiled: compileRegions(template, extraction.regions) };
+    } catch (e) {
+      if (e instanceof GraderError) return { kind: "grader-error", message: e.message };
+      throw e;
+    }
+  }
+  const input: WorkerInput = { notebook: nb, template: { ...template, lockedSources: [...template.lockedSources] } };
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [ctx.compileWorker!], { stdio: ["pipe", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    let err = "";
+    let settled = false;
+    const done = (c: Compilation) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(c);
+    };
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      done({ kind: "timeout" });
+    }, Math.max(0, ms));
+    child.stdout.on("data", (d: Buffer) => out.push(d));
+    child.stderr.on("data", (d: Buffer) => (err = (err + d.toString("utf8")).slice(-600)));
+    child.stdin.on("error", () => {});
+    child.on("error", (e) => done({ kind: "grader-error", message: `the compile worker did not start (${e.message})` }));
+    child.on("close", (code, signal) => {
+      try {
+        const r = JSON.parse(Buffer.concat(out).toString("utf8")) as WorkerOutput;
+        if (!r.ok) return done({ kind: "grader-error", message: r.graderError });
+        done({ kind: "done", extraction: r.extraction, compiled: r.compiled });
+      } catch {
+        done({ kind: "grader-error", message: `the compile worker ended without a result (${signal ?? `status ${code}`}; ${err.trim().split("\n").slice(-1)[0] ?? ""})` });
+      }
+    });
+    child.stdin.end(JSON.stringify(input));
+  });
 }
 
 /** The seed hidden inputs are drawn from in this context (the reference's observations must use the same). */
@@ -142,7 +192,7 @@ async function runExercise(ctx: GradeContext, moduleFile: string, id: string, ot
         continue;
       }
       kills++;
-      failure = r.kind === "timeout" ? { reason: r.which === "submission" ? "budget" : "timeout", error: "time limit" } : { reason: /exited with status 0\b/.test(r.detail) ? "exit" : "crash", error: r.detail };
+      failure = r.kind === "timeout" ? { reason: r.which === "submission" ? "budget" : "timeout", error: "time limit" } : { reason: /exited with status 0\b/.test(r.detail) ? "exit" : "crash", error: `${r.detail}; ${session.stderrTail.trim().split("\n").slice(-3).join(" | ").slice(0, 400)}` };
       break;
     }
     if (failure) fail(p, failure.reason, failure.error);
@@ -187,18 +237,20 @@ export async function gradeSubmission(student: string, intakes: Intake[], ctx: G
     file.template = template.stem;
     const nb = intake.notebook;
     if (nb.kernelName !== undefined && nb.kernelName !== "vae-lab") notes.push(`${base} is set to the "${nb.kernelName}" kernel, not vae-lab (TypeScript); its code was graded as TypeScript anyway.`);
-    // Extraction and compilation read the submission's text in the trusted process: both are linear,
-    // and a failure of the compiler itself is ours (a GRADER ERROR), never the learner's syntax error.
-    let ex: Extraction, compiled: Compiled;
-    try {
-      ex = extract(nb, template, parses);
-      compiled = compileRegions(template, ex.regions);
-    } catch (e) {
-      if (!(e instanceof GraderError)) throw e;
-      graderError = `${base}: ${e.message}`;
-      for (const id of template.exerciseIds) results.set(id, scoreExercise(id, undefined, undefined, [], { status: "missing", message: GRADER_PROBLEM }));
+    // Extraction and compilation read the submission's text: in a process of their own, under the
+    // submission's time limit. A failure of the compiler itself is ours (a GRADER ERROR), never the
+    // learner's syntax error; a cell that makes it run out of time costs this notebook only.
+    const c = await compileNotebook(ctx, nb, template, deadlineAt - Date.now());
+    if (c.kind !== "done") {
+      if (c.kind === "grader-error") graderError = `${base}: ${c.message}`;
+      for (const id of template.exerciseIds) {
+        results.set(id, c.kind === "grader-error"
+          ? scoreExercise(id, undefined, undefined, [], { status: "missing", message: GRADER_PROBLEM })
+          : scoreExercise(id, undefined, undefined, ["your solution cells could not be compiled within the submission's time limit: is a cell enormous, or nested thousands of levels deep?"], { status: "compile-error", message: "its cell could not be compiled in time" }));
+      }
       continue;
     }
+    const { extraction: ex, compiled } = c;
     let moduleFile: string | undefined;
     if (compiled.code && compiled.exported.length) {
       const dir = path.join(ctx.workDir, `${intake.sha256}-${process.pid}-${ctx.slot}`);

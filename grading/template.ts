@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { exercises } from "../exercises/index";
 import { parseNotebook } from "./notebook";
+import { normalise } from "./scan";
 
 export interface Template {
   /** File name without .ipynb: "01_swiss_roll_vae". */
@@ -18,6 +19,8 @@ export interface Template {
   prelude: string;
   /** Sources of the template's non-solution code cells (to recognise them in submissions). */
   lockedSources: Set<string>;
+  /** Per exercise id, its function's name and signature (so extraction and compilation need no contract). */
+  functions: Record<string, { name: string; signature: string }>;
 }
 
 const IMPORT = /^\s*import\s[\s\S]*?from\s*["'][^"']+["'];?/gm;
@@ -40,7 +43,8 @@ export function loadTemplate(file: string): Template {
   if (exerciseIds.length === 0) throw new Error(`the template ${file} has no solution cells with a grade_id naming an exercise.`);
   const defined = new Set(exerciseIds.map((id) => exercises[id].functionName));
   const prelude = imports.map((s) => dropNames(s, defined)).join("\n");
-  return { stem: path.basename(file, ".ipynb"), lesson: exercises[exerciseIds[0]].lesson, exerciseIds, prelude, lockedSources };
+  const functions = Object.fromEntries(exerciseIds.map((id) => [id, { name: exercises[id].functionName, signature: exercises[id].signature }]));
+  return { stem: path.basename(file, ".ipynb"), lesson: exercises[exerciseIds[0]].lesson, exerciseIds, prelude, lockedSources, functions };
 }
 
 /** Removes `names` from an import's braces ("import { a, slerp } from …" → "import { a } from …"). */
@@ -48,7 +52,7 @@ function dropNames(statement: string, names: Set<string>): string {
   return statement.replace(/\{([^}]*)\}/, (_, inner: string) => `{${inner.split(",").filter((n) => !names.has(n.trim().split(/\s+as\s+/).pop()!.trim())).join(",")}}`);
 }
 
-export const normalise = (s: string) => s.replace(/\s+/g, " ").trim();
+export { normalise } from "./scan";
 
 /** Every template in `dir` (default: the project's solutions/), in file-name order. */
 export function loadTemplates(dir: string): Template[] {

@@ -79,3 +79,13 @@ export async function buildRunner(cacheRoot: string): Promise<string> {
   }
   return dir;
 }
+
+/** The compile worker (../compileWorker.ts) as one file under `cacheRoot`, built if needed; esbuild stays a package it requires. */
+export async function buildCompileWorker(cacheRoot: string): Promise<string> {
+  const file = path.join(cacheRoot, `compile-worker-${sourceHash()}.cjs`);
+  if (fs.existsSync(file)) return file;
+  const tmp = `${file}.tmp-${process.pid}`;
+  await build({ entryPoints: [path.join(here, "..", "compileWorker.ts")], bundle: true, platform: "node", format: "cjs", target: "node20", outfile: tmp, logLevel: "silent", external: ["esbuild"] });
+  fs.renameSync(tmp, file);
+  return file;
+}

@@ -87,7 +87,9 @@ function harden(): void {
     }
   }
   const g = globalThis as unknown as Record<string, { prototype?: object } | undefined>;
-  const ctors = ["Object", "Array", "Function", "Number", "String", "Boolean", "Error", "TypeError", "RangeError", "Map", "Set", "Promise",
+  // Not the Error classes: Node's own errors assign `name` on their instances (undici on Node 24),
+  // which a frozen Error.prototype turns into a TypeError that kills the process.
+  const ctors = ["Object", "Array", "Function", "Number", "String", "Boolean", "Map", "Set", "Promise",
     "Float32Array", "Float64Array", "Int32Array", "Uint8Array", "ArrayBuffer", "Symbol", "BigInt"];
   for (const c of ctors) {
     const ctor = g[c];

@@ -94,7 +94,7 @@ describe.runIf(jailed)("the bubblewrap jail", () => {
 
   it("leaves nothing behind when killed: a detached grandchild dies with the jail", async () => {
     const marker = `vae-lab-jail-${process.pid}-${Date.now()}`;
-    const [cmd, ...args] = jailedCommand(mode, DEFAULT_LIMITS, 8, [], ["-e", `require("child_process").spawn("/usr/bin/node", ["-e", "setInterval(() => {}, 1000)", "${marker.slice(0, 8)}" + "${marker.slice(8)}"], { detached: true, stdio: "ignore" }).unref(); setInterval(() => {}, 1000);`]);
+    const [cmd, ...args] = jailedCommand(mode, DEFAULT_LIMITS, 8, [], ["-e", `require("child_process").spawn(${JSON.stringify(process.execPath)}, ["-e", "setInterval(() => {}, 1000)", "${marker.slice(0, 8)}" + "${marker.slice(8)}"], { detached: true, stdio: "ignore" }).unref(); setInterval(() => {}, 1000);`]);
     expect(args.join(" ")).not.toContain(marker); // only the grandchild's command line holds the whole marker
     const child = spawn(cmd, args, { detached: true, stdio: "ignore", env: {} });
     await new Promise((r) => setTimeout(r, 1500));
