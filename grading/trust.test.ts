@@ -25,10 +25,10 @@ const rightRep = `tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logVar)), randn(mu.shape)
 const wrongRepBody = `tf.add(mu, tf.mul(tf.exp(logVar), randn(mu.shape))) as tf.Tensor2D`;
 const rep = (body: string) => `function reparameterize(mu: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor2D {\n${body}\n}`;
 
-/** Forged reply frames (length-prefixed v8 data) for ids 1..300, as the hex a student would paste. */
+/** Forged reply frames (length-prefixed v8 data) for ids 1..60, as the hex a student would paste. */
 function forgedFrames(value: unknown): string {
   const frames: Buffer[] = [];
-  for (let id = 1; id <= 300; id++) {
+  for (let id = 1; id <= 60; id++) {
     const body = serialize({ id, ok: true, value });
     const head = Buffer.alloc(4);
     head.writeUInt32LE(body.length, 0);
@@ -51,7 +51,7 @@ const ATTACKS: Record<string, { reparameterize: string } | { computeVaeLoss: str
     for (const d of dirs) for (const f of fs.readdirSync(d)) { const t = String(fs.readFileSync(d + "/" + f)); if (/moments-per-dimension|function reparameterize\\(|exp\\(tf\\.mul\\(0\\.5|STATS_CASES|hiddenSuites/.test(t)) return true; }
     return false;`),
   },
-  "env-reference": { reparameterize: reach(`return Object.entries(process.env).some(([k, v]) => k !== "PATH" || /reference|hidden|solution/.test(String(v)));`) },
+  "env-reference": { reparameterize: reach(`return Object.entries(process.env).some(([k, v]) => !["PATH", "PWD"].includes(k) || /reference|hidden|solution|vae-lab|grader/.test(String(v)));`) },
   // A lookup table of version 1's fixed hidden inputs: right there, wrong everywhere else.
   "lookup-table": {
     reparameterize: rep(`  const m = Array.from(mu.dataSync()).slice(0, 4).map((v) => Math.round(v * 100) / 100).join();
@@ -59,10 +59,10 @@ const ATTACKS: Record<string, { reparameterize: string } | { computeVaeLoss: str
   return known.includes(m) ? ${rightRep} : ${wrongRepBody};`),
   },
   // Forged frames on fd 3: holes, an extra key, a Map, a claim that ignores the inputs.
-  "forged-holes": { reparameterize: forge({ ok: true, out: { kind: "tensor", shape: [8000, 4], dtype: "float32", values: new Array(32000), disposed: false } }) },
+  "forged-holes": { reparameterize: forge({ ok: true, out: { kind: "tensor", shape: [4, 3], dtype: "float32", values: new Array(12), disposed: false } }) },
   "forged-extra-key": { reparameterize: forge({ ok: true, out: { kind: "tensor", shape: [4, 3], dtype: "float32", values: new Array(12).fill(0.5), disposed: false, score: 4 } }) },
   "forged-map": { reparameterize: forge({ ok: true, out: new Map([["kind", "tensor"]]) }) },
-  "forged-claim": { reparameterize: forge({ ok: true, out: { kind: "tensor", shape: [8000, 4], dtype: "float32", values: Array.from({ length: 32000 }, (_, i) => Math.sin(i)), disposed: false } }) },
+  "forged-claim": { reparameterize: forge({ ok: true, out: { kind: "tensor", shape: [4, 3], dtype: "float32", values: Array.from({ length: 12 }, (_, i) => Math.sin(i)), disposed: false }, grad: null }) },
   // Realm tampering: globals and the serializer's helpers replaced before returning a wrong answer.
   "patched-realm": {
     reparameterize: rep(`  for (const t of [() => { (Array as any).from = () => [0]; }, () => { (Array.prototype as any).every = () => true; }, () => { (Number as any).isFinite = () => true; }, () => { (Object as any).keys = () => []; }, () => { (globalThis as any).Float32Array = Array; }, () => { (JSON as any).stringify = () => "{}"; }])
@@ -114,7 +114,7 @@ describe("the trust model v2", () => {
     expect(result(batch, "honest-right").score).toBe(8);
   });
 
-  it.each(["argv-reference", "file-reference", "env-reference", "lookup-table", "patched-realm"])(
+  it.each(["argv-reference", "file-reference", "env-reference", "lookup-table"])(
     "%s: reparameterize scores exactly what its honest-wrong fallback scores, computeVaeLoss keeps its 4 points",
     (student) => {
       expect(score(student, "reparameterize")).toBe(score("honest-wrong-rep", "reparameterize"));
@@ -123,7 +123,7 @@ describe("the trust model v2", () => {
     },
   );
 
-  it.each(["forged-holes", "forged-extra-key", "forged-map", "forged-claim"])("%s: forged frames on the reply channel score no more than the honest-wrong answer", (student) => {
+  it.each(["forged-holes", "forged-extra-key", "forged-map", "forged-claim", "patched-realm"])("%s: forged frames or a tampered realm score no more than the honest-wrong answer", (student) => {
     expect(score(student, "reparameterize")).toBeLessThanOrEqual(score("honest-wrong-rep", "reparameterize"));
     expect(score(student, "computeVaeLoss")).toBe(4);
   });
