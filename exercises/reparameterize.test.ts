@@ -53,4 +53,11 @@ describe("reparameterize checks", () => {
     expect(r.checks[0].message).toBe("z should be a tensor, but is the number 7.");
     expect(r.checks[2].message).toBe('fails for the same reason as "returns a float32 tensor shaped like mu, without NaN".');
   });
+  it("give an all-NaN z no hint about eps's shape, and half the variance the hint of its own mistake", () => {
+    const nan = check("reparameterize", (mu: tf.Tensor2D) => tf.fill(mu.shape, NaN) as tf.Tensor2D);
+    expect(nan.passed).toBe(false);
+    expect(nan.mistakeId).not.toBe("eps-wrong-shape");
+    const halfVariance = check("reparameterize", (mu: tf.Tensor2D, logVar: tf.Tensor2D) => tf.add(mu, tf.mul(tf.div(tf.exp(logVar), 2), randn(mu.shape))) as tf.Tensor2D);
+    expect(halfVariance.mistakeId).toBe("sigma-half-exp");
+  });
 });

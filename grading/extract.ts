@@ -47,7 +47,17 @@ export interface Definition {
  * One pass: each keyword is looked at once, with a bounded look-ahead.
  */
 export function definitions(source: string): Definition[] {
-  const code = scan(source).masked;
+  const known = seen.get(source);
+  if (known) return known;
+  const found = findDefinitions(scan(source).masked);
+  if (seen.size > 64) seen.clear();
+  seen.set(source, found);
+  return found;
+}
+/** Extraction asks about the same cells several times: their definitions, by source. */
+const seen = new Map<string, Definition[]>();
+
+function findDefinitions(code: string): Definition[] {
   const found: Definition[] = [];
   const skipSpace = (k: number) => {
     while (k < code.length && /\s/.test(code[k])) k++;

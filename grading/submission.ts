@@ -1,7 +1,9 @@
 /**
- * Grades one student's submission, in order:
- *   intake (./notebook) → lesson by template (./template) → solution regions (./extract)
- *   → module (./compile) → probes in the jail (./jail/sandbox) → scores (./score)
+ * Grades one student's submission, in order (docs/grading.md):
+ *   intake (./notebook) → lesson by template (./template) → solution regions (./extract) and
+ *   module (./compile), both in a compile worker under the time limit (./compileWorker)
+ *   → per exercise, a jailed child answering the probes' calls (./jail/sandbox, ./jail/runner),
+ *     each reply validated and reduced here (../exercises/raw, ../exercises/observe) → scores (./score)
  * Nothing in a submission can stop this from returning a result: a broken notebook, a crash, a
  * timeout or an early exit become 0 points with a reason for the affected exercises only.
  */

@@ -114,6 +114,11 @@ describe("the trust model v2", () => {
     expect(result(batch, "honest-right").score).toBe(8);
   });
 
+  it("judges computeVaeLoss with our reparameterize: a wrong reparameterize costs its own points only", () => {
+    expect(score("honest-wrong-rep", "reparameterize")).toBeLessThan(4);
+    expect(score("honest-wrong-rep", "computeVaeLoss")).toBe(4);
+  });
+
   it.each(["argv-reference", "file-reference", "env-reference", "lookup-table"])(
     "%s: reparameterize scores exactly what its honest-wrong fallback scores, computeVaeLoss keeps its 4 points",
     (student) => {

@@ -16,6 +16,8 @@ const halfExp = (logVar: tf.Tensor) => tf.exp(tf.mul(0.5, logVar));
 /** The two cases with logVar ≠ 0 have standard deviation `f(logVar)`, within 5%. */
 const stdIs = (stats: ZStats[], f: (logVar: number) => number) => stats.slice(0, 2).every((s) => s.nonFinite === 0 && near(s.std, f(s.logVar), 0.05, 0));
 const sameTwice = ({ a, b }: ReparameterizeSeen["twice"]) => a.every((v, i) => v === b[i]);
+/** Draws per case of the stats probe (../reparameterize.ts). */
+const N_STATS = 20_000;
 const zIsMu = (stats: ZStats[]) => stats.every((s) => s.std < 1e-6 && near(s.mean, s.mu, 0, 1e-6));
 
 export const reparameterizeMistakes: M[] = [
@@ -41,7 +43,25 @@ export const reparameterizeMistakes: M[] = [
     hint: "eps must be standard normal, eps ~ N(0, I): draw it with randn(mu.shape), not tf.randomUniform. A uniform eps never lands beyond ±2, where a normal one does 4.6% of the time.",
     implementation: (mu, logVar) => sigmaTimesEps(mu, halfExp(logVar), tf.randomUniform(mu.shape, 0, 1, "float32", defaultRng().tfSeed())),
     needs: ["stats"],
-    detect: ({ stats: [, , s] }) => s.nonFinite === 0 && s.beyond2 < 0.005 && s.std > 0.05,
+    // Uniform noise (on [0, 1) or [−1, 1)) at mu = 0, sigma = 1 never leaves ±1, yet is not narrow: a
+    // normal that stays within ±1 this reliably has a standard deviation below 0.25.
+    detect: ({ stats: [, , s] }) => s.nonFinite === 0 && s.within1 > 0.9995 && s.beyond2 === 0 && s.std > 0.25,
+  },
+  {
+    id: "sigma-half-exp",
+    description: "sigma = ½·exp(logVar) instead of exp(½·logVar)",
+    hint: "The ½ belongs inside the exponential: sigma = exp(½·logVar), the square root of exp(logVar). ½·exp(logVar) is half the variance, not the standard deviation (for logVar = log 0.25: 0.125 instead of 0.5).",
+    implementation: (mu, logVar) => sigmaTimesEps(mu, tf.mul(0.5, tf.exp(logVar)), randn(mu.shape)),
+    needs: ["stats"],
+    detect: ({ stats }) => stdIs(stats, (lv) => Math.exp(lv) / 2),
+  },
+  {
+    id: "sqrt-logvar",
+    description: "sigma = sqrt(logVar): NaN wherever logVar < 0",
+    hint: "logVar is the log of the variance and is negative whenever the variance is below 1, so tf.sqrt(logVar) is NaN there and so is z. Undo the log first: sigma = exp(½·logVar).",
+    implementation: (mu, logVar) => sigmaTimesEps(mu, tf.sqrt(logVar), randn(mu.shape)),
+    needs: ["stats"],
+    detect: ({ stats: [neg, pos] }) => neg.nonFinite === N_STATS && pos.nonFinite === 0 && near(pos.std, Math.sqrt(pos.logVar), 0.05, 0),
   },
   {
     id: "no-eps",
@@ -74,7 +94,8 @@ export const reparameterizeMistakes: M[] = [
     needs: ["shape", "twice"],
     detect: ({ shape, twice }) => {
       const { sameRows, sameColumns } = sharing(shape, 4, 3);
-      return (sameRows || sameColumns) && shape.some((v) => v !== 0) && !sameTwice(twice);
+      // Finite first: an all-NaN z repeats its rows too, and is not this mistake.
+      return shape.every(Number.isFinite) && (sameRows || sameColumns) && shape.some((v) => v !== 0) && !sameTwice(twice);
     },
   },
   {
