@@ -92,7 +92,7 @@ describe("batches", () => {
     expect(fs.readFileSync(path.join(out, "feedback", "y.md"), "utf8")).toBe(fb);
     const leftovers = fs.readdirSync(out, { recursive: true }).map(String).filter((f) => /\.tmp-|\.incoming-/.test(f));
     expect(leftovers).toEqual([]);
-    expect(csv).toBe("student,reparameterize,computeVaeLoss,total,max\nx,4,4,8,8\ny," + a.results[1].exercises[0].score + ",4," + a.results[1].score + ",8\nz,0,0,0,8\n");
+    expect(csv).toBe("student,reparameterize,computeVaeLoss,total,max,status\r\nx,4,4,8,8,graded\r\ny," + a.results[1].exercises[0].score + ",4," + a.results[1].score + ",8,graded\r\nz,0,0,0,8,unreadable\r\n");
     expect(a.results[1].exercises[0].hint).toBe(exercises.reparameterize.mistakes.find((m) => m.id === "sigma-is-exp-logvar")!.hint);
   });
 
@@ -106,7 +106,7 @@ describe("batches", () => {
     expect(gs.score).toBe(all.students[1].score);
     expect(gs.tests).toHaveLength(19);
     for (const t of gs.tests) {
-      expect(Object.keys(t).sort()).toEqual(["max_score", "name", "number", "output", "score", "status", "tags", "visibility"]);
+      expect(Object.keys(t).sort()).toEqual(["max_score", "name", "number", "output", "output_format", "score", "status", "tags", "visibility"]);
       expect(["passed", "failed"]).toContain(t.status);
       expect(["visible", "after_published"]).toContain(t.visibility);
     }

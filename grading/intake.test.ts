@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { correctSources, mistakeSources } from "./catalogue";
 import { compileRegions, parses } from "./compile";
 import { definedNames, extract, skeleton } from "./extract";
-import { gradeBatch, studentOf, type BatchResult } from "./grade";
+import { gradeBatch, type BatchResult } from "./grade";
 import { projectDir } from "./jail/bundle";
 import { intake, parseNotebook } from "./notebook";
 import { loadTemplate, loadTemplates } from "./template";
@@ -52,8 +52,8 @@ describe("intake", () => {
   it("stops at the size cap before parsing, and keeps no partial copy", () => {
     const file = path.join(dir, "huge.ipynb");
     fs.writeFileSync(file, "x".repeat(300_000));
-    const r = intake(file, path.join(dir, "store2"), 100_000);
-    expect(r.problem).toMatch(/larger than the 0 MB limit|larger than/);
+    const r = intake(file, path.join(dir, "store2"), { fileBytes: 100_000 });
+    expect(r.problem).toMatch(/the file is larger than 0\.1 MB, even counting its outputs/);
     expect(r.notebook).toBeUndefined();
     expect(fs.readdirSync(path.join(dir, "store2"))).toEqual([]);
   });
@@ -136,15 +136,6 @@ describe("compileRegions", () => {
   });
 });
 
-describe("student ids", () => {
-  it("come from the folder or the file name", () => {
-    const t = [template1];
-    expect(studentOf("/x/alice/01_swiss_roll_vae.ipynb", t)).toBe("alice");
-    expect(studentOf("/x/bob_01_swiss_roll_vae.ipynb", t)).toBe("bob");
-    expect(studentOf("/x/carol.ipynb", t)).toBe("carol");
-  });
-});
-
 describe("grading messy and tricky notebooks end to end", () => {
   let root: string, out: string, batch: BatchResult;
   const r = (s: string) => batch.results.find((x) => x.student === s)!;
@@ -161,7 +152,10 @@ describe("grading messy and tricky notebooks end to end", () => {
     put("no-cells", JSON.stringify({ cells: [], metadata: {}, nbformat: 4, nbformat_minor: 4 }));
     const huge = right();
     huge.cells[0].outputs = [{ output_type: "stream", name: "stdout", text: "x".repeat(600_000) }];
-    put("huge", huge);
+    put("huge-outputs", huge);
+    const bigSource = right();
+    bigSource.cells.push({ cell_type: "markdown", source: "y".repeat(500_000), metadata: {} });
+    put("huge-source", bigSource);
     const py = submission(t, { reparameterize: "def reparameterize(mu, log_var):\n    return mu + torch.exp(0.5 * log_var) * torch.randn_like(mu)", computeVaeLoss: "def computeVaeLoss(model, x, beta):\n    pass" });
     py.metadata.kernelspec = { name: "python3", language: "python", display_name: "Python 3" };
     put("wrong-kernel", py);
@@ -199,20 +193,21 @@ describe("grading messy and tricky notebooks end to end", () => {
     }));
     writeNotebook(subs, "=cmd|calc_01_swiss_roll_vae.ipynb", right());
     writeNotebook(path.join(subs, "alice"), "01_swiss_roll_vae.ipynb", right());
-    batch = await gradeBatch({ inputs: [subs], outDir: out, jobs: 2, progress: false, maxBytes: 400_000 });
+    batch = await gradeBatch({ inputs: [subs], outDir: out, jobs: 2, progress: false, intakeLimits: { sourceBytes: 400_000 } });
   });
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
   it("finishes without a grader error and grades every student", () => {
     expect(batch.exitCode).toBe(0);
-    expect(batch.results.map((x) => x.student).sort()).toEqual(["=cmd|calc", "alice", "chained", "deleted", "homoglyph", "huge", "messy", "metadata-tricks", "no-cells", "not-json", "retyped", "syntax", "top-level-junk", "wrong-kernel"]);
+    expect(batch.results.map((x) => x.student).sort()).toEqual(["=cmd|calc", "alice", "chained", "deleted", "homoglyph", "huge-outputs", "huge-source", "messy", "metadata-tricks", "no-cells", "not-json", "retyped", "syntax", "top-level-junk", "wrong-kernel"]);
   });
 
   it("gives unreadable notebooks 0 with the reason", () => {
     expect(r("not-json")).toMatchObject({ score: 0, maxScore: 8 });
     expect(r("not-json").notes.join()).toMatch(/not a valid notebook file/);
     expect(r("no-cells").notes.join()).toMatch(/has no cells/);
-    expect(r("huge").notes.join()).toMatch(/larger than the 0 MB limit|larger than/);
+    expect(r("huge-source").notes.join()).toMatch(/code and text add up to 0\.5 MB, more than the 0\.4 MB the grader reads \(outputs do not count\)/);
+    expect(r("huge-outputs")).toMatchObject({ score: 8, maxScore: 8 });
     expect(fs.readFileSync(path.join(out, "feedback", "not-json.md"), "utf8")).toMatch(/not a valid notebook file/);
   });
 
@@ -261,9 +256,10 @@ describe("grading messy and tricky notebooks end to end", () => {
 
   it("writes names safely: no spreadsheet formulas in the gradebook, no odd characters in file names", () => {
     const csv = fs.readFileSync(path.join(out, "gradebook.csv"), "utf8");
-    expect(csv.split("\n")[0]).toBe("student,reparameterize,computeVaeLoss,total,max");
-    expect(csv).toContain("'=cmd|calc,4,4,8,8");
-    expect(fs.existsSync(path.join(out, "feedback", "_cmd_calc.md"))).toBe(true);
+    expect(csv.split("\r\n")[0]).toBe("student,reparameterize,computeVaeLoss,total,max,status");
+    expect(csv).toContain("'=cmd|calc,4,4,8,8,graded\r\n");
+    expect(batch.info.outputNames["=cmd|calc"]).toMatch(/^_cmd_calc-[0-9a-f]{8}$/);
+    expect(fs.existsSync(path.join(out, "feedback", `${batch.info.outputNames["=cmd|calc"]}.md`))).toBe(true);
     expect(r("alice").score).toBe(8);
   });
 });
