@@ -90,10 +90,14 @@ export function gradescopeStdout(r: SubmissionResult): string {
   return [r.jail.warning ? `!!! ${r.jail.warning}` : "", r.graderError ? `GRADER ERROR: ${r.graderError}` : "", `score ${r.score} / ${r.maxScore}`].filter(Boolean).join("\n") + "\n";
 }
 
-/** The lessons' points of one student: null when grading failed or no notebook of the lesson was handed in. */
+/**
+ * A student's points for one lesson: null (left empty) when grading failed, or when they handed in
+ * notebooks of other lessons but none of this one; an unreadable hand-in of no known lesson is 0.
+ */
 function lessonPoints(r: SubmissionResult, info: BatchInfo, lesson: BatchInfo["lessons"][number]): number | null {
   if (r.graderError) return null;
-  if (!info.notebooks.some((n) => n.student === r.student && n.lesson === lesson.stem)) return null;
+  const mine = info.notebooks.filter((n) => n.student === r.student);
+  if (!mine.some((n) => n.lesson === lesson.stem) && !mine.every((n) => n.lesson === undefined)) return null;
   return round(r.exercises.filter((e) => lesson.exerciseIds.includes(e.id)).reduce((s, e) => s + e.score, 0));
 }
 const lessonMax = (r: SubmissionResult | undefined, lesson: BatchInfo["lessons"][number]) => round((r?.exercises ?? []).filter((e) => lesson.exerciseIds.includes(e.id)).reduce((s, e) => s + e.maxScore, 0));

@@ -11,7 +11,7 @@ import { compileRegions, parses } from "./compile";
 import { definedNames, extract, skeleton } from "./extract";
 import { gradeBatch, type BatchResult } from "./grade";
 import { projectDir } from "./jail/bundle";
-import { intake, parseNotebook } from "./notebook";
+import { intake, OutputStripper, parseNotebook } from "./notebook";
 import { loadTemplate, loadTemplates } from "./template";
 import { lesson1Template, submission, tempDir, writeNotebook, type NotebookJson } from "./testing/fixtures";
 
@@ -56,6 +56,88 @@ describe("intake", () => {
     expect(r.problem).toMatch(/the file is larger than 0\.1 MB, even counting its outputs/);
     expect(r.notebook).toBeUndefined();
     expect(fs.readdirSync(path.join(dir, "store2"))).toEqual([]);
+  });
+});
+
+describe("outputs are discarded at intake", () => {
+  let dir: string;
+  beforeAll(() => (dir = tempDir("strip")));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const tricky = {
+    cells: [
+      { cell_type: "code", id: "a1", source: ["const s = \"}{][\\\"\";\n", "f(1)"], metadata: { outputs: "kept: not a cell's outputs" }, execution_count: 3, outputs: [{ output_type: "stream", name: "stdout", text: ["\"}]{[\\ ", "é 中 🙂"] }, { output_type: "display_data", data: { "image/png": "iVBORw0KGgo=" }, metadata: {} }] },
+      { cell_type: "markdown", id: "b2", source: "![x](attachment:x.png)", metadata: {}, attachments: { "x.png": { "image/png": "AAAA" } } },
+      { cell_type: "code", source: "1", metadata: {}, outputs: [], execution_count: null },
+    ],
+    metadata: { outputs: ["kept"], kernelspec: { name: "vae-lab", language: "typescript", display_name: "vae-lab" } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+  const expected = () => {
+    const nb = structuredClone(tricky) as { cells: Record<string, unknown>[] };
+    for (const c of nb.cells) {
+      if ("outputs" in c) c.outputs = [];
+      if ("attachments" in c) c.attachments = {};
+    }
+    return nb;
+  };
+
+  it("leaves exactly the notebook without cell outputs and attachments, however the bytes are chunked", () => {
+    const bytes = Buffer.from(JSON.stringify(tricky, null, 1));
+    for (const size of [1, 2, 3, 7, 64, bytes.length]) {
+      const s = new OutputStripper();
+      const pieces: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += size) pieces.push(...s.push(bytes.subarray(i, i + size)));
+      expect(JSON.parse(Buffer.concat(pieces).toString("utf8")), `chunks of ${size}`).toEqual(expected());
+      expect(s.skipped).toBeGreaterThan(100);
+    }
+  });
+
+  it("passes text that is not JSON through unchanged, for the parser to name the problem", () => {
+    const s = new OutputStripper();
+    expect(Buffer.concat(s.push(Buffer.from("{ this is not json"))).toString()).toBe("{ this is not json");
+  });
+
+  it("reads a notebook with 50 MB of outputs without holding them: it fits a 1 MB in-memory limit", () => {
+    const nb = submission(lesson1Template(), correctSources);
+    const png = "iVBORw0KGgo".repeat(48_000); // ~0.5 MB of base64 per figure
+    for (const c of nb.cells) if (c.cell_type === "code") c.outputs = Array.from({ length: 10 }, () => ({ output_type: "display_data", data: { "image/png": png, "text/plain": ["<Figure>"] }, metadata: {} }));
+    const file = writeNotebook(dir, "big.ipynb", nb);
+    expect(fs.statSync(file).size).toBeGreaterThan(50 * 1024 * 1024);
+    const r = intake(file, path.join(dir, "store"), { strippedBytes: 1024 * 1024 });
+    expect(r.problem).toBeUndefined();
+    expect(r.outputBytes).toBeGreaterThan(50 * 1024 * 1024);
+    expect(fs.statSync(r.stored!).size).toBeLessThan(1024 * 1024);
+    expect(r.notebook!.cells.map((c) => c.gradeId).filter(Boolean)).toEqual(expect.arrayContaining(["reparameterize", "computeVaeLoss"]));
+  });
+
+  it("still refuses a notebook whose cells themselves are too big, saying outputs do not count", () => {
+    const nb = lesson1Template();
+    nb.cells.push({ cell_type: "code", source: "x".repeat(200_000), metadata: {}, outputs: [], execution_count: null });
+    const r = intake(writeNotebook(dir, "bigsrc.ipynb", nb), path.join(dir, "store"), { sourceBytes: 100_000 });
+    expect(r.problem).toMatch(/add up to 0\.\d MB, more than the 0\.1 MB the grader reads \(outputs do not count\)/);
+  });
+});
+
+describe("notebooks as Jupyter tools save them", () => {
+  const lesson = lesson1Template();
+  const flavours: Record<string, (nb: NotebookJson) => unknown> = {
+    "classic Jupyter, nbformat 4.0 (sources as lists of lines, no cell ids)": (nb) => ({ ...nb, nbformat_minor: 0, cells: nb.cells.map((c) => ({ ...c, source: (Array.isArray(c.source) ? c.source.join("") : c.source).split(/(?<=\n)/) })) }),
+    "JupyterLab, nbformat 4.5 (cell ids)": (nb) => ({ ...nb, nbformat_minor: 5, cells: nb.cells.map((c, i) => ({ id: `cell-${i}`, ...c })) }),
+    "VS Code (vscode metadata, language_info, sources as strings)": (nb) => ({ ...nb, metadata: { ...nb.metadata, language_info: { name: "typescript" }, vscode: { interpreter: { hash: "abc" } } }, cells: nb.cells.map((c) => ({ ...c, source: Array.isArray(c.source) ? c.source.join("") : c.source, metadata: { ...c.metadata, vscode: { languageId: "typescript" } } })) }),
+  };
+  for (const [name, make] of Object.entries(flavours)) {
+    it(`reads ${name}, finding the graded cells`, () => {
+      const nb = parseNotebook(JSON.stringify(make(lesson))).notebook!;
+      expect(nb.cells.filter((c) => c.gradeId === "reparameterize" || c.gradeId === "computeVaeLoss").length).toBeGreaterThanOrEqual(2);
+      expect(nb.nbformat).toMatch(/^4\.[0-5]$/);
+      expect(extract(nb, template1, parses).missing).toEqual([]);
+    });
+  }
+
+  it("names an nbformat 3 notebook's problem and how to fix it", () => {
+    expect(parseNotebook(JSON.stringify({ nbformat: 3, nbformat_minor: 0, worksheets: [{ cells: [] }], metadata: {} })).problem).toMatch(/old-format notebook \(nbformat 3\)\. Open it in a current Jupyter, save it/);
   });
 });
 
