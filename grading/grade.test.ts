@@ -133,5 +133,13 @@ describe("batches", () => {
     expect(broken.exitCode).toBe(1);
     expect(broken.info.graderErrors.join()).toMatch(/runner did not start/);
     expect(fs.readFileSync(path.join(root, "broken", "summary.md"), "utf8")).toMatch(/Grader error/);
+    // Loud everywhere: no plain 0 in the gradebook, the notebooks' status, the TA's list, the feedback.
+    const csv = fs.readFileSync(path.join(root, "broken", "gradebook.csv"), "utf8").split("\r\n");
+    expect(csv[1]).toMatch(/^x,,,,8,GRADER ERROR \(not graded: see results\.json\)$/);
+    const all = JSON.parse(fs.readFileSync(path.join(root, "broken", "results.json"), "utf8"));
+    expect(all.notebooks.find((n: { student: string }) => n.student === "x")).toMatchObject({ status: "grader error", reason: expect.stringMatching(/runner did not start/) });
+    expect(fs.readFileSync(path.join(root, "broken", "summary.html"), "utf8")).toMatch(/<li>x: GRADER ERROR, not graded/);
+    expect(fs.readFileSync(path.join(root, "broken", "feedback", "x.md"), "utf8")).toMatch(/The grader had a problem with your submission \(not your fault\)/);
+    expect(fs.readFileSync(path.join(root, "broken", "exports", "canvas.csv"), "utf8")).toContain("\r\nx,,,,,\r\n");
   });
 });

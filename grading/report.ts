@@ -94,7 +94,7 @@ export function feedbackMarkdown(r: SubmissionResult): string {
   out.push(`**Total: ${num(r.score)} of ${num(r.maxScore)} points.**`, "");
   for (const n of r.notes) out.push(`> ${mdText(n)}`, "");
   for (const e of r.exercises) {
-    out.push(`## ${e.functionName} — ${num(e.score)} / ${num(e.maxScore)}`, "", mdText(e.summary), "");
+    out.push(`## ${e.functionName} — ${num(e.score)} / ${num(e.maxScore)}`, "", e.summary, ""); // the grader's own words
     for (const n of e.notes) out.push(`- ⚠️ ${mdText(n)}`);
     if (e.notes.length) out.push("");
     if (e.hint) out.push(`**Hint:** ${e.hint}`, "");
@@ -102,7 +102,7 @@ export function feedbackMarkdown(r: SubmissionResult): string {
       const show = (suite: "public" | "hidden") => {
         for (const t of e.tests.filter((x) => x.suite === suite)) {
           const mark = t.status === "passed" ? "✓" : t.status === "partial" ? "◐" : "✗";
-          out.push(`- ${mark} ${mdText(t.name)} (${num(t.score)}/${num(t.maxScore)})${t.status === "passed" ? "" : ` — ${mdText(t.message)}`}`);
+          out.push(`- ${mark} ${t.name} (${num(t.score)}/${num(t.maxScore)})${t.status === "passed" ? "" : ` — ${t.message}`}`); // fixed phrases (./score), never student text
         }
       };
       out.push("Public checks (the ones you can run in the notebook with `check(...)`):", "");
