@@ -127,7 +127,8 @@ describe("a class folder with an LMS download", () => {
 
   it("escapes student-controlled text in every report", () => {
     const md = read("summary.md") + read(`feedback/${batch.info.outputNames[MARKUP]}.md`);
-    expect(md).not.toMatch(/<b>|<script>|<img|\]\(javascript/);
+    expect(md).not.toMatch(/<b>|<script>|<img|(^|[^\\])\]\(javascript/m);
+    expect(read(`feedback/${batch.info.outputNames[MARKUP]}.md`).split("\n")[0]).toBe("# Feedback for \\[x\\](javascript:alert(1)) &lt;b&gt;bold&lt;b&gt; &lt;img src=x onerror=alert(1)&gt;");
     expect(plain(md)).toContain("&lt;script&gt;");
     const html = read("summary.html");
     expect(html).not.toMatch(/<b>bold|<script>alert|<img src/);

@@ -221,7 +221,8 @@ export function parseNotebook(json: string): { notebook?: Notebook; problem?: st
   try {
     raw = JSON.parse(json);
   } catch (e) {
-    return { problem: `it is not a valid notebook file (not JSON: ${(e as Error).message}). Download it again from Jupyter with File → Download.` };
+    // The position would point into the copy without outputs, not the student's file: left out.
+    return { problem: `it is not a valid notebook file (not JSON: ${(e as Error).message.replace(/ (in JSON )?at position \d+.*$/s, "")}; cut short or edited by hand?). Download it again from Jupyter with File → Download.` };
   }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return { problem: "it is not a notebook (the JSON is not an object with cells)." };
   const r = raw as Record<string, unknown>;
