@@ -50,10 +50,12 @@ describe("a notebook in a folder", () => {
 });
 
 describe("a notebook directly in the input folder (flat)", () => {
-  it("is named by the file without the lesson's name", () => {
+  it("is named by the file name before the lesson's name (else after it)", () => {
     expect(who("bob_01_swiss_roll_vae.ipynb")).toEqual({ student: "bob", rule: "file name (flat folder)" });
     expect(who("01_swiss_roll_vae_bob.ipynb").student).toBe("bob");
     expect(who("carol.ipynb").student).toBe("carol");
+    expect(who("reparameterize--no-eps_01_swiss_roll_vae.ipynb").student).toBe("reparameterize--no-eps");
+    expect(who("ann_01_swiss_roll_vae_v2.ipynb").student).toBe("ann");
   });
 
   it("drops Jupyter's and browsers' copy markers before reading the name", () => {

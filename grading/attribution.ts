@@ -8,7 +8,8 @@
  *   2. Only a notebook directly in the input folder (a flat folder) is named by its file:
  *      Canvas "smithjane_12345_67890_<file>" and "smithjane_LATE_12345_67890_<file>" → "smithjane_12345";
  *      Moodle "Jane Smith_12345_assignsubmission_file_<file>" → "Jane Smith_12345";
- *      otherwise the file name without the lesson's name ("bob_01_swiss_roll_vae" → "bob");
+ *      otherwise the part of the file name before the lesson's name ("bob_01_swiss_roll_vae_v2" → "bob"),
+ *      or after it when nothing is before ("01_swiss_roll_vae_bob" → "bob");
  *      a file that is just the lesson's name belongs to the folder's own name.
  *   3. Copy markers never make a student: Jupyter's "-Copy1", a browser's " (1)", Canvas's
  *      resubmission "-1" are dropped before the name is read.
@@ -54,11 +55,13 @@ export function dropCopyMarkers(stem: string): { stem: string; copy?: string } {
   return copy ? { stem: s, copy } : { stem: s };
 }
 
-/** The id a file name carries besides the lesson's name ("" when it is only the lesson's name). */
+/** The id a file name carries besides the lesson's name: what comes before it, else what comes after ("" when nothing). */
 function idFromName(stem: string, lessonStems: string[]): string {
   for (const t of [...lessonStems].sort((a, b) => b.length - a.length)) {
     const at = stem.indexOf(t);
-    if (at >= 0) return (stem.slice(0, at) + " " + stem.slice(at + t.length)).replace(/^[-_. ]+|[-_. ]+$/g, "").replace(/[-_. ]{2,}/g, "_");
+    if (at < 0) continue;
+    const trim = (x: string) => x.replace(/^[-_. ]+|[-_. ]+$/g, "");
+    return trim(stem.slice(0, at)) || trim(stem.slice(at + t.length)); // after the lesson's name: a version, unless nothing is before it
   }
   return stem;
 }

@@ -146,7 +146,7 @@ export async function gradeBatch(options: GradeOptions): Promise<BatchResult> {
     const it = intake(file, store, options.intakeLimits);
     const shown = path.relative(process.cwd(), file) || file;
     const t = it.notebook ? templateFor(file, it, templates) : templates.find((x) => path.basename(file).includes(x.stem));
-    const attribution = options.singleStudent ? { student: options.singleStudent, rule: "one submission (Gradescope)" } : attribute(file, root, stems, submitters);
+    const attribution = options.singleStudent ? { student: options.singleStudent, rule: "one submission: the whole input is one student's" } : attribute(file, root, stems, submitters);
     if (it.notebook && !t) {
       skipped.push({ file: shown, reason: "not a lesson notebook: none of the lessons' exercises is in it" });
       entries.push({ file: shown, student: attribution.student, rule: attribution.rule, status: "not a lesson", reason: "none of the lessons' exercises is in it" });
@@ -188,7 +188,8 @@ export async function gradeBatch(options: GradeOptions): Promise<BatchResult> {
       for (const x of group) {
         const base = { file: shown(x), student, rule: x.attribution.rule, ...(stem ? { lesson: stem } : {}), ...(x.attribution.late ? { late: true } : {}) };
         if (x === group.find((g) => g.intake === pick.intake)) entries.push({ ...base, status: x.intake.notebook ? "graded" : "unreadable", ...(x.intake.problem ? { reason: x.intake.problem } : {}) });
-        else entries.push({ ...base, status: "duplicate", duplicateOf: shown(group.find((g) => g.intake === pick.intake)!), reason: x.intake.problem ?? why });
+        else if (!x.intake.notebook) entries.push({ ...base, status: "unreadable", reason: x.intake.problem ?? "unreadable", duplicateOf: shown(group.find((g) => g.intake === pick.intake)!) });
+        else entries.push({ ...base, status: "duplicate", duplicateOf: shown(group.find((g) => g.intake === pick.intake)!), reason: why });
       }
       if (group.length > 1) {
         const others = group.filter((x) => x.intake !== pick.intake).map((x) => path.basename(x.intake.source) + (x.intake.notebook ? "" : " (unreadable)"));
