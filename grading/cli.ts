@@ -4,11 +4,11 @@
  */
 import * as path from "node:path";
 import { formatOptions, parseCommandLine } from "../src/cli/args";
-import { gradeBatch, NoNotebooksError } from "./grade";
+import { gradeBatch, InputError } from "./grade";
 import { needsLook, statusOf } from "./report";
 
 const spec = {
-  out: { type: "string", default: "out/grades", help: "folder for gradebook.csv, results.json, feedback/, gradescope/, summary.md/.html" },
+  out: { type: "string", default: "out/grades", help: "folder for summary.html/.md, gradebook.csv, results.json, feedback/, gradescope/, exports/" },
   jobs: { type: "number", integer: true, min: 1, max: 16, help: "submissions graded at once (default: number of cores)" },
   "call-timeout": { type: "number", min: 0.1, default: 10, help: "seconds a single call into student code may take" },
   "submission-timeout": { type: "number", min: 1, default: 60, help: "seconds a whole submission may take" },
@@ -32,7 +32,7 @@ student and lesson one notebook is graded; the others are named in the output an
 Writes gradebook.csv, results.json, feedback/<student>.md, summary.html (the TA's view),
 summary.md, gradescope/<student>/results.json and exports/ (Canvas, Moodle, GitHub Classroom).
 Exits 0 when grading worked (whatever students scored), 1 if grading itself failed for anyone,
-2 on bad usage or when no notebook was found.
+2 on bad usage: an input that does not exist, or no notebook found.
 
 Options:
 ${formatOptions(spec)}
@@ -70,7 +70,7 @@ export async function main(argv: string[]): Promise<number> {
     return exitCode;
   } catch (e) {
     process.stderr.write(`npm run grade: ${(e as Error).message}\n`);
-    return e instanceof NoNotebooksError ? 2 : 1;
+    return e instanceof InputError ? 2 : 1;
   }
 }
 

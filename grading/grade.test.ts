@@ -113,7 +113,7 @@ describe("batches", () => {
     expect(gs.tests.reduce((s: number, t: { max_score: number }) => s + t.max_score, 0)).toBeCloseTo(8);
   });
 
-  it("exit 0 when students fail, 1 when grading itself fails, 2 on bad usage; vae-lab grade is the same command", async () => {
+  it("exit 0 when students fail, 1 when grading itself fails, 2 on bad usage (a missing input too); vae-lab grade is the same command", async () => {
     const quiet = { write: () => true };
     const saved = [process.stdout.write, process.stderr.write];
     process.stdout.write = quiet.write as never;
@@ -122,7 +122,7 @@ describe("batches", () => {
       expect(await main([subs, "--out", path.join(root, "cli"), "--jobs", "2"])).toBe(0);
       expect(await main([])).toBe(2);
       expect(await main([subs, "--out", path.join(root, "cli2"), "--templates", path.join(root, "no-such-dir")])).toBe(1);
-      expect(await main([path.join(root, "missing-input")])).toBe(1);
+      expect(await main([path.join(root, "missing-input")])).toBe(2);
     } finally {
       [process.stdout.write, process.stderr.write] = saved;
     }

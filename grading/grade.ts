@@ -46,8 +46,10 @@ export interface BatchResult {
   exitCode: number;
 }
 
+/** The inputs cannot be graded as given (a path that does not exist): the CLI exits 2. */
+export class InputError extends Error {}
 /** Nothing to grade: the CLI exits 2 with this message (what was looked for, and where). */
-export class NoNotebooksError extends Error {}
+export class NoNotebooksError extends InputError {}
 
 export interface Collected {
   /** Every .ipynb found, with the input folder it was found under. */
@@ -104,7 +106,7 @@ export function collectInputs(inputs: string[], exclude?: string): Collected {
     if (!notebooks.has(p)) notebooks.set(p, root);
   };
   for (const i of inputs) {
-    if (!fs.existsSync(i)) throw new Error(`${i} does not exist: give notebooks or folders of notebooks.`);
+    if (!fs.existsSync(i)) throw new InputError(`${i} does not exist: give notebooks or folders of notebooks.`);
     const abs = path.resolve(i);
     walk(abs, fs.statSync(abs).isDirectory() ? abs : path.dirname(abs));
   }
