@@ -115,6 +115,18 @@ const isSpace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0
 const DROPPED: Record<string, string> = { outputs: "[]", attachments: "{}" };
 
 type Frame = { obj: boolean; key: string | null; expectKey: boolean };
+type StringState = { inString: boolean; escape: boolean };
+
+/** One byte inside a JSON string: true when it is the closing quote (the state then leaves the string). */
+function endsString(s: StringState, b: number): boolean {
+  if (s.escape) s.escape = false;
+  else if (b === BACKSLASH) s.escape = true;
+  else if (b === QUOTE) {
+    s.inString = false;
+    return true;
+  }
+  return false;
+}
 
 /**
  * A streaming pass over a notebook's JSON bytes that replaces the value of `outputs` and
@@ -126,11 +138,10 @@ export class OutputStripper {
   /** Bytes left out. */
   skipped = 0;
   private stack: Frame[] = [];
-  private inString = false;
-  private escape = false;
+  private str: StringState = { inString: false, escape: false };
   private key: number[] | null = null;
   /** While skipping a value: its nesting depth, string state and kind. */
-  private skip: { started: boolean; depth: number; inString: boolean; escape: boolean; bare: boolean } | null = null;
+  private skip: { started: boolean; depth: number; str: StringState; bare: boolean } | null = null;
 
   push(chunk: Buffer): Buffer[] {
     const out: Buffer[] = [];
@@ -144,19 +155,14 @@ export class OutputStripper {
           if (isSpace(b)) continue;
           s.started = true;
           if (b === OPEN_OBJ || b === OPEN_ARR) s.depth = 1;
-          else if (b === QUOTE) s.inString = true;
+          else if (b === QUOTE) s.str.inString = true;
           else s.bare = true;
           continue;
         }
-        if (s.inString) {
-          if (s.escape) s.escape = false;
-          else if (b === BACKSLASH) s.escape = true;
-          else if (b === QUOTE) {
-            s.inString = false;
-            if (s.depth === 0) {
-              this.skip = null;
-              keep = i + 1;
-            }
+        if (s.str.inString) {
+          if (endsString(s.str, b) && s.depth === 0) {
+            this.skip = null;
+            keep = i + 1;
           }
           continue;
         }
@@ -167,7 +173,7 @@ export class OutputStripper {
             keep = i;
           } else continue;
         } else {
-          if (b === QUOTE) s.inString = true;
+          if (b === QUOTE) s.str.inString = true;
           else if (b === OPEN_OBJ || b === OPEN_ARR) s.depth++;
           else if ((b === CLOSE_OBJ || b === CLOSE_ARR) && --s.depth === 0) {
             this.skip = null;
@@ -176,22 +182,20 @@ export class OutputStripper {
           continue;
         }
       }
-      if (this.inString) {
-        if (this.escape) this.escape = false;
-        else if (b === BACKSLASH) this.escape = true;
-        else if (b === QUOTE) {
-          this.inString = false;
+      if (this.str.inString) {
+        const escaped = this.str.escape;
+        if (endsString(this.str, b)) {
           if (this.key) {
             const top = this.stack[this.stack.length - 1];
             if (top) top.key = Buffer.from(this.key).toString("utf8");
             this.key = null;
           }
-        } else if (this.key && this.key.length < 64) this.key.push(b);
+        } else if (this.key && this.key.length < 64 && (escaped || b !== BACKSLASH)) this.key.push(b);
         continue;
       }
       const top = this.stack[this.stack.length - 1];
       if (b === QUOTE) {
-        this.inString = true;
+        this.str.inString = true;
         if (top?.obj && top.expectKey) this.key = [];
       } else if (b === OPEN_OBJ) this.stack.push({ obj: true, key: null, expectKey: true });
       else if (b === OPEN_ARR) this.stack.push({ obj: false, key: null, expectKey: false });
@@ -203,7 +207,7 @@ export class OutputStripper {
         const replacement = top.key !== null ? DROPPED[top.key] : undefined;
         if (replacement && n >= 3 && !this.stack[n - 2].obj && this.stack[n - 3].obj && this.stack[n - 3].key === "cells") {
           out.push(chunk.subarray(keep, i + 1), Buffer.from(replacement));
-          this.skip = { started: false, depth: 0, inString: false, escape: false, bare: false };
+          this.skip = { started: false, depth: 0, str: { inString: false, escape: false }, bare: false };
           keep = chunk.length; // nothing more from this chunk unless the skip ends in it
         }
       }
