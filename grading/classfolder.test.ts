@@ -197,6 +197,23 @@ describe("exports", () => {
   });
 });
 
+describe("Gradescope and Moodle downloads", () => {
+  it("credit the submitter named in submission_metadata.yml and the Moodle participant, and the exports carry their ids", async () => {
+    const gs = path.join(root, "gradescope-export");
+    writeNotebook(gs, "submission_987654/01_swiss_roll_vae.ipynb", submission(lesson1Template(), correctSources));
+    fs.writeFileSync(path.join(gs, "submission_metadata.yml"), "---\nsubmission_987654:\n  :submitters:\n  - :name: Jane Smith\n    :sid: '42'\n    :email: jane@uni.edu\n");
+    const moodle = path.join(root, "moodle-download");
+    writeNotebook(moodle, "Bo Li_31337_assignsubmission_file_/01_swiss_roll_vae.ipynb", submission(lesson1Template(), correctSources));
+    const o = path.join(root, "lms-out");
+    const b = await gradeBatch({ inputs: [gs, moodle], outDir: o, jobs: 2, progress: false });
+    expect(b.results.map((x) => [x.student, x.score])).toEqual([["Bo Li_31337", 8], ["jane@uni.edu", 8]]);
+    expect(b.info.skipped).toEqual([]); // the metadata file is read, not skipped
+    const rows = fs.readFileSync(path.join(o, "exports", "moodle.csv"), "utf8").split("\r\n");
+    expect(rows).toContain("Bo Li_31337,Bo Li,,31337,4,4,8,graded");
+    expect(rows).toContain("jane@uni.edu,jane@uni.edu,jane@uni.edu,,4,4,8,graded");
+  });
+});
+
 describe("an input with nothing to grade", () => {
   it("is an error naming what was looked for, exit 2 from the CLI", async () => {
     const empty = path.join(root, "empty");
