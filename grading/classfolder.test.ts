@@ -64,7 +64,8 @@ describe("a class folder with an LMS download", () => {
     const note = "You handed in 2 notebooks for 01_swiss_roll_vae: 01_swiss_roll_vae-Copy1.ipynb was graded (it has the most exercises done); not graded: 01_swiss_roll_vae.ipynb.";
     expect(r("alice").notes).toContain(note);
     expect(plain(read(`feedback/${batch.info.outputNames.alice}.md`))).toContain(note);
-    expect(plain(read("summary.md"))).toMatch(/alice: 2 notebooks for one lesson; graded 01_swiss_roll_vae-Copy1\.ipynb, not 01_swiss_roll_vae\.ipynb/);
+    expect(plain(read("summary.md"))).toMatch(/alice: 2 notebooks for one lesson; graded 01_swiss_roll_vae-Copy1\.ipynb \(it has the most exercises done\), not 01_swiss_roll_vae\.ipynb/);
+    expect(plain(read("summary.md"))).toMatch(/alice\/01_swiss_roll_vae\.ipynb \| alice \(folder\) \| 01_swiss_roll_vae \| not graded: .*alice\/01_swiss_roll_vae-Copy1\.ipynb was graded instead \(it has the most exercises done\)/);
     const dup = batch.info.notebooks.find((n) => n.file.endsWith(path.join("alice", "01_swiss_roll_vae.ipynb")))!;
     expect(dup).toMatchObject({ status: "duplicate", student: "alice", reason: "it has the most exercises done" });
     expect(dup.duplicateOf).toMatch(/01_swiss_roll_vae-Copy1\.ipynb$/);

@@ -185,7 +185,7 @@ export function needsLook(results: SubmissionResult[], info: BatchInfo): string[
     const mine = info.notebooks.filter((n) => n.student === r.student);
     if (!r.graderError && mine.length && mine.every((n) => n.status === "unreadable")) out.push(`${r.student}: nothing readable was handed in (${mine.map((n) => `${path.basename(n.file)}: ${n.reason}`).join("; ")})`);
     const dups = mine.filter((n) => n.status === "duplicate");
-    if (dups.length) out.push(`${r.student}: ${dups.length + 1} notebooks for one lesson; graded ${path.basename(dups[0].duplicateOf ?? "")}, not ${dups.map((d) => path.basename(d.file)).join(", ")} (${dups[0].reason})`);
+    if (dups.length) out.push(`${r.student}: ${dups.length + 1} notebooks for one lesson; graded ${path.basename(dups[0].duplicateOf ?? "")} (${dups[0].reason}), not ${dups.map((d) => path.basename(d.file)).join(", ")}`);
     if (info.identities[r.student]?.late) out.push(`${r.student}: marked late by the LMS`);
   }
   for (const n of info.notebooks) if (n.status === "not a lesson") out.push(`${n.file}: not a lesson notebook, not graded`);
@@ -228,7 +228,7 @@ export function summaryMarkdown(results: SubmissionResult[], info: BatchInfo): s
 }
 
 const noteOf = (n: NotebookEntry) =>
-  n.status === "duplicate" ? `duplicate of ${n.duplicateOf} (not graded: ${n.reason})` : n.reason ? `${n.status}: ${n.reason}` : n.status + (n.late ? " (late)" : "");
+  n.status === "duplicate" ? `not graded: ${n.duplicateOf} was graded instead (${n.reason})` : (n.reason ? `${n.status}: ${n.reason}` : n.status) + (n.late ? " (late)" : "");
 
 export function summaryHtml(results: SubmissionResult[], info: BatchInfo): string {
   const graded = results.filter((r) => !r.graderError);
