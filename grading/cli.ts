@@ -4,10 +4,11 @@
  */
 import * as path from "node:path";
 import { formatOptions, parseCommandLine } from "../src/cli/args";
-import { gradeBatch } from "./grade";
+import { gradeBatch, InputError } from "./grade";
+import { needsLook, statusOf } from "./report";
 
 const spec = {
-  out: { type: "string", default: "out/grades", help: "folder for gradebook.csv, results.json, feedback/, gradescope/, summary.md/.html" },
+  out: { type: "string", default: "out/grades", help: "folder for summary.html/.md, gradebook.csv, results.json, feedback/, gradescope/, exports/" },
   jobs: { type: "number", integer: true, min: 1, max: 16, help: "submissions graded at once (default: number of cores)" },
   "call-timeout": { type: "number", min: 0.1, default: 10, help: "seconds a single call into student code may take" },
   "submission-timeout": { type: "number", min: 1, default: 60, help: "seconds a whole submission may take" },
@@ -21,11 +22,17 @@ const usage = `Usage: npm run grade -- <notebooks or folders...> [options]
 Grades submitted lesson notebooks against hidden tests. Each submission's solution cells are
 extracted (by grade_id and function name), compiled, and run in a jail (bubblewrap: no network,
 its own uid, read-only minimal files, memory/process/time limits); the tests judge the results in
-this process. A student is the folder a notebook is in (alice/01_swiss_roll_vae.ipynb), or the
-file name without the lesson's name (alice_01_swiss_roll_vae.ipynb, alice.ipynb).
+this process. Outputs in the notebooks are discarded unread: executed notebooks are fine.
 
-Writes gradebook.csv, results.json, feedback/<student>.md, gradescope/<student>/results.json,
-summary.md and summary.html. Exits with 1 only if grading itself failed, not when students did.
+Who is who: a notebook in a folder belongs to that folder (alice/anything.ipynb → alice); only in
+a flat folder is the file name read (bob_01_swiss_roll_vae.ipynb → bob; Canvas and Moodle
+download names → their student; Jupyter's "-Copy1" and " (1)" are copies, not students). Per
+student and lesson one notebook is graded; the others are named in the output and the feedback.
+
+Writes gradebook.csv, results.json, feedback/<student>.md, summary.html (the TA's view),
+summary.md, gradescope/<student>/results.json and exports/ (Canvas, Moodle, GitHub Classroom).
+Exits 0 when grading worked (whatever students scored), 1 if grading itself failed for anyone,
+2 on bad usage: an input that does not exist, or no notebook found.
 
 Options:
 ${formatOptions(spec)}
@@ -45,15 +52,25 @@ export async function main(argv: string[]): Promise<number> {
       limits: { callMs: a["call-timeout"]! * 1000, submissionMs: a["submission-timeout"]! * 1000 },
     });
     const rel = path.relative(process.cwd(), path.resolve(a.out!)) || ".";
-    for (const r of results) process.stdout.write(`${r.student}: ${r.score} / ${r.maxScore}${r.graderError ? "  (GRADER ERROR)" : ""}\n`);
-    if (info.skipped.length) process.stdout.write(`skipped: ${info.skipped.map((s) => `${s.file} (${s.reason})`).join(", ")}\n`);
-    if (info.jailWarning) process.stdout.write(`\n!!! ${info.jailWarning}\n`);
+    const w = (line = "") => process.stdout.write(line + "\n");
+    for (const r of results) w(`${r.student}: ${r.graderError ? "GRADER ERROR, not graded" : `${r.score} / ${r.maxScore}`}  (${statusOf(r, info)})`);
+    if (info.skipped.length) {
+      w(`\nNot graded (${info.skipped.length}):`);
+      for (const s of info.skipped) w(`  ${s.file}: ${s.reason}`);
+    }
+    if (info.jailWarning) w(`\n!!! ${info.jailWarning}`);
     for (const e of info.graderErrors) process.stderr.write(`grader error: ${e}\n`);
-    process.stdout.write(`${results.length} submissions graded in ${info.seconds.toFixed(1)} s. Reports: ${rel}/gradebook.csv, results.json, feedback/, gradescope/, summary.md, summary.html\n`);
+    const by = (st: string) => info.notebooks.filter((n) => n.status === st).length;
+    w(`\n${results.length} students, ${info.notebooks.length} notebooks (${by("graded")} graded, ${by("duplicate")} duplicates, ${by("unreadable")} unreadable, ${by("grader error")} grader errors) in ${info.seconds.toFixed(1)} s.`);
+    const look = needsLook(results, info);
+    w(look.length ? `Needs a human look (${look.length}):` : "Nothing needs a human look.");
+    for (const l of look) w(`  - ${l}`);
+    w(`Reports in ${rel}/: summary.html (the TA's view), gradebook.csv, results.json (every notebook's status), summary.md,`);
+    w(`  feedback/ (one file per student), gradescope/, exports/canvas.csv, exports/moodle.csv, exports/github-classroom/`);
     return exitCode;
   } catch (e) {
     process.stderr.write(`npm run grade: ${(e as Error).message}\n`);
-    return 1;
+    return e instanceof InputError ? 2 : 1;
   }
 }
 

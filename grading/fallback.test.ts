@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { correctSources } from "./catalogue";
+import { gradescopeStdout } from "./exports";
 import { gradeBatch, type BatchResult } from "./grade";
 import { lesson1Template, submission, tempDir, writeNotebook } from "./testing/fixtures";
 
@@ -34,12 +35,13 @@ describe("the fallback without bubblewrap", () => {
     expect(batch.results.map((r) => [r.student, r.score])).toEqual([["loop", 4], ["ok", 8]]);
   });
 
-  it("puts the warning, in capitals, into summary.md, summary.html, results.json and Gradescope's output", () => {
+  it("puts the warning, in capitals, into summary.md, summary.html, results.json and Gradescope's instructor-only stdout (never the students' output)", () => {
     const out = path.join(root, "out");
     expect(fs.readFileSync(path.join(out, "summary.md"), "utf8")).toMatch(/WARNING: THE BUBBLEWRAP JAIL IS DISABLED/);
     expect(fs.readFileSync(path.join(out, "summary.html"), "utf8")).toMatch(/THE BUBBLEWRAP JAIL IS DISABLED/);
     expect(JSON.parse(fs.readFileSync(path.join(out, "results.json"), "utf8")).jailWarning).toMatch(/BUBBLEWRAP/);
-    expect(JSON.parse(fs.readFileSync(path.join(out, "gradescope", "ok", "results.json"), "utf8")).output).toMatch(/BUBBLEWRAP/);
+    expect(JSON.parse(fs.readFileSync(path.join(out, "gradescope", "ok", "results.json"), "utf8")).output).not.toMatch(/BUBBLEWRAP/);
+    expect(gradescopeStdout(batch.results.find((r) => r.student === "ok")!)).toMatch(/^!!! .*THE BUBBLEWRAP JAIL IS DISABLED/);
     expect(batch.results[0].jail.kind).toBe("rlimits");
   });
 });

@@ -92,7 +92,7 @@ describe("batches", () => {
     expect(fs.readFileSync(path.join(out, "feedback", "y.md"), "utf8")).toBe(fb);
     const leftovers = fs.readdirSync(out, { recursive: true }).map(String).filter((f) => /\.tmp-|\.incoming-/.test(f));
     expect(leftovers).toEqual([]);
-    expect(csv).toBe("student,reparameterize,computeVaeLoss,total,max\nx,4,4,8,8\ny," + a.results[1].exercises[0].score + ",4," + a.results[1].score + ",8\nz,0,0,0,8\n");
+    expect(csv).toBe("student,reparameterize,computeVaeLoss,total,max,status\r\nx,4,4,8,8,graded\r\ny," + a.results[1].exercises[0].score + ",4," + a.results[1].score + ",8,graded\r\nz,0,0,0,8,unreadable\r\n");
     expect(a.results[1].exercises[0].hint).toBe(exercises.reparameterize.mistakes.find((m) => m.id === "sigma-is-exp-logvar")!.hint);
   });
 
@@ -106,14 +106,14 @@ describe("batches", () => {
     expect(gs.score).toBe(all.students[1].score);
     expect(gs.tests).toHaveLength(MANIFEST.filter((t) => t.exercise === "reparameterize" || t.exercise === "computeVaeLoss").length);
     for (const t of gs.tests) {
-      expect(Object.keys(t).sort()).toEqual(["max_score", "name", "number", "output", "score", "status", "tags", "visibility"]);
+      expect(Object.keys(t).sort()).toEqual(["max_score", "name", "number", "output", "output_format", "score", "status", "tags", "visibility"]);
       expect(["passed", "failed"]).toContain(t.status);
       expect(["visible", "after_published"]).toContain(t.visibility);
     }
     expect(gs.tests.reduce((s: number, t: { max_score: number }) => s + t.max_score, 0)).toBeCloseTo(8);
   });
 
-  it("exit 0 when students fail, 1 when grading itself fails, 2 on bad usage; vae-lab grade is the same command", async () => {
+  it("exit 0 when students fail, 1 when grading itself fails, 2 on bad usage (a missing input too); vae-lab grade is the same command", async () => {
     const quiet = { write: () => true };
     const saved = [process.stdout.write, process.stderr.write];
     process.stdout.write = quiet.write as never;
@@ -122,7 +122,7 @@ describe("batches", () => {
       expect(await main([subs, "--out", path.join(root, "cli"), "--jobs", "2"])).toBe(0);
       expect(await main([])).toBe(2);
       expect(await main([subs, "--out", path.join(root, "cli2"), "--templates", path.join(root, "no-such-dir")])).toBe(1);
-      expect(await main([path.join(root, "missing-input")])).toBe(1);
+      expect(await main([path.join(root, "missing-input")])).toBe(2);
     } finally {
       [process.stdout.write, process.stderr.write] = saved;
     }
@@ -133,5 +133,13 @@ describe("batches", () => {
     expect(broken.exitCode).toBe(1);
     expect(broken.info.graderErrors.join()).toMatch(/runner did not start/);
     expect(fs.readFileSync(path.join(root, "broken", "summary.md"), "utf8")).toMatch(/Grader error/);
+    // Loud everywhere: no plain 0 in the gradebook, the notebooks' status, the TA's list, the feedback.
+    const csv = fs.readFileSync(path.join(root, "broken", "gradebook.csv"), "utf8").split("\r\n");
+    expect(csv[1]).toMatch(/^x,,,,8,GRADER ERROR \(not graded: see results\.json\)$/);
+    const all = JSON.parse(fs.readFileSync(path.join(root, "broken", "results.json"), "utf8"));
+    expect(all.notebooks.find((n: { student: string }) => n.student === "x")).toMatchObject({ status: "grader error", reason: expect.stringMatching(/runner did not start/) });
+    expect(fs.readFileSync(path.join(root, "broken", "summary.html"), "utf8")).toMatch(/<li>x: GRADER ERROR, not graded/);
+    expect(fs.readFileSync(path.join(root, "broken", "feedback", "x.md"), "utf8")).toMatch(/The grader had a problem with your submission \(not your fault\)/);
+    expect(fs.readFileSync(path.join(root, "broken", "exports", "canvas.csv"), "utf8")).toContain("\r\nx,,,,,\r\n");
   });
 });

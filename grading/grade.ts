@@ -1,5 +1,6 @@
 /**
- * Grading a class: collect notebooks, take each in once, group them by student, grade the students
+ * Grading a class: collect notebooks (naming everything else found), take each in once, credit
+ * each to its student (./attribution), choose one per student and lesson, grade the students
  * in a pool of jailed workers (one child per submission, `jobs` at a time) with a progress bar, then
  * write the reports. One broken submission never stops the batch; only a failure of the grader
  * itself (no templates, the jail's runner not starting, reports not writable) makes it fail.
@@ -15,8 +16,10 @@ import { ProgressBar } from "../src/cli/progressBar";
 import { hiddenSuites } from "./hidden/index";
 import { buildCompileWorker, buildRunner, projectDir } from "./jail/bundle";
 import { DEFAULT_LIMITS, detectJail, type JailLimits, type JailMode } from "./jail/sandbox";
-import { DEFAULT_MAX_BYTES, intake, type Intake } from "./notebook";
-import { writeReports, type BatchInfo } from "./report";
+import { attribute, chooseOne, readGradescopeMetadata, type Attribution } from "./attribution";
+import { writeExports } from "./exports";
+import { intake, type Intake, type IntakeLimits, type Notebook } from "./notebook";
+import { outputNames, writeReports, type BatchInfo, type NotebookEntry } from "./report";
 import { gradeSubmission, templateFor, type GradeContext } from "./submission";
 import { loadTemplates, type Template } from "./template";
 import type { SubmissionResult } from "./types";
@@ -27,7 +30,8 @@ export interface GradeOptions {
   jobs?: number;
   templatesDir?: string;
   limits?: Partial<JailLimits>;
-  maxBytes?: number;
+  /** Intake limits (what is read of each notebook); defaults in INTAKE_LIMITS. */
+  intakeLimits?: Partial<IntakeLimits>;
   /** Override the jail detection (benchmarks compare the jail with the rlimits fallback). */
   jail?: JailMode;
   /** Grade every notebook as one student's (Gradescope: one submission folder = one student). */
@@ -43,38 +47,83 @@ export interface BatchResult {
   exitCode: number;
 }
 
-/** Every .ipynb under the inputs (files or folders, recursively; checkpoints folders skipped), sorted. */
-export function collectNotebooks(inputs: string[]): string[] {
-  const out = new Set<string>();
-  const walk = (p: string) => {
-    const st = fs.lstatSync(p);
-    if (st.isSymbolicLink()) return;
-    if (st.isDirectory()) {
-      for (const e of fs.readdirSync(p)) if (e !== ".ipynb_checkpoints" && e !== "node_modules" && !e.startsWith(".")) walk(path.join(p, e));
-    } else if (st.isFile() && p.endsWith(".ipynb")) out.add(path.resolve(p));
-  };
-  for (const i of inputs) {
-    if (!fs.existsSync(i)) throw new Error(`${i} does not exist: give notebooks or folders of notebooks.`);
-    walk(i);
-  }
-  return [...out].sort();
+/** The inputs cannot be graded as given (a path that does not exist): the CLI exits 2. */
+export class InputError extends Error {}
+/** Nothing to grade: the CLI exits 2 with this message (what was looked for, and where). */
+export class NoNotebooksError extends InputError {}
+
+export interface Collected {
+  /** Every .ipynb found, with the input folder it was found under. */
+  notebooks: { file: string; root: string }[];
+  /** Everything else met in the inputs, each with why it was not graded. */
+  skipped: { file: string; reason: string }[];
+  /** Gradescope export index files found (submission_metadata.yml). */
+  gradescopeMetadata: string[];
 }
 
+const SKIPPED_FOLDERS: Record<string, string> = {
+  ".ipynb_checkpoints": "Jupyter's autosave checkpoints: not graded",
+  __MACOSX: "macOS zip metadata: not graded",
+  node_modules: "installed packages: not searched",
+};
+
 /**
- * The student a notebook belongs to: "alice" for alice/01_swiss_roll_vae.ipynb,
- * alice_01_swiss_roll_vae.ipynb or alice.ipynb.
+ * Every .ipynb under the inputs (files or folders, recursively), and everything else met on the
+ * way, each named with why it is not graded: hidden (dot) folders and files, checkpoints, symbolic
+ * links, unreadable folders, files that are not notebooks.
  */
-export function studentOf(file: string, templates: Template[]): string {
-  const stem = path.basename(file, ".ipynb");
-  for (const t of templates) {
-    if (stem === t.stem) return path.basename(path.dirname(file));
-    if (stem.includes(t.stem)) {
-      const rest = stem.replace(t.stem, "").replace(/^[-_. ]+|[-_. ]+$/g, "");
-      if (rest) return rest;
+export function collectInputs(inputs: string[], exclude?: string): Collected {
+  const notebooks = new Map<string, string>();
+  const skipped: Collected["skipped"] = [];
+  const gradescopeMetadata: string[] = [];
+  const shown = (p: string) => path.relative(process.cwd(), p) || p;
+  const walk = (p: string, root: string) => {
+    if (exclude && (p === exclude || p.startsWith(exclude + path.sep))) return;
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(p);
+    } catch (e) {
+      skipped.push({ file: shown(p), reason: `could not be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+      return;
     }
+    const name = path.basename(p);
+    if (st.isSymbolicLink()) return void skipped.push({ file: shown(p), reason: "a symbolic link: not followed (copy the file itself)" });
+    if (st.isDirectory()) {
+      if (p !== root && SKIPPED_FOLDERS[name]) return void skipped.push({ file: shown(p) + path.sep, reason: SKIPPED_FOLDERS[name] });
+      if (p !== root && name.startsWith(".")) return void skipped.push({ file: shown(p) + path.sep, reason: "a hidden folder (its name starts with \".\"): not searched; rename it if it holds submissions" });
+      let entries: string[];
+      try {
+        entries = fs.readdirSync(p).sort();
+      } catch (e) {
+        return void skipped.push({ file: shown(p) + path.sep, reason: `could not be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+      }
+      for (const e of entries) walk(path.join(p, e), root);
+      return;
+    }
+    if (!st.isFile()) return void skipped.push({ file: shown(p), reason: "not a regular file" });
+    if (name === "submission_metadata.yml" && path.dirname(p) === root) return void gradescopeMetadata.push(p);
+    if (name.startsWith(".")) return void skipped.push({ file: shown(p), reason: "a hidden file (its name starts with \".\"): not graded" });
+    if (!/\.ipynb$/i.test(name)) return void skipped.push({ file: shown(p), reason: "not a notebook (.ipynb): not graded" });
+    if (!notebooks.has(p)) notebooks.set(p, root);
+  };
+  for (const i of inputs) {
+    if (!fs.existsSync(i)) throw new InputError(`${i} does not exist: give notebooks or folders of notebooks.`);
+    const abs = path.resolve(i);
+    walk(abs, fs.statSync(abs).isDirectory() ? abs : path.dirname(abs));
   }
-  return stem;
+  return { notebooks: [...notebooks].map(([file, root]) => ({ file, root })).sort((a, b) => a.file.localeCompare(b.file)), skipped, gradescopeMetadata };
 }
+
+/** Exercises of `template` whose function the notebook defines other than as the released stub. */
+function attempted(nb: Notebook | undefined, template: Template | undefined): number {
+  if (!nb || !template) return 0;
+  return template.exerciseIds.filter((id) => {
+    const def = new RegExp(`\\b(function\\s+${exercises[id].functionName}\\b|(const|let|var)\\s+${exercises[id].functionName}\\s*=)`);
+    return nb.cells.some((c) => def.test(c.source) && !/NotImplementedError/.test(c.source));
+  }).length;
+}
+
+type Taken = { intake: Intake; attribution: Attribution; template?: Template; attempted: number; mtimeMs: number };
 
 export async function gradeBatch(options: GradeOptions): Promise<BatchResult> {
   const t0 = performance.now();
@@ -83,26 +132,77 @@ export async function gradeBatch(options: GradeOptions): Promise<BatchResult> {
   if (templates.length === 0) throw new Error(`no lesson templates found in ${options.templatesDir ?? "solutions/"}.`);
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const hiddenSeed = randomBytes(4).readUInt32LE(0); // this run's hidden inputs: secret, fresh every run
-  await initBackend();
 
-  // Intake: one copy each, into storage only the grader writes.
+  // Collect, then take each notebook in once, into storage only the grader writes.
+  const found = collectInputs(options.inputs, outDir);
+  if (found.notebooks.length === 0) {
+    const also = found.skipped.length ? ` Found instead: ${found.skipped.slice(0, 5).map((s) => `${s.file} (${s.reason})`).join("; ")}${found.skipped.length > 5 ? `; and ${found.skipped.length - 5} more` : ""}.` : " The input is empty.";
+    throw new NoNotebooksError(`no notebooks (*.ipynb) to grade in ${options.inputs.join(", ")}: looked in every folder below, for the lessons ${templates.map((t) => `${t.stem}.ipynb`).join(", ")} (any file name).${also}`);
+  }
+  await initBackend();
+  const submitters = new Map([...found.gradescopeMetadata.flatMap((f) => [...readGradescopeMetadata(f)])]);
+  const stems = templates.map((t) => t.stem);
   const store = path.join(outDir, ".intake");
-  const files = collectNotebooks(options.inputs).filter((f) => !f.startsWith(outDir + path.sep));
-  const skipped: BatchInfo["skipped"] = [];
-  const byStudent = new Map<string, Intake[]>();
-  const used = new Set<Template>();
-  for (const f of files) {
-    const it = intake(f, store, options.maxBytes ?? DEFAULT_MAX_BYTES);
-    const t = it.notebook ? templateFor(f, it, templates) : templates.find((x) => path.basename(f).includes(x.stem));
+  const skipped = [...found.skipped];
+  const entries: NotebookEntry[] = [];
+  const byStudent = new Map<string, Taken[]>();
+  for (const { file, root } of found.notebooks) {
+    const it = intake(file, store, options.intakeLimits);
+    const shown = path.relative(process.cwd(), file) || file;
+    const t = it.notebook ? templateFor(file, it, templates) : templates.find((x) => path.basename(file).includes(x.stem));
+    const attribution = options.singleStudent ? { student: options.singleStudent, rule: "one submission: the whole input is one student's" } : attribute(file, root, stems, submitters);
     if (it.notebook && !t) {
-      skipped.push({ file: path.relative(process.cwd(), f), reason: "not a lesson notebook with exercises" });
+      skipped.push({ file: shown, reason: "not a lesson notebook: none of the lessons' exercises is in it" });
+      entries.push({ file: shown, student: attribution.student, rule: attribution.rule, status: "not a lesson", reason: "none of the lessons' exercises is in it" });
       continue;
     }
-    if (t) used.add(t);
-    const student = options.singleStudent ?? studentOf(f, templates);
-    byStudent.set(student, [...(byStudent.get(student) ?? []), it]);
+    let mtimeMs = 0;
+    try {
+      mtimeMs = fs.statSync(file).mtimeMs;
+    } catch { /* gone since intake: order by the rest */ }
+    const taken: Taken = { intake: it, attribution, ...(t ? { template: t } : {}), attempted: attempted(it.notebook, t), mtimeMs };
+    byStudent.set(attribution.student, [...(byStudent.get(attribution.student) ?? []), taken]);
   }
-  if (used.size === 0 && byStudent.size > 0) used.add(templates[0]);
+
+  // Exactly one notebook per student and lesson; the others are named.
+  const gradedIntakes = new Map<string, Intake[]>();
+  const duplicateNotes = new Map<string, string[]>();
+  const identities: BatchInfo["identities"] = {};
+  const used = new Set<Template>();
+  for (const [student, taken] of byStudent) {
+    const a = taken[0].attribution;
+    identities[student] = { rule: a.rule, ...(a.lms ? { lms: a.lms } : {}), ...(a.lmsId ? { lmsId: a.lmsId } : {}), ...(a.email ? { email: a.email } : {}), ...(taken.some((x) => x.attribution.late) ? { late: true } : {}) };
+    const lessons = new Map<string, Taken[]>();
+    for (const x of taken) lessons.set(x.template?.stem ?? "", [...(lessons.get(x.template?.stem ?? "") ?? []), x]);
+    const readableLessons = new Set(taken.filter((x) => x.intake.notebook && x.template).map((x) => x.template!.stem));
+    const chosen: Intake[] = [];
+    for (const [stem, group] of lessons) {
+      const shown = (x: Taken) => path.relative(process.cwd(), x.intake.source) || x.intake.source;
+      if (stem === "" && readableLessons.size > 0) {
+        // Unreadable, of no known lesson, and the student has readable lessons: named, not graded.
+        for (const x of group) {
+          entries.push({ file: shown(x), student, rule: x.attribution.rule, status: "unreadable", reason: x.intake.problem ?? "unreadable" });
+          duplicateNotes.set(student, [...(duplicateNotes.get(student) ?? []), `${path.basename(x.intake.source)} could not be read (${x.intake.problem}); it was not graded.`]);
+        }
+        continue;
+      }
+      const { chosen: pick, why } = chooseOne(group.map((x) => ({ ...x, file: x.intake.source, readable: !!x.intake.notebook, copy: x.attribution.copy })));
+      chosen.push(pick.intake);
+      if (pick.template) used.add(pick.template);
+      for (const x of group) {
+        const base = { file: shown(x), student, rule: x.attribution.rule, ...(stem ? { lesson: stem } : {}), ...(x.attribution.late ? { late: true } : {}) };
+        if (x === group.find((g) => g.intake === pick.intake)) entries.push({ ...base, status: x.intake.notebook ? "graded" : "unreadable", ...(x.intake.problem ? { reason: x.intake.problem } : {}) });
+        else if (!x.intake.notebook) entries.push({ ...base, status: "unreadable", reason: x.intake.problem ?? "unreadable", duplicateOf: shown(group.find((g) => g.intake === pick.intake)!) });
+        else entries.push({ ...base, status: "duplicate", duplicateOf: shown(group.find((g) => g.intake === pick.intake)!), reason: why });
+      }
+      if (group.length > 1) {
+        const others = group.filter((x) => x.intake !== pick.intake).map((x) => path.basename(x.intake.source) + (x.intake.notebook ? "" : " (unreadable)"));
+        duplicateNotes.set(student, [...(duplicateNotes.get(student) ?? []), `You handed in ${group.length} notebooks for ${stem || "this lesson"}: ${path.basename(pick.intake.source)} was graded (${why}); not graded: ${others.join(", ")}.`]);
+      }
+    }
+    gradedIntakes.set(student, chosen);
+  }
+  if (used.size === 0) used.add(templates[0]);
   const exerciseIds = templates.filter((t) => used.has(t)).flatMap((t) => t.exerciseIds);
 
   const mode = options.jail ?? detectJail();
@@ -131,7 +231,7 @@ export async function gradeBatch(options: GradeOptions): Promise<BatchResult> {
     throw e;
   }
 
-  const students = [...byStudent.keys()].sort();
+  const students = [...gradedIntakes.keys()].sort();
   const results: SubmissionResult[] = new Array(students.length);
   const stream = options.progress === false ? { write: () => true } : (options.progress as { write(s: string): unknown; isTTY?: boolean } | undefined) ?? process.stderr;
   const bar = new ProgressBar({ label: "grading", total: students.length, unit: "submission", stream });
@@ -142,7 +242,7 @@ export async function gradeBatch(options: GradeOptions): Promise<BatchResult> {
     while (next < students.length) {
       const i = next++;
       try {
-        results[i] = await gradeSubmission(students[i], byStudent.get(students[i])!, ctx);
+        results[i] = await gradeSubmission(students[i], gradedIntakes.get(students[i])!, ctx);
       } catch (e) {
         results[i] = { student: students[i], files: [], exercises: [], score: 0, maxScore: 0, notes: [], jail: mode, graderError: `grading ${students[i]} failed: ${(e as Error).stack ?? e}`, seconds: 0 };
       }
@@ -155,8 +255,14 @@ export async function gradeBatch(options: GradeOptions): Promise<BatchResult> {
     removeWorkDir();
   }
   bar.finish();
+  for (const r of results) {
+    const extra = duplicateNotes.get(r.student);
+    if (extra) r.notes.push(...extra);
+    if (r.graderError) for (const e of entries) if (e.student === r.student && e.status === "graded") Object.assign(e, { status: "grader error", reason: r.graderError });
+  }
   const graderErrors = results.filter((r) => r.graderError).map((r) => `${r.student}: ${r.graderError}`);
-  const info: BatchInfo = { exerciseIds, ...(mode.warning ? { jailWarning: mode.warning } : {}), skipped, graderErrors, seconds: (performance.now() - t0) / 1000 };
+  const info: BatchInfo = { exerciseIds, lessons: templates.filter((t) => used.has(t)).map((t) => ({ stem: t.stem, exerciseIds: t.exerciseIds })), ...(mode.warning ? { jailWarning: mode.warning } : {}), skipped, graderErrors, notebooks: entries.sort((a, b) => a.student.localeCompare(b.student) || a.file.localeCompare(b.file)), identities, outputNames: outputNames(students), seconds: (performance.now() - t0) / 1000 };
   writeReports(outDir, results, info);
+  writeExports(outDir, results, info);
   return { results, info, exitCode: graderErrors.length ? 1 : 0 };
 }

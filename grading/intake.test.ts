@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { correctSources, mistakeSources } from "./catalogue";
 import { compileRegions, parses } from "./compile";
 import { definedNames, extract, skeleton } from "./extract";
-import { gradeBatch, studentOf, type BatchResult } from "./grade";
+import { gradeBatch, type BatchResult } from "./grade";
 import { projectDir } from "./jail/bundle";
-import { intake, parseNotebook } from "./notebook";
+import { intake, OutputStripper, parseNotebook } from "./notebook";
 import { loadTemplate, loadTemplates } from "./template";
 import { lesson1Template, submission, tempDir, writeNotebook, type NotebookJson } from "./testing/fixtures";
 
@@ -52,10 +52,92 @@ describe("intake", () => {
   it("stops at the size cap before parsing, and keeps no partial copy", () => {
     const file = path.join(dir, "huge.ipynb");
     fs.writeFileSync(file, "x".repeat(300_000));
-    const r = intake(file, path.join(dir, "store2"), 100_000);
-    expect(r.problem).toMatch(/larger than the 0 MB limit|larger than/);
+    const r = intake(file, path.join(dir, "store2"), { fileBytes: 100_000 });
+    expect(r.problem).toMatch(/the file is larger than 0\.1 MB, even counting its outputs/);
     expect(r.notebook).toBeUndefined();
     expect(fs.readdirSync(path.join(dir, "store2"))).toEqual([]);
+  });
+});
+
+describe("outputs are discarded at intake", () => {
+  let dir: string;
+  beforeAll(() => (dir = tempDir("strip")));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const tricky = {
+    cells: [
+      { cell_type: "code", id: "a1", source: ["const s = \"}{][\\\"\";\n", "f(1)"], metadata: { outputs: "kept: not a cell's outputs" }, execution_count: 3, outputs: [{ output_type: "stream", name: "stdout", text: ["\"}]{[\\ ", "é 中 🙂"] }, { output_type: "display_data", data: { "image/png": "iVBORw0KGgo=" }, metadata: {} }] },
+      { cell_type: "markdown", id: "b2", source: "![x](attachment:x.png)", metadata: {}, attachments: { "x.png": { "image/png": "AAAA" } } },
+      { cell_type: "code", source: "1", metadata: {}, outputs: [], execution_count: null },
+    ],
+    metadata: { outputs: ["kept"], kernelspec: { name: "vae-lab", language: "typescript", display_name: "vae-lab" } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+  const expected = () => {
+    const nb = structuredClone(tricky) as { cells: Record<string, unknown>[] };
+    for (const c of nb.cells) {
+      if ("outputs" in c) c.outputs = [];
+      if ("attachments" in c) c.attachments = {};
+    }
+    return nb;
+  };
+
+  it("leaves exactly the notebook without cell outputs and attachments, however the bytes are chunked", () => {
+    const bytes = Buffer.from(JSON.stringify(tricky, null, 1));
+    for (const size of [1, 2, 3, 7, 64, bytes.length]) {
+      const s = new OutputStripper();
+      const pieces: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += size) pieces.push(...s.push(bytes.subarray(i, i + size)));
+      expect(JSON.parse(Buffer.concat(pieces).toString("utf8")), `chunks of ${size}`).toEqual(expected());
+      expect(s.skipped).toBeGreaterThan(100);
+    }
+  });
+
+  it("passes text that is not JSON through unchanged, for the parser to name the problem", () => {
+    const s = new OutputStripper();
+    expect(Buffer.concat(s.push(Buffer.from("{ this is not json"))).toString()).toBe("{ this is not json");
+  });
+
+  it("reads a notebook with 50 MB of outputs without holding them: it fits a 1 MB in-memory limit", () => {
+    const nb = submission(lesson1Template(), correctSources);
+    const png = "iVBORw0KGgo".repeat(48_000); // ~0.5 MB of base64 per figure
+    for (const c of nb.cells) if (c.cell_type === "code") c.outputs = Array.from({ length: 10 }, () => ({ output_type: "display_data", data: { "image/png": png, "text/plain": ["<Figure>"] }, metadata: {} }));
+    const file = writeNotebook(dir, "big.ipynb", nb);
+    expect(fs.statSync(file).size).toBeGreaterThan(50 * 1024 * 1024);
+    const r = intake(file, path.join(dir, "store"), { strippedBytes: 1024 * 1024 });
+    expect(r.problem).toBeUndefined();
+    expect(r.outputBytes).toBeGreaterThan(50 * 1024 * 1024);
+    expect(fs.statSync(r.stored!).size).toBeLessThan(1024 * 1024);
+    expect(r.notebook!.cells.map((c) => c.gradeId).filter(Boolean)).toEqual(expect.arrayContaining(["reparameterize", "computeVaeLoss"]));
+  });
+
+  it("still refuses a notebook whose cells themselves are too big, saying outputs do not count", () => {
+    const nb = lesson1Template();
+    nb.cells.push({ cell_type: "code", source: "x".repeat(200_000), metadata: {}, outputs: [], execution_count: null });
+    const r = intake(writeNotebook(dir, "bigsrc.ipynb", nb), path.join(dir, "store"), { sourceBytes: 100_000 });
+    expect(r.problem).toMatch(/add up to 0\.\d MB, more than the 0\.1 MB the grader reads \(outputs do not count\)/);
+  });
+});
+
+describe("notebooks as Jupyter tools save them", () => {
+  const lesson = lesson1Template();
+  const flavours: Record<string, (nb: NotebookJson) => unknown> = {
+    "classic Jupyter, nbformat 4.0 (sources as lists of lines, no cell ids)": (nb) => ({ ...nb, nbformat_minor: 0, cells: nb.cells.map((c) => ({ ...c, source: (Array.isArray(c.source) ? c.source.join("") : c.source).split(/(?<=\n)/) })) }),
+    "JupyterLab, nbformat 4.5 (cell ids)": (nb) => ({ ...nb, nbformat_minor: 5, cells: nb.cells.map((c, i) => ({ id: `cell-${i}`, ...c })) }),
+    "VS Code (vscode metadata, language_info, sources as strings)": (nb) => ({ ...nb, metadata: { ...nb.metadata, language_info: { name: "typescript" }, vscode: { interpreter: { hash: "abc" } } }, cells: nb.cells.map((c) => ({ ...c, source: Array.isArray(c.source) ? c.source.join("") : c.source, metadata: { ...c.metadata, vscode: { languageId: "typescript" } } })) }),
+  };
+  for (const [name, make] of Object.entries(flavours)) {
+    it(`reads ${name}, finding the graded cells`, () => {
+      const nb = parseNotebook(JSON.stringify(make(lesson))).notebook!;
+      expect(nb.cells.filter((c) => c.gradeId === "reparameterize" || c.gradeId === "computeVaeLoss").length).toBeGreaterThanOrEqual(2);
+      expect(nb.nbformat).toMatch(/^4\.[0-5]$/);
+      expect(extract(nb, template1, parses).missing).toEqual([]);
+    });
+  }
+
+  it("names an nbformat 3 notebook's problem and how to fix it", () => {
+    expect(parseNotebook(JSON.stringify({ nbformat: 3, nbformat_minor: 0, worksheets: [{ cells: [] }], metadata: {} })).problem).toMatch(/old-format notebook \(nbformat 3\)\. Open it in a current Jupyter, save it/);
   });
 });
 
@@ -136,15 +218,6 @@ describe("compileRegions", () => {
   });
 });
 
-describe("student ids", () => {
-  it("come from the folder or the file name", () => {
-    const t = [template1];
-    expect(studentOf("/x/alice/01_swiss_roll_vae.ipynb", t)).toBe("alice");
-    expect(studentOf("/x/bob_01_swiss_roll_vae.ipynb", t)).toBe("bob");
-    expect(studentOf("/x/carol.ipynb", t)).toBe("carol");
-  });
-});
-
 describe("grading messy and tricky notebooks end to end", () => {
   let root: string, out: string, batch: BatchResult;
   const r = (s: string) => batch.results.find((x) => x.student === s)!;
@@ -161,7 +234,10 @@ describe("grading messy and tricky notebooks end to end", () => {
     put("no-cells", JSON.stringify({ cells: [], metadata: {}, nbformat: 4, nbformat_minor: 4 }));
     const huge = right();
     huge.cells[0].outputs = [{ output_type: "stream", name: "stdout", text: "x".repeat(600_000) }];
-    put("huge", huge);
+    put("huge-outputs", huge);
+    const bigSource = right();
+    bigSource.cells.push({ cell_type: "markdown", source: "y".repeat(500_000), metadata: {} });
+    put("huge-source", bigSource);
     const py = submission(t, { reparameterize: "def reparameterize(mu, log_var):\n    return mu + torch.exp(0.5 * log_var) * torch.randn_like(mu)", computeVaeLoss: "def computeVaeLoss(model, x, beta):\n    pass" });
     py.metadata.kernelspec = { name: "python3", language: "python", display_name: "Python 3" };
     put("wrong-kernel", py);
@@ -199,20 +275,21 @@ describe("grading messy and tricky notebooks end to end", () => {
     }));
     writeNotebook(subs, "=cmd|calc_01_swiss_roll_vae.ipynb", right());
     writeNotebook(path.join(subs, "alice"), "01_swiss_roll_vae.ipynb", right());
-    batch = await gradeBatch({ inputs: [subs], outDir: out, jobs: 2, progress: false, maxBytes: 400_000 });
+    batch = await gradeBatch({ inputs: [subs], outDir: out, jobs: 2, progress: false, intakeLimits: { sourceBytes: 400_000 } });
   });
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
   it("finishes without a grader error and grades every student", () => {
     expect(batch.exitCode).toBe(0);
-    expect(batch.results.map((x) => x.student).sort()).toEqual(["=cmd|calc", "alice", "chained", "deleted", "homoglyph", "huge", "messy", "metadata-tricks", "no-cells", "not-json", "retyped", "syntax", "top-level-junk", "wrong-kernel"]);
+    expect(batch.results.map((x) => x.student).sort()).toEqual(["=cmd|calc", "alice", "chained", "deleted", "homoglyph", "huge-outputs", "huge-source", "messy", "metadata-tricks", "no-cells", "not-json", "retyped", "syntax", "top-level-junk", "wrong-kernel"]);
   });
 
   it("gives unreadable notebooks 0 with the reason", () => {
     expect(r("not-json")).toMatchObject({ score: 0, maxScore: 8 });
     expect(r("not-json").notes.join()).toMatch(/not a valid notebook file/);
     expect(r("no-cells").notes.join()).toMatch(/has no cells/);
-    expect(r("huge").notes.join()).toMatch(/larger than the 0 MB limit|larger than/);
+    expect(r("huge-source").notes.join()).toMatch(/code and text add up to 0\.5 MB, more than the 0\.4 MB the grader reads \(outputs do not count\)/);
+    expect(r("huge-outputs")).toMatchObject({ score: 8, maxScore: 8 });
     expect(fs.readFileSync(path.join(out, "feedback", "not-json.md"), "utf8")).toMatch(/not a valid notebook file/);
   });
 
@@ -261,9 +338,10 @@ describe("grading messy and tricky notebooks end to end", () => {
 
   it("writes names safely: no spreadsheet formulas in the gradebook, no odd characters in file names", () => {
     const csv = fs.readFileSync(path.join(out, "gradebook.csv"), "utf8");
-    expect(csv.split("\n")[0]).toBe("student,reparameterize,computeVaeLoss,total,max");
-    expect(csv).toContain("'=cmd|calc,4,4,8,8");
-    expect(fs.existsSync(path.join(out, "feedback", "_cmd_calc.md"))).toBe(true);
+    expect(csv.split("\r\n")[0]).toBe("student,reparameterize,computeVaeLoss,total,max,status");
+    expect(csv).toContain("'=cmd|calc,4,4,8,8,graded\r\n");
+    expect(batch.info.outputNames["=cmd|calc"]).toMatch(/^_cmd_calc-[0-9a-f]{8}$/);
+    expect(fs.existsSync(path.join(out, "feedback", `${batch.info.outputNames["=cmd|calc"]}.md`))).toBe(true);
     expect(r("alice").score).toBe(8);
   });
 });

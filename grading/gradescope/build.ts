@@ -1,6 +1,6 @@
 /**
  * `npm run grade:gradescope [-- --out FILE]`: builds Gradescope's autograder zip. Its root holds
- * setup.sh (installs Node 20, bubblewrap and the grader's npm packages, once per image) and
+ * setup.sh (installs Node 22 LTS, bubblewrap and the grader's npm packages, once per image) and
  * run_autograder (grades /autograder/submission with the same grader, writes
  * /autograder/results/results.json), plus the grader's sources under vae-lab/.
  * The hidden tests go only into the zip the instructor uploads, never to students.
@@ -11,6 +11,9 @@ import { formatOptions, parseCommandLine } from "../../src/cli/args";
 import { projectDir } from "../jail/bundle";
 import { zip, type ZipEntry } from "./zip";
 
+/** The Node.js major version setup.sh installs: an active LTS line. */
+export const NODE_MAJOR = 22;
+
 export const SETUP_SH = `#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image.
 set -euo pipefail
@@ -18,8 +21,9 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # bubblewrap: the jail student code runs in; util-linux: prlimit and setpriv.
 apt-get install -y -qq --no-install-recommends ca-certificates curl gnupg bubblewrap util-linux
-if ! node --version 2>/dev/null | grep -q '^v2[0-9]'; then
-  curl -fsSL https://deb.nodesource.com/setup_20.x | bash -
+# Node 22 LTS (24 also works); an image that already has 22 or newer keeps it.
+if ! node --version 2>/dev/null | grep -Eq '^v(2[2-9]|[3-9][0-9])\\.'; then
+  curl -fsSL https://deb.nodesource.com/setup_${NODE_MAJOR}.x | bash -
   apt-get install -y -qq nodejs
 fi
 cd /autograder/source/vae-lab

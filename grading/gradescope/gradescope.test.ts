@@ -11,7 +11,7 @@ import { correctSources } from "../catalogue";
 import { projectDir } from "../jail/bundle";
 import { MANIFEST } from "../manifest";
 import { lesson1Template, submission, tempDir, writeNotebook } from "../testing/fixtures";
-import { autograderEntries } from "./build";
+import { autograderEntries, NODE_MAJOR, SETUP_SH } from "./build";
 import { zip } from "./zip";
 
 const PY = "/usr/bin/python3";
@@ -31,6 +31,13 @@ function listing(): [string, number][] {
 }
 
 describe("the autograder zip", () => {
+  it("installs a current Node.js LTS (22 or 24), not end-of-life 20", () => {
+    expect([22, 24]).toContain(NODE_MAJOR);
+    expect(SETUP_SH).toContain(`https://deb.nodesource.com/setup_${NODE_MAJOR}.x`);
+    expect(SETUP_SH).not.toMatch(/setup_20|v2\[0-9\]/);
+    expect(SETUP_SH).toMatch(/grep -Eq '\^v\(2\[2-9\]\|\[3-9\]\[0-9\]\)\\\.'/);
+  });
+
   it("has setup.sh and run_autograder at its root, executable, and the grader's sources under vae-lab/", () => {
     const entries = new Map(listing());
     expect(entries.get("setup.sh")! & 0o777).toBe(0o755);
@@ -64,5 +71,10 @@ describe("the autograder zip", () => {
       expect(["passed", "failed"]).toContain(t.status);
     }
     expect(results.output).toMatch(/total should weigh kl by beta/);
+    expect(results).toMatchObject({ output_format: "md", stdout_visibility: "hidden" });
+    expect(results.score).toBeCloseTo(results.tests.reduce((s: number, t: { score: number }) => s + t.score, 0), 9);
+    // Instructor-only lines go to stdout (Gradescope shows it to instructors only), never into output.
+    expect(r.stdout).toMatch(/^score \d/m);
+    expect(results.output).not.toMatch(/!!!|GRADER ERROR/);
   });
 });
