@@ -22,6 +22,8 @@ export * from "./plots/figures";
 export { NotImplementedError } from "./notebook/notImplemented";
 export { check } from "./notebook/checks";
 export { showPlots } from "./notebook/display";
+export { installPlotlyAsset, PLOTLY_NBEXTENSION } from "./notebook/plotOutput";
+export { texToMathMl } from "./notebook/math";
 export { formatSummary } from "./models/summary";
 export { showImages, showImageRows, imagesHtml, type ShowImagesOptions } from "./notebook/images";
 export { tileImages, encodePng, pngDataUri, type GreyImage } from "./plots/images";

@@ -81,7 +81,8 @@ export function snapshotSliderFigure(background: ArrayLike<number>, snapshots: {
   const last = snapshots[snapshots.length - 1];
   return {
     data: [bg, pts(last.points)],
-    frames: snapshots.map((s) => ({ name: s.label, data: [bg, pts(s.points)] })),
+    // Each frame replaces only the samples (trace 1): the background is stored once.
+    frames: snapshots.map((s) => ({ name: s.label, data: [pts(s.points)], traces: [1] })),
     layout: {
       title,
       width: 560,

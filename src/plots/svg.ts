@@ -34,7 +34,7 @@ export interface Figure {
   };
   config?: Record<string, unknown>;
   /** Animation frames (a slider over snapshots); the static fallback shows `data`. */
-  frames?: { name: string; data: Trace[] }[];
+  frames?: { name: string; data: Trace[]; traces?: number[] }[];
 }
 
 const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
