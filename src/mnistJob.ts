@@ -213,7 +213,8 @@ export async function trainOrLoadMnist(
   options: {
     checkpointDir?: string;
     retrain?: boolean;
-    onEpoch?: (info: EpochInfo) => void | Promise<void>;
+    /** After every epoch, with the model as it is then (e.g. to draw its reconstructions). */
+    onEpoch?: (info: EpochInfo & { model: Vae }) => void | Promise<void>;
     onLoadData?: (seconds: number, data: MnistData) => void;
     /** One-line messages for people: a checkpoint trained with other settings, a history ignored. */
     onNotice?: (message: string) => void;
@@ -287,7 +288,7 @@ export async function trainOrLoadMnist(
         // Scored with the same seed every epoch, so the curve shows the model changing, not ε.
         const scores = heldOutScores(model, data.test, settings.seed);
         heldOutHistory.push({ epoch: info.epoch, ...scores, distinctFraction: Number.isFinite(scores.distinctFraction) ? scores.distinctFraction : 0 });
-        await options.onEpoch?.(info);
+        await options.onEpoch?.({ ...info, model });
       },
       signal: options.signal,
       loss: options.loss,

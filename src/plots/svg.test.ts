@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { figureToSvg, viridis } from "./svg";
+import { figureToSvg, logTicks, viridis } from "./svg";
 
 describe("figureToSvg", () => {
   it("draws one circle per scatter point, with axis titles and the figure title", () => {
@@ -36,5 +36,22 @@ describe("figureToSvg", () => {
   it("maps viridis ends to its end colours", () => {
     expect(viridis(0)).toBe("rgb(68,1,84)");
     expect(viridis(1)).toBe("rgb(253,231,37)");
+  });
+
+  it("draws a log y axis as Plotly does: equal steps per decade, ticks labelled 0.01, 0.1, 1 …", () => {
+    const svg = figureToSvg({ data: [{ x: [1, 2, 3, 4], y: [0.01, 0.1, 1, 10], mode: "markers" }], layout: { yaxis: { type: "log" } } });
+    const cy = [...svg.matchAll(/<circle cx="[\d.]+" cy="([\d.]+)"/g)].map((m) => Number(m[1]));
+    expect(cy).toHaveLength(4);
+    const steps = cy.slice(1).map((c, i) => cy[i] - c);
+    for (const d of steps) expect(d).toBeCloseTo(steps[0], 0); // one decade, one step
+    const labels = [...svg.matchAll(/text-anchor="end">([^<]+)</g)].map((m) => m[1]);
+    expect(labels).toEqual(["0.01", "0.1", "1", "10"]);
+  });
+
+  it("leaves values ≤ 0 off a log axis, and adds 2× and 5× ticks over a short range", () => {
+    const svg = figureToSvg({ data: [{ x: [1, 2, 3], y: [0, 3, 30], mode: "markers" }], layout: { yaxis: { type: "log" } } });
+    expect(svg.match(/<circle/g)).toHaveLength(2);
+    expect(logTicks(Math.log10(3), Math.log10(30)).map((v) => Number((10 ** v).toPrecision(2)))).toEqual([5, 10, 20]);
+    expect(logTicks(-4, 6).length).toBeLessThanOrEqual(11);
   });
 });

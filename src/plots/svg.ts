@@ -1,8 +1,9 @@
 /**
  * Plotly figure specs (the subset vae-lab's figures use) and a static SVG rendering of them: the
  * fallback shown where plotly.js cannot run (untrusted notebooks, nbviewer, GitHub, offline HTML).
- * Scatter traces (markers and/or lines) and heatmaps; axes with ticks; a second y axis on the right
- * for traces with `yaxis: "y2"`; a legend of named traces.
+ * Scatter traces (markers and/or lines) and heatmaps; axes with ticks; a logarithmic y axis
+ * (`yaxis.type: "log"`, ticks at powers of ten, and at 2 and 5 times them over a short range); a
+ * second y axis on the right for traces with `yaxis: "y2"`; a legend of named traces.
  */
 export interface Trace {
   type?: "scatter" | "scattergl" | "heatmap";
@@ -62,11 +63,33 @@ function niceTicks(lo: number, hi: number, count = 5): number[] {
   return out;
 }
 
+/** Ticks of a log axis over [lo, hi] in log10 units: powers of ten, plus 2× and 5× over ≤ 2 decades. */
+export function logTicks(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  const decades = hi - lo;
+  const mults = decades <= 2 ? [1, 2, 5] : [1];
+  const step = decades > 8 ? Math.ceil(decades / 6) : 1;
+  for (let k = Math.floor(lo); k <= Math.ceil(hi); k += step) for (const m of mults) {
+    const v = Math.log10(m) + k;
+    if (v >= lo - 1e-9 && v <= hi + 1e-9) out.push(v);
+  }
+  return out;
+}
+
+/** A log-axis tick label: 0.01, 0.2, 5, 100, 1e+5. */
+const fmtLog = (v: number) => {
+  const x = 10 ** v;
+  return x >= 1e-4 && x < 1e5 ? String(Number(x.toPrecision(1))) : x.toExponential(0);
+};
+
 /** The figure as a standalone SVG string. Large scatters are thinned to 4,000 points per trace. */
 export function figureToSvg(fig: Figure): string {
   const W = fig.layout?.width ?? 640, H = fig.layout?.height ?? 420;
   const m = { l: 56, r: 16, t: fig.layout?.title ? 36 : 16, b: 44 };
-  const traces = fig.data.filter((t) => (t.type === "heatmap" ? t.z : t.x && t.y));
+  const logY = (fig.layout?.yaxis as { type?: string } | undefined)?.type === "log";
+  // A log axis draws log10(y); values ≤ 0 have no place on it and are left out, as in Plotly.
+  const traces = fig.data.filter((t) => (t.type === "heatmap" ? t.z : t.x && t.y)).map((t) =>
+    logY && t.type !== "heatmap" && t.yaxis !== "y2" ? { ...t, y: Array.from(t.y!, (v) => (v !== null && v > 0 ? Math.log10(v) : null)) } : t);
   let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
   let [y20, y21] = [Infinity, -Infinity]; // the right axis (traces with yaxis "y2")
   for (const t of traces) {
@@ -111,7 +134,7 @@ export function figureToSvg(fig: Figure): string {
   const parts: string[] = [];
   parts.push(`<rect x="${m.l}" y="${m.t}" width="${pw.toFixed(1)}" height="${ph.toFixed(1)}" fill="#fff" stroke="#ccc"/>`);
   for (const v of niceTicks(x0, x1)) parts.push(`<line x1="${sx(v).toFixed(1)}" x2="${sx(v).toFixed(1)}" y1="${m.t}" y2="${(m.t + ph).toFixed(1)}" stroke="#eee"/><text x="${sx(v).toFixed(1)}" y="${(m.t + ph + 14).toFixed(1)}" font-size="10" text-anchor="middle">${fmt(v)}</text>`);
-  for (const v of niceTicks(y0, y1)) parts.push(`<line x1="${m.l}" x2="${(m.l + pw).toFixed(1)}" y1="${sy(v).toFixed(1)}" y2="${sy(v).toFixed(1)}" stroke="#eee"/><text x="${m.l - 4}" y="${(sy(v) + 3).toFixed(1)}" font-size="10" text-anchor="end">${fmt(v)}</text>`);
+  for (const v of logY ? logTicks(y0, y1) : niceTicks(y0, y1)) parts.push(`<line x1="${m.l}" x2="${(m.l + pw).toFixed(1)}" y1="${sy(v).toFixed(1)}" y2="${sy(v).toFixed(1)}" stroke="#eee"/><text x="${m.l - 4}" y="${(sy(v) + 3).toFixed(1)}" font-size="10" text-anchor="end">${logY ? fmtLog(v) : fmt(v)}</text>`);
 
   if (hasY2) for (const v of niceTicks(y20, y21)) parts.push(`<text x="${(m.l + pw + 4).toFixed(1)}" y="${(sy2(v) + 3).toFixed(1)}" font-size="10" text-anchor="start">${fmt(v)}</text>`);
 
