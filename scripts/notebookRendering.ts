@@ -17,12 +17,14 @@ export type View = "trusted" | "untrusted" | "export";
 
 export interface ViewReport {
   view: View;
-  figures: { expected: number; live: number; static: number };
+  /** Live: drawn by plotly.js; static: the SVG picture shown; sliders: live figures with a slider. */
+  figures: { expected: number; live: number; static: number; sliders: number };
   /** Output formulas (showMath) and markdown formulas; `raw` lists visible text that is still TeX or MathML. */
   math: { expected: number; typeset: number; raw: string[] };
   markdownMath: { expected: number; typeset: number };
   pageErrors: string[];
-  screenshot: string;
+  /** The whole page, then the first figure and the last formula output up close. */
+  screenshots: string[];
 }
 
 interface Cell { cell_type: string; source: string | string[]; outputs?: Output[] }
@@ -58,15 +60,17 @@ const INSPECT = String.raw`(() => {
     if (/\\[a-zA-Z]+|\$/.test(text)) raw.push(text.slice(0, 120));
     if (Array.from(m.querySelectorAll("math, .MathJax, .MathJax_Display, .MathJax_SVG, mjx-container")).some(shown)) typeset++;
   }
-  const markdownTypeset = document.querySelectorAll(".text_cell_render .MathJax, .text_cell_render .MathJax_Display, .jp-RenderedMarkdown .MathJax, .jp-RenderedMarkdown .MathJax_Display").length;
+  // One .MathJax span per typeset formula (display formulas are also wrapped in .MathJax_Display).
+  const markdownTypeset = document.querySelectorAll(".text_cell_render .MathJax, .jp-RenderedMarkdown .MathJax").length;
+  const sliders = document.querySelectorAll(".vae-lab-plot .slider-container").length;
   for (const md of Array.from(document.querySelectorAll(".text_cell_render, .jp-RenderedMarkdown"))) {
     const m = /\$[^$\n]{1,60}\$|\\(frac|mathcal|mathrm|sum)\b/.exec(md.innerText);
     if (m) raw.push("markdown: " + m[0]);
   }
-  return { live, static: stat, mathTypeset: typeset, raw, markdownTypeset };
+  return { live, static: stat, mathTypeset: typeset, raw, markdownTypeset, sliders };
 })()`;
 
-async function inspect(page: Page): Promise<{ live: number; static: number; mathTypeset: number; raw: string[]; markdownTypeset: number }> {
+async function inspect(page: Page): Promise<{ live: number; static: number; mathTypeset: number; raw: string[]; markdownTypeset: number; sliders: number }> {
   return page.evaluate(INSPECT);
 }
 
@@ -119,15 +123,24 @@ export async function checkRendering(executedNb: string, shots: string): Promise
       await page.waitForSelector(".vae-lab-plot, .vae-lab-math", { state: "attached", timeout: 60_000 }).catch(() => undefined);
       await settle(page, view === "trusted" ? expected.figures : 0);
       const seen = await inspect(page);
-      const screenshot = join(shots, `${view}.png`);
-      await page.screenshot({ path: screenshot, fullPage: true });
+      const screenshots = [join(shots, `${view}.png`)];
+      await page.screenshot({ path: screenshots[0], fullPage: true });
+      for (const [what, selector, nth] of [["figure", ".vae-lab-plot", 0], ["math", ".vae-lab-math", -1]] as const) {
+        const all = page.locator(selector);
+        if ((await all.count()) === 0) continue;
+        const el = nth === 0 ? all.first() : all.last();
+        await el.scrollIntoViewIfNeeded();
+        const path = join(shots, `${view}-${what}.png`);
+        await el.screenshot({ path });
+        screenshots.push(path);
+      }
       reports.push({
         view,
-        figures: { expected: expected.figures, live: seen.live, static: seen.static },
+        figures: { expected: expected.figures, live: seen.live, static: seen.static, sliders: seen.sliders },
         math: { expected: expected.math, typeset: seen.mathTypeset, raw: seen.raw },
         markdownMath: { expected: expected.markdownMath, typeset: seen.markdownTypeset },
         pageErrors,
-        screenshot,
+        screenshots,
       });
       await page.close();
     }

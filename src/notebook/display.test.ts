@@ -42,7 +42,7 @@ describe("notebook display adapter", () => {
     showPlot(fig);
     for (const { bundle } of captured) {
       expect(Object.keys(bundle).sort()).toEqual(["text/html", "text/plain"]);
-      expect(bundle["text/html"]).toContain('<img class="vae-lab-static" src="data:image/svg+xml;base64,');
+      expect(bundle["text/html"]).toContain('<img class="vae-lab-static" src="data:image/svg+xml,');
       expect(bundle["text/html"]).not.toContain("<svg"); // inline SVG is stripped by sanitizers
       expect(bundle["text/html"]).toContain("nbextensions/vae-lab/plotly.min");
       expect(bundle["text/html"].length).toBeLessThan(20_000);

@@ -53,7 +53,7 @@ describe("image outputs in the notebook", () => {
     expect(captured).toHaveLength(3);
     expect(new Set(captured.map((c) => c.id)).size).toBe(1);
     expect(captured.map((c) => c.update)).toEqual([false, true, true]);
-    expect(captured[1].bundle["text/html"]).toContain('src="data:image/svg+xml;base64,');
+    expect(captured[1].bundle["text/html"]).toContain('src="data:image/svg+xml,');
     expect(captured[1].bundle["text/html"]).not.toContain("<script");
     expect(captured[2].bundle["text/html"]).toContain("newPlot");
   });

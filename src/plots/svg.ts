@@ -174,11 +174,17 @@ export function figureToSvg(fig: Figure): string {
       let lo = Infinity, hi = -Infinity;
       if (numeric) for (let i = 0; i < numeric.length; i++) { lo = Math.min(lo, numeric[i]); hi = Math.max(hi, numeric[i]); }
       const r = Math.max(1, (t.marker?.size ?? 6) / 2.5);
+      // Markers as round-capped zero-length strokes, one <path> per colour (numeric colours in 32
+      // steps of viridis): ~14 bytes a point instead of ~80 for a <circle>, the same picture.
+      const byColour = new Map<string, string[]>();
       for (let i = 0; i < n; i += step) {
         if (!Number.isFinite(X[i]) || !Number.isFinite(Y[i])) continue;
-        const c = numeric ? viridis((numeric[i] - lo) / (hi - lo || 1)) : colour;
-        parts.push(`<circle cx="${sx(X[i]).toFixed(1)}" cy="${syT(Y[i]).toFixed(1)}" r="${r.toFixed(1)}" fill="${c}" fill-opacity="${t.marker?.opacity ?? 0.8}"/>`);
+        const c = numeric ? viridis(Math.round(31 * ((numeric[i] - lo) / (hi - lo || 1))) / 31) : colour;
+        let d = byColour.get(c);
+        if (!d) byColour.set(c, (d = []));
+        d.push(`M${sx(X[i]).toFixed(1)} ${syT(Y[i]).toFixed(1)}h0`);
       }
+      for (const [c, d] of byColour) parts.push(`<path class="markers" d="${d.join("")}" stroke="${c}" stroke-width="${(2 * r).toFixed(1)}" stroke-linecap="round" stroke-opacity="${t.marker?.opacity ?? 0.8}" fill="none"/>`);
     }
     if (t.name && t.showlegend !== false) legend.push({ name: t.name, color: colour });
   });
