@@ -9,7 +9,6 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import type { Page } from "playwright-core";
-import { expect } from "vitest";
 import { launchChromium, startNotebookServer } from "./browser";
 import { findPython } from "./jupyter";
 import { joined, type Output } from "./notebookTesting";
@@ -151,22 +150,4 @@ export async function checkRendering(executedNb: string, shots: string): Promise
   }
   writeFileSync(join(shots, "rendering.json"), JSON.stringify(reports, null, 1) + "\n");
   return reports;
-}
-
-/** Every figure drawn (live where scripts and plotly.js can run, else its picture), every formula typeset, no raw TeX. */
-export function expectAllRendered(reports: ViewReport[], options: { slider?: boolean } = {}): void {
-  for (const r of reports) {
-    const where = `${r.view} view (${r.screenshots[0]})`;
-    expect(r.figures.expected, `${where}: the notebook has figures`).toBeGreaterThan(0);
-    if (r.view === "trusted") {
-      expect(r.figures.live, `${where}: every figure drawn by plotly.js`).toBe(r.figures.expected);
-      if (options.slider) expect(r.figures.sliders, `${where}: the snapshot slider`).toBe(1);
-    } else {
-      expect(r.figures.static, `${where}: every figure's static picture shown`).toBe(r.figures.expected);
-    }
-    expect(r.math.typeset, `${where}: every formula output typeset`).toBe(r.math.expected);
-    expect(r.math.raw, `${where}: no raw TeX or MathML text`).toEqual([]);
-    expect(r.markdownMath.typeset, `${where}: the markdown cells' formulas typeset by MathJax`).toBeGreaterThanOrEqual(r.markdownMath.expected);
-    expect(r.pageErrors, where).toEqual([]);
-  }
 }

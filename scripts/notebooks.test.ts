@@ -2,7 +2,8 @@ import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { executeNotebook, joined, rerunCells, type Output } from "./notebookTesting";
-import { checkRendering, expectAllRendered } from "./notebookRendering";
+import { checkRendering } from "./notebookRendering";
+import { expectAllRendered } from "./notebookRenderingExpect";
 
 // Executes notebooks through the real Jupyter kernel (nbclient + tslab), as learners' JupyterLab does.
 // This is the proof that notebooks can import the library as "vae-lab".
