@@ -50,7 +50,7 @@ describe("notebook 03: instructor experiments", () => {
     const html = outputs.map((o) => joined(o.data?.["text/html"]));
     // trade-off, β maps, Swiss rows, curves: each a live figure with its static picture inside
     expect(html.filter((h) => h.includes('class="vae-lab-plot"') && h.includes('<img class="vae-lab-static" src="data:image/svg+xml,')).length).toBeGreaterThanOrEqual(5);
-    const images = outputs.filter((o) => o.data?.["image/png"]);
+    const images = outputs.filter((o) => joined(o.data?.["text/html"]).includes('class="vae-lab-images"'));
     expect(images.map((o) => joined(o.data?.["text/plain"]))).toEqual(["[held-out digits / L = 2 / L = 5: 10 images each]", "[L = 2 / L = 5: 10 images each]"]);
   }, 300_000); // ~1 minute alone on 2 cores; more while other test files share them
 });

@@ -75,6 +75,17 @@ describe("notebooks through a real Jupyter kernel", () => {
     expect(r.stdout).toMatch(/stopped at cell \d+ with the expected error/);
   });
 
+  it("after a failed redefinition, check() says the cell did not run instead of testing the previous version", async () => {
+    const r = await executeNotebook(["scripts/fixtures/stale-definition.ipynb", "--allow-errors"]);
+    expect(r.stdout).toMatch(/cell 4 failed:/); // the edit with a type error, and nothing else
+    expect(r.stdout).not.toMatch(/cell [^4] failed/);
+    const nb = JSON.parse(readFileSync(join(r.out, "stale-definition.ipynb"), "utf8"));
+    const shown = nb.cells.filter((c: { cell_type: string }) => c.cell_type === "code").map((c: { outputs: Output[] }) => c.outputs.map((o) => joined(o.data?.["text/plain"]) + joined(o.text)).join(""));
+    expect(shown[2]).toContain("✓ reparameterize passes all");
+    expect(shown[4]).toContain("The cell that defines reparameterize did not run");
+    expect(shown[4]).not.toContain("passes all");
+  }, 300_000);
+
   it("fails, naming the cell and the error, when a notebook cell throws", async () => {
     const r = await executeNotebook(["scripts/fixtures/broken.ipynb"]);
     expect(r.status).toBe(1);
