@@ -51,7 +51,7 @@ export function viridis(t: number): string {
 
 const text = (t: unknown) => (typeof t === "string" ? t : t && typeof t === "object" && "text" in t ? String((t as { text: unknown }).text) : "");
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
-const fmt = (v: number) => (Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1) : String(Number(v.toPrecision(3))));
+const fmt = (v: number) => (Math.abs(v) >= 1e6 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1) : String(Number(v.toPrecision(Math.abs(v) >= 1000 ? 6 : 3))));
 
 function niceTicks(lo: number, hi: number, count = 5): number[] {
   if (!(hi > lo)) return [lo];
@@ -188,9 +188,12 @@ export function figureToSvg(fig: Figure): string {
     }
     if (t.name && t.showlegend !== false) legend.push({ name: t.name, color: colour });
   });
+  // The legend in the top right corner, as wide as its longest name (~6.2 px a character at 11 px).
+  const legendWidth = Math.min(pw - 8, 24 + 6.2 * Math.max(0, ...legend.map((l) => l.name.length)));
+  if (legend.length) parts.push(`<rect x="${(m.l + pw - legendWidth - 4).toFixed(1)}" y="${m.t + 2}" width="${legendWidth.toFixed(1)}" height="${14 * legend.length + 6}" fill="#fff" fill-opacity="0.8"/>`);
   legend.forEach((l, i) => {
     const y = m.t + 12 + 14 * i;
-    parts.push(`<rect x="${(m.l + pw - 110).toFixed(1)}" y="${y - 8}" width="10" height="10" fill="${l.color}"/><text x="${(m.l + pw - 96).toFixed(1)}" y="${y + 1}" font-size="11">${esc(l.name)}</text>`);
+    parts.push(`<rect x="${(m.l + pw - legendWidth).toFixed(1)}" y="${y - 8}" width="10" height="10" fill="${l.color}"/><text x="${(m.l + pw - legendWidth + 14).toFixed(1)}" y="${y + 1}" font-size="11">${esc(l.name)}</text>`);
   });
   const title = text(fig.layout?.title);
   if (title) parts.push(`<text x="${W / 2}" y="22" font-size="14" text-anchor="middle" font-weight="bold">${esc(title)}</text>`);
