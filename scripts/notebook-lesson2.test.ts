@@ -81,9 +81,9 @@ describe("lesson 2 through a real Jupyter kernel, and its navigator in a real br
     const trained = /training L = 2: 30\/30 epochs \(100%\).*trained in [\d.]+ s and saved/.test(plain);
     expect(trained || /training L = 2: .*no training needed: loaded the model saved after 30 epochs .*with this elbo/.test(plain), plain.slice(0, 2000)).toBe(true);
     if (trained) expect(plain).toContain("[original / after epoch 1 / after epoch 2 / after epoch 5 / after epoch 10 / after epoch 20 / after epoch 30: 8 images each]");
-    expect(plain).not.toContain("POSTERIOR COLLAPSE: the held-out KL is " + "0"); // a correct elbo does not collapse …
-    expect(plain).toMatch(/held-out KL: your model [1-9][\d.]* nats, the collapsed one 0\.\d+ nats/); // … and the β = 50 picture does
-    expect(plain).toContain("⚠ POSTERIOR COLLAPSE");
+    // A correct elbo does not collapse (no warning from the training cells), the β = 50 picture does (one warning).
+    expect(plain).toMatch(/held-out KL: your model [1-9][\d.]* nats, the collapsed one 0\.\d+ nats/);
+    expect(plain.match(/⚠ POSTERIOR COLLAPSE/g)).toHaveLength(1);
     expect(statSync(join(r.out, "02_mnist_vae.ipynb")).size, "executed lesson 2 (bytes)").toBeLessThanOrEqual(2_000_000);
     record("solutionTrainedFromScratch", trained);
     expect(plain).toMatch(/-\\mathrm\{ELBO\}_\{\\text\{held-out\}\} = .* = 1\d\d\.\d\d\\ \\text\{nats per image\}/);

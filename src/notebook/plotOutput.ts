@@ -107,7 +107,7 @@ const LOADER = `function(id, spec) {
 let counter = 0;
 
 /** The HTML of one figure output: the static picture, replaced by the live plot where plotly.js loads. */
-export function plotHtml(fig: Figure, svg: string = figureToSvg(fig)): string {
+export function plotHtml(fig: Figure, svg: string = figureToSvg(fig, { compactMarkers: true })): string {
   const id = `vae-lab-plot-${Date.now().toString(36)}-${(counter++).toString(36)}`;
   const spec = { data: fig.data, layout: fig.layout ?? {}, config: { responsive: true, displaylogo: false, ...(fig.config ?? {}) } };
   const withFrames = fig.frames?.length ? { ...spec, frames: fig.frames } : spec; // the slider's snapshots

@@ -10,7 +10,7 @@ describe("latent-space figures", () => {
     expect(Array.from(fig.data[0].x!)).toEqual([1]);
     expect(Array.from(fig.data[1].x!)).toEqual([0, 2]);
     expect(Array.from(fig.data[1].y!)).toEqual([0, 2]);
-    expect(figureToSvg(fig)).toContain("<path class=\"markers\"");
+    expect(figureToSvg(fig)).toContain("<circle");
   });
 
   it("refuses points that do not match the labels", () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { figureToSvg, logTicks, viridis } from "./svg";
 
-/** The scatter markers drawn: zero-length round-capped strokes "Mx yh0". */
-const markers = (svg: string) => [...svg.matchAll(/M(-?[\d.]+) (-?[\d.]+)h0/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
+/** The scatter markers drawn: circles, or (compact) zero-length round-capped strokes "Mx yh0". */
+const markers = (svg: string) => [...svg.matchAll(/<circle cx="(-?[\d.]+)" cy="(-?[\d.]+)"|M(-?[\d.]+) (-?[\d.]+)h0/g)].map((m) => ({ x: Number(m[1] ?? m[3]), y: Number(m[2] ?? m[4]) }));
 
 describe("figureToSvg", () => {
   it("draws one circle per scatter point, with axis titles and the figure title", () => {
@@ -33,8 +33,16 @@ describe("figureToSvg", () => {
     expect(figureToSvg({ data: [{ type: "heatmap", z: [[0, 1], [2, 3]] }] }).match(/<rect/g)!.length).toBeGreaterThanOrEqual(4 + 1);
   });
 
-  it("colours markers by a numeric value, one path per colour, ends of the range in viridis's end colours", () => {
-    const svg = figureToSvg({ data: [{ x: [0, 1, 2], y: [0, 1, 2], mode: "markers", marker: { color: [0, 0.5, 1] } }] });
+  it("draws the same markers compactly on request, one path per colour", () => {
+    const fig = { data: [{ x: [0, 1, 2, 3], y: [0, 1, 2, 3], mode: "markers" }] };
+    const compact = figureToSvg(fig, { compactMarkers: true });
+    expect(compact).not.toContain("<circle");
+    expect(markers(compact)).toEqual(markers(figureToSvg(fig)));
+    expect(compact.length).toBeLessThan(figureToSvg(fig).length);
+  });
+
+  it("colours compact markers by a numeric value, one path per colour, ends of the range in viridis's end colours", () => {
+    const svg = figureToSvg({ data: [{ x: [0, 1, 2], y: [0, 1, 2], mode: "markers", marker: { color: [0, 0.5, 1] } }] }, { compactMarkers: true });
     expect(svg.match(/<path class="markers"/g)).toHaveLength(3);
     expect(svg).toContain('stroke="rgb(68,1,84)"');
     expect(svg).toContain('stroke="rgb(253,231,37)"');

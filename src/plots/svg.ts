@@ -82,8 +82,13 @@ const fmtLog = (v: number) => {
   return x >= 1e-4 && x < 1e5 ? String(Number(x.toPrecision(1))) : x.toExponential(0);
 };
 
-/** The figure as a standalone SVG string. Large scatters are thinned to 4,000 points per trace. */
-export function figureToSvg(fig: Figure): string {
+/**
+ * The figure as a standalone SVG string. Large scatters are thinned to 4,000 points per trace.
+ * Markers are one `<circle>` each (pages that style or count them rely on that); with
+ * `compactMarkers` they are one path per colour instead, about 14 bytes a point instead of 80, for
+ * pictures stored in notebooks.
+ */
+export function figureToSvg(fig: Figure, options: { compactMarkers?: boolean } = {}): string {
   const W = fig.layout?.width ?? 640, H = fig.layout?.height ?? 420;
   const m = { l: 56, r: 16, t: fig.layout?.title ? 36 : 16, b: 44 };
   const logY = (fig.layout?.yaxis as { type?: string } | undefined)?.type === "log";
@@ -174,17 +179,22 @@ export function figureToSvg(fig: Figure): string {
       let lo = Infinity, hi = -Infinity;
       if (numeric) for (let i = 0; i < numeric.length; i++) { lo = Math.min(lo, numeric[i]); hi = Math.max(hi, numeric[i]); }
       const r = Math.max(1, (t.marker?.size ?? 6) / 2.5);
-      // Markers as round-capped zero-length strokes, one <path> per colour (numeric colours in 32
-      // steps of viridis): ~14 bytes a point instead of ~80 for a <circle>, the same picture.
+      const opacity = t.marker?.opacity ?? 0.8;
+      // Compact: round-capped zero-length strokes, one <path> per colour (numeric colours in 32 steps of viridis).
       const byColour = new Map<string, string[]>();
       for (let i = 0; i < n; i += step) {
         if (!Number.isFinite(X[i]) || !Number.isFinite(Y[i])) continue;
+        if (!options.compactMarkers) {
+          const c = numeric ? viridis((numeric[i] - lo) / (hi - lo || 1)) : colour;
+          parts.push(`<circle cx="${sx(X[i]).toFixed(1)}" cy="${syT(Y[i]).toFixed(1)}" r="${r.toFixed(1)}" fill="${c}" fill-opacity="${opacity}"/>`);
+          continue;
+        }
         const c = numeric ? viridis(Math.round(31 * ((numeric[i] - lo) / (hi - lo || 1))) / 31) : colour;
         let d = byColour.get(c);
         if (!d) byColour.set(c, (d = []));
         d.push(`M${sx(X[i]).toFixed(1)} ${syT(Y[i]).toFixed(1)}h0`);
       }
-      for (const [c, d] of byColour) parts.push(`<path class="markers" d="${d.join("")}" stroke="${c}" stroke-width="${(2 * r).toFixed(1)}" stroke-linecap="round" stroke-opacity="${t.marker?.opacity ?? 0.8}" fill="none"/>`);
+      for (const [c, d] of byColour) parts.push(`<path class="markers" d="${d.join("")}" stroke="${c}" stroke-width="${(2 * r).toFixed(1)}" stroke-linecap="round" stroke-opacity="${opacity}" fill="none"/>`);
     }
     if (t.name && t.showlegend !== false) legend.push({ name: t.name, color: colour });
   });
