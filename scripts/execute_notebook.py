@@ -1,8 +1,10 @@
 """Executes one notebook through a real Jupyter kernel (nbclient), for `npm run notebooks:execute`.
 
-Usage: execute_notebook.py IN.ipynb OUT.ipynb [--kernel NAME] [--cwd DIR] [--allow-errors] [--timeout SECONDS]
+Usage: execute_notebook.py IN.ipynb OUT.ipynb [--kernel NAME] [--cwd DIR] [--allow-errors] [--timeout SECONDS] [--rerun N,M]
 Prints one JSON line per event on stdout ({"event": "cell", ...}, {"event": "done", ...}), saves the
-executed notebook to OUT (also when a cell fails) and signs it as trusted.
+executed notebook to OUT (also when a cell fails) and signs it as trusted. --rerun runs the given code
+cells (1-based, counting code cells only) once more at the end, in the same kernel, as a learner who
+re-runs a cell does: their outputs are replaced by the second run's.
 
 tslab quirks (DESIGN §2): errors come without ename/evalue/traceback (the text is on stderr), and
 after an error tslab aborts requests arriving within ~200 ms, so we pause before the next cell.
@@ -68,6 +70,17 @@ def main():
                 if not allow_errors:
                     break
                 time.sleep(0.5)
+        if not errors:
+            for n in [int(v) for v in option("--rerun", "").split(",") if v.strip()]:
+                index = code_cells[n - 1]
+                t0 = time.time()
+                try:
+                    client.execute_cell(nb.cells[index], index, execution_count=len(code_cells) + n)
+                    error = None
+                except (CellExecutionError, CellTimeoutError):
+                    error = error_text(nb.cells[index]) or "(error on re-run)"
+                    errors.append({"cell": n, "index": index, "error": error})
+                emit(event="cell", cell=n, of=len(code_cells), index=index, seconds=round(time.time() - t0, 2), error=error, rerun=True)
     nbformat.write(nb, dst)
     # Trust it, so its figures' scripts run when opened (Debian has no `jupyter trust`).
     from nbformat.sign import NotebookNotary

@@ -10,6 +10,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { installPlotlyAsset } from "../src/notebook/plotOutput";
 
 export const ROOT = process.cwd();
 
@@ -55,6 +56,9 @@ export function registerKernel(python: string, where: { prefix: string } | "user
     const r = spawnSync(python, ["-c", INSTALL_PY, tmp, KERNEL_NAME, where === "user" ? "--user" : where.prefix], { encoding: "utf8" });
     if (r.status !== 0) throw new Error(`registering the ${KERNEL_NAME} kernel failed: ${(r.stderr || r.stdout).trim()}`);
     const specDir = r.stdout.trim().split("\n").pop()!;
+    // plotly.js next to the kernelspec, among the server's nbextensions (<data dir>/nbextensions/):
+    // every figure output loads it from there, so no notebook has to carry it (docs/notebooks.md).
+    installPlotlyAsset(join(specDir, "..", ".."));
     return where === "user" ? { specDir } : { specDir, jupyterPath: join(where.prefix, "share", "jupyter") };
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -1,11 +1,14 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { transformSync } from "esbuild";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { executeNotebook, joined, type Output } from "./notebookTesting";
+import { executeNotebook, joined, rerunCells, type Output } from "./notebookTesting";
+import { checkRendering } from "./notebookRendering";
+import { expectAllRendered } from "./notebookRenderingExpect";
 import { check } from "../exercises/check";
 import { loadMnistData, MNIST_JOB_DEFAULTS } from "../src/mnistJob";
 import { lerp } from "../src/latent";
@@ -67,8 +70,8 @@ describe("lesson 2: the exercises as written in the notebooks", () => {
 describe("lesson 2 through a real Jupyter kernel, and its navigator in a real browser", () => {
   let executed: string | undefined;
 
-  it("runs the solution top to bottom (training with the learner's elbo when the cache is empty, as in CI): both checks pass, the held-out −ELBO is reported", async () => {
-    const r = await executeNotebook([SOLUTION]);
+  it("runs the solution top to bottom (training with the learner's elbo when the cache is empty, as in CI), then re-runs a plot cell and a math cell: both checks pass, the held-out −ELBO is reported, the saved notebook is ≤ 2 MB", async () => {
+    const r = await executeNotebook([SOLUTION, "--rerun", rerunCells(SOLUTION)]);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     const nb = JSON.parse(readFileSync(join(r.out, "02_mnist_vae.ipynb"), "utf8"));
     const outputs: Output[] = nb.cells.filter((c: Cell) => c.cell_type === "code").flatMap((c: Cell) => c.outputs ?? []);
@@ -76,18 +79,40 @@ describe("lesson 2 through a real Jupyter kernel, and its navigator in a real br
     expect(plain).toContain("✓ elbo passes all");
     expect(plain).toContain("✓ slerp passes all");
     const trained = /training L = 2: 30\/30 epochs \(100%\).*trained in [\d.]+ s and saved/.test(plain);
-    expect(trained || /training L = 2: .*no training needed: loaded the model saved after 30 epochs/.test(plain), plain.slice(0, 2000)).toBe(true);
+    expect(trained || /training L = 2: .*no training needed: loaded the model saved after 30 epochs .*with this elbo/.test(plain), plain.slice(0, 2000)).toBe(true);
+    if (trained) expect(plain).toContain("[original / after epoch 1 / after epoch 2 / after epoch 5 / after epoch 10 / after epoch 20 / after epoch 30: 8 images each]");
+    // A correct elbo does not collapse (no warning from the training cells), the β = 50 picture does (one warning).
+    expect(plain).toMatch(/held-out KL: your model [1-9][\d.]* nats, the collapsed one 0\.\d+ nats/);
+    expect(plain.match(/⚠ POSTERIOR COLLAPSE/g)).toHaveLength(1);
+    expect(statSync(join(r.out, "02_mnist_vae.ipynb")).size, "executed lesson 2 (bytes)").toBeLessThanOrEqual(2_000_000);
     record("solutionTrainedFromScratch", trained);
     expect(plain).toMatch(/-\\mathrm\{ELBO\}_\{\\text\{held-out\}\} = .* = 1\d\d\.\d\d\\ \\text\{nats per image\}/);
     expect(plain).toContain("✓ your elbo agrees with the library's on the held-out digits");
     expect(plain).toMatch(/\| L = 20 \| 8 \| \d+\.\d/);
-    expect(outputs.filter((o) => o.data?.["image/png"]).length).toBeGreaterThanOrEqual(6); // digits, reconstructions, samples, manifold, interpolation, L = 2 vs 20
-    expect(outputs.filter((o) => o.data?.["image/svg+xml"]).length).toBeGreaterThanOrEqual(5); // 2 loss curves, 2 maps, confusion
+    expect(outputs.filter((o) => joined(o.data?.["text/html"]).includes('class="vae-lab-images"')).length).toBeGreaterThanOrEqual(6); // digits, reconstructions, samples, manifold, interpolation, L = 2 vs 20
+    expect(outputs.filter((o) => joined(o.data?.["text/html"]).includes('<img class="vae-lab-static"')).length).toBeGreaterThanOrEqual(5); // 2 loss curves, 2 maps, confusion
     expect(outputs.some((o) => joined(o.data?.["text/html"]).includes(`data-vae-navigator="${NAVIGATOR_ID}"`))).toBe(true);
     expect(outputs.some((o) => o.output_type === "error")).toBe(false);
     record("solutionSeconds", Number(/in ([\d.]+) s/.exec(r.stdout)?.[1]));
     executed = r.out;
-  }, 900_000); // from scratch (CI: empty cache) it trains two models: ~2 minutes on 2 idle cores, more when shared
+  }, 900_000); // from scratch (CI: empty cache) it trains three models: ~2 minutes on 2 idle cores, more when shared
+
+  it("shows every figure and formula of the saved lesson 2 in the classic notebook (trusted and untrusted) and in its HTML export (screenshots in out/screenshots/lesson2/rendering/)", async () => {
+    expect(executed, "the execution test above must pass first").toBeDefined();
+    expectAllRendered(await checkRendering(join(executed!, "02_mnist_vae.ipynb"), `${SCREENSHOTS}/rendering`));
+  }, 600_000);
+
+  it("retrains through the real kernel when the learner fixes elbo: a wrong elbo trains, the fixed one is noticed and trains again, then loads", async () => {
+    const checkpoint = join(mkdtempSync(join(tmpdir(), "vae-lab-signature-")), "ckpt");
+    const r = await executeNotebook(["scripts/fixtures/lesson2-signature.ipynb"], { VAE_LAB_TEST_CHECKPOINT: checkpoint });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    const nb = JSON.parse(readFileSync(join(r.out, "lesson2-signature.ipynb"), "utf8"));
+    const runs = nb.cells.filter((c: Cell) => c.cell_type === "code").map((c: Cell) => (c.outputs ?? []).map((o) => joined(o.text)).join(""));
+    expect(runs[2]).toMatch(/^TRAINED/m); // the wrong elbo
+    expect(runs[4]).toContain("trained with a different elbo than the one defined now");
+    expect(runs[4]).toMatch(/^TRAINED/m);
+    expect(runs[5]).toMatch(/^LOADED/m);
+  }, 300_000); // ~30 s: three cells of a 16-unit model on one epoch
 
   it("stops the student form at its first TODO (elbo) with the clear message", async () => {
     const r = await executeNotebook([STUDENT, "--expect-error", "not implemented yet: elbo"]);

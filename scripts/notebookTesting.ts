@@ -4,7 +4,7 @@
  * whole run) and read the executed notebook's outputs.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -32,3 +32,15 @@ export interface Output { output_type: string; text?: string | string[]; data?: 
 
 /** nbformat stores text as a string or a list of lines. */
 export const joined = (v: string | string[] | undefined): string => (Array.isArray(v) ? v.join("") : v ?? "");
+
+/**
+ * `--rerun` for a lesson: its first plot cell and its last math cell (1-based among code cells),
+ * run once more at the end, as a learner re-running them does.
+ */
+export function rerunCells(notebook: string): string {
+  const code = (JSON.parse(readFileSync(notebook, "utf8")).cells as { cell_type: string; source: string | string[] }[]).filter((c) => c.cell_type === "code").map((c) => joined(c.source));
+  const plot = code.findIndex((s) => /\bshowPlot\(/.test(s)) + 1;
+  const math = code.length - [...code].reverse().findIndex((s) => /\bshowMath\(/.test(s));
+  if (plot === 0 || math > code.length) throw new Error(`${notebook}: no showPlot or showMath cell to re-run`);
+  return `${plot},${math}`;
+}

@@ -16,6 +16,7 @@ const spec = {
   out: { type: "string", default: "out/executed", help: "folder for the executed notebooks" },
   "allow-errors": { type: "boolean", help: "run every cell even after one fails (still exits non-zero)" },
   "expect-error": { type: "string", help: "succeed only if execution stops at an error containing this text" },
+  rerun: { type: "string", help: "code cells (1-based, comma-separated) to run once more at the end, as a learner re-running them" },
   timeout: { type: "number", integer: true, min: 1, default: 600, help: "seconds a single cell may take" },
   help: { type: "boolean", help: "show this help" },
 } as const;
@@ -37,12 +38,13 @@ interface Outcome {
   message: string;
 }
 
-function executeOne(python: string, jupyterPath: string | undefined, nb: string, outDir: string, args: { allowErrors: boolean; timeout: number }): Promise<{ seconds: number; errors: { cell: number; error: string }[]; cells: number }> {
+function executeOne(python: string, jupyterPath: string | undefined, nb: string, outDir: string, args: { allowErrors: boolean; timeout: number; rerun?: string }): Promise<{ seconds: number; errors: { cell: number; error: string }[]; cells: number }> {
   return new Promise((resolvePromise, reject) => {
     const dst = join(outDir, basename(nb));
     // Always this project's kernel, whatever the notebook's metadata names: CI tests what learners run.
     const argv = [join(ROOT, "scripts", "execute_notebook.py"), nb, dst, "--kernel", KERNEL_NAME, "--timeout", String(args.timeout), "--cwd", dirname(resolve(nb))];
     if (args.allowErrors) argv.push("--allow-errors");
+    if (args.rerun) argv.push("--rerun", args.rerun);
     const env = { ...process.env, ...(jupyterPath ? { JUPYTER_PATH: jupyterPath } : {}) };
     const child = spawn(python, argv, { env, stdio: ["ignore", "pipe", "pipe"] });
     let buffer = "";
@@ -99,7 +101,7 @@ async function main(argv: string[]): Promise<number> {
   const outcomes: Outcome[] = [];
   for (const nb of notebooks) {
     process.stdout.write(`${nb}\n`);
-    const r = await executeOne(python, jupyterPath, nb, args.out!, { allowErrors: args["allow-errors"] === true, timeout: args.timeout! });
+    const r = await executeOne(python, jupyterPath, nb, args.out!, { allowErrors: args["allow-errors"] === true, timeout: args.timeout!, rerun: args.rerun });
     const expected = args["expect-error"];
     let ok: boolean, message: string;
     if (expected !== undefined) {

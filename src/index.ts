@@ -14,7 +14,8 @@ export { train, betaAt, TrainingDivergedError, type TrainConfig, type TrainCallb
 export { evaluate } from "./evaluate";
 export * from "./latent";
 export { saveCheckpoint, loadCheckpoint, checkpointExists, CheckpointError } from "./checkpoint";
-export { trainOrLoadMnist, loadMnistData, MNIST_JOB_DEFAULTS, type MnistJobSettings } from "./mnistJob";
+export { trainOrLoadMnist, loadMnistData, MNIST_JOB_DEFAULTS, elboSignature, signaturesDiffer, posteriorCollapseWarning, type MnistJobSettings, type ElboFunction } from "./mnistJob";
+export { trainSwissRollVariant, meanNearestDistance, type SwissRollVariant, type SwissRollVariantResult } from "./swissRollStudy";
 export { projectRoot, cacheDir } from "./paths";
 export { showPlot, showMath, showHtml, showMarkdown, showText, renderMath, progressDisplay, inNotebook, displayBundle } from "./notebook/display";
 export type { Figure, Trace } from "./plots/svg";
@@ -22,6 +23,8 @@ export * from "./plots/figures";
 export { NotImplementedError } from "./notebook/notImplemented";
 export { check } from "./notebook/checks";
 export { showPlots } from "./notebook/display";
+export { installPlotlyAsset, PLOTLY_NBEXTENSION } from "./notebook/plotOutput";
+export { texToMathMl } from "./notebook/math";
 export { formatSummary } from "./models/summary";
 export { showImages, showImageRows, imagesHtml, type ShowImagesOptions } from "./notebook/images";
 export { tileImages, encodePng, pngDataUri, type GreyImage } from "./plots/images";

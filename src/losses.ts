@@ -8,7 +8,11 @@
  * Two reductions, one per lesson:
  * - "mean" (lesson 1, Swiss roll, as the original PyTorch lesson): every term is a mean over all of
  *   its elements — MSE averaged over batch × coordinates, KL averaged over batch × latent dimensions.
- *   Both terms then have the scale of one coordinate, which is why that lesson uses a small β.
+ *   With as many coordinates as latent dimensions (2 and 2) both means divide by the same count, so
+ *   the reduction only rescales the loss. Lesson 1's small β has another reason: squared error is
+ *   the −log-likelihood of a Gaussian decoder, ‖x − x̂‖²/(2s²) + const, and recon + β·KL (per point,
+ *   summed) is the plain ELBO of a decoder with 2s² = β. β = 0.01 assumes noise s ≈ 0.07, right
+ *   for points on the roll; β = 1 would assume s ≈ 0.7, as large as the roll itself.
  * - "sum" (lesson 2, MNIST, as published MNIST results): reconstruction summed over pixels and KL
  *   summed over latent dimensions, both averaged over the batch — nats per image.
  */
@@ -76,8 +80,10 @@ export interface ElboOptions {
 
 /**
  * The negative ELBO and its parts. `out` is xHat for a Gaussian likelihood, logits for a Bernoulli.
- * With β = 1 and reduction "sum", `total` is the negative ELBO in nats per example (for a Gaussian
- * likelihood, up to its constant: MSE stands in for −log p(x|z)).
+ * With β = 1 and reduction "sum", `total` is the negative ELBO in nats per example for a Bernoulli
+ * likelihood. For a Gaussian one, `recon` is the summed squared error ‖x − x̂‖², which is TWICE
+ * −log N(x; x̂, I) = ½‖x − x̂‖² + (D/2)·log 2π, minus the constant: the negative ELBO of a decoder with
+ * variance ½ (see the module comment on β).
  */
 export function elbo(x: tf.Tensor2D, out: tf.Tensor2D, mu: tf.Tensor2D, logVar: tf.Tensor2D, options: ElboOptions): ElboParts {
   const beta = options.beta ?? 1;

@@ -5,7 +5,7 @@ import * as tf from "@tensorflow/tfjs";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint";
 import { elbo } from "./losses";
-import { checkpointMismatch, MNIST_JOB_DEFAULTS, parseHeldOutHistory, trainOrLoadMnist, type MnistJobSettings } from "./mnistJob";
+import { checkpointMismatch, elboSignature, MNIST_JOB_DEFAULTS, parseHeldOutHistory, posteriorCollapseWarning, signaturesDiffer, trainOrLoadMnist, type ElboFunction, type MnistJobSettings } from "./mnistJob";
 import type { Vae } from "./models/types";
 import { forward } from "./models/vae";
 import { Rng } from "./random";
@@ -140,5 +140,70 @@ describe("trainOrLoadMnist with a learner's loss", () => {
     expect(calls).toBe(steps);
     expect(second.heldOut).toEqual(first.heldOut);
     second.model.dispose();
+  });
+});
+
+describe("the signature of a learner's elbo", () => {
+  const library: ElboFunction = (x, logits, mu, logVar) => elbo(x, logits, mu, logVar, { likelihood: "bernoulli", reduction: "sum" });
+  // Written differently, computing the same: the lesson's solution.
+  const rewritten: ElboFunction = (x, logits, mu, logVar) => {
+    const recon = tf.mean(tf.sum(tf.add(tf.sub(tf.relu(logits), tf.mul(logits, x)), tf.log1p(tf.exp(tf.neg(tf.abs(logits))))), 1));
+    const kl = tf.mean(tf.sum(tf.mul(0.5, tf.sub(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), logVar), 1)), 1));
+    return { total: tf.add(recon, kl), recon, kl };
+  };
+  const wrongKlSign: ElboFunction = (x, logits, mu, logVar) => {
+    const r = library(x, logits, mu, logVar);
+    return { total: tf.sub(r.recon, r.kl), recon: r.recon, kl: tf.neg(r.kl) };
+  };
+  const meanOverPixels: ElboFunction = (x, logits, mu, logVar) => elbo(x, logits, mu, logVar, { likelihood: "bernoulli", reduction: "mean" });
+
+  it("is the same for two ways of writing the same elbo, and differs for wrong ones", () => {
+    const ref = elboSignature(library);
+    expect(ref).toHaveLength(3);
+    expect(ref[0]).toBeCloseTo(ref[1] + ref[2], 2);
+    expect(signaturesDiffer(elboSignature(rewritten), ref)).toBe(false);
+    expect(signaturesDiffer(elboSignature(wrongKlSign), ref)).toBe(true);
+    expect(signaturesDiffer(elboSignature(meanOverPixels), ref)).toBe(true);
+    expect(signaturesDiffer(ref, ref.slice(0, 2))).toBe(true);
+    expect(signaturesDiffer([NaN, 1, 1], ref)).toBe(true);
+  });
+
+  it("makes trainOrLoadMnist retrain, saying why, when the checkpoint was trained with another elbo", async () => {
+    const settings = { ...tiny, epochs: 1 };
+    const checkpointDir = join(root, "signature");
+    const lossFrom = (f: ElboFunction) => {
+      const rng = new Rng(settings.seed).fork("eps");
+      return (model: Vae, x: tf.Tensor2D) => {
+        const out = forward(model, x, { rng });
+        return f(x, out.out, out.mu, out.logVar);
+      };
+    };
+    const broken = await trainOrLoadMnist(settings, { checkpointDir, loss: lossFrom(wrongKlSign), lossSignature: elboSignature(wrongKlSign) });
+    expect(broken.loaded).toBe(false);
+    broken.model.dispose();
+    const notices: string[] = [];
+    const fixed = await trainOrLoadMnist(settings, { checkpointDir, loss: lossFrom(rewritten), lossSignature: elboSignature(rewritten), onNotice: (m) => notices.push(m) });
+    expect(fixed.loaded).toBe(false);
+    expect(notices.join("\n")).toContain("trained with a different elbo");
+    fixed.model.dispose();
+    const again = await trainOrLoadMnist(settings, { checkpointDir, loss: lossFrom(library), lossSignature: elboSignature(library) });
+    expect(again.loaded).toBe(true); // the library's elbo is the same function as the fixed one
+    again.model.dispose();
+  });
+
+  it("names posterior collapse when the KL is about 0, and says nothing for a healthy model", () => {
+    expect(posteriorCollapseWarning({ total: 207, recon: 207, kl: 0.001 }, "set RETRAIN = true")).toMatch(/POSTERIOR COLLAPSE[\s\S]*0\.00 nats[\s\S]*set RETRAIN = true/);
+    expect(posteriorCollapseWarning({ total: 161, recon: 155, kl: 6 }, "x")).toBeUndefined();
+  });
+
+  it("puts checkpoint errors in the caller's terms, without a stack, when given a fix", async () => {
+    const bad = join(root, "corrupt-notebook");
+    const job = await trainOrLoadMnist({ ...tiny, epochs: 1 }, { checkpointDir: bad });
+    job.model.dispose();
+    writeFileSync(join(bad, "checkpoint.json"), "{ not json");
+    const err = await trainOrLoadMnist({ ...tiny, epochs: 1 }, { checkpointDir: bad, retrainFix: "Set RETRAIN = true and run this cell again." }).catch((e: Error) => e);
+    expect(String((err as Error).message)).toMatch(/checkpoint\.json is not valid JSON[\s\S]*Set RETRAIN = true/);
+    expect((err as Error).message).not.toContain("--retrain");
+    expect((err as Error).stack).toBe(`CheckpointError: ${(err as Error).message}`);
   });
 });

@@ -7,9 +7,15 @@
  * model is trained again, with a notice saying what differed, and the checkpoint replaced. While
  * training, the held-out negative ELBO and cluster separation are scored after every epoch and saved
  * in the checkpoint's meta (`heldOutHistory`), so the playground can plot them after a reload.
+ *
+ * A model trained with a learner's loss (lesson 2) records the loss's signature (`elboSignature`: its
+ * values on fixed inputs); a checkpoint whose signature differs from the current loss's was trained
+ * with another loss and is trained again, with a notice, so a fixed `elbo` never reuses the model a
+ * broken one produced.
  */
 import { join } from "node:path";
-import { checkpointExists, configDifferences, loadCheckpoint, readCheckpointInfo, saveCheckpoint } from "./checkpoint";
+import * as tf from "@tensorflow/tfjs";
+import { CheckpointError, checkpointExists, configDifferences, loadCheckpoint, readCheckpointInfo, saveCheckpoint } from "./checkpoint";
 import { type ImageDataset, splitDataset } from "./data/dataset";
 import { loadIdxDataset } from "./data/idx";
 import { loadEmbeddedMnist } from "./data/mnist";
@@ -108,6 +114,43 @@ export function stableStringify(v: unknown): string {
   return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${stableStringify(x)}`).join(",")}}`;
 }
 
+/** A learner's ELBO: `elbo(x, logits, mu, logVar)` returning scalar tensors (lesson 2's exercise). */
+export type ElboFunction = (x: tf.Tensor2D, logits: tf.Tensor2D, mu: tf.Tensor2D, logVar: tf.Tensor2D) => { total: tf.Tensor; recon: tf.Tensor; kl: tf.Tensor };
+
+/**
+ * What an ELBO function computes, as numbers: its { total, recon, kl } on fixed inputs (4 images of
+ * 784 pixels, latent codes of 3 dimensions, drawn from a fixed seed). Two functions with the same
+ * signature (within `signaturesDiffer`'s tolerance) train the same model.
+ */
+export function elboSignature(elbo: ElboFunction): number[] {
+  const rng = new Rng(20240601);
+  const draw = (n: number, f: () => number) => Float32Array.from({ length: n }, f);
+  return tf.tidy(() => {
+    const x = tf.tensor2d(draw(4 * 784, () => (rng.uniform() < 0.2 ? rng.uniform() : 0)), [4, 784]); // [4, 784], mostly background like a digit
+    const logits = tf.tensor2d(draw(4 * 784, () => 3 * rng.normal()), [4, 784]);
+    const mu = tf.tensor2d(draw(12, () => rng.normal()), [4, 3]);
+    const logVar = tf.tensor2d(draw(12, () => 0.5 * rng.normal()), [4, 3]);
+    const out = elbo(x, logits, mu, logVar);
+    return [out.total, out.recon, out.kl].map((t) => Number(t.dataSync()[0]));
+  });
+}
+
+/** Whether two loss signatures come from different losses (float32 sums differ by ~1e-6 relative). */
+export function signaturesDiffer(a: readonly number[], b: readonly number[]): boolean {
+  return a.length !== b.length || a.some((v, i) => !(Math.abs(v - b[i]) <= 1e-3 * Math.max(1, Math.abs(b[i]))));
+}
+
+/**
+ * A plain warning when a model's KL is about 0: POSTERIOR COLLAPSE (every code z is the prior's, the
+ * decoder ignores it and draws the average digit); undefined for a healthy model.
+ */
+export function posteriorCollapseWarning(heldOut: LossValues, fix: string): string | undefined {
+  if (!(heldOut.kl < 0.5)) return undefined;
+  return `⚠ POSTERIOR COLLAPSE: the held-out KL is ${heldOut.kl.toFixed(2)} nats, so q(z|x) is the prior for every image: ` +
+    `the codes carry no information and the decoder draws the same average digit whatever z is. ` +
+    `With a correct elbo and β = 1 this model's KL is several nats. Check the KL term of your elbo (its sign, the sum over latent dimensions, exp(logVar)), then ${fix}.`;
+}
+
 /**
  * Why the checkpoint in `dir` (its manifest only: no weights are read) is not the one these settings
  * would train: one line per difference, e.g. "epochs: wanted 30, found 2"; empty when it is.
@@ -170,7 +213,8 @@ export async function trainOrLoadMnist(
   options: {
     checkpointDir?: string;
     retrain?: boolean;
-    onEpoch?: (info: EpochInfo) => void | Promise<void>;
+    /** After every epoch, with the model as it is then (e.g. to draw its reconstructions). */
+    onEpoch?: (info: EpochInfo & { model: Vae }) => void | Promise<void>;
     onLoadData?: (seconds: number, data: MnistData) => void;
     /** One-line messages for people: a checkpoint trained with other settings, a history ignored. */
     onNotice?: (message: string) => void;
@@ -180,6 +224,13 @@ export async function trainOrLoadMnist(
      * learner's elbo). A correct one trains the same model, so the checkpoint stays shared.
      */
     loss?: TrainCallbacks["loss"];
+    /** `elboSignature` of the learner's loss: a checkpoint trained with a different one is retrained. */
+    lossSignature?: number[];
+    /**
+     * How to replace a damaged checkpoint, in the caller's terms (a notebook: "set RETRAIN = true and
+     * run this cell again"); checkpoint errors then carry only their message, no stack.
+     */
+    retrainFix?: string;
   } = {},
 ): Promise<MnistJobResult> {
   const dir = options.checkpointDir ?? defaultCheckpointDir(settings);
@@ -192,9 +243,14 @@ export async function trainOrLoadMnist(
   if (!options.retrain && checkpointExists(dir)) {
     // The manifest first: a checkpoint with other settings is retrained without reading its weights.
     // Errors (unreadable manifest, corrupt weights) propagate: they name the file and --retrain.
-    const differences = checkpointMismatch(dir, settings);
+    const differences = inCallersTerms(() => checkpointMismatch(dir, settings), options.retrainFix);
+    if (options.lossSignature) {
+      const stored = readCheckpointInfo(dir).meta.lossSignature;
+      if (!Array.isArray(stored)) differences.push("loss: trained before losses were recorded");
+      else if (signaturesDiffer(options.lossSignature, stored as number[])) differences.push("loss: trained with a different elbo than the one defined now");
+    }
     if (differences.length === 0) {
-      const ckpt = await loadCheckpoint(dir);
+      const ckpt = await inCallersTermsAsync(() => loadCheckpoint(dir), options.retrainFix);
       const meta = ckpt.meta as { heldOut?: unknown; trainSeconds?: unknown; heldOutHistory?: unknown };
       const { history: heldOutHistory, problem } = parseHeldOutHistory(meta.heldOutHistory);
       if (problem) options.onNotice?.(`Checkpoint ${dir}: ${problem}; the per-epoch held-out history is not shown (npm start -- --retrain records it again).`);
@@ -232,7 +288,7 @@ export async function trainOrLoadMnist(
         // Scored with the same seed every epoch, so the curve shows the model changing, not ε.
         const scores = heldOutScores(model, data.test, settings.seed);
         heldOutHistory.push({ epoch: info.epoch, ...scores, distinctFraction: Number.isFinite(scores.distinctFraction) ? scores.distinctFraction : 0 });
-        await options.onEpoch?.(info);
+        await options.onEpoch?.({ ...info, model });
       },
       signal: options.signal,
       loss: options.loss,
@@ -243,8 +299,30 @@ export async function trainOrLoadMnist(
     await saveCheckpoint(dir, {
       model,
       history: result.history,
-      meta: { settings: settingsKey(settings), heldOut, heldOutHistory, trainSeconds: result.seconds, data: data.source },
+      meta: { settings: settingsKey(settings), heldOut, heldOutHistory, trainSeconds: result.seconds, data: data.source, ...(options.lossSignature ? { lossSignature: options.lossSignature } : {}) },
     });
   }
   return { model, settings, data, history: result.history, heldOutHistory, heldOut, loaded: false, trainSeconds: result.seconds, checkpointDir: dir };
+}
+
+/** A checkpoint error with the caller's fix instead of the CLI's, and no stack (a notebook shows it as is). */
+function inCallersTerms<T>(f: () => T, fix: string | undefined): T {
+  try {
+    return f();
+  } catch (e) {
+    throw fix && e instanceof CheckpointError ? plainError(new CheckpointError(e.dir, e.problem, fix)) : e;
+  }
+}
+
+async function inCallersTermsAsync<T>(f: () => Promise<T>, fix: string | undefined): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    throw fix && e instanceof CheckpointError ? plainError(new CheckpointError(e.dir, e.problem, fix)) : e;
+  }
+}
+
+function plainError<E extends Error>(e: E): E {
+  e.stack = `${e.name}: ${e.message}`;
+  return e;
 }

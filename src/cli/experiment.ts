@@ -57,7 +57,7 @@ config and seed. A checkpoint of each trained model is kept beside the results f
   latent   MNIST VAE (784-400-L) at each --latent, β = 1
   beta     MNIST VAE at L = 2 for each --beta
   swiss    Swiss-roll VAE (lesson 1) for each --hidden × --swiss-latent, --steps steps each
-  all      all three (the default; about 10-15 minutes on a 2-core machine with WASM)
+  all      all three (the default; measured times: docs/notebooks.md, "Measured timings")
 
 Runs already in the results file with the same config are reused, not recomputed (--rerun to
 recompute). Ctrl-C stops after saving the finished runs; the same command resumes the sweep.

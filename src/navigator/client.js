@@ -9,11 +9,22 @@
  */
 // eslint-disable-next-line no-unused-vars
 var vaeLabNavigatorCore = (function () {
-  function base64ToFloat32(b64) {
+  function base64ToFloat32(b64, dtype) {
     var bin = atob(b64);
     var bytes = new Uint8Array(bin.length);
     for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    return new Float32Array(bytes.buffer);
+    if (dtype !== "float16") return new Float32Array(bytes.buffer);
+    var half = new Uint16Array(bytes.buffer), out = new Float32Array(half.length);
+    for (var j = 0; j < half.length; j++) out[j] = halfToFloat(half[j]);
+    return out;
+  }
+
+  /** IEEE 754 half precision → number. */
+  function halfToFloat(h) {
+    var s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, m = h & 0x3ff;
+    if (e === 0) return s * m * Math.pow(2, -24);
+    if (e === 31) return m ? NaN : s * Infinity;
+    return s * (1 + m / 1024) * Math.pow(2, e - 15);
   }
 
   /** Unpacks every layer's weights once: { w: Float32Array, b: Float32Array, ...shape fields }. */
@@ -23,8 +34,8 @@ var vaeLabNavigatorCore = (function () {
       layers: decoder.layers.map(function (l) {
         var copy = {};
         for (var k in l) copy[k] = l[k];
-        copy.w = base64ToFloat32(l.w);
-        copy.b = base64ToFloat32(l.b);
+        copy.w = base64ToFloat32(l.w, l.dtype);
+        copy.b = base64ToFloat32(l.b, l.dtype);
         return copy;
       }),
     };

@@ -6,6 +6,7 @@ import type { Vae } from "../models/types";
 import { createVae } from "../models/vae";
 import { Rng } from "../random";
 import { exportDecoder, navigatorClientSource, navigatorData, navigatorHtml } from "./index";
+import { toFloat16 } from "./navigatorData";
 
 interface Core {
   unpackDecoder(d: unknown): unknown;
@@ -39,6 +40,24 @@ const zs = [
 ];
 
 describe("the navigator's in-browser decoder", () => {
+  it("with float16 weights: half the bytes, the same images to within 2e-3, halves read back exactly", () => {
+    const model = createVae(mnistVae(2, 400), new Rng(3));
+    const full = exportDecoder(model), half = exportDecoder(model, "float16");
+    const bytes = (d: typeof full) => d.layers.reduce((n, l) => n + l.w.length + l.b.length, 0);
+    expect(bytes(half) / bytes(full)).toBeCloseTo(0.5, 2);
+    const expected = tfDecode(model, zs);
+    const unpacked = core.unpackDecoder(half);
+    zs.forEach((z, i) => expect(maxAbsDiff(core.decode(unpacked, z), expected[i]!)).toBeLessThan(2e-3));
+    const exact = [0, 1, -2, 0.5, 65504, 2 ** -24, -(2 ** -14), 1 + 2 ** -10];
+    const back = new Float32Array(new Uint16Array(toFloat16(Float32Array.from(exact))).length);
+    const packed = toFloat16(Float32Array.from(exact));
+    const decoded = core.unpackDecoder({ output: "clip", layers: [{ kind: "dense", name: "t", inDim: 1, outDim: exact.length, activation: "linear", dtype: "float16", w: Buffer.from(packed.buffer).toString("base64"), b: Buffer.from(packed.buffer).toString("base64") }] }) as unknown as { layers: { w: Float32Array }[] };
+    back.set(decoded.layers[0].w);
+    expect(Array.from(back)).toEqual(exact);
+    model.dispose();
+  });
+
+
   it("decodes an MLP VAE's z exactly as TensorFlow.js does (784 → 400 → 2 → 400 → 784)", () => {
     const model = createVae(mnistVae(2, 400), new Rng(3));
     const unpacked = core.unpackDecoder(exportDecoder(model));

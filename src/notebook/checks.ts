@@ -4,13 +4,23 @@
  * into exercises/: it is the display edge of the checks, not part of the library core.)
  */
 import { check as runCheck, formatCheckResult, type CheckResult } from "../../exercises/check";
-import { displayBundle, inNotebook } from "./display";
+import { exercises } from "../../exercises/index";
+import { recordCellRuns, staleDefinition } from "./cellHistory";
+import { displayBundle, escapeHtml, inNotebook } from "./display";
+
+// From the moment a notebook imports vae-lab: which cells ran, so check() can spot a stale function.
+recordCellRuns();
 
 /**
  * Runs the exercise's public checks on `fn` and shows the result. Returns nothing: tslab prints a
  * cell's last value, and the result object would be noise under the formatted one.
  */
 export function check(id: string, fn: unknown): void {
+  const stale = staleDefinition(exercises[id]?.functionName ?? id);
+  if (stale) {
+    if (inNotebook()) displayBundle({ "text/html": `<div style="color:#7f1d1d">${escapeHtml(stale)}</div>`, "text/plain": stale });
+    return;
+  }
   const result = runCheck(id, fn);
   const { text, html } = formatCheckResult(result);
   if (inNotebook()) displayBundle({ "text/html": html, "text/plain": text });

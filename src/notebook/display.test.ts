@@ -16,35 +16,37 @@ describe("notebook display adapter", () => {
     expect(() => showMath("x^2")).not.toThrow();
   });
 
-  it("typesets math with KaTeX as HTML and MathML, and rejects bad TeX", () => {
-    const html = renderMath("\\mathrm{KL} = \\tfrac{1}{2}(\\mu^2 + \\sigma^2 - \\log\\sigma^2 - 1)");
-    expect(html).toContain('class="katex"');
-    expect(html).toContain("<math");
+  it("rejects bad TeX", () => {
     expect(() => renderMath("\\frac{1}{")).toThrow();
+    expect(() => showMath("\\frac{1}{")).toThrow();
   });
 
-  it("sends KaTeX's CSS, with fonts inlined, only with the first equation", () => {
+  it("makes every formula output self-contained: MathML shown, the TeX for MathJax hidden, no stylesheet or font", () => {
     capture();
-    showMath("a");
-    showMath("b");
-    expect(captured[0].bundle["text/html"]).toContain("<style>");
-    expect(captured[0].bundle["text/html"]).toContain("data:font/woff2;base64,");
-    expect(captured[1].bundle["text/html"]).not.toContain("<style>");
+    showMath("\\mathcal{L} = 1");
+    showMath("\\mathcal{L} = 2");
+    for (const [i, { bundle }] of captured.entries()) {
+      expect(bundle["text/html"]).toContain("<math");
+      expect(bundle["text/html"]).toContain(`<span class="vae-lab-tex">$$\\mathcal{L} = ${i + 1}$$</span>`);
+      expect(bundle["text/html"]).toMatch(/class="vae-lab-mathml[^"]*" hidden>/); // stays hidden where styles are stripped
+      expect(bundle["text/html"]).not.toContain("@font-face");
+      expect(bundle["text/html"].length).toBeLessThan(2_000);
+      expect(bundle["text/latex"]).toBe(`$$\\mathcal{L} = ${i + 1}$$`);
+    }
   });
 
-  it("sends plotly.js with the first figure only, and an SVG fallback with every figure", () => {
+  it("stores every figure once, as a static picture plus its spec, with no plotly.js in any output", () => {
     capture();
     const fig = { data: [{ x: [1, 2], y: [3, 4] }], layout: { title: "t" } };
     showPlot(fig);
     showPlot(fig);
-    const [a, b] = captured.map((c) => c.bundle);
-    expect(a["text/html"].length).toBeGreaterThan(3_000_000); // plotly.js, minified, inline once
-    expect(a["text/html"].length).toBeLessThan(6_000_000);
-    expect(b["text/html"].length).toBeLessThan(20_000);
-    for (const x of [a, b]) {
-      expect(x["image/svg+xml"]).toMatch(/^<svg/);
-      expect(x["text/html"]).toContain("<svg"); // shown inside the div until Plotly draws
-      expect(x["text/plain"]).toBe("[figure: t]");
+    for (const { bundle } of captured) {
+      expect(Object.keys(bundle).sort()).toEqual(["text/html", "text/plain"]);
+      expect(bundle["text/html"]).toContain('<img class="vae-lab-static" src="data:image/svg+xml,');
+      expect(bundle["text/html"]).not.toContain("<svg"); // inline SVG is stripped by sanitizers
+      expect(bundle["text/html"]).toContain("nbextensions/vae-lab/plotly.min");
+      expect(bundle["text/html"].length).toBeLessThan(20_000);
+      expect(bundle["text/plain"]).toBe("[figure: t]");
     }
   });
 

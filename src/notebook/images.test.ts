@@ -12,7 +12,7 @@ const capture = () => setDisplaySink((bundle, o) => void captured.push({ bundle,
 const digits = (n: number) => Float32Array.from({ length: n * 784 }, (_, i) => ((i * 7) % 13) / 12);
 
 describe("image outputs in the notebook", () => {
-  it("shows a labelled grid as script-free HTML with a caption per image, and the grid as image/png", () => {
+  it("shows a labelled grid as script-free HTML with a caption per image, stored once (no image/png copy)", () => {
     capture();
     showImages(digits(3), 3, { labels: ["7", "2", "<1>"], title: "three" });
     const { bundle } = captured[0];
@@ -20,7 +20,8 @@ describe("image outputs in the notebook", () => {
     expect(html.match(/<img /g)).toHaveLength(3);
     expect(html).toContain("<figcaption>&lt;1&gt;</figcaption>");
     expect(html).not.toContain("<script");
-    expect(bundle["image/png"]).toMatch(/^iVBORw0KGgo/);
+    expect(html).toContain('src="data:image/png;base64,iVBORw0KGgo');
+    expect(Object.keys(bundle).sort()).toEqual(["text/html", "text/plain"]);
     expect(bundle["text/plain"]).toBe("[3 images: three]");
   });
 
@@ -53,7 +54,8 @@ describe("image outputs in the notebook", () => {
     expect(captured).toHaveLength(3);
     expect(new Set(captured.map((c) => c.id)).size).toBe(1);
     expect(captured.map((c) => c.update)).toEqual([false, true, true]);
-    expect(captured[1].bundle["text/html"]).toContain("<svg");
-    expect(captured[2].bundle["text/html"]).toContain("Plotly.newPlot");
+    expect(captured[1].bundle["text/html"]).toContain('src="data:image/svg+xml,');
+    expect(captured[1].bundle["text/html"]).not.toContain("<script");
+    expect(captured[2].bundle["text/html"]).toContain("newPlot");
   });
 });

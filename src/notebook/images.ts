@@ -1,10 +1,10 @@
 /**
  * Showing grids of small images in a notebook: sample digits with their labels, originals over
  * reconstructions, samples from the prior, a decoded latent manifold. Each output is plain HTML with
- * PNG data URIs (no scripts: it renders untrusted, in nbviewer and in nbconvert's HTML export) plus
- * the whole grid as image/png in the same bundle.
+ * PNG data URIs (no scripts: it renders untrusted, in nbviewer and in nbconvert's HTML export; the
+ * sanitizer keeps `<img>`). The images are stored once: no second copy as image/png.
  */
-import { encodePng, pngDataUri, tileImages, type GreyImage } from "../plots/images";
+import { pngDataUri, tileImages, type GreyImage } from "../plots/images";
 import { displayBundle, escapeHtml } from "./display";
 
 export interface ShowImagesOptions {
@@ -21,7 +21,6 @@ export interface ShowImagesOptions {
   gap?: number;
 }
 
-const pngBase64 = (img: GreyImage) => Buffer.from(encodePng(img)).toString("base64");
 const imgTag = (img: GreyImage, scale: number, alt: string) =>
   `<img src="${pngDataUri(img)}" width="${Math.round(img.width * scale)}" height="${Math.round(img.height * scale)}" alt="${escapeHtml(alt)}" style="image-rendering:pixelated;max-width:none;display:block">`;
 const titleHtml = (title?: string) => (title ? `<div style="font-weight:bold;margin-bottom:4px">${escapeHtml(title)}</div>` : "");
@@ -43,9 +42,7 @@ export function imagesHtml(images: ArrayLike<number>, count: number, options: Sh
 
 /** Shows `count` images as a grid. */
 export function showImages(images: ArrayLike<number>, count: number, options: ShowImagesOptions = {}): void {
-  const size = options.imageSize ?? 28;
-  const whole = tileImages(images, count, { imageSize: size, cols: options.cols ?? 10, gap: options.gap });
-  displayBundle({ "text/html": imagesHtml(images, count, options), "image/png": pngBase64(whole), "text/plain": `[${count} images${options.title ? `: ${options.title}` : ""}]` });
+  displayBundle({ "text/html": imagesHtml(images, count, options), "text/plain": `[${count} images${options.title ? `: ${options.title}` : ""}]` });
 }
 
 /**
@@ -59,8 +56,5 @@ export function showImageRows(rows: { label: string; images: ArrayLike<number> }
     .map((r, i) => `<tr><td style="padding:2px 8px 2px 0;text-align:right;white-space:nowrap">${escapeHtml(r.label)}</td><td style="padding:2px 0">${imgTag(tiles[i], scale, r.label)}</td></tr>`)
     .join("");
   const html = wrap(`${titleHtml(options.title)}<table style="border-collapse:collapse">${body}</table>`);
-  const all = new Float32Array(rows.length * count * size * size);
-  rows.forEach((r, i) => all.set(Array.prototype.slice.call(r.images, 0, count * size * size) as number[], i * count * size * size));
-  const whole = tileImages(all, rows.length * count, { imageSize: size, cols: count });
-  displayBundle({ "text/html": html, "image/png": pngBase64(whole), "text/plain": `[${rows.map((r) => r.label).join(" / ")}: ${count} images each]` });
+  displayBundle({ "text/html": html, "text/plain": `[${rows.map((r) => r.label).join(" / ")}: ${count} images each]` });
 }

@@ -1,9 +1,10 @@
 /**
  * A figure that redraws in place while a loop runs (live loss curves during training): each update
- * sends the cheap static SVG to one output; `finish` replaces it with the interactive Plotly figure.
+ * sends the cheap static picture to one output; `finish` replaces it with the interactive figure.
  */
 import { figureToSvg, type Figure } from "../plots/svg";
 import { displayBundle, showPlot } from "./display";
+import { figureTitle, svgImage } from "./plotOutput";
 
 export interface LivePlot {
   /** Redraws the output as a static SVG of `fig` (throttled to ~4 per second; the first always shows). */
@@ -23,8 +24,7 @@ export function livePlot(minIntervalMs = 250): LivePlot {
       const now = performance.now();
       if (shown && now - last < minIntervalMs) return;
       last = now;
-      const svg = figureToSvg(fig);
-      displayBundle({ "text/html": `<div class="vae-lab-plot">${svg}</div>`, "image/svg+xml": svg, "text/plain": "[live figure]" }, { id, update: shown });
+      displayBundle({ "text/html": `<div class="vae-lab-plot">${svgImage(figureToSvg(fig, { compactMarkers: true }), figureTitle(fig))}</div>`, "text/plain": "[live figure]" }, { id, update: shown });
       shown = true;
     },
     finish(fig) {

@@ -35,12 +35,18 @@ export function scatter2d(points: ArrayLike<number>, options: { title?: string; 
 
 const lineTrace = (y: number[], name: string, x?: number[]): Trace => ({ type: "scatter", mode: "lines", x: x ?? y.map((_, i) => i + 1), y, name });
 
-/** Loss curves: total, reconstruction and KL against step or epoch. */
-export function lossFigure(history: { step: number; epoch: number; total: number; recon: number; kl: number }[], options: { per?: "step" | "epoch"; title?: string; logY?: boolean } = {}): Figure {
+/**
+ * Loss curves: total, reconstruction and KL against step or epoch. With `beta` ≠ 1 the legend says
+ * what is weighted: the total adds β·KL, while the KL curve is drawn unweighted (so it can sit above
+ * the total).
+ */
+export function lossFigure(history: { step: number; epoch: number; total: number; recon: number; kl: number }[], options: { per?: "step" | "epoch"; title?: string; logY?: boolean; beta?: number } = {}): Figure {
   const per = options.per ?? "step";
   const x = history.map((h) => (per === "step" ? h.step : h.epoch));
+  const weighted = options.beta !== undefined && options.beta !== 1;
+  const names = weighted ? [`total = recon + ${options.beta}·KL`, "reconstruction", `KL (unweighted; ×${options.beta} in the total)`] : ["total", "reconstruction", "KL"];
   return {
-    data: [lineTrace(history.map((h) => h.total), "total", x), lineTrace(history.map((h) => h.recon), "reconstruction", x), lineTrace(history.map((h) => h.kl), "KL", x)],
+    data: [lineTrace(history.map((h) => h.total), names[0], x), lineTrace(history.map((h) => h.recon), names[1], x), lineTrace(history.map((h) => h.kl), names[2], x)],
     layout: { title: options.title ?? "Training loss", width: 640, height: 380, xaxis: { title: per }, yaxis: { title: "loss", type: options.logY ? "log" : "linear" } },
   };
 }
@@ -81,7 +87,8 @@ export function snapshotSliderFigure(background: ArrayLike<number>, snapshots: {
   const last = snapshots[snapshots.length - 1];
   return {
     data: [bg, pts(last.points)],
-    frames: snapshots.map((s) => ({ name: s.label, data: [bg, pts(s.points)] })),
+    // Each frame replaces only the samples (trace 1): the background is stored once.
+    frames: snapshots.map((s) => ({ name: s.label, data: [pts(s.points)], traces: [1] })),
     layout: {
       title,
       width: 560,

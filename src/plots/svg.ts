@@ -1,8 +1,9 @@
 /**
  * Plotly figure specs (the subset vae-lab's figures use) and a static SVG rendering of them: the
  * fallback shown where plotly.js cannot run (untrusted notebooks, nbviewer, GitHub, offline HTML).
- * Scatter traces (markers and/or lines) and heatmaps; axes with ticks; a second y axis on the right
- * for traces with `yaxis: "y2"`; a legend of named traces.
+ * Scatter traces (markers and/or lines) and heatmaps; axes with ticks; a logarithmic y axis
+ * (`yaxis.type: "log"`, ticks at powers of ten, and at 2 and 5 times them over a short range); a
+ * second y axis on the right for traces with `yaxis: "y2"`; a legend of named traces.
  */
 export interface Trace {
   type?: "scatter" | "scattergl" | "heatmap";
@@ -34,7 +35,7 @@ export interface Figure {
   };
   config?: Record<string, unknown>;
   /** Animation frames (a slider over snapshots); the static fallback shows `data`. */
-  frames?: { name: string; data: Trace[] }[];
+  frames?: { name: string; data: Trace[]; traces?: number[] }[];
 }
 
 const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
@@ -50,7 +51,7 @@ export function viridis(t: number): string {
 
 const text = (t: unknown) => (typeof t === "string" ? t : t && typeof t === "object" && "text" in t ? String((t as { text: unknown }).text) : "");
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
-const fmt = (v: number) => (Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1) : String(Number(v.toPrecision(3))));
+const fmt = (v: number) => (Math.abs(v) >= 1e6 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1) : String(Number(v.toPrecision(Math.abs(v) >= 1000 ? 6 : 3))));
 
 function niceTicks(lo: number, hi: number, count = 5): number[] {
   if (!(hi > lo)) return [lo];
@@ -62,11 +63,38 @@ function niceTicks(lo: number, hi: number, count = 5): number[] {
   return out;
 }
 
-/** The figure as a standalone SVG string. Large scatters are thinned to 4,000 points per trace. */
-export function figureToSvg(fig: Figure): string {
+/** Ticks of a log axis over [lo, hi] in log10 units: powers of ten, plus 2× and 5× over ≤ 2 decades. */
+export function logTicks(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  const decades = hi - lo;
+  const mults = decades <= 2 ? [1, 2, 5] : [1];
+  const step = decades > 8 ? Math.ceil(decades / 6) : 1;
+  for (let k = Math.floor(lo); k <= Math.ceil(hi); k += step) for (const m of mults) {
+    const v = Math.log10(m) + k;
+    if (v >= lo - 1e-9 && v <= hi + 1e-9) out.push(v);
+  }
+  return out;
+}
+
+/** A log-axis tick label: 0.01, 0.2, 5, 100, 1e+5. */
+const fmtLog = (v: number) => {
+  const x = 10 ** v;
+  return x >= 1e-4 && x < 1e5 ? String(Number(x.toPrecision(1))) : x.toExponential(0);
+};
+
+/**
+ * The figure as a standalone SVG string. Large scatters are thinned to 4,000 points per trace.
+ * Markers are one `<circle>` each (pages that style or count them rely on that); with
+ * `compactMarkers` they are one path per colour instead, about 14 bytes a point instead of 80, for
+ * pictures stored in notebooks.
+ */
+export function figureToSvg(fig: Figure, options: { compactMarkers?: boolean } = {}): string {
   const W = fig.layout?.width ?? 640, H = fig.layout?.height ?? 420;
   const m = { l: 56, r: 16, t: fig.layout?.title ? 36 : 16, b: 44 };
-  const traces = fig.data.filter((t) => (t.type === "heatmap" ? t.z : t.x && t.y));
+  const logY = (fig.layout?.yaxis as { type?: string } | undefined)?.type === "log";
+  // A log axis draws log10(y); values ≤ 0 have no place on it and are left out, as in Plotly.
+  const traces = fig.data.filter((t) => (t.type === "heatmap" ? t.z : t.x && t.y)).map((t) =>
+    logY && t.type !== "heatmap" && t.yaxis !== "y2" ? { ...t, y: Array.from(t.y!, (v) => (v !== null && v > 0 ? Math.log10(v) : null)) } : t);
   let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
   let [y20, y21] = [Infinity, -Infinity]; // the right axis (traces with yaxis "y2")
   for (const t of traces) {
@@ -111,7 +139,7 @@ export function figureToSvg(fig: Figure): string {
   const parts: string[] = [];
   parts.push(`<rect x="${m.l}" y="${m.t}" width="${pw.toFixed(1)}" height="${ph.toFixed(1)}" fill="#fff" stroke="#ccc"/>`);
   for (const v of niceTicks(x0, x1)) parts.push(`<line x1="${sx(v).toFixed(1)}" x2="${sx(v).toFixed(1)}" y1="${m.t}" y2="${(m.t + ph).toFixed(1)}" stroke="#eee"/><text x="${sx(v).toFixed(1)}" y="${(m.t + ph + 14).toFixed(1)}" font-size="10" text-anchor="middle">${fmt(v)}</text>`);
-  for (const v of niceTicks(y0, y1)) parts.push(`<line x1="${m.l}" x2="${(m.l + pw).toFixed(1)}" y1="${sy(v).toFixed(1)}" y2="${sy(v).toFixed(1)}" stroke="#eee"/><text x="${m.l - 4}" y="${(sy(v) + 3).toFixed(1)}" font-size="10" text-anchor="end">${fmt(v)}</text>`);
+  for (const v of logY ? logTicks(y0, y1) : niceTicks(y0, y1)) parts.push(`<line x1="${m.l}" x2="${(m.l + pw).toFixed(1)}" y1="${sy(v).toFixed(1)}" y2="${sy(v).toFixed(1)}" stroke="#eee"/><text x="${m.l - 4}" y="${(sy(v) + 3).toFixed(1)}" font-size="10" text-anchor="end">${logY ? fmtLog(v) : fmt(v)}</text>`);
 
   if (hasY2) for (const v of niceTicks(y20, y21)) parts.push(`<text x="${(m.l + pw + 4).toFixed(1)}" y="${(sy2(v) + 3).toFixed(1)}" font-size="10" text-anchor="start">${fmt(v)}</text>`);
 
@@ -151,17 +179,31 @@ export function figureToSvg(fig: Figure): string {
       let lo = Infinity, hi = -Infinity;
       if (numeric) for (let i = 0; i < numeric.length; i++) { lo = Math.min(lo, numeric[i]); hi = Math.max(hi, numeric[i]); }
       const r = Math.max(1, (t.marker?.size ?? 6) / 2.5);
+      const opacity = t.marker?.opacity ?? 0.8;
+      // Compact: round-capped zero-length strokes, one <path> per colour (numeric colours in 32 steps of viridis).
+      const byColour = new Map<string, string[]>();
       for (let i = 0; i < n; i += step) {
         if (!Number.isFinite(X[i]) || !Number.isFinite(Y[i])) continue;
-        const c = numeric ? viridis((numeric[i] - lo) / (hi - lo || 1)) : colour;
-        parts.push(`<circle cx="${sx(X[i]).toFixed(1)}" cy="${syT(Y[i]).toFixed(1)}" r="${r.toFixed(1)}" fill="${c}" fill-opacity="${t.marker?.opacity ?? 0.8}"/>`);
+        if (!options.compactMarkers) {
+          const c = numeric ? viridis((numeric[i] - lo) / (hi - lo || 1)) : colour;
+          parts.push(`<circle cx="${sx(X[i]).toFixed(1)}" cy="${syT(Y[i]).toFixed(1)}" r="${r.toFixed(1)}" fill="${c}" fill-opacity="${opacity}"/>`);
+          continue;
+        }
+        const c = numeric ? viridis(Math.round(31 * ((numeric[i] - lo) / (hi - lo || 1))) / 31) : colour;
+        let d = byColour.get(c);
+        if (!d) byColour.set(c, (d = []));
+        d.push(`M${sx(X[i]).toFixed(1)} ${syT(Y[i]).toFixed(1)}h0`);
       }
+      for (const [c, d] of byColour) parts.push(`<path class="markers" d="${d.join("")}" stroke="${c}" stroke-width="${(2 * r).toFixed(1)}" stroke-linecap="round" stroke-opacity="${opacity}" fill="none"/>`);
     }
     if (t.name && t.showlegend !== false) legend.push({ name: t.name, color: colour });
   });
+  // The legend in the top right corner, as wide as its longest name (~6.2 px a character at 11 px).
+  const legendWidth = Math.min(pw - 8, 24 + 6.2 * Math.max(0, ...legend.map((l) => l.name.length)));
+  if (legend.length) parts.push(`<rect x="${(m.l + pw - legendWidth - 4).toFixed(1)}" y="${m.t + 2}" width="${legendWidth.toFixed(1)}" height="${14 * legend.length + 6}" fill="#fff" fill-opacity="0.8"/>`);
   legend.forEach((l, i) => {
     const y = m.t + 12 + 14 * i;
-    parts.push(`<rect x="${(m.l + pw - 110).toFixed(1)}" y="${y - 8}" width="10" height="10" fill="${l.color}"/><text x="${(m.l + pw - 96).toFixed(1)}" y="${y + 1}" font-size="11">${esc(l.name)}</text>`);
+    parts.push(`<rect x="${(m.l + pw - legendWidth).toFixed(1)}" y="${y - 8}" width="10" height="10" fill="${l.color}"/><text x="${(m.l + pw - legendWidth + 14).toFixed(1)}" y="${y + 1}" font-size="11">${esc(l.name)}</text>`);
   });
   const title = text(fig.layout?.title);
   if (title) parts.push(`<text x="${W / 2}" y="22" font-size="14" text-anchor="middle" font-weight="bold">${esc(title)}</text>`);
