@@ -3,6 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findPython, KERNEL_NAME, kernelSpec, registerKernel } from "./jupyter";
+import { skipWithout } from "../src/testing/guard";
+
+skipWithout(import.meta.url, "jupyter");
 
 describe("the vae-lab kernel", () => {
   it("starts this project's own tslab", () => {
