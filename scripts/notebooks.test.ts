@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 import { executeNotebook, joined, type Output } from "./notebookTesting";
 import { launchChromium, startNotebookServer } from "./browser";
 import { findPython } from "./jupyter";
+import { skipWithout } from "../src/testing/guard";
+skipWithout(import.meta.url, "jupyter", "chromium");
 
 // Executes notebooks through the real Jupyter kernel (nbclient + tslab), as learners' JupyterLab does.
 // This is the proof that notebooks can import the library as "vae-lab".

@@ -12,6 +12,8 @@ import { projectDir } from "../jail/bundle";
 import { lesson1Template, submission, tempDir, writeNotebook } from "../testing/fixtures";
 import { autograderEntries } from "./build";
 import { zip } from "./zip";
+import { skipWithout } from "../../src/testing/guard";
+skipWithout(import.meta.url, "python");
 
 const PY = "/usr/bin/python3";
 let root: string, zipFile: string;

@@ -13,6 +13,8 @@ import { mnistVae } from "../models/presets";
 import { createVae } from "../models/vae";
 import { Rng } from "../random";
 import { navigatorData, navigatorHtml, type NavigatorData } from "./index";
+import { skipWithout } from "../testing/guard";
+skipWithout(import.meta.url, "chromium");
 
 const SHOTS = join("out", "screenshots", "navigator");
 

@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../scripts/browser";
 import { MNIST_JOB_DEFAULTS, trainOrLoadMnist } from "../mnistJob";
 import { closeServer, createPlaygroundServer, listen, loopbackHostNames, NAVIGATOR_ID, playgroundHtml, VIEWS, writeExport, type PlaygroundData } from "./index";
+import { skipWithout } from "../testing/guard";
+skipWithout(import.meta.url, "chromium");
 
 const SHOTS = join("out", "screenshots", "playground");
 const work = mkdtempSync(join(tmpdir(), "vae-lab-playground-"));
