@@ -36,9 +36,9 @@ export function classScatterFigure(
   return {
     data: traces,
     layout: {
-      title: options.title ?? "Latent codes by class",
+      title: { text: options.title ?? "Latent codes by class" },
       width: 600, height: 520,
-      xaxis: { title: "z₁" }, yaxis: { title: "z₂", scaleanchor: "x" },
+      xaxis: { title: { text: "z₁" } }, yaxis: { title: { text: "z₂" }, scaleanchor: "x" },
       margin: { l: 50, r: 20, t: 50, b: 45 },
     },
   };
@@ -50,7 +50,7 @@ export function classScatterFigure(
  */
 export function confusionFigure(confusion: number[][], classNames: string[], title = "Nearest-centroid confusion"): Figure {
   const idx = classNames.map((_, c) => c);
-  const axis = (t: string) => ({ title: t, tickvals: idx, ticktext: classNames });
+  const axis = (t: string) => ({ title: { text: t }, tickvals: idx, ticktext: classNames });
   return {
     data: [{
       type: "heatmap", z: confusion, x: idx, y: idx, colorscale: "Viridis", zmin: 0, zmax: 1,
@@ -58,7 +58,7 @@ export function confusionFigure(confusion: number[][], classNames: string[], tit
       hovertemplate: "true %{customdata[0]}, nearest %{customdata[1]}: %{z:.0%}<extra></extra>",
     }],
     layout: {
-      title, width: 480, height: 440,
+      title: { text: title }, width: 480, height: 440,
       xaxis: axis("nearest class centroid"), yaxis: axis("true class"),
       margin: { l: 60, r: 20, t: 50, b: 55 },
     },

@@ -23,11 +23,11 @@ export function latentSpaceSvg(data: PlaygroundData): string {
   return figureToSvg({
     data: traces,
     layout: {
-      title: "Held-out digits in latent space",
+      title: { text: "Held-out digits in latent space" },
       width: 640,
       height: 500,
-      xaxis: { title: "z₁ (mu, dimension 1)" },
-      yaxis: { title: latentDim > 1 ? "z₂ (mu, dimension 2)" : "(1-D latent space)", scaleanchor: "x" },
+      xaxis: { title: { text: "z₁ (mu, dimension 1)" } },
+      yaxis: { title: { text: latentDim > 1 ? "z₂ (mu, dimension 2)" : "(1-D latent space)" }, scaleanchor: "x" },
     },
   });
 }

@@ -17,20 +17,20 @@ function curves(data: PlaygroundData): string {
   const te = train.map((h) => h.epoch), he = held.map((h) => h.epoch);
   const elbo = figureToSvg({
     data: [line(te, train.map((h) => h.total), "training", "#1f77b4"), ...(held.length ? [line(he, held.map((h) => h.total), "held-out", "#d62728")] : [])],
-    layout: { title: "Negative ELBO per epoch (nats per image)", width: 560, height: 340, xaxis: { title: "epoch" }, yaxis: { title: "−ELBO" } },
+    layout: { title: { text: "Negative ELBO per epoch (nats per image)" }, width: 560, height: 340, xaxis: { title: { text: "epoch" } }, yaxis: { title: { text: "−ELBO" } } },
   });
   // Reconstruction and KL on separate axes: KL (a few nats) would be a flat line under recon (~150).
   const part = (key: "recon" | "kl", title: string, colors: [string, string]) =>
     figureToSvg({
       data: [line(te, train.map((h) => h[key]), "training", colors[0]), ...(held.length ? [line(he, held.map((h) => h[key]), "held-out", colors[1])] : [])],
-      layout: { title, width: 560, height: 300, xaxis: { title: "epoch" }, yaxis: { title: "nats per image" } },
+      layout: { title: { text: title }, width: 560, height: 300, xaxis: { title: { text: "epoch" } }, yaxis: { title: { text: "nats per image" } } },
     });
   const recon = part("recon", "Reconstruction term per epoch", ["#1f77b4", "#d62728"]);
   const kl = part("kl", "KL term per epoch", ["#2ca02c", "#ff7f0e"]);
   const clusters = held.length
     ? figureToSvg({
         data: [line(he, held.map((h) => h.distinctFraction), "distinct clusters", "#9467bd")],
-        layout: { title: "Fraction of classes forming distinct clusters", width: 560, height: 300, xaxis: { title: "epoch" }, yaxis: { title: "fraction of classes", range: [0, 1.05] } },
+        layout: { title: { text: "Fraction of classes forming distinct clusters" }, width: 560, height: 300, xaxis: { title: { text: "epoch" } }, yaxis: { title: { text: "fraction of classes" }, range: [0, 1.05] } },
       })
     : "";
   const missing = held.length
@@ -61,7 +61,7 @@ export function tradeOffPanel(results: ExperimentResults): string {
     const label = groups.length > 1 ? ` (${g})` : "";
     return [line(x, rs.map((r) => r.testRecon), `recon${label}`, palette[(2 * k) % palette.length]), line(x, rs.map((r) => r.testKl), `KL${label}`, palette[(2 * k + 1) % palette.length])];
   });
-  const svg = figureToSvg({ data: traces, layout: { title: "Held-out reconstruction and KL against latentDim", width: 640, height: 360, xaxis: { title: "latentDim" }, yaxis: { title: "nats per image" } } });
+  const svg = figureToSvg({ data: traces, layout: { title: { text: "Held-out reconstruction and KL against latentDim" }, width: 640, height: 360, xaxis: { title: { text: "latentDim" } }, yaxis: { title: { text: "nats per image" } } } });
   const table = rows
     .map((r) => `<tr><td>${escapeHtml(r.group)}</td><td>${r.latentDim}</td><td>${r.testRecon.toFixed(2)}</td><td>${r.testKl.toFixed(2)}</td><td>${r.testNegElbo.toFixed(2)}</td><td>${r.runs}</td></tr>`)
     .join("");
