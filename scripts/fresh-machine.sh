@@ -25,6 +25,8 @@ for d in /usr/local/bin /usr/lib/chromium /usr/share/datasets /usr/lib/python3 /
          /usr/lib/x86_64-linux-gnu/openblas-pthread /usr/lib/aarch64-linux-gnu/openblas-pthread "$HOME/.pyenv" "$HOME/.cache/ms-playwright"; do
   [ -d "$d" ] && args+=(--tmpfs "$d")
 done
-# The tmpfs over /tmp hides other sessions' files; keep the caller's working folder if it lives there.
+# The tmpfs over /tmp hides other sessions' files; keep the caller's working folder and Node if they live there.
 case "$PWD" in /tmp/*) args+=(--bind "$PWD" "$PWD") ;; esac
+node_home=$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")
+case "$node_home" in /tmp/*) args+=(--ro-bind "$node_home" "$node_home") ;; esac
 exec bwrap "${args[@]}" --chdir "$PWD" -- env -u CI "$@"
