@@ -26,7 +26,9 @@ for d in /usr/local/bin /usr/lib/chromium /usr/share/datasets /usr/lib/python3 /
   [ -d "$d" ] && args+=(--tmpfs "$d")
 done
 # The tmpfs over /tmp hides other sessions' files; keep the caller's working folder and Node if they live there.
-case "$PWD" in /tmp/*) args+=(--bind "$PWD" "$PWD") ;; esac
+# (--dir with --perms first: bwrap would make the mount points 0700, which the grader's unprivileged uids cannot cross.)
+keep() { local d=$1 p=""; while [ "$d" != /tmp ]; do p="$d $p"; d=$(dirname "$d"); done; for d in $p; do args+=(--perms 0755 --dir "$d"); done; }
+case "$PWD" in /tmp/*) keep "$PWD"; args+=(--bind "$PWD" "$PWD") ;; esac
 node_home=$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")
-case "$node_home" in /tmp/*) args+=(--ro-bind "$node_home" "$node_home") ;; esac
+case "$node_home" in /tmp/*) keep "$node_home"; args+=(--ro-bind "$node_home" "$node_home") ;; esac
 exec bwrap "${args[@]}" --chdir "$PWD" -- env -u CI "$@"

@@ -4,6 +4,7 @@
  * resources, so the same fragment works in a notebook output, in nbconvert's HTML export, inside the
  * playground page, and in a file opened offline.
  */
+import { CLASS_COLOURS } from "../plots/palette";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -114,7 +115,7 @@ export function navigatorHtml(data: NavigatorData, options: NavigatorHtmlOptions
 <div class="vn-section"><span class="vn-label">Interpolate</span>from <select data-role="from" aria-label="interpolate from">${options_(from)}</select> to <select data-role="to" aria-label="interpolate to">${options_(to)}</select> <button type="button" data-action="interpolate">Interpolate</button></div>
 <div class="vn-section vn-flex"><span class="vn-label">linear</span><div class="vn-strip" data-role="strip-linear" role="img" aria-label="Images decoded along the straight line between the two centroids"></div></div>
 <div class="vn-section vn-flex"><span class="vn-label">spherical</span><div class="vn-strip" data-role="strip-slerp" role="img" aria-label="Images decoded along the spherical path between the two centroids"></div></div>
-<script type="application/json" data-role="navigator-data">${jsonSafe(data)}</script>
+<script type="application/json" data-role="navigator-data">${jsonSafe({ ...data, classColours: CLASS_COLOURS })}</script>
 <script>(function () {
 ${scriptSafe(navigatorClientSource())}
 var root = document.querySelector('[data-vae-navigator="${id}"]');

@@ -4,6 +4,7 @@
  * arrays in, Plotly figure specs out (src/plots/svg.ts draws their static fallback).
  */
 import type { Figure, Trace } from "./svg";
+import { classColour } from "./palette";
 import { plotTitle } from "./title";
 
 /**
@@ -35,7 +36,6 @@ export function tradeoffFigure(points: { latentDim: number; testRecon: number; t
   };
 }
 
-const CLASS_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
 
 /** Codes (first two dimensions of [n × latentDim] mu) as points, one colour and legend entry per class. */
 export function latentMapFigure(mu: ArrayLike<number>, latentDim: number, labels: ArrayLike<number>, classNames: string[], options: { title?: string; legend?: boolean; width?: number; height?: number } = {}): Figure {
@@ -43,7 +43,7 @@ export function latentMapFigure(mu: ArrayLike<number>, latentDim: number, labels
   const data: Trace[] = classNames.map((name, c) => {
     const x: number[] = [], y: number[] = [];
     for (let i = 0; i < labels.length; i++) if (labels[i] === c) x.push(mu[i * latentDim]), y.push(mu[i * latentDim + 1]);
-    return { type: "scatter", mode: "markers", x, y, name, showlegend: options.legend ?? true, marker: { size: 4, opacity: 0.7, color: CLASS_COLOURS[c % CLASS_COLOURS.length] } };
+    return { type: "scatter", mode: "markers", x, y, name, showlegend: options.legend ?? true, marker: { size: 4, opacity: 0.7, color: classColour(c) } };
   });
   return {
     data,
@@ -61,7 +61,7 @@ export function latentMapFigure(mu: ArrayLike<number>, latentDim: number, labels
 /** Curves over training, one per run: e.g. held-out negative ELBO per epoch for L = 2, 5, 10, 20. */
 export function curvesFigure(series: { name: string; x: number[]; y: number[] }[], options: { title: string; xTitle: string; yTitle: string; range?: [number, number]; width?: number; height?: number }): Figure {
   return {
-    data: series.map((s, k) => ({ type: "scatter", mode: "lines+markers", x: s.x, y: s.y, name: s.name, line: { color: CLASS_COLOURS[k % CLASS_COLOURS.length] }, marker: { size: 5, color: CLASS_COLOURS[k % CLASS_COLOURS.length] } })),
+    data: series.map((s, k) => ({ type: "scatter", mode: "lines+markers", x: s.x, y: s.y, name: s.name, line: { color: classColour(k) }, marker: { size: 5, color: classColour(k) } })),
     layout: {
       title: plotTitle(options.title),
       width: options.width ?? 460,

@@ -4,10 +4,11 @@
  * Pure builders of Plotly specs, like src/plots/figures.ts.
  */
 import { column } from "./figures";
+import { classColour } from "./palette";
 import type { Figure, Trace } from "./svg";
 
-/** Plotly's default colour sequence (D3 category10): ten classes, ten distinct colours. */
-export const CLASS_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+/** Ten class colours that colour-blind readers can tell apart (src/plots/palette.ts). */
+export { CLASS_COLOURS } from "./palette";
 
 /**
  * The first two coordinates of `points` ([n × dim] row-major), one trace per class so the legend
@@ -24,7 +25,7 @@ export function classScatterFigure(
   const x = column(points, dim, 0), y = column(points, dim, 1);
   const traces: Trace[] = classNames.map((name, c) => {
     const idx = Array.from(labels, (l, i) => (l === c ? i : -1)).filter((i) => i >= 0);
-    return { type: "scatter", mode: "markers", name, x: idx.map((i) => x[i]), y: idx.map((i) => y[i]), marker: { size: options.size ?? 5, opacity: 0.75, color: CLASS_COLOURS[c % CLASS_COLOURS.length] } };
+    return { type: "scatter", mode: "markers", name, x: idx.map((i) => x[i]), y: idx.map((i) => y[i]), marker: { size: options.size ?? 5, opacity: 0.75, color: classColour(c) } };
   });
   if (options.centroids) {
     const cx = column(options.centroids, dim, 0), cy = column(options.centroids, dim, 1);
