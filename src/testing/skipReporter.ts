@@ -16,7 +16,7 @@ export default class SkipReporter implements Reporter {
     if (skipped.length === 0) return;
     const lines = [
       "",
-      `Skipped ${skipped.length} test file${skipped.length === 1 ? "" : "s"}: this machine lacks a system part they need.`,
+      skipped.length === 1 ? "Skipped 1 test file that needs a system part this machine lacks:" : `Skipped ${skipped.length} test files that need system parts this machine lacks:`,
       ...skipped.map((s) => `  ${s.file}: needs ${describeMissing(s.missing!)}`),
       "Run `npm run doctor` to see what is present and how to install the rest." + (isCi() ? "" : " (Under CI=true these fail instead.)"),
       "",
