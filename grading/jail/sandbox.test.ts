@@ -80,7 +80,7 @@ describe.runIf(jailed)("the bubblewrap jail", () => {
 
   it("caps processes: a fork bomb gets only a handful of children", () => {
     const r = runJailed(`const cp = require("child_process"); let started = 0, refused = 0;
-      for (let i = 0; i < 200; i++) { const c = cp.spawn("/usr/bin/node", ["-e", "setTimeout(() => {}, 3000)"]); c.on("spawn", () => started++); c.on("error", () => refused++); }
+      for (let i = 0; i < 200; i++) { const c = cp.spawn(process.execPath, ["-e", "setTimeout(() => {}, 3000)"]); c.on("spawn", () => started++); c.on("error", () => refused++); }
       setTimeout(() => { console.log(JSON.stringify({ started, refused })); process.exit(0); }, 2000)`, { ...DEFAULT_LIMITS, nproc: 32 });
     const { started, refused } = JSON.parse(r.stdout);
     expect(started).toBeLessThan(32);
@@ -94,7 +94,7 @@ describe.runIf(jailed)("the bubblewrap jail", () => {
 
   it("leaves nothing behind when killed: a detached grandchild dies with the jail", async () => {
     const marker = `vae-lab-jail-${process.pid}-${Date.now()}`;
-    const [cmd, ...args] = jailedCommand(mode, DEFAULT_LIMITS, 8, [], ["-e", `require("child_process").spawn("/usr/bin/node", ["-e", "setInterval(() => {}, 1000)", "${marker.slice(0, 8)}" + "${marker.slice(8)}"], { detached: true, stdio: "ignore" }).unref(); setInterval(() => {}, 1000);`]);
+    const [cmd, ...args] = jailedCommand(mode, DEFAULT_LIMITS, 8, [], ["-e", `require("child_process").spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)", "${marker.slice(0, 8)}" + "${marker.slice(8)}"], { detached: true, stdio: "ignore" }).unref(); setInterval(() => {}, 1000);`]);
     expect(args.join(" ")).not.toContain(marker); // only the grandchild's command line holds the whole marker
     const child = spawn(cmd, args, { detached: true, stdio: "ignore", env: {} });
     await new Promise((r) => setTimeout(r, 1500));
