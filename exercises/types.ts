@@ -2,7 +2,7 @@
  * The contract of an exercise, shared by the notebooks (public checks, hints) and the grader
  * (statement, points, the catalogue of known mistakes).
  *
- * Checking is split in two, following the grader's trust split (DESIGN §6):
+ * Checking is split in two, following the grader's trust split (docs/design.md §6):
  * - probes run the learner's function on fixed inputs and record what came back as plain data
  *   (numbers, arrays, strings, booleans, null; NaN and ±Infinity allowed, so send observations with
  *   structured clone / `serialization: "advanced"`, not JSON). They are the only code that calls the

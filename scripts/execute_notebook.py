@@ -4,7 +4,7 @@ Usage: execute_notebook.py IN.ipynb OUT.ipynb [--kernel NAME] [--cwd DIR] [--all
 Prints one JSON line per event on stdout ({"event": "cell", ...}, {"event": "done", ...}), saves the
 executed notebook to OUT (also when a cell fails) and signs it as trusted.
 
-tslab quirks (DESIGN §2): errors come without ename/evalue/traceback (the text is on stderr), and
+tslab quirks (docs/design.md §2): errors come without ename/evalue/traceback (the text is on stderr), and
 after an error tslab aborts requests arriving within ~200 ms, so we pause before the next cell.
 """
 import json

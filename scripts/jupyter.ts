@@ -1,5 +1,5 @@
 /**
- * Finding Jupyter and registering the tslab kernel for this project (DESIGN §2).
+ * Finding Jupyter and registering the tslab kernel for this project (docs/design.md §2).
  *
  * The kernel is tslab from this project's node_modules, registered under its own name "vae-lab"
  * (shown as "vae-lab (TypeScript)"), so it neither replaces nor is replaced by another project's

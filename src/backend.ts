@@ -1,5 +1,5 @@
 /**
- * Compute backend selection (DESIGN §4): tfjs-node-gpu → tfjs-node → WASM → pure-JS CPU.
+ * Compute backend selection (docs/design.md §4): tfjs-node-gpu → tfjs-node → WASM → pure-JS CPU.
  *
  * The native backends are opt-in packages that `npm install` never downloads: `@tensorflow/tfjs-node-gpu`
  * needs CUDA and downloads GPU libtensorflow at install time, `@tensorflow/tfjs-node` the CPU one.

@@ -1,5 +1,5 @@
 /**
- * The jailed child (DESIGN §6): loads one submission's compiled solution cells and runs the
+ * The jailed child (docs/design.md §6): loads one submission's compiled solution cells and runs the
  * exercises' probes on them, one request at a time, replying with plain observations on fd 3.
  *
  * It is bundled (esbuild, tfjs included) into one file next to the WASM binaries, so the jail needs

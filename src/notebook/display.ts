@@ -1,5 +1,5 @@
 /**
- * The notebook display adapter (DESIGN §3): the one place that talks to tslab's display channel.
+ * The notebook display adapter (docs/design.md §3): the one place that talks to tslab's display channel.
  *
  * - `showPlot(fig)`: a Plotly figure. plotly.js (4.6 MB minified) is sent to the page once per kernel
  *   session, in the first figure's output; later figures wait for it. Every figure carries a static
