@@ -3,17 +3,16 @@
  * Jupyter notebook server, both on 127.0.0.1 only.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { chromium, type Browser } from "playwright-core";
+import { findChromium, installCommand } from "../src/testing/systemParts";
 
-export const CHROMIUM = "/usr/bin/chromium";
-
-/** Launches headless Chromium with the flags this closed network needs (no background traffic). */
+/** Launches headless Chromium (src/testing/systemParts.ts finds it) with the flags this closed network needs (no background traffic). */
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (as .ci/run does).`);
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error(`Chromium is missing: ${installCommand("chromium")} (npm run doctor lists what else is missing).`);
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
 }

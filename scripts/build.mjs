@@ -1,6 +1,7 @@
 // npm run build (also run by postinstall): compiles src/ to dist/ as CommonJS with declarations,
-// using tslab's own TypeScript 5.0, and links node_modules/vae-lab to this folder, so every notebook
-// can `import { ... } from "vae-lab"` whichever folder Jupyter was started from (DESIGN §2).
+// using tslab's own TypeScript 5.0, so every notebook can `import { ... } from "vae-lab"` whichever
+// folder Jupyter was started from (docs/design.md §2). npm itself keeps the node_modules/vae-lab link (the
+// dependency "vae-lab": "file:."); this only makes it where it is missing.
 import { spawnSync } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

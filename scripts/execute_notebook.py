@@ -6,7 +6,7 @@ executed notebook to OUT (also when a cell fails) and signs it as trusted. --rer
 cells (1-based, counting code cells only) once more at the end, in the same kernel, as a learner who
 re-runs a cell does: their outputs are replaced by the second run's.
 
-tslab quirks (DESIGN §2): errors come without ename/evalue/traceback (the text is on stderr), and
+tslab quirks (docs/design.md §2): errors come without ename/evalue/traceback (the text is on stderr), and
 after an error tslab aborts requests arriving within ~200 ms, so we pause before the next cell.
 """
 import json

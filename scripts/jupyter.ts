@@ -1,9 +1,11 @@
 /**
- * Finding Jupyter and registering the tslab kernel for this project (DESIGN §2).
+ * Finding Jupyter and registering the tslab kernel for this project (docs/design.md §2).
  *
  * The kernel is tslab from this project's node_modules, registered under its own name "vae-lab"
  * (shown as "vae-lab (TypeScript)"), so it neither replaces nor is replaced by another project's
- * tslab. Notebooks import the library as "vae-lab", which resolves through node_modules/vae-lab (a
+ * tslab. It starts with the absolute path of the Node that registered it (process.execPath), never
+ * through tslab's `#!/usr/bin/env node`, so it runs the Node that installed the project whatever the
+ * launcher's PATH (VS Code, desktop launchers) and whichever folder Jupyter starts in. Notebooks import the library as "vae-lab", which resolves through node_modules/vae-lab (a
  * link to this folder, made by `npm run build`) to dist/ — whichever folder Jupyter was started from.
  */
 import { spawnSync } from "node:child_process";
@@ -11,6 +13,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { installPlotlyAsset } from "../src/notebook/plotOutput";
+import { findPython } from "../src/testing/systemParts";
+
+export { findPython };
 
 export const ROOT = process.cwd();
 
@@ -18,22 +23,17 @@ export const ROOT = process.cwd();
 export const KERNEL_NAME = "vae-lab";
 export const KERNEL_DISPLAY_NAME = "vae-lab (TypeScript)";
 
-/** A python3 that can import the given modules: /usr/bin/python3 first (PATH may hold a pyenv shim). */
-export function findPython(modules: string[]): string | undefined {
-  for (const py of ["/usr/bin/python3", "python3", "python"]) {
-    const r = spawnSync(py, ["-c", modules.map((m) => `import ${m}`).join("; ")], { encoding: "utf8" });
-    if (r.status === 0) return py;
-  }
-  return undefined;
-}
-
 /**
  * This project's tslab as a kernelspec: the kernel.json `tslab install` writes, under our own name.
  * (`tslab install` can only call it "tslab", rewrites the user's "jslab" too, and needs IPython.)
  */
-export function kernelSpec(root: string = ROOT): { argv: string[]; display_name: string; language: string } {
-  const tslab = join(root, "node_modules", ".bin", process.platform === "win32" ? "tslab.cmd" : "tslab");
-  return { argv: [tslab, "kernel", "--config-path", "{connection_file}"], display_name: KERNEL_DISPLAY_NAME, language: "typescript" };
+export function kernelSpec(root: string = ROOT, node: string = process.execPath): { argv: string[]; display_name: string; language: string } {
+  return { argv: [node, tslabEntry(root), "kernel", "--config-path", "{connection_file}"], display_name: KERNEL_DISPLAY_NAME, language: "typescript" };
+}
+
+/** tslab's own entry script (what node_modules/.bin/tslab points to), run by `node` directly. */
+export function tslabEntry(root: string = ROOT): string {
+  return join(root, "node_modules", "tslab", "bin", "tslab");
 }
 
 const INSTALL_PY = `import sys
@@ -49,7 +49,7 @@ print(KernelSpecManager().install_kernel_spec(src, name, user=user, prefix=None 
  */
 export function registerKernel(python: string, where: { prefix: string } | "user"): { specDir: string; jupyterPath?: string } {
   const spec = kernelSpec();
-  if (!existsSync(spec.argv[0])) throw new Error("tslab is not installed: run npm install first.");
+  if (!existsSync(spec.argv[1])) throw new Error("tslab is not installed: run npm install first.");
   const tmp = mkdtempSync(join(tmpdir(), "vae-lab-kernel-"));
   try {
     writeFileSync(join(tmp, "kernel.json"), JSON.stringify(spec, null, 1) + "\n");
@@ -63,6 +63,12 @@ export function registerKernel(python: string, where: { prefix: string } | "user
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** Jupyter's arguments for `npm run lab`: the notebook folder, `--allow-root` as root, then the user's. */
+export function jupyterArgs(notebookDir: string, extra: string[], uid: number | undefined = process.getuid?.()): string[] {
+  const root = uid === 0 && !extra.includes("--allow-root") ? ["--allow-root"] : [];
+  return [`--notebook-dir=${notebookDir}`, ...root, ...extra];
 }
 
 /** Makes sure dist/ and the node_modules/vae-lab link exist and are fresh (notebooks import them). */

@@ -2,10 +2,11 @@
  * `npm run lab`: builds the library for notebooks, registers the "vae-lab (TypeScript)" kernel for
  * this user, and starts JupyterLab on notebooks/ — or, where JupyterLab is missing, says how to get
  * it and starts the classic notebook instead. Extra arguments go to Jupyter (e.g. `-- --port 8890`).
+ * As root (containers, cloud VMs) it adds `--allow-root`, without which Jupyter refuses to start.
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { buildLibrary, findPython, KERNEL_DISPLAY_NAME, registerKernel, ROOT } from "./jupyter";
+import { buildLibrary, findPython, jupyterArgs, KERNEL_DISPLAY_NAME, registerKernel, ROOT } from "./jupyter";
 
 function main(extra: string[]): number {
   // JupyterLab may live in another python than the classic notebook (pip vs apt): look for it first.
@@ -20,7 +21,7 @@ function main(extra: string[]): number {
   const { specDir } = registerKernel(python, "user");
   console.log(`Registered the "${KERNEL_DISPLAY_NAME}" kernel in ${specDir}.`);
   const app = lab ? "jupyterlab" : "notebook";
-  const child = spawn(python, ["-m", app, `--notebook-dir=${join(ROOT, "notebooks")}`, ...extra], { stdio: "inherit" });
+  const child = spawn(python, ["-m", app, ...jupyterArgs(join(ROOT, "notebooks"), extra)], { stdio: "inherit" });
   child.on("exit", (code) => process.exit(code ?? 0));
   return -1; // keep running until Jupyter exits
 }

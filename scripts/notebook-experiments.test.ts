@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { executeNotebook, joined, type Output } from "./notebookTesting";
+import { skipWithout } from "../src/testing/guard";
+skipWithout(import.meta.url, "jupyter");
 
 // Notebook 03 (the instructor experiments) through the real Jupyter kernel (nbclient + tslab), on
 // the CI-sized sweep (VAE_LAB_SWEEP=ci) written to a fresh results file (VAE_LAB_RESULTS), so the

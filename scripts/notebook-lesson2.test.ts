@@ -15,6 +15,8 @@ import { lerp } from "../src/latent";
 import { NotImplementedError } from "../src/notebook/notImplemented";
 import { launchChromium, startNotebookServer } from "./browser";
 import { findPython } from "./jupyter";
+import { skipWithout } from "../src/testing/guard";
+skipWithout(import.meta.url, "jupyter", "chromium");
 
 // Lesson 2 (solutions/02_mnist_vae.ipynb): its exercise code against the public checks, a run through
 // the real Jupyter kernel (training from scratch on a clean checkout, as in CI), the student form,

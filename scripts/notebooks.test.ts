@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 import { executeNotebook, joined, rerunCells, type Output } from "./notebookTesting";
 import { checkRendering } from "./notebookRendering";
 import { expectAllRendered } from "./notebookRenderingExpect";
+import { skipWithout } from "../src/testing/guard";
+skipWithout(import.meta.url, "jupyter", "chromium");
 
 // Executes notebooks through the real Jupyter kernel (nbclient + tslab), as learners' JupyterLab does.
 // This is the proof that notebooks can import the library as "vae-lab".

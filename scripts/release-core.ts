@@ -1,5 +1,5 @@
 /**
- * Student notebooks from solved ones (DESIGN §1; after nbgrader's ClearSolutions and ClearOutput
+ * Student notebooks from solved ones (docs/design.md §1; after nbgrader's ClearSolutions and ClearOutput
  * preprocessors). The stages, in order:
  *   1. clearSolutions: code between `// BEGIN SOLUTION` and `// END SOLUTION` becomes `// TODO` and a
  *      `throw new NotImplementedError("<function>")`; markdown between `<!-- BEGIN SOLUTION -->` and

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
@@ -39,7 +39,7 @@ describe("backend selection", () => {
 
   it("explains how to fix a forced backend that cannot start", async () => {
     await expect(initBackend({ env: { VAE_LAB_BACKEND: "gpu" }, candidates: [failing("gpu", "not installed"), ok("cpu", "cpu")] })).rejects.toThrow(
-      /asks for the gpu backend, but @tensorflow\/tfjs-node-gpu is not installed.*npm install @tensorflow\/tfjs-node-gpu.*unset VAE_LAB_BACKEND/,
+      /asks for the gpu backend, but @tensorflow\/tfjs-node-gpu is not installed.*npm run enable:gpu.*unset VAE_LAB_BACKEND/,
     );
   });
 
@@ -53,6 +53,12 @@ describe("backend selection", () => {
     const choice = await initBackend({ env: {} });
     expect(["gpu", "node", "wasm", "cpu"]).toContain(choice.name);
     for (const s of choice.skipped) expect(s.reason.length).toBeGreaterThan(0);
+  });
+
+  it("says how to enable each opt-in native backend that is not installed", async () => {
+    const choice = await initBackend({ env: {} });
+    const absent = ["gpu", "node"].filter((n) => !existsSync(join("node_modules", "@tensorflow", n === "gpu" ? "tfjs-node-gpu" : "tfjs-node")));
+    for (const name of absent) expect(choice.message).toContain(`${name}: not installed, npm run enable:${name}`);
   });
 });
 

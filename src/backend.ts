@@ -1,10 +1,11 @@
 /**
- * Compute backend selection (DESIGN §4): tfjs-node-gpu → tfjs-node → WASM → pure-JS CPU.
+ * Compute backend selection (docs/design.md §4): tfjs-node-gpu → tfjs-node → WASM → pure-JS CPU.
  *
- * The native backends are optional packages: `@tensorflow/tfjs-node-gpu` needs CUDA and downloads
- * libtensorflow at install time, which fails on many machines. A missing or broken backend is
- * skipped with a one-line reason; selection never throws unless the user forced a backend that
- * cannot start (then the error says why and how to fix it).
+ * The native backends are opt-in packages that `npm install` never downloads: `@tensorflow/tfjs-node-gpu`
+ * needs CUDA and downloads GPU libtensorflow at install time, `@tensorflow/tfjs-node` the CPU one.
+ * `npm run enable:gpu` / `npm run enable:node` installs one where it can. A missing or broken backend
+ * is skipped with a one-line reason that says how to enable it; selection never throws unless the
+ * user forced a backend that cannot start (then the error says why and how to fix it).
  *
  * `VAE_LAB_BACKEND=gpu|node|wasm|cpu` forces one backend.
  *
@@ -14,7 +15,7 @@
  *
  * @example
  * const choice = await initBackend();
- * console.log(choice.message); //=> "vae-lab: using wasm + native BLAS (OpenBLAS SkylakeX, 1 thread; gpu: not installed; node: not installed)"
+ * console.log(choice.message); //=> "vae-lab: using wasm + native BLAS (OpenBLAS SkylakeX, 1 thread; gpu: not installed, npm run enable:gpu; node: not installed, npm run enable:node)"
  */
 import * as tf from "@tensorflow/tfjs";
 import { describeNative, loadNativeAddon, nativeSummary, type NativeStatus } from "./kernels/native";
@@ -58,6 +59,22 @@ const PACKAGE_OF: Record<BackendChoiceName, string> = {
   cpu: "@tensorflow/tfjs-backend-cpu",
 };
 
+/** The one command that installs an opt-in backend (package.json's scripts). */
+const ENABLE_COMMAND: Partial<Record<BackendChoiceName, string>> = {
+  gpu: "npm run enable:gpu",
+  node: "npm run enable:node",
+};
+
+/** Loads an opt-in backend; "not installed" becomes "not installed, npm run enable:…". */
+async function loadOptIn(name: "gpu" | "node"): Promise<void> {
+  try {
+    await loadNative(PACKAGE_OF[name]);
+  } catch (err) {
+    const reason = (err as Error).message;
+    throw new Error(reason === "not installed" ? `not installed, ${ENABLE_COMMAND[name]}` : reason);
+  }
+}
+
 /**
  * Loads an optional native package; it registers the `tensorflow` backend with tfjs when it works.
  * Throws "not installed" or "installed but failed to load (…)". Exported for tests.
@@ -81,8 +98,8 @@ export async function loadNative(pkg: string): Promise<void> {
 /** The default candidates, in preference order. */
 export function defaultCandidates(): BackendCandidate[] {
   return [
-    { name: "gpu", tfName: "tensorflow", load: () => loadNative(PACKAGE_OF.gpu) },
-    { name: "node", tfName: "tensorflow", load: () => loadNative(PACKAGE_OF.node) },
+    { name: "gpu", tfName: "tensorflow", load: () => loadOptIn("gpu") },
+    { name: "node", tfName: "tensorflow", load: () => loadOptIn("node") },
     {
       name: "wasm",
       tfName: "wasm",
@@ -181,7 +198,7 @@ async function selectBackend(
       if (forcedName) {
         throw new Error(
           `${BACKEND_ENV_VAR}=${env[BACKEND_ENV_VAR]} asks for the ${c.name} backend, but ${PACKAGE_OF[c.name]} is ${reason}. ` +
-            `Install it (npm install ${PACKAGE_OF[c.name]}) or unset ${BACKEND_ENV_VAR} to choose automatically.`,
+            `${ENABLE_COMMAND[c.name] ? `Enable it (${ENABLE_COMMAND[c.name]})` : `Install it (npm install ${PACKAGE_OF[c.name]})`} or unset ${BACKEND_ENV_VAR} to choose automatically.`,
         );
       }
       skipped.push({ name: c.name, reason });

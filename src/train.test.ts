@@ -5,7 +5,7 @@ import { createVae } from "./models/vae";
 import { Rng } from "./random";
 import { betaAt, train, TrainingDivergedError, type TrainConfig, type TrainingData } from "./train";
 
-// The Swiss roll (DESIGN §5), inlined so this test does not depend on the data module.
+// The Swiss roll (docs/design.md §5), inlined so this test does not depend on the data module.
 const roll: TrainingData = {
   kind: "sampler",
   dim: 2,

@@ -13,6 +13,8 @@ import { MANIFEST } from "../manifest";
 import { lesson1Template, submission, tempDir, writeNotebook } from "../testing/fixtures";
 import { autograderEntries, NODE_MAJOR, SETUP_SH } from "./build";
 import { zip } from "./zip";
+import { skipWithout } from "../../src/testing/guard";
+skipWithout(import.meta.url, "python");
 
 const PY = "/usr/bin/python3";
 let root: string, zipFile: string;

@@ -80,7 +80,7 @@ describe.runIf(jailed)("the bubblewrap jail", () => {
 
   it("caps processes: a fork bomb gets only a handful of children", () => {
     const r = runJailed(`const cp = require("child_process"); let started = 0, refused = 0;
-      for (let i = 0; i < 200; i++) { const c = cp.spawn("/usr/bin/node", ["-e", "setTimeout(() => {}, 3000)"]); c.on("spawn", () => started++); c.on("error", () => refused++); }
+      for (let i = 0; i < 200; i++) { const c = cp.spawn(process.execPath, ["-e", "setTimeout(() => {}, 3000)"]); c.on("spawn", () => started++); c.on("error", () => refused++); }
       setTimeout(() => { console.log(JSON.stringify({ started, refused })); process.exit(0); }, 2000)`, { ...DEFAULT_LIMITS, nproc: 32 });
     const { started, refused } = JSON.parse(r.stdout);
     expect(started).toBeLessThan(32);

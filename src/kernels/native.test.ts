@@ -10,6 +10,8 @@ import { adam } from "../optim";
 import { Rng } from "../random";
 import { train } from "../train";
 import { nativeCallCount, nativeFor, nativeStatus, setNativeEnabled } from "./native";
+import { skipWithout } from "../testing/guard";
+skipWithout(import.meta.url, "openblas");
 
 // The setup file started WASM; with the addon built (npm install) and OpenBLAS installed (.ci/run),
 // the native path is active. Reference: the same computation with the native path switched off,

@@ -1,5 +1,5 @@
 /**
- * Extra kernels for the WASM backend (DESIGN §4), so the convolutional VAE trains on WASM.
+ * Extra kernels for the WASM backend (docs/design.md §4), so the convolutional VAE trains on WASM.
  *
  * - Conv2DBackpropFilter: `@tensorflow/tfjs-backend-wasm` 4.22 has none, so the filter gradient of
  *   conv2d and of conv2dTranspose threw "Kernel 'Conv2DBackpropFilter' not registered for backend

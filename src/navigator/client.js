@@ -144,7 +144,7 @@ function vaeLabNavigator(id) {
   var data = JSON.parse(root.querySelector('script[data-role="navigator-data"]').textContent);
   var decoder = core.unpackDecoder(data.decoder);
   var L = data.latentDim, S = data.imageSize, RANGE = 3;
-  var COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+  var COLORS = data.classColours; // src/plots/palette.ts
   var $ = function (sel) {
     return root.querySelector(sel);
   };

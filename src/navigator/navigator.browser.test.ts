@@ -9,10 +9,13 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../scripts/browser";
+import { controlsOffKeyboard, figuresWithoutText, seriousAxeViolations } from "../testing/axe";
 import { mnistVae } from "../models/presets";
 import { createVae } from "../models/vae";
 import { Rng } from "../random";
 import { navigatorData, navigatorHtml, type NavigatorData } from "./index";
+import { skipWithout } from "../testing/guard";
+skipWithout(import.meta.url, "chromium");
 
 const SHOTS = join("out", "screenshots", "navigator");
 
@@ -130,6 +133,24 @@ describe("the latent navigator in Chromium", () => {
     const before = await zNow();
     await page.click('[data-vae-navigator="nav1"] button[data-action="random"]');
     expect(await zNow()).not.toEqual(before);
+  });
+
+  it("passes axe-core (WCAG 2.1 A/AA) without serious or critical violations; its figures have text alternatives; its controls are on the keyboard", async () => {
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await figuresWithoutText(page)).toEqual([]);
+    expect(await controlsOffKeyboard(page)).toEqual([]);
+  });
+
+  it("works from the keyboard: arrow keys move a slider, Enter presses a jump button", async () => {
+    const before = await zNow();
+    await page.focus('[data-vae-navigator="nav1"] input[type="range"][data-dim="1"]');
+    for (let i = 0; i < 4; i++) await page.keyboard.press("ArrowLeft");
+    const after = await zNow();
+    expect(after[1]).toBeLessThan(before[1]);
+    expect(after[0]).toBeCloseTo(before[0], 6);
+    await page.focus('[data-vae-navigator="nav1"] button[data-action="jump"][data-class="5"]');
+    await page.keyboard.press("Enter");
+    (await zNow()).forEach((v, j) => expect(v).toBeCloseTo(data.centroids[5][j], 3));
   });
 
   it("logged no console errors or page errors", () => {

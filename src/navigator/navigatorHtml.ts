@@ -4,6 +4,7 @@
  * resources, so the same fragment works in a notebook output, in nbconvert's HTML export, inside the
  * playground page, and in a file opened offline.
  */
+import { CLASS_COLOURS } from "../plots/palette";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -94,7 +95,7 @@ export function navigatorHtml(data: NavigatorData, options: NavigatorHtmlOptions
   ).join("");
   const hidden = L > nSliders ? `<div class="vn-cap">z${sub(nSliders)}…z${sub(L - 1)} keep their values; jumps and random samples set all ${L}.</div>` : "";
   const name = (c: number) => escapeHtml(String(data.classNames[c]));
-  const buttons = (action: string) => data.classNames.map((_, c) => `<button data-action="${action}" data-class="${c}">${name(c)}</button>`).join("");
+  const buttons = (action: string) => data.classNames.map((_, c) => `<button type="button" data-action="${action}" data-class="${c}">${name(c)}</button>`).join("");
   const options_ = (selected: number) => data.classNames.map((_, c) => `<option value="${c}"${c === selected ? " selected" : ""}>${name(c)}</option>`).join("");
   const mapCaption =
     L >= 2
@@ -105,16 +106,16 @@ export function navigatorHtml(data: NavigatorData, options: NavigatorHtmlOptions
 <div class="vn-title">${escapeHtml(options.title ?? "Latent navigator")}</div>
 <div data-role="nojs">This navigator runs in your browser. If you see this line, its script did not run: trust the notebook (File → Trust Notebook) and run the cell again.</div>
 <div class="vn-row">
-  <div><canvas data-role="map" width="320" height="320"></canvas><div class="vn-cap">${mapCaption}</div></div>
-  <div><canvas data-role="digit" width="196" height="196"></canvas><div class="vn-cap" data-role="info"></div>${sliders}${hidden}
-    <div class="vn-section"><button data-action="random">Random sample z ~ N(0, I)</button></div></div>
+  <div><canvas data-role="map" width="320" height="320" role="img" aria-label="Latent map: ${escapeHtml(mapCaption)}"></canvas><div class="vn-cap">${mapCaption}</div></div>
+  <div><canvas data-role="digit" width="196" height="196" role="img" aria-label="The image the decoder draws from the current z (its values are next to the sliders)"></canvas><div class="vn-cap" data-role="info" aria-live="polite"></div>${sliders}${hidden}
+    <div class="vn-section"><button type="button" data-action="random">Random sample z ~ N(0, I)</button></div></div>
 </div>
 <div class="vn-section"><span class="vn-label">Jump to</span>${buttons("jump")}</div>
-<div class="vn-section"><span class="vn-label">Morph toward</span>${buttons("morph")}<div class="vn-strip" data-role="strip-morph"></div></div>
-<div class="vn-section"><span class="vn-label">Interpolate</span>from <select data-role="from">${options_(from)}</select> to <select data-role="to">${options_(to)}</select> <button data-action="interpolate">Interpolate</button></div>
-<div class="vn-section vn-flex"><span class="vn-label">linear</span><div class="vn-strip" data-role="strip-linear"></div></div>
-<div class="vn-section vn-flex"><span class="vn-label">spherical</span><div class="vn-strip" data-role="strip-slerp"></div></div>
-<script type="application/json" data-role="navigator-data">${jsonSafe(data)}</script>
+<div class="vn-section"><span class="vn-label">Morph toward</span>${buttons("morph")}<div class="vn-strip" data-role="strip-morph" role="img" aria-label="Images decoded along the morph, from the current z to the chosen class's centroid"></div></div>
+<div class="vn-section"><span class="vn-label">Interpolate</span>from <select data-role="from" aria-label="interpolate from">${options_(from)}</select> to <select data-role="to" aria-label="interpolate to">${options_(to)}</select> <button type="button" data-action="interpolate">Interpolate</button></div>
+<div class="vn-section vn-flex"><span class="vn-label">linear</span><div class="vn-strip" data-role="strip-linear" role="img" aria-label="Images decoded along the straight line between the two centroids"></div></div>
+<div class="vn-section vn-flex"><span class="vn-label">spherical</span><div class="vn-strip" data-role="strip-slerp" role="img" aria-label="Images decoded along the spherical path between the two centroids"></div></div>
+<script type="application/json" data-role="navigator-data">${jsonSafe({ ...data, classColours: CLASS_COLOURS })}</script>
 <script>(function () {
 ${scriptSafe(navigatorClientSource())}
 var root = document.querySelector('[data-vae-navigator="${id}"]');

@@ -1,5 +1,5 @@
 /**
- * The notebook display adapter (DESIGN §3): the one place that talks to tslab's display channel.
+ * The notebook display adapter (docs/design.md §3): the one place that talks to tslab's display channel.
  *
  * Every output stands on its own (docs/notebooks.md): nothing is sent "once per session", so a
  * re-run cell, a reloaded page, a saved or exported notebook shows what the kernel showed.

@@ -17,11 +17,21 @@ export const PLAYGROUND_CLIENT_JS = String.raw`(function () {
   function show(name) {
     if (names.indexOf(name) < 0) name = names[0];
     panels.forEach(function (p) { p.classList.toggle("active", p.getAttribute("data-view-panel") === name); });
-    tabs.forEach(function (t) { t.setAttribute("aria-selected", String(t.getAttribute("data-view-tab") === name)); });
+    // Roving tabindex (WAI-ARIA tabs): Tab reaches the selected tab, arrow keys move between tabs.
+    tabs.forEach(function (t) { var on = t.getAttribute("data-view-tab") === name; t.setAttribute("aria-selected", String(on)); t.tabIndex = on ? 0 : -1; });
     document.body.setAttribute("data-current-view", name);
     if (location.hash !== "#" + name) history.replaceState(null, "", "#" + name);
   }
   tabs.forEach(function (t) { t.addEventListener("click", function () { show(t.getAttribute("data-view-tab")); }); });
+  tabs.forEach(function (t, i) {
+    t.addEventListener("keydown", function (e) {
+      var j = e.key === "ArrowRight" ? (i + 1) % tabs.length : e.key === "ArrowLeft" ? (i + tabs.length - 1) % tabs.length : e.key === "Home" ? 0 : e.key === "End" ? tabs.length - 1 : -1;
+      if (j < 0) return;
+      e.preventDefault();
+      show(tabs[j].getAttribute("data-view-tab"));
+      tabs[j].focus();
+    });
+  });
   window.addEventListener("hashchange", function () { show(location.hash.slice(1)); });
   show(location.hash.slice(1));
 

@@ -10,8 +10,11 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../scripts/browser";
+import { controlsOffKeyboard, figuresWithoutText, seriousAxeViolations } from "../testing/axe";
 import { MNIST_JOB_DEFAULTS, trainOrLoadMnist } from "../mnistJob";
 import { closeServer, createPlaygroundServer, listen, loopbackHostNames, NAVIGATOR_ID, playgroundHtml, VIEWS, writeExport, type PlaygroundData } from "./index";
+import { skipWithout } from "../testing/guard";
+skipWithout(import.meta.url, "chromium");
 
 const SHOTS = join("out", "screenshots", "playground");
 const work = mkdtempSync(join(tmpdir(), "vae-lab-playground-"));
@@ -202,6 +205,31 @@ describe.each([
     const rows = await page.locator('[data-role="tradeoff-table"] tr').count();
     expect(rows).toBe(1 + 3); // header + latentDim 2 (two seeds averaged), 8, 16
     expect(await page.textContent('[data-role="tradeoff-table"]')).toContain("141.00"); // mean of 140 and 142
+  });
+
+  it("passes axe-core (WCAG 2.1 A/AA) without serious or critical violations in every view; every figure has a text alternative; every control is on the keyboard", async () => {
+    for (const [name] of VIEWS) {
+      await page.click(`[data-view-tab="${name}"]`);
+      expect(await seriousAxeViolations(page), name).toEqual([]);
+      expect(await figuresWithoutText(page), name).toEqual([]);
+      expect(await controlsOffKeyboard(page), name).toEqual([]);
+    }
+  });
+
+  it("works from the keyboard: arrow keys switch tabs, and move the z₁ slider, which decodes", async () => {
+    await page.click('[data-view-tab="model"]');
+    await page.focus('[data-view-tab="model"]');
+    await page.keyboard.press("ArrowRight");
+    expect(await page.getAttribute(`[data-view-tab="${VIEWS[1][0]}"]`, "aria-selected")).toBe("true");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("data-view-tab"))).toBe(VIEWS[1][0]);
+    await page.click('[data-view-tab="navigator"]');
+    const before = await zNow();
+    const slider = `${root} input[type="range"]`;
+    await page.focus(slider);
+    for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowRight");
+    const after = await zNow();
+    expect(after[0]).toBeGreaterThan(before[0]);
+    expect(after[1]).toBeCloseTo(before[1], 6);
   });
 
   it("loads nothing from the network, and logs no errors or warnings", () => {

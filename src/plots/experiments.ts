@@ -4,6 +4,8 @@
  * arrays in, Plotly figure specs out (src/plots/svg.ts draws their static fallback).
  */
 import type { Figure, Trace } from "./svg";
+import { classColour } from "./palette";
+import { plotTitle } from "./title";
 
 /**
  * Reconstruction error and KL against latent dimension, KL on a second y axis (right). Dashed
@@ -22,19 +24,18 @@ export function tradeoffFigure(points: { latentDim: number; testRecon: number; t
   return {
     data,
     layout: {
-      title: options.title ?? "Latent dimension: reconstruction vs KL",
+      title: { text: options.title ?? "Latent dimension: reconstruction vs KL" },
       width: 640,
       height: 400,
-      xaxis: { title: "latent dimension L", type: "log", tickvals: x, ticktext: x.map(String) },
-      yaxis: { title: options.reconTitle ?? "reconstruction BCE (nats per image)" },
-      yaxis2: { title: "KL (nats per image)", overlaying: "y", side: "right", showgrid: false },
+      xaxis: { title: { text: "latent dimension L" }, type: "log", tickvals: x, ticktext: x.map(String) },
+      yaxis: { title: { text: options.reconTitle ?? "reconstruction BCE (nats per image)" } },
+      yaxis2: { title: { text: "KL (nats per image)" }, overlaying: "y", side: "right", showgrid: false },
       legend: { x: 0.35, y: 0.98 },
       margin: { l: 60, r: 60, t: 50, b: 50 },
     },
   };
 }
 
-const CLASS_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
 
 /** Codes (first two dimensions of [n × latentDim] mu) as points, one colour and legend entry per class. */
 export function latentMapFigure(mu: ArrayLike<number>, latentDim: number, labels: ArrayLike<number>, classNames: string[], options: { title?: string; legend?: boolean; width?: number; height?: number } = {}): Figure {
@@ -42,16 +43,16 @@ export function latentMapFigure(mu: ArrayLike<number>, latentDim: number, labels
   const data: Trace[] = classNames.map((name, c) => {
     const x: number[] = [], y: number[] = [];
     for (let i = 0; i < labels.length; i++) if (labels[i] === c) x.push(mu[i * latentDim]), y.push(mu[i * latentDim + 1]);
-    return { type: "scatter", mode: "markers", x, y, name, showlegend: options.legend ?? true, marker: { size: 4, opacity: 0.7, color: CLASS_COLOURS[c % CLASS_COLOURS.length] } };
+    return { type: "scatter", mode: "markers", x, y, name, showlegend: options.legend ?? true, marker: { size: 4, opacity: 0.7, color: classColour(c) } };
   });
   return {
     data,
     layout: {
-      title: options.title,
+      title: plotTitle(options.title),
       width: options.width ?? 420,
       height: options.height ?? 400,
-      xaxis: { title: "z₁ (mu)" },
-      yaxis: { title: "z₂ (mu)", scaleanchor: "x" },
+      xaxis: { title: { text: "z₁ (mu)" } },
+      yaxis: { title: { text: "z₂ (mu)" }, scaleanchor: "x" },
       margin: { l: 50, r: 10, t: 50, b: 45 },
     },
   };
@@ -60,14 +61,14 @@ export function latentMapFigure(mu: ArrayLike<number>, latentDim: number, labels
 /** Curves over training, one per run: e.g. held-out negative ELBO per epoch for L = 2, 5, 10, 20. */
 export function curvesFigure(series: { name: string; x: number[]; y: number[] }[], options: { title: string; xTitle: string; yTitle: string; range?: [number, number]; width?: number; height?: number }): Figure {
   return {
-    data: series.map((s, k) => ({ type: "scatter", mode: "lines+markers", x: s.x, y: s.y, name: s.name, line: { color: CLASS_COLOURS[k % CLASS_COLOURS.length] }, marker: { size: 5, color: CLASS_COLOURS[k % CLASS_COLOURS.length] } })),
+    data: series.map((s, k) => ({ type: "scatter", mode: "lines+markers", x: s.x, y: s.y, name: s.name, line: { color: classColour(k) }, marker: { size: 5, color: classColour(k) } })),
     layout: {
-      title: options.title,
+      title: plotTitle(options.title),
       width: options.width ?? 460,
       height: options.height ?? 360,
       // Whole-number ticks (epochs), at most ~10 of them.
-      xaxis: { title: options.xTitle, dtick: Math.max(1, Math.ceil(Math.max(1, ...series.flatMap((s) => s.x)) / 10)) },
-      yaxis: { title: options.yTitle, ...(options.range ? { range: options.range } : {}) },
+      xaxis: { title: plotTitle(options.xTitle), dtick: Math.max(1, Math.ceil(Math.max(1, ...series.flatMap((s) => s.x)) / 10)) },
+      yaxis: { title: plotTitle(options.yTitle), ...(options.range ? { range: options.range } : {}) },
       margin: { l: 60, r: 10, t: 50, b: 45 },
     },
   };
@@ -76,7 +77,7 @@ export function curvesFigure(series: { name: string; x: number[]; y: number[] }[
 /** A figure resized for a grid of small panels: no legend, a smaller title that fits the width. */
 export function panel(fig: Figure, width = 300, height = 300): Figure {
   const title = fig.layout?.title;
-  const small = typeof title === "string" ? ({ text: title, font: { size: 13 } } as { text: string }) : title; // Plotly reads font; the SVG fallback, text
+  const small = title === undefined ? undefined : ({ ...(typeof title === "string" ? { text: title } : title), font: { size: 13 } } as { text: string }); // Plotly reads font; the SVG fallback, text
   return {
     ...fig,
     data: fig.data.map((t) => ({ ...t, showlegend: false })),

@@ -3,6 +3,7 @@
  * displaying is the notebook adapter's job (src/notebook/display.ts).
  */
 import type { Figure, Trace } from "./svg";
+import { plotTitle } from "./title";
 
 /** Column `k` of row-major [n × dim] values. */
 export function column(values: ArrayLike<number>, dim: number, k: number): number[] {
@@ -23,11 +24,11 @@ export function scatter2d(points: ArrayLike<number>, options: { title?: string; 
   return {
     data: [trace],
     layout: {
-      title: options.title,
+      title: plotTitle(options.title),
       width: 520,
       height: 460,
-      xaxis: { title: options.xTitle ?? "x" },
-      yaxis: { title: options.yTitle ?? "y", scaleanchor: "x" },
+      xaxis: { title: { text: options.xTitle ?? "x" } },
+      yaxis: { title: { text: options.yTitle ?? "y" }, scaleanchor: "x" },
       margin: { l: 50, r: 20, t: 50, b: 45 },
     },
   };
@@ -47,7 +48,7 @@ export function lossFigure(history: { step: number; epoch: number; total: number
   const names = weighted ? [`total = recon + ${options.beta}·KL`, "reconstruction", `KL (unweighted; ×${options.beta} in the total)`] : ["total", "reconstruction", "KL"];
   return {
     data: [lineTrace(history.map((h) => h.total), names[0], x), lineTrace(history.map((h) => h.recon), names[1], x), lineTrace(history.map((h) => h.kl), names[2], x)],
-    layout: { title: options.title ?? "Training loss", width: 640, height: 380, xaxis: { title: per }, yaxis: { title: "loss", type: options.logY ? "log" : "linear" } },
+    layout: { title: { text: options.title ?? "Training loss" }, width: 640, height: 380, xaxis: { title: { text: per } }, yaxis: { title: { text: "loss" }, type: options.logY ? "log" : "linear" } },
   };
 }
 
@@ -62,7 +63,7 @@ export function reconstructionFigure(x: ArrayLike<number>, xHat: ArrayLike<numbe
       { type: "scatter", mode: "markers", x: column(x, 2, 0), y: column(x, 2, 1), name: "original x", marker: { size: 6, color: "#1f77b4" } },
       { type: "scatter", mode: "markers", x: column(xHat, 2, 0), y: column(xHat, 2, 1), name: "reconstruction xHat", marker: { size: 6, color: "#d62728" } },
     ],
-    layout: { title, width: 560, height: 480, xaxis: { title: "x" }, yaxis: { title: "y", scaleanchor: "x" } },
+    layout: { title: { text: title }, width: 560, height: 480, xaxis: { title: { text: "x" } }, yaxis: { title: { text: "y" }, scaleanchor: "x" } },
   };
 }
 
@@ -73,7 +74,7 @@ export function overlayFigure(data: ArrayLike<number>, decoded: ArrayLike<number
       { type: "scatter", mode: "markers", x: column(data, 2, 0), y: column(data, 2, 1), name: "real data", marker: { size: 3, color: "#9ca3af", opacity: 0.5 } },
       { type: "scatter", mode: "markers", x: column(decoded, 2, 0), y: column(decoded, 2, 1), name: "decoded latent grid", marker: { size: 5, color: "#d62728" } },
     ],
-    layout: { title, width: 560, height: 480, xaxis: { title: "x" }, yaxis: { title: "y", scaleanchor: "x" } },
+    layout: { title: { text: title }, width: 560, height: 480, xaxis: { title: { text: "x" } }, yaxis: { title: { text: "y" }, scaleanchor: "x" } },
   };
 }
 
@@ -90,11 +91,11 @@ export function snapshotSliderFigure(background: ArrayLike<number>, snapshots: {
     // Each frame replaces only the samples (trace 1): the background is stored once.
     frames: snapshots.map((s) => ({ name: s.label, data: [pts(s.points)], traces: [1] })),
     layout: {
-      title,
+      title: { text: title },
       width: 560,
       height: 540,
-      xaxis: { title: "x", range: [-1.2, 1.2] },
-      yaxis: { title: "y", range: [-1.2, 1.2], scaleanchor: "x" },
+      xaxis: { title: { text: "x" }, range: [-1.2, 1.2] },
+      yaxis: { title: { text: "y" }, range: [-1.2, 1.2], scaleanchor: "x" },
       sliders: [{
         active: snapshots.length - 1,
         currentvalue: { prefix: "after " },

@@ -4,10 +4,11 @@
  * Pure builders of Plotly specs, like src/plots/figures.ts.
  */
 import { column } from "./figures";
+import { classColour } from "./palette";
 import type { Figure, Trace } from "./svg";
 
-/** Plotly's default colour sequence (D3 category10): ten classes, ten distinct colours. */
-export const CLASS_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+/** Ten class colours that colour-blind readers can tell apart (src/plots/palette.ts). */
+export { CLASS_COLOURS } from "./palette";
 
 /**
  * The first two coordinates of `points` ([n × dim] row-major), one trace per class so the legend
@@ -24,7 +25,7 @@ export function classScatterFigure(
   const x = column(points, dim, 0), y = column(points, dim, 1);
   const traces: Trace[] = classNames.map((name, c) => {
     const idx = Array.from(labels, (l, i) => (l === c ? i : -1)).filter((i) => i >= 0);
-    return { type: "scatter", mode: "markers", name, x: idx.map((i) => x[i]), y: idx.map((i) => y[i]), marker: { size: options.size ?? 5, opacity: 0.75, color: CLASS_COLOURS[c % CLASS_COLOURS.length] } };
+    return { type: "scatter", mode: "markers", name, x: idx.map((i) => x[i]), y: idx.map((i) => y[i]), marker: { size: options.size ?? 5, opacity: 0.75, color: classColour(c) } };
   });
   if (options.centroids) {
     const cx = column(options.centroids, dim, 0), cy = column(options.centroids, dim, 1);
@@ -36,9 +37,9 @@ export function classScatterFigure(
   return {
     data: traces,
     layout: {
-      title: options.title ?? "Latent codes by class",
+      title: { text: options.title ?? "Latent codes by class" },
       width: 600, height: 520,
-      xaxis: { title: "z₁" }, yaxis: { title: "z₂", scaleanchor: "x" },
+      xaxis: { title: { text: "z₁" } }, yaxis: { title: { text: "z₂" }, scaleanchor: "x" },
       margin: { l: 50, r: 20, t: 50, b: 45 },
     },
   };
@@ -50,7 +51,7 @@ export function classScatterFigure(
  */
 export function confusionFigure(confusion: number[][], classNames: string[], title = "Nearest-centroid confusion"): Figure {
   const idx = classNames.map((_, c) => c);
-  const axis = (t: string) => ({ title: t, tickvals: idx, ticktext: classNames });
+  const axis = (t: string) => ({ title: { text: t }, tickvals: idx, ticktext: classNames });
   return {
     data: [{
       type: "heatmap", z: confusion, x: idx, y: idx, colorscale: "Viridis", zmin: 0, zmax: 1,
@@ -58,7 +59,7 @@ export function confusionFigure(confusion: number[][], classNames: string[], tit
       hovertemplate: "true %{customdata[0]}, nearest %{customdata[1]}: %{z:.0%}<extra></extra>",
     }],
     layout: {
-      title, width: 480, height: 440,
+      title: { text: title }, width: 480, height: 440,
       xaxis: axis("nearest class centroid"), yaxis: axis("true class"),
       margin: { l: 60, r: 20, t: 50, b: 55 },
     },

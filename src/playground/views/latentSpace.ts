@@ -6,6 +6,7 @@ import { escapeHtml } from "../../notebook/display";
 import { figureToSvg, type Trace } from "../../plots/svg";
 import type { PlaygroundData } from "../data";
 import { classColour } from "./colours";
+import { figureBlock } from "./figure";
 
 export function latentSpaceSvg(data: PlaygroundData): string {
   const { points, labels, centroids, latentDim } = data.latent;
@@ -23,11 +24,11 @@ export function latentSpaceSvg(data: PlaygroundData): string {
   return figureToSvg({
     data: traces,
     layout: {
-      title: "Held-out digits in latent space",
+      title: { text: "Held-out digits in latent space" },
       width: 640,
       height: 500,
-      xaxis: { title: "z₁ (mu, dimension 1)" },
-      yaxis: { title: latentDim > 1 ? "z₂ (mu, dimension 2)" : "(1-D latent space)", scaleanchor: "x" },
+      xaxis: { title: { text: "z₁ (mu, dimension 1)" } },
+      yaxis: { title: { text: latentDim > 1 ? "z₂ (mu, dimension 2)" : "(1-D latent space)" }, scaleanchor: "x" },
     },
   });
 }
@@ -43,6 +44,6 @@ export function latentSpaceView(data: PlaygroundData): string {
   return `<h2>Latent space</h2>
 <p>Each dot is one held-out digit (${n.toLocaleString("en-US")} shown), placed at its code mu${latentDim > 2 ? ` — the first two of ${latentDim} dimensions` : ""}; the large dots are the class centroids (mean mu of each class).
 <span data-role="separation">${k} of ${names.length} classes form distinct clusters (most of their points are nearer their own centroid than any other); the pair that overlaps most is ${escapeHtml(names[mostConfused[0]])} / ${escapeHtml(names[mostConfused[1]])}.</span></p>
-<div class="figure" data-role="latent-scatter">${latentSpaceSvg(data)}</div>
+${figureBlock("latent-scatter", `Scatter plot: ${n.toLocaleString("en-US")} held-out digits at their codes mu, coloured by class, with each class's centroid drawn large (the Centroids table below lists them). ${k} of ${names.length} classes form distinct clusters; ${names[mostConfused[0]]} and ${names[mostConfused[1]]} overlap most.`, latentSpaceSvg(data))}
 <details><summary>Centroids</summary><table class="centroids"><tr><th>class</th><th>centroid (mu)</th></tr>${centroidRows}</table></details>`;
 }

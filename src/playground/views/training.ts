@@ -8,6 +8,7 @@ import { escapeHtml } from "../../notebook/display";
 import { figureToSvg, type Trace } from "../../plots/svg";
 import type { PlaygroundData } from "../data";
 import { tradeOffRows, type ExperimentResults } from "../experiments";
+import { figureBlock, trend } from "./figure";
 
 const line = (x: number[], y: number[], name: string, color: string): Trace => ({ type: "scatter", mode: x.length > 20 ? "lines" : "lines+markers", x, y, name, line: { color }, marker: { color, size: 5 } });
 
@@ -17,26 +18,35 @@ function curves(data: PlaygroundData): string {
   const te = train.map((h) => h.epoch), he = held.map((h) => h.epoch);
   const elbo = figureToSvg({
     data: [line(te, train.map((h) => h.total), "training", "#1f77b4"), ...(held.length ? [line(he, held.map((h) => h.total), "held-out", "#d62728")] : [])],
-    layout: { title: "Negative ELBO per epoch (nats per image)", width: 560, height: 340, xaxis: { title: "epoch" }, yaxis: { title: "−ELBO" } },
+    layout: { title: { text: "Negative ELBO per epoch (nats per image)" }, width: 560, height: 340, xaxis: { title: { text: "epoch" } }, yaxis: { title: { text: "−ELBO" } } },
   });
   // Reconstruction and KL on separate axes: KL (a few nats) would be a flat line under recon (~150).
   const part = (key: "recon" | "kl", title: string, colors: [string, string]) =>
     figureToSvg({
       data: [line(te, train.map((h) => h[key]), "training", colors[0]), ...(held.length ? [line(he, held.map((h) => h[key]), "held-out", colors[1])] : [])],
-      layout: { title, width: 560, height: 300, xaxis: { title: "epoch" }, yaxis: { title: "nats per image" } },
+      layout: { title: { text: title }, width: 560, height: 300, xaxis: { title: { text: "epoch" } }, yaxis: { title: { text: "nats per image" } } },
     });
   const recon = part("recon", "Reconstruction term per epoch", ["#1f77b4", "#d62728"]);
   const kl = part("kl", "KL term per epoch", ["#2ca02c", "#ff7f0e"]);
   const clusters = held.length
     ? figureToSvg({
         data: [line(he, held.map((h) => h.distinctFraction), "distinct clusters", "#9467bd")],
-        layout: { title: "Fraction of classes forming distinct clusters", width: 560, height: 300, xaxis: { title: "epoch" }, yaxis: { title: "fraction of classes", range: [0, 1.05] } },
+        layout: { title: { text: "Fraction of classes forming distinct clusters" }, width: 560, height: 300, xaxis: { title: { text: "epoch" } }, yaxis: { title: { text: "fraction of classes" }, range: [0, 1.05] } },
       })
     : "";
   const missing = held.length
     ? ""
     : `<p class="notice" data-role="no-heldout-history">This checkpoint was saved before per-epoch held-out scores were recorded. Train again (<code>npm start -- --retrain</code>) to see held-out curves and cluster separation per epoch.</p>`;
-  return `<div class="figures"><div class="figure" data-role="elbo-curve">${elbo}</div><div class="figure" data-role="recon-curve">${recon}</div><div class="figure" data-role="kl-curve">${kl}</div>${clusters ? `<div class="figure" data-role="cluster-curve">${clusters}</div>` : ""}</div>${missing}`;
+  const epochs = `over ${train.length} epoch${train.length === 1 ? "" : "s"}, nats per image`;
+  const label = (what: string, key: "total" | "recon" | "kl") =>
+    `Line chart: ${what} per epoch ${epochs}: ${[trend("training", train.map((h) => h[key])), ...(held.length ? [trend("held-out", held.map((h) => h[key]))] : [])].join("; ")}.`;
+  const figures = [
+    figureBlock("elbo-curve", label("negative ELBO", "total"), elbo),
+    figureBlock("recon-curve", label("reconstruction term", "recon"), recon),
+    figureBlock("kl-curve", label("KL term", "kl"), kl),
+    ...(clusters ? [figureBlock("cluster-curve", `Line chart: fraction of classes forming distinct clusters per epoch: ${trend("held-out", held.map((h) => h.distinctFraction), 2)}.`, clusters)] : []),
+  ];
+  return `<div class="figures">${figures.join("")}</div>${missing}`;
 }
 
 /** The trade-off panel: results table and curves against latentDim, or how to produce them. */
@@ -61,13 +71,13 @@ export function tradeOffPanel(results: ExperimentResults): string {
     const label = groups.length > 1 ? ` (${g})` : "";
     return [line(x, rs.map((r) => r.testRecon), `recon${label}`, palette[(2 * k) % palette.length]), line(x, rs.map((r) => r.testKl), `KL${label}`, palette[(2 * k + 1) % palette.length])];
   });
-  const svg = figureToSvg({ data: traces, layout: { title: "Held-out reconstruction and KL against latentDim", width: 640, height: 360, xaxis: { title: "latentDim" }, yaxis: { title: "nats per image" } } });
+  const svg = figureToSvg({ data: traces, layout: { title: { text: "Held-out reconstruction and KL against latentDim" }, width: 640, height: 360, xaxis: { title: { text: "latentDim" } }, yaxis: { title: { text: "nats per image" } } } });
   const table = rows
     .map((r) => `<tr><td>${escapeHtml(r.group)}</td><td>${r.latentDim}</td><td>${r.testRecon.toFixed(2)}</td><td>${r.testKl.toFixed(2)}</td><td>${r.testNegElbo.toFixed(2)}</td><td>${r.runs}</td></tr>`)
     .join("");
   const skipped = results.skipped > 0 ? `<p class="notice">${results.skipped} run${results.skipped > 1 ? "s" : ""} without the needed numbers ${results.skipped > 1 ? "were" : "was"} skipped.</p>` : "";
   return `<p>A larger latentDim lets the decoder reconstruct more detail (recon falls) but the code carries more information (KL rises). From <code>${escapeHtml(results.file)}</code>, means over seeds:</p>
-<div class="figure" data-role="tradeoff-curve">${svg}</div>
+${figureBlock("tradeoff-curve", `Line chart: held-out reconstruction and KL against latentDim (the table below has the numbers): ${rows.map((r) => `latentDim ${r.latentDim}${groups.length > 1 ? ` (${r.group})` : ""} recon ${r.testRecon.toFixed(1)}, KL ${r.testKl.toFixed(1)}`).join("; ")}.`, svg)}
 <table class="tradeoff" data-role="tradeoff-table"><tr><th>runs of</th><th>latentDim</th><th>recon</th><th>KL</th><th>−ELBO</th><th>seeds</th></tr>${table}</table>${skipped}`;
 }
 
