@@ -13,6 +13,8 @@ import { gradeBatch } from "./grade";
 import { projectDir } from "./jail/bundle";
 import { INTAKE_LIMITS } from "./notebook";
 import { readNotebook, tempDir, writeNotebook } from "./testing/fixtures";
+import { skipWithout } from "../src/testing/guard";
+skipWithout(import.meta.url, "jupyter");
 
 let root: string;
 beforeAll(() => (root = tempDir("executed")));

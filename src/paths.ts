@@ -13,7 +13,7 @@ export const CACHE_ENV_VAR = "VAE_LAB_CACHE";
  * The nearest folder at or above `from` whose package.json is named "vae-lab"; undefined if none.
  *
  * @example
- * projectRoot("/work/main/notebooks"); //=> "/work/main"
+ * projectRoot("/home/ada/vae-lab/notebooks"); //=> "/home/ada/vae-lab"
  * projectRoot("/tmp");                 //=> undefined
  */
 export function projectRoot(from: string = process.cwd()): string | undefined {
@@ -39,7 +39,7 @@ export function projectRoot(from: string = process.cwd()): string | undefined {
  * default to the process's; tests pass their own.
  *
  * @example
- * cacheDir(); //=> "/work/main/.cache" (when run inside the project, without VAE_LAB_CACHE)
+ * cacheDir(); //=> "/home/ada/vae-lab/.cache" (when run inside the project, without VAE_LAB_CACHE)
  */
 export function cacheDir(env: Record<string, string | undefined> = process.env, from: string = process.cwd()): string {
   let dir: string;
