@@ -12,6 +12,7 @@ import { main } from "./cli";
 import { gradeBatch, NoNotebooksError, type BatchResult } from "./grade";
 import { hiddenSuites } from "./hidden/index";
 import { projectDir } from "./jail/bundle";
+import { MANIFEST } from "./manifest";
 import { lesson1Template, readNotebook, submission, tempDir, writeNotebook } from "./testing/fixtures";
 
 const MARKUP = "[x](javascript:alert(1)) <b>bold<b> <img src=x onerror=alert(1)>";
@@ -161,7 +162,8 @@ describe("Gradescope's results.json", () => {
   it("shows students before publication only what the public checks say: no hidden test, count or jail warning", () => {
     const gs = JSON.parse(read(`gradescope/${batch.info.outputNames.zz}/results.json`));
     expect(gs.output).toMatch(/\*\*reparameterize\*\*: \d of 6 public checks passed \(\d+(\.\d+)? of 1\.5 points\)/);
-    expect(gs.output).toMatch(/Hidden tests \(5 points\) and your total are shown when your instructor publishes the grades/);
+    const hiddenPoints = MANIFEST.filter((t) => t.suite === "hidden" && ["reparameterize", "computeVaeLoss"].includes(t.exercise)).reduce((s, t) => s + t.points, 0);
+    expect(gs.output).toContain(`Hidden tests (${hiddenPoints} points) and your total are shown when your instructor publishes the grades`);
     expect(gs.output).not.toMatch(/of 9 tests|of 10 tests|tests passed\)/);
     for (const name of hiddenNames) expect(plain(gs.output)).not.toContain(name);
     expect(gs.output).not.toMatch(/bubblewrap|jail|sandbox/i);

@@ -88,7 +88,8 @@ const LOADER = `function(id, spec) {
   function draw(P) { if (!P || !P.newPlot) return; el.innerHTML = ""; P.newPlot(el, spec); }
   if (window.Plotly) return draw(window.Plotly);
   if (typeof window.require === "function" && window.require.specified) {
-    window.require(["nbextensions/${PLOTLY_NBEXTENSION}"], draw, function () {});
+    // plotly.js 3+ is not an AMD module: RequireJS runs it (it sets window.Plotly) and passes undefined.
+    window.require(["nbextensions/${PLOTLY_NBEXTENSION}"], function (P) { draw(P || window.Plotly); }, function () {});
     return;
   }
   if (location.protocol === "file:") return;
