@@ -4,6 +4,7 @@
  * throws (the student stub's "not implemented yet"), returns garbage or leaks tensors still gets a
  * clear result. `formatCheckResult` renders it; the notebook adapter (src/notebook/checks.ts) shows it.
  */
+import { escapeHtml } from "../src/html";
 import { exercises } from "./index";
 import { errorMessage, judge, observe } from "./observe";
 import type { CheckResult } from "./types";
@@ -25,7 +26,6 @@ export function check(id: string, fn: unknown): CheckResult {
   }
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 /** The result as plain text (terminal, text/plain) and HTML (notebook). */
 export function formatCheckResult(r: CheckResult): { text: string; html: string } {

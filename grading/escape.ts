@@ -4,8 +4,10 @@
  * written so no character of it can become markup, a link, an image or raw HTML.
  */
 
+import { escapeHtml } from "../src/html";
+
 /** For HTML text and attribute values. */
-export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+export const esc = escapeHtml;
 
 /**
  * For Markdown text: one line (newlines become spaces); backslash-escaped wherever CommonMark or

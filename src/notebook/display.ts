@@ -14,6 +14,7 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import katex from "katex";
+import { escapeHtml } from "../html";
 import { projectRoot } from "../paths";
 import type { Figure } from "../plots/svg";
 import { mathHtml } from "./math";
@@ -149,9 +150,7 @@ export function progressDisplay(total: number, label: string, unit = "step"): Pr
   };
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-}
+export { escapeHtml } from "../html";
 
 /** Several figures side by side in one output (e.g. one per experiment). */
 export function showPlots(figs: Figure[]): void {
