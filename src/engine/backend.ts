@@ -19,8 +19,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { describeNative, loadNativeAddon, nativeSummary, type NativeStatus } from "./native";
-import { registerNativeMatMul } from "./nativeMatMul";
-import { registerWasmExtras } from "./wasm";
+import { installEngine } from "./install";
 
 export const BACKEND_ENV_VAR = "VAE_LAB_BACKEND";
 
@@ -109,8 +108,6 @@ export function defaultCandidates(): BackendCandidate[] {
         } catch (err) {
           throw new Error(`failed to load (${firstLine((err as Error)?.message ?? String(err))})`);
         }
-        registerWasmExtras();
-        if (loadNativeAddon().active) registerNativeMatMul();
       },
       details: () => {
         const native = loadNativeAddon();
@@ -180,6 +177,7 @@ async function selectBackend(
   for (const c of order) {
     try {
       await c.load();
+      installEngine();
       const ok = await tf.setBackend(c.tfName);
       if (!ok) throw new Error("failed to initialise");
       await tf.ready();

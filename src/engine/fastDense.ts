@@ -1,6 +1,6 @@
 /**
  * The dense layer y = act(x·W + b) as one kernel, "VaeLabDense", with a registered gradient; and a
- * 2-D transpose kernel, "VaeLabTranspose". Used by src/vae/dense.ts on the WASM and CPU backends.
+ * 2-D transpose kernel, "VaeLabTranspose". The fast path of src/vae/dense.ts (`fastDense`) on the WASM and CPU backends.
  *
  * Why, measured on this machine (WASM, one thread, batch 128):
  * - WASM's matmul with transposeA/transposeB runs a scalar loop: [128×256]·[256×256] 0.69 ms plain,
@@ -26,14 +26,13 @@
 import * as tf from "@tensorflow/tfjs";
 import { fastWasm } from "./fastWasm";
 import { nativeFor } from "./native";
-import { registerNativeMatMul } from "./nativeMatMul";
+import type { Activation } from "../vae/dense";
 import { type KernelArgs, type TensorInfo as Info, type WasmBackendLike, type KernelFunc as RawKernel } from "./wasmOps";
 
 export const DENSE_KERNEL = "VaeLabDense";
 export const TRANSPOSE_KERNEL = "VaeLabTranspose";
 /** dPre = dy·[y > 0] (ReLU) and db = Σ_rows dPre in one pass; native path only (./native). */
 export const DENSE_GRAD_PRE_KERNEL = "VaeLabDenseGradPre";
-export type Activation = "relu" | "linear";
 
 /**
  * True when a layer is large enough that avoiding the weight repack pays for three small
@@ -123,7 +122,6 @@ function denseGradPreNative(args: KernelArgs): Info[] {
 
 /** xᵀ of a 2-D float32 tensor: our SIMD loop on WASM, tf.transpose elsewhere. */
 export function transpose2d(x: tf.Tensor2D): tf.Tensor2D {
-  registerDenseKernels();
   if (tf.getBackend() === "wasm" && x.dtype === "float32") return tf.engine().runKernel(TRANSPOSE_KERNEL, { x }) as tf.Tensor2D;
   return tf.transpose(x);
 }
@@ -142,9 +140,20 @@ function weightGrad(x: tf.Tensor2D, dPre: tf.Tensor2D): tf.Tensor2D {
   return tf.matMul(transpose2d(x), dPre);
 }
 
+/**
+ * The layer act(x·W + b) on the fast path: our kernel where the backend has it (WASM, CPU), else
+ * tf.fused.matMul (tfjs-node: TensorFlow's own kernels fuse and differentiate matmuls well).
+ */
+export function fastDense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: Activation): tf.Tensor2D {
+  if (tf.getKernel(DENSE_KERNEL, tf.getBackend()) && x.dtype === "float32") {
+    return tf.engine().runKernel(DENSE_KERNEL, { x, w, b } as unknown as tf.NamedTensorMap, { activation } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+  }
+  return tf.fused.matMul({ a: x, b: w, bias: b, activation }) as tf.Tensor2D;
+}
+
 let registered = false;
 
-/** Registers the kernels (wasm, cpu) and the gradient; safe to call many times. */
+/** Registers the kernels (wasm, cpu) and the gradient (by installEngine, ./install.ts); idempotent. */
 export function registerDenseKernels(): void {
   if (registered) return;
   registered = true;
@@ -170,7 +179,6 @@ export function registerDenseKernels(): void {
       if (tf.getBackend() === "wasm" && nativeFor(tf.backend())) {
         // Native: dPre and db in one pass; then dx = dPre·Wᵀ and dW = xᵀ·dPre, each only if needed,
         // as plain tf.matMul calls with transposes (native too: BLAS reads transposed operands in place).
-        registerNativeMatMul();
         const inputs = (relu ? { dy, y } : { dy }) as unknown as tf.NamedTensorMap;
         const parts = tf.engine().runKernel(DENSE_GRAD_PRE_KERNEL, inputs, { relu } as unknown as tf.NamedAttrMap) as tf.Tensor[];
         const [dPre, db] = relu ? (parts as [tf.Tensor2D, tf.Tensor1D]) : [dy as tf.Tensor2D, parts[0] as tf.Tensor1D];

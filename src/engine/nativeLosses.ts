@@ -44,7 +44,8 @@ function gradKernel({ inputs, backend }: KernelArgs): Info {
 
 let registered = false;
 
-function register(): void {
+/** Registers the kernels and the gradient for wasm (by installEngine, ./install.ts); idempotent. */
+export function registerNativeLosses(): void {
   if (registered) return;
   registered = true;
   for (const [kernelName, kernelFunc] of [[BERNOULLI_NLL_KERNEL, forwardKernel], [BERNOULLI_NLL_GRAD_KERNEL, gradKernel]] as const) {
@@ -70,8 +71,7 @@ function register(): void {
  * it (another backend, the path off, non-float32 or non-2-D inputs), so the caller uses tensor ops.
  */
 export function nativeBernoulliNll(x: tf.Tensor2D, logits: tf.Tensor2D): tf.Tensor1D | undefined {
-  if (tf.getBackend() !== "wasm" || !nativeFor(tf.backend())) return undefined;
+  if (tf.getBackend() !== "wasm" || !nativeFor(tf.backend()) || !tf.getKernel(BERNOULLI_NLL_KERNEL, "wasm")) return undefined;
   if (x.dtype !== "float32" || logits.dtype !== "float32" || x.rank !== 2 || !tf.util.arraysEqual(x.shape, logits.shape)) return undefined;
-  register();
   return tf.engine().runKernel(BERNOULLI_NLL_KERNEL, { x, logits } as unknown as tf.NamedTensorMap) as tf.Tensor1D;
 }

@@ -1,15 +1,16 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import { transpose2d, transposedProductPays } from "../engine/fastDense";
+import { fastPath, withoutFastPath } from "../engine/fastPath";
 import { adam } from "./optim";
 import { Rng } from "./random";
 import { gradCheck } from "../testing/gradcheck";
 import { createDense, dense, type Activation } from "./dense";
 
-/** The layer written with plain tf ops, differentiated by tf itself: the reference. */
+/** The core's own layer (plain tf ops, differentiated by tf itself), the engine off: the reference. */
 function plainDense(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, activation: Activation): tf.Tensor {
-  const pre = tf.add(tf.matMul(x, w), b);
-  return activation === "relu" ? tf.relu(pre) : pre;
+  const layer = { name: "plain", w: w as tf.Variable, b: b as tf.Variable, activation };
+  return withoutFastPath(() => dense(x as tf.Tensor2D, layer));
 }
 
 const maxAbs = (t: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(t)).dataSync()[0]);
@@ -24,13 +25,19 @@ const SHAPES: [batch: number, inDim: number, outDim: number][] = [
 ];
 
 describe("dense layer", () => {
+  it("runs the engine's fast path here, and plain tf ops without it", () => {
+    expect(fastPath.hooks).not.toBeNull(); // installed by initBackend (src/testing/setup.ts)
+    withoutFastPath(() => expect(fastPath.hooks).toBeNull());
+    expect(fastPath.hooks).not.toBeNull();
+  });
+
   it("uses both kernel paths in these tests", () => {
     expect(SHAPES.map(([b, i, o]) => transposedProductPays(b, i, o))).toEqual([false, true, false, true]);
   });
 
   for (const [batch, inDim, outDim] of SHAPES) {
     for (const activation of ["relu", "linear"] as const) {
-      it(`matches tf's own ops and gradients for ${activation} ${inDim}→${outDim}, batch ${batch}`, () => {
+      it(`gives the core's values and gradients on the fast path for ${activation} ${inDim}→${outDim}, batch ${batch}`, () => {
         const layer = createDense("t", inDim, outDim, activation, new Rng(inDim + outDim));
         const x = tf.randomNormal([batch, inDim], 0, 1, "float32", 3) as tf.Tensor2D;
         const c = tf.randomNormal([batch, outDim], 0, 1, "float32", 4); // a fixed linear read-out

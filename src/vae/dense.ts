@@ -1,20 +1,18 @@
 /**
- * A fully connected layer, y = act(x·W + b), fast on WASM.
+ * A fully connected layer, y = act(x·W + b), with act = ReLU or the identity.
  *
- * On WASM and CPU the layer runs as one kernel with a hand-written gradient (src/engine/fastDense.ts
- * says why and what it measured: no transposed matmuls on WASM, no repacking of large weights, the
- * fused bias + activation kept while recording gradients, no gradient for the data). Other backends
- * (tfjs-node's TensorFlow kernels) use tf.fused.matMul and tf's own gradients.
+ * The fast path (src/engine/fastDense.ts: one kernel with a hand-written gradient on WASM and CPU,
+ * tf.fused.matMul on tfjs-node) computes the same function; it is one line below, and the plain
+ * TensorFlow.js after it is the layer itself, what runs when the engine is not installed.
  *
  * Initialisation follows PyTorch's `nn.Linear` (W, b ~ U(−1/√fanIn, 1/√fanIn)), so our models and the
  * PyTorch reference in `bench/` start from the same distribution.
  */
 import * as tf from "@tensorflow/tfjs";
-import { DENSE_KERNEL, registerDenseKernels, type Activation } from "../engine/fastDense";
-import { registerSharedIdentity } from "../engine/fastIdentity";
+import { fastPath } from "../engine/fastPath";
 import type { Rng } from "./random";
 
-export type { Activation };
+export type Activation = "relu" | "linear";
 
 export interface DenseLayer {
   name: string;
@@ -41,22 +39,11 @@ export function createDense(name: string, inDim: number, outDim: number, activat
   };
 }
 
-let registered = false;
-
 /** Applies the layer: x [batch, inDim] → [batch, outDim]. */
 export function dense(x: tf.Tensor2D, layer: DenseLayer): tf.Tensor2D {
-  if (!registered) {
-    registered = true;
-    registerDenseKernels();
-    // Saving x, w and y for the backward pass clones them, and WASM's stock Identity copies.
-    registerSharedIdentity();
-  }
-  if (tf.getKernel(DENSE_KERNEL, tf.getBackend()) && x.dtype === "float32") {
-    const inputs = { x, w: layer.w, b: layer.b } as unknown as tf.NamedTensorMap;
-    return tf.engine().runKernel(DENSE_KERNEL, inputs, { activation: layer.activation } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
-  }
-  // tfjs-node (TensorFlow's own kernels) fuses and differentiates matmuls well by itself.
-  return tf.fused.matMul({ a: x, b: layer.w, bias: layer.b, activation: layer.activation }) as tf.Tensor2D;
+  if (fastPath.hooks) return fastPath.hooks.dense(x, layer.w as tf.Tensor2D, layer.b as tf.Tensor1D, layer.activation);
+  const pre = tf.add(tf.matMul(x, layer.w), layer.b) as tf.Tensor2D; // [batch, outDim]
+  return layer.activation === "relu" ? tf.relu(pre) : pre;
 }
 
 /** Stable names of a layer's variables, in the order [w, b]. */

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
+import { withoutFastPath } from "../engine/fastPath";
 import { bernoulliNll, elbo, gaussianKl, gaussianKlPerDim, mse } from "./losses";
 import { Rng } from "./random";
 import { gradCheck } from "../testing/gradcheck";
@@ -74,6 +75,19 @@ describe("bernoulliNll", () => {
   it("stays finite and exact for extreme logits", () => {
     const got = val(bernoulliNll(t2([[1, 0, 1, 0]]), t2([[200, -200, -200, 200]])));
     expect(got[0]).toBeCloseTo(400, 3); // the two wrong-way pixels cost 200 nats each
+  });
+
+  it("gives the core's values and gradients on the engine's fast path", () => {
+    const x = tf.randomUniform([16, 50], 0, 1, "float32", 21) as tf.Tensor2D;
+    const l = tf.randomNormal([16, 50], 0, 5, "float32", 22) as tf.Tensor2D;
+    const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(bernoulliNll(a as tf.Tensor2D, b as tf.Tensor2D));
+    const fast = [bernoulliNll(x, l), ...tf.grads(f)([x, l])];
+    const core = withoutFastPath(() => [bernoulliNll(x, l), ...tf.grads(f)([x, l])]);
+    for (let k = 0; k < 3; k++) {
+      const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(fast[k], core[k]))).dataSync()[0] / tf.max(tf.abs(core[k])).dataSync()[0]);
+      expect(diff).toBeLessThan(1e-5);
+    }
+    tf.dispose([x, l, ...fast, ...core]);
   });
 
   it("has gradients that match finite differences", () => {

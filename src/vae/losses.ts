@@ -17,7 +17,7 @@
  *   summed over latent dimensions, both averaged over the batch — nats per image.
  */
 import * as tf from "@tensorflow/tfjs";
-import { nativeBernoulliNll } from "../engine/nativeLosses";
+import { fastPath } from "../engine/fastPath";
 
 export type Reduction = "mean" | "sum";
 
@@ -40,8 +40,8 @@ export function mse(x: tf.Tensor, xHat: tf.Tensor): tf.Scalar {
  * bernoulliNll(tf.tensor2d([[1]]), tf.tensor2d([[0]])); //=> [log 2 ≈ 0.6931]
  */
 export function bernoulliNll(x: tf.Tensor2D, logits: tf.Tensor2D): tf.Tensor1D {
-  // One fused kernel each way on the native fast path (src/engine/nativeLosses.ts), same formula.
-  const fused = nativeBernoulliNll(x, logits);
+  // The fast path: one kernel each way where the native addon runs (src/engine/nativeLosses.ts).
+  const fused = fastPath.hooks?.bernoulliNll(x, logits);
   if (fused) return fused;
   return tf.tidy(() => {
     const perPixel = tf.add(tf.sub(tf.relu(logits), tf.mul(logits, x)), tf.log1p(tf.exp(tf.neg(tf.abs(logits)))));
