@@ -101,38 +101,52 @@ var vaeLabNavigatorCore = (function () {
     return h;
   }
 
+  // ---- interpolation: the same maths as src/latent.ts (lerp, slerp, interpolationPath, morphPath),
+  // statement for statement; client.test.ts runs both on the same cases, degenerate ones included.
+  var SLERP_PARALLEL_THRESHOLD = 1e-4;
+
   function lerp(z0, z1, t) {
-    return z0.map(function (v, i) {
-      return (1 - t) * v + t * z1[i];
+    return z0.map(function (a, i) {
+      return (1 - t) * a + t * z1[i];
     });
   }
 
-  // Spherical interpolation (Shoemake 1985) on the directions of z0 and z1; falls back to linear
-  // when either is ~0 or they are (anti)parallel, as src/latent.ts `slerp` does.
+  // Spherical interpolation (Shoemake 1985); the angle by Kahan's 2·atan2(|â − b̂|, |â + b̂|). Falls
+  // back to lerp for a zero code and for (nearly) parallel or opposite codes, as src/latent.ts does.
   function slerp(z0, z1, t) {
     var n0 = Math.hypot.apply(null, z0), n1 = Math.hypot.apply(null, z1);
-    if (n0 < 1e-8 || n1 < 1e-8) return lerp(z0, z1, t);
-    var dot = 0;
-    for (var i = 0; i < z0.length; i++) dot += (z0[i] / n0) * (z1[i] / n1);
-    dot = Math.max(-1, Math.min(1, dot));
-    var omega = Math.acos(dot), so = Math.sin(omega);
-    if (so < 1e-4) return lerp(z0, z1, t);
-    var a = Math.sin((1 - t) * omega) / so, b = Math.sin(t * omega) / so;
+    if (n0 === 0 || n1 === 0) return lerp(z0, z1, t);
+    var diff = 0, sum = 0;
+    for (var i = 0; i < z0.length; i++) {
+      var a = z0[i] / n0, b = z1[i] / n1;
+      diff += (a - b) * (a - b);
+      sum += (a + b) * (a + b);
+    }
+    var omega = 2 * Math.atan2(Math.sqrt(diff), Math.sqrt(sum));
+    if (omega < SLERP_PARALLEL_THRESHOLD || Math.PI - omega < SLERP_PARALLEL_THRESHOLD) return lerp(z0, z1, t);
+    var sinOmega = Math.sin(omega);
+    var wa = Math.sin((1 - t) * omega) / sinOmega, wb = Math.sin(t * omega) / sinOmega;
     return z0.map(function (v, k) {
-      return a * v + b * z1[k];
+      return wa * v + wb * z1[k];
     });
   }
 
+  /** `steps` codes from z0 to z1, both included, evenly spaced in t (interpolationPath). */
   function path(z0, z1, steps, kind) {
+    var f = kind === "spherical" ? slerp : lerp;
     var out = [];
-    for (var i = 0; i < steps; i++) {
-      var t = steps === 1 ? 0 : i / (steps - 1);
-      out.push(kind === "spherical" ? slerp(z0, z1, t) : lerp(z0, z1, t));
-    }
+    for (var i = 0; i < steps; i++) out.push(f(z0, z1, steps === 1 ? 0 : i / (steps - 1)));
     return out;
   }
 
-  return { base64ToFloat32: base64ToFloat32, unpackDecoder: unpackDecoder, decode: decode, lerp: lerp, slerp: slerp, path: path };
+  /** A morph's frames: `steps` codes along the line, `from` excluded, the last exactly `target` (morphPath). */
+  function morph(from, target, steps) {
+    var out = [];
+    for (var i = 0; i < steps; i++) out.push(i === steps - 1 ? target.slice() : lerp(from, target, (i + 1) / steps));
+    return out;
+  }
+
+  return { base64ToFloat32: base64ToFloat32, unpackDecoder: unpackDecoder, decode: decode, SLERP_PARALLEL_THRESHOLD: SLERP_PARALLEL_THRESHOLD, lerp: lerp, slerp: slerp, path: path, morph: morph };
 })();
 
 // eslint-disable-next-line no-unused-vars
@@ -309,7 +323,7 @@ function vaeLabNavigator(id) {
   /** Walks from the current z to class k's centroid in `steps` frames (~40 ms each), filling the strip. */
   api.morphTo = function (k, steps) {
     stopAnimation();
-    var frames = core.path(z.slice(), data.centroids[k].slice(), steps || 12, "linear");
+    var frames = core.morph(z.slice(), data.centroids[k].slice(), steps || 12);
     var strip = $('[data-role="strip-morph"]');
     if (strip) drawStrip(strip, frames);
     var i = 0;
