@@ -13,28 +13,55 @@
  * with another loss and is trained again, with a notice, so a fixed `elbo` never reuses the model a
  * broken one produced.
  */
-import { join } from "node:path";
+/**
+ * The MNIST training job, written once: train → held-out scores after every epoch → checkpoint.
+ * `npm start`, lesson 2, the playground and the instructor sweeps (src/experiments/runner.ts) all
+ * train MNIST models through `trainOrLoadMnist`.
+ *
+ * Every setting that changes the trained model is part of its checkpoint's name
+ * (`checkpointName`: model kind, latentDim, hidden size and depth, the β schedule, epochs, batch
+ * size, learning rate, seed, the data and, where a learner's loss trains it, that loss's
+ * fingerprint), so a quick `--epochs 2` trial gets a folder of its own and never replaces the
+ * class's 30-epoch model. A checkpoint is reused only when its stored settings equal the requested
+ * ones (checked on the manifest alone, before any weights are read); otherwise (or with `retrain`)
+ * the model is trained again, with a notice saying what differed. While training, the held-out
+ * negative ELBO and cluster separation are scored after every epoch and saved in the checkpoint's
+ * meta (`heldOutHistory`), so the playground can plot them after a reload.
+ *
+ * A model trained with a learner's loss (lesson 2) records the loss's signature (`elboSignature`: its
+ * values on fixed inputs); a checkpoint whose signature differs from the current loss's was trained
+ * with another loss and is trained again, with a notice, so a fixed `elbo` never reuses the model a
+ * broken one produced.
+ */
+import { createHash } from "node:crypto";
+import { statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { CheckpointError, checkpointExists, configDifferences, loadCheckpoint, readCheckpointInfo, saveCheckpoint } from "./checkpoint";
+import { CheckpointError, checkpointExists, loadCheckpoint, readCheckpointInfo, saveCheckpoint } from "./checkpoint";
 import { type ImageDataset, splitDataset } from "./data/dataset";
-import { loadIdxDataset } from "./data/idx";
+import { findIdxFiles, loadIdxDataset } from "./data/idx";
 import { loadEmbeddedMnist } from "./data/mnist";
 import { evaluate } from "./evaluate";
+import { configDifferences, isRecord, stableStringify } from "./json";
 import { clusterSeparation, encodeDataset } from "./latent";
 import { convMnistVae, mnistVae } from "./models/presets";
 import type { Vae, VaeConfig } from "./models/types";
 import { createVae } from "./models/vae";
 import { cacheDir } from "./paths";
 import { Rng } from "./random";
-import { train, type BetaSchedule, type EpochInfo, type LossValues, type TrainCallbacks, type TrainResult } from "./train";
+import { train, type BetaSchedule, type EpochInfo, type LossValues, type StepInfo, type TrainCallbacks, type TrainResult } from "./train";
 
 export interface MnistJobSettings {
   model: "mlp" | "conv";
   latentDim: number;
+  /** Units per hidden layer (mlp; the conv model's layers are fixed). */
   hidden: number;
+  /** Hidden layers of the mlp encoder, mirrored in the decoder; omitted: 1. */
+  depth?: number;
   epochs: number;
   batchSize: number;
   learningRate: number;
+  /** A constant β, or a linear warm-up such as { from: 0, to: 4, epochs: 10 } (train.ts `betaAt`). */
   beta: BetaSchedule;
   seed: number;
   /** A folder of IDX files (full MNIST or Fashion-MNIST); undefined for the embedded 10k digits. */
@@ -72,13 +99,67 @@ export function loadMnistData(dataDir: string | undefined, seed: number): MnistD
 
 export function modelConfigFor(settings: MnistJobSettings): VaeConfig {
   if (settings.model === "conv") return { ...convMnistVae(settings.latentDim) };
-  return mnistVae(settings.latentDim, settings.hidden);
+  const config = mnistVae(settings.latentDim, settings.hidden);
+  const depth = settings.depth ?? 1;
+  return depth === 1 ? config : { ...config, hiddenDims: Array.from({ length: depth }, () => settings.hidden) };
 }
 
-/** Where the checkpoint for these settings lives (one folder per distinct setting). */
-export function defaultCheckpointDir(settings: MnistJobSettings): string {
-  const data = settings.dataDir ? "idx" : "embedded";
-  return join(cacheDir(), "checkpoints", `mnist-${settings.model}-L${settings.latentDim}-H${settings.hidden}-${data}`);
+/** The final β of a schedule: the constant, or where a warm-up ends. */
+export function finalBeta(beta: BetaSchedule): number {
+  return typeof beta === "number" ? beta : beta.to;
+}
+
+/**
+ * A β schedule in words.
+ *
+ * @example
+ * betaScheduleText(4);                               //=> "β = 4"
+ * betaScheduleText({ from: 0, to: 4, epochs: 10 });  //=> "β 0 → 4 over 10 epochs"
+ */
+export function betaScheduleText(beta: BetaSchedule): string {
+  if (typeof beta === "number") return `β = ${beta}`;
+  const span = beta.epochs ?? beta.steps ?? 0;
+  const unit = beta.epochs !== undefined ? "epoch" : "step";
+  return `β ${beta.from} → ${beta.to} over ${span} ${unit}${span === 1 ? "" : "s"}`;
+}
+
+/**
+ * What identifies the data a model trains on: "embedded", or for an IDX folder its absolute path and
+ * each file's name, size and modification time (a folder whose files changed is other data).
+ */
+export function dataFingerprint(dataDir: string | undefined): string {
+  if (!dataDir) return "embedded";
+  const folder = resolve(dataDir);
+  const files = [findIdxFiles(folder, "train"), findIdxFiles(folder, "test")].flatMap((f) => [f.images, f.labels]);
+  return `idx:${folder}:` + files.map((f) => { const s = statSync(f); return `${f.slice(folder.length + 1)}=${s.size}@${Math.round(s.mtimeMs)}`; }).join(",");
+}
+
+/** How the job's loss is known: the library's ELBO, a learner's loss with its signature, or one without. */
+export type LossFingerprint = { lossSignature?: number[]; customLoss?: boolean };
+
+/**
+ * The checkpoint folder name for these settings: readable (model, L, H, epochs, β) and unique per
+ * setting that changes the model — a hash of all of them, the data fingerprint and the loss's.
+ *
+ * @example
+ * checkpointName(MNIST_JOB_DEFAULTS);                  //=> "mnist-mlp-L2-H400-e30-b1-embedded-1c9e…" (10 hex digits)
+ * checkpointName({ ...MNIST_JOB_DEFAULTS, epochs: 2 }); //=> "mnist-mlp-L2-H400-e2-b1-embedded-…" (another folder)
+ */
+export function checkpointName(settings: MnistJobSettings, loss: LossFingerprint = {}): string {
+  const data = dataFingerprint(settings.dataDir);
+  const lossKey = loss.lossSignature ? loss.lossSignature.map((v) => v.toPrecision(3)).join(",") : loss.customLoss ? "custom" : "library";
+  const key = `${settingsKey(settings)}|${data}|${lossKey}`;
+  const hash = createHash("sha256").update(key).digest("hex").slice(0, 10);
+  const b = settings.beta;
+  const beta = typeof b === "number" ? `b${b}` : `b${b.from}-${b.to}w${b.epochs ?? `${b.steps}s`}`;
+  const depth = (settings.depth ?? 1) === 1 ? "" : `x${settings.depth}`;
+  const size = settings.model === "conv" ? "" : `-H${settings.hidden}${depth}`;
+  return `mnist-${settings.model}-L${settings.latentDim}${size}-e${settings.epochs}-${beta}-${settings.dataDir ? "idx" : "embedded"}-${hash}`;
+}
+
+/** Where the checkpoint for these settings lives: .cache/checkpoints/<checkpointName>. */
+export function defaultCheckpointDir(settings: MnistJobSettings, loss: LossFingerprint = {}): string {
+  return join(cacheDir(), "checkpoints", checkpointName(settings, loss));
 }
 
 /** Held-out scores after one epoch: what the playground's "Training behaviour" view plots. */
@@ -97,21 +178,17 @@ export interface MnistJobResult {
   heldOutHistory: HeldOutEpoch[];
   heldOut: LossValues;
   loaded: boolean;
+  /** Training was stopped by the signal: nothing was saved. */
+  stopped: boolean;
   trainSeconds: number;
   checkpointDir: string;
 }
 
 /** Settings as stored in the checkpoint, for the reuse check (order-independent, JSON-safe). */
 export function settingsKey(settings: MnistJobSettings): string {
-  return stableStringify({ ...settings, dataDir: settings.dataDir ?? null });
-}
-
-/** JSON with object keys sorted and undefined properties dropped: equal values give equal strings. */
-export function stableStringify(v: unknown): string {
-  if (v === null || typeof v !== "object") return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(stableStringify).join(",")}]`;
-  const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
-  return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${stableStringify(x)}`).join(",")}}`;
+  // depth 1 is the default, stored as absent: checkpoints saved before depth existed keep matching.
+  const depth = (settings.depth ?? 1) === 1 ? undefined : settings.depth;
+  return stableStringify({ ...settings, depth, dataDir: settings.dataDir ?? null });
 }
 
 /** A learner's ELBO: `elbo(x, logits, mu, logVar)` returning scalar tensors (lesson 2's exercise). */
@@ -168,15 +245,17 @@ export function checkpointMismatch(dir: string, settings: MnistJobSettings): str
   }
   if (have === undefined) return [...differences, "training settings: not recorded in the checkpoint"];
   // model/latentDim/hidden also shape the config: when the config differs, say it once.
-  const settingDiffs = configDifferences(JSON.parse(settingsKey(settings)), have).filter((d) => differences.length === 0 || !/^(model|latentDim|hidden)\b/.test(d));
-  return [...differences, ...settingDiffs];
+  const settingDiffs = configDifferences(JSON.parse(settingsKey(settings)), have).filter((d) => differences.length === 0 || !/^(model|latentDim|hidden|depth)\b/.test(d));
+  // Checkpoints saved before data fingerprints were recorded are compared on dataDir alone.
+  const data = info.meta.dataFingerprint;
+  const dataDiff = typeof data === "string" && data !== dataFingerprint(settings.dataDir) ? ["data: the IDX files changed since this model was trained"] : [];
+  return [...differences, ...settingDiffs, ...dataDiff];
 }
 
 const isFiniteNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 
 function isLossValues(v: unknown): v is LossValues {
-  const r = v as Record<string, unknown> | null;
-  return r !== null && typeof r === "object" && isFiniteNumber(r.total) && isFiniteNumber(r.recon) && isFiniteNumber(r.kl);
+  return isRecord(v) && isFiniteNumber(v.total) && isFiniteNumber(v.recon) && isFiniteNumber(v.kl);
 }
 
 /**
@@ -208,101 +287,136 @@ export function heldOutScores(model: Vae, test: ImageDataset, seed: number): Los
   return { ...losses, distinctFraction };
 }
 
-export async function trainOrLoadMnist(
-  settings: MnistJobSettings,
-  options: {
-    checkpointDir?: string;
-    retrain?: boolean;
-    /** After every epoch, with the model as it is then (e.g. to draw its reconstructions). */
-    onEpoch?: (info: EpochInfo & { model: Vae }) => void | Promise<void>;
-    onLoadData?: (seconds: number, data: MnistData) => void;
-    /** One-line messages for people: a checkpoint trained with other settings, a history ignored. */
-    onNotice?: (message: string) => void;
-    signal?: AbortSignal;
-    /**
-     * Train with this loss instead of the library's forward pass + ELBO (lesson 2 trains with the
-     * learner's elbo). A correct one trains the same model, so the checkpoint stays shared.
-     */
-    loss?: TrainCallbacks["loss"];
-    /** `elboSignature` of the learner's loss: a checkpoint trained with a different one is retrained. */
-    lossSignature?: number[];
-    /**
-     * How to replace a damaged checkpoint, in the caller's terms (a notebook: "set RETRAIN = true and
-     * run this cell again"); checkpoint errors then carry only their message, no stack.
-     */
-    retrainFix?: string;
-  } = {},
-): Promise<MnistJobResult> {
-  const dir = options.checkpointDir ?? defaultCheckpointDir(settings);
+export interface MnistJobOptions {
+  /** The checkpoint folder; default `defaultCheckpointDir` (.cache/checkpoints/<checkpointName>). */
+  checkpointDir?: string;
+  retrain?: boolean;
+  /** The data, when the caller has loaded it already (a sweep loads each dataset once); default `loadMnistData`. */
+  data?: MnistData;
+  /** After every training step (a sweep's progress bar). */
+  onStep?: (info: StepInfo) => void;
+  /** After every epoch, with the model as it is then (e.g. to draw its reconstructions). */
+  onEpoch?: (info: EpochInfo & { model: Vae; heldOut: HeldOutEpoch }) => void | Promise<void>;
+  onLoadData?: (seconds: number, data: MnistData) => void;
+  /** One-line messages for people: a checkpoint trained with other settings, a history ignored. */
+  onNotice?: (message: string) => void;
+  signal?: AbortSignal;
+  /**
+   * Train with this loss instead of the library's forward pass + ELBO (lesson 2 trains with the
+   * learner's elbo). A correct one trains the same model, so the checkpoint stays shared.
+   */
+  loss?: TrainCallbacks["loss"];
+  /** `elboSignature` of the learner's loss: a checkpoint trained with a different one is retrained. */
+  lossSignature?: number[];
+  /**
+   * How to replace a damaged checkpoint, in the caller's terms (a notebook: "set RETRAIN = true and
+   * run this cell again"); checkpoint errors then carry only their message, no stack.
+   */
+  retrainFix?: string;
+  /** More JSON-safe facts to keep in the checkpoint's meta (a sweep stores its run's config). */
+  meta?: Record<string, unknown>;
+}
+
+/**
+ * The job: loads the checkpoint trained with exactly these settings, or trains the model (scoring
+ * the held-out data after every epoch) and saves it. A stopped run (`signal`) saves nothing and
+ * returns what it has with `stopped: true`. Dispose `model` when done.
+ */
+export async function trainOrLoadMnist(settings: MnistJobSettings, options: MnistJobOptions = {}): Promise<MnistJobResult> {
   const t0 = performance.now();
-  const data = loadMnistData(settings.dataDir, settings.seed);
+  const data = options.data ?? loadMnistData(settings.dataDir, settings.seed);
   options.onLoadData?.((performance.now() - t0) / 1000, data);
-  const dim = data.train.height * data.train.width;
-  const config = modelConfigFor(settings);
-
+  const lossPrint = { lossSignature: options.lossSignature, customLoss: options.loss !== undefined };
+  const dir = options.checkpointDir ?? defaultCheckpointDir(settings, lossPrint);
   if (!options.retrain && checkpointExists(dir)) {
-    // The manifest first: a checkpoint with other settings is retrained without reading its weights.
-    // Errors (unreadable manifest, corrupt weights) propagate: they name the file and --retrain.
-    const differences = inCallersTerms(() => checkpointMismatch(dir, settings), options.retrainFix);
-    if (options.lossSignature) {
-      const stored = readCheckpointInfo(dir).meta.lossSignature;
-      if (!Array.isArray(stored)) differences.push("loss: trained before losses were recorded");
-      else if (signaturesDiffer(options.lossSignature, stored as number[])) differences.push("loss: trained with a different elbo than the one defined now");
-    }
-    if (differences.length === 0) {
-      const ckpt = await inCallersTermsAsync(() => loadCheckpoint(dir), options.retrainFix);
-      const meta = ckpt.meta as { heldOut?: unknown; trainSeconds?: unknown; heldOutHistory?: unknown };
-      const { history: heldOutHistory, problem } = parseHeldOutHistory(meta.heldOutHistory);
-      if (problem) options.onNotice?.(`Checkpoint ${dir}: ${problem}; the per-epoch held-out history is not shown (npm start -- --retrain records it again).`);
-      const heldOut = isLossValues(meta.heldOut) ? meta.heldOut : evaluate(ckpt.model, data.test.images, data.test.n, dim, { reduction: "sum", seed: settings.seed });
-      return {
-        model: ckpt.model,
-        settings,
-        data,
-        history: ckpt.history as TrainResult["history"],
-        heldOutHistory,
-        heldOut,
-        loaded: true,
-        trainSeconds: isFiniteNumber(meta.trainSeconds) ? meta.trainSeconds : NaN,
-        checkpointDir: dir,
-      };
-    }
-    options.onNotice?.(`Checkpoint ${dir} was trained with other settings (${differences.join("; ")}): training again.`);
+    const loaded = await loadMatching(dir, settings, data, options);
+    if (loaded) return loaded;
   }
+  return trainMnist(settings, data, dir, options);
+}
 
-  const model = createVae(config, new Rng(settings.seed));
+/** The checkpoint in `dir` as a job result when it was trained with these settings (and loss); else undefined, after a notice. */
+async function loadMatching(dir: string, settings: MnistJobSettings, data: MnistData, options: MnistJobOptions): Promise<MnistJobResult | undefined> {
+  // The manifest first: a checkpoint with other settings is retrained without reading its weights.
+  // Errors (unreadable manifest, corrupt weights) propagate: they name the file and --retrain.
+  const differences = inCallersTerms(() => checkpointMismatch(dir, settings), options.retrainFix);
+  if (options.lossSignature) {
+    const stored = readCheckpointInfo(dir).meta.lossSignature;
+    if (!Array.isArray(stored)) differences.push("loss: trained before losses were recorded");
+    else if (signaturesDiffer(options.lossSignature, stored as number[])) differences.push("loss: trained with a different elbo than the one defined now");
+  }
+  if (differences.length > 0) {
+    options.onNotice?.(`Checkpoint ${dir} was trained with other settings (${differences.join("; ")}): training again.`);
+    return undefined;
+  }
+  const ckpt = await inCallersTermsAsync(() => loadCheckpoint(dir), options.retrainFix);
+  const meta = ckpt.meta as { heldOut?: unknown; trainSeconds?: unknown; heldOutHistory?: unknown };
+  const { history: heldOutHistory, problem } = parseHeldOutHistory(meta.heldOutHistory);
+  if (problem) options.onNotice?.(`Checkpoint ${dir}: ${problem}; the per-epoch held-out history is not shown (npm start -- --retrain records it again).`);
+  const test = data.test;
+  const heldOut = isLossValues(meta.heldOut) ? meta.heldOut : evaluate(ckpt.model, test.images, test.n, test.height * test.width, { reduction: "sum", seed: settings.seed });
+  return {
+    model: ckpt.model,
+    settings,
+    data,
+    history: ckpt.history as TrainResult["history"],
+    heldOutHistory,
+    heldOut,
+    loaded: true,
+    stopped: false,
+    trainSeconds: isFiniteNumber(meta.trainSeconds) ? meta.trainSeconds : NaN,
+    checkpointDir: dir,
+  };
+}
+
+/** Trains a fresh model, scoring the held-out data after every epoch, and saves it to `dir` unless stopped. */
+async function trainMnist(settings: MnistJobSettings, data: MnistData, dir: string, options: MnistJobOptions): Promise<MnistJobResult> {
+  const dim = data.train.height * data.train.width;
+  const model = createVae(modelConfigFor(settings), new Rng(settings.seed));
   const heldOutHistory: HeldOutEpoch[] = [];
-  const result = await train(
-    model,
-    { kind: "dataset", dim, n: data.train.n, rows: data.train.images },
-    {
-      epochs: settings.epochs,
-      batchSize: settings.batchSize,
-      learningRate: settings.learningRate,
-      beta: settings.beta,
-      reduction: "sum",
-      seed: settings.seed,
-    },
-    {
-      onEpoch: async (info) => {
-        // Scored with the same seed every epoch, so the curve shows the model changing, not ε.
-        const scores = heldOutScores(model, data.test, settings.seed);
-        heldOutHistory.push({ epoch: info.epoch, ...scores, distinctFraction: Number.isFinite(scores.distinctFraction) ? scores.distinctFraction : 0 });
-        await options.onEpoch?.({ ...info, model });
+  let result: TrainResult;
+  try {
+    result = await train(
+      model,
+      { kind: "dataset", dim, n: data.train.n, rows: data.train.images },
+      { epochs: settings.epochs, batchSize: settings.batchSize, learningRate: settings.learningRate, beta: settings.beta, reduction: "sum", seed: settings.seed },
+      {
+        onStep: options.onStep,
+        onEpoch: async (info) => {
+          // Scored with the same seed every epoch, so the curve shows the model changing, not eps.
+          const scores = heldOutScores(model, data.test, settings.seed);
+          const heldOut = { epoch: info.epoch, ...scores, distinctFraction: Number.isFinite(scores.distinctFraction) ? scores.distinctFraction : 0 };
+          heldOutHistory.push(heldOut);
+          await options.onEpoch?.({ ...info, model, heldOut });
+        },
+        signal: options.signal,
+        loss: options.loss,
       },
-      signal: options.signal,
-      loss: options.loss,
-    },
-  );
-  const heldOut = evaluate(model, data.test.images, data.test.n, dim, { reduction: "sum", seed: settings.seed });
+    );
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
+  const last = heldOutHistory.at(-1);
+  // The last epoch's scores are the finished model's (same data, same seed): no second evaluation.
+  const heldOut: LossValues = last && !result.stopped ? { total: last.total, recon: last.recon, kl: last.kl } : evaluate(model, data.test.images, data.test.n, dim, { reduction: "sum", seed: settings.seed });
   if (!result.stopped) {
     await saveCheckpoint(dir, {
       model,
       history: result.history,
-      meta: { settings: settingsKey(settings), heldOut, heldOutHistory, trainSeconds: result.seconds, data: data.source, ...(options.lossSignature ? { lossSignature: options.lossSignature } : {}) },
+      meta: {
+        ...options.meta,
+        settings: settingsKey(settings),
+        dataFingerprint: dataFingerprint(settings.dataDir),
+        heldOut,
+        heldOutHistory,
+        trainSeconds: result.seconds,
+        data: data.source,
+        ...(options.lossSignature ? { lossSignature: options.lossSignature } : {}),
+      },
     });
   }
-  return { model, settings, data, history: result.history, heldOutHistory, heldOut, loaded: false, trainSeconds: result.seconds, checkpointDir: dir };
+  return { model, settings, data, history: result.history, heldOutHistory, heldOut, loaded: false, stopped: result.stopped, trainSeconds: result.seconds, checkpointDir: dir };
 }
 
 /** A checkpoint error with the caller's fix instead of the CLI's, and no stack (a notebook shows it as is). */
