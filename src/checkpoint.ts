@@ -23,10 +23,10 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, rea
 import { endianness } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import type { Vae, VaeConfig } from "./models/types";
+import type { Vae, VaeConfig } from "./vae/types";
 import { isRecord } from "./json";
-import { createVae } from "./models/vae";
-import { Rng } from "./random";
+import { createVae } from "./vae/vae";
+import { Rng } from "./vae/random";
 
 export { configDifferences, configsEqual } from "./json";
 

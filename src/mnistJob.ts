@@ -38,18 +38,18 @@ import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { CheckpointError, checkpointExists, loadCheckpoint, readCheckpointInfo, saveCheckpoint } from "./checkpoint";
-import { type ImageDataset, splitDataset } from "./data/dataset";
-import { findIdxFiles, loadIdxDataset } from "./data/idx";
-import { loadEmbeddedMnist } from "./data/mnist";
-import { evaluate } from "./evaluate";
+import { type ImageDataset, splitDataset } from "./vae/data/dataset";
+import { findIdxFiles, loadIdxDataset } from "./vae/data/idx";
+import { loadEmbeddedMnist } from "./vae/data/mnist";
+import { evaluate } from "./vae/evaluate";
 import { configDifferences, isRecord, stableStringify } from "./json";
-import { clusterSeparation, encodeDataset } from "./latent";
-import { convMnistVae, mnistVae } from "./models/presets";
-import type { Vae, VaeConfig } from "./models/types";
-import { createVae } from "./models/vae";
+import { clusterSeparation, encodeDataset } from "./vae/latent";
+import { convMnistVae, mnistVae } from "./vae/presets";
+import type { Vae, VaeConfig } from "./vae/types";
+import { createVae } from "./vae/vae";
 import { cacheDir } from "./paths";
-import { Rng } from "./random";
-import { train, type BetaSchedule, type EpochInfo, type LossValues, type StepInfo, type TrainCallbacks, type TrainResult } from "./train";
+import { Rng } from "./vae/random";
+import { train, type BetaSchedule, type EpochInfo, type LossValues, type StepInfo, type TrainCallbacks, type TrainResult } from "./vae/train";
 
 export interface MnistJobSettings {
   model: "mlp" | "conv";

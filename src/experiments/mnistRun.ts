@@ -5,9 +5,9 @@
  * evaluation on the training images for the run's metrics.
  */
 import * as tf from "@tensorflow/tfjs";
-import { evaluate } from "../evaluate";
+import { evaluate } from "../vae/evaluate";
 import { checkpointName as jobCheckpointName, trainOrLoadMnist, type MnistData, type MnistJobSettings } from "../mnistJob";
-import type { LossValues } from "../train";
+import type { LossValues } from "../vae/train";
 import type { HistoryPoint, RunMetrics } from "./results";
 import { EMBEDDED, type RunConfig } from "./sweeps";
 import type { RunProgress } from "./runner";

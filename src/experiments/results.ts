@@ -19,7 +19,7 @@ import { csv } from "../csv";
 import { writeAtomic } from "../files";
 import { isRecord } from "../json";
 import { cacheDir } from "../paths";
-import type { BetaSchedule } from "../train";
+import type { BetaSchedule } from "../vae/train";
 import { configKey, type RunConfig } from "./sweeps";
 
 export const RESULTS_FORMAT = "vae-lab-experiments";

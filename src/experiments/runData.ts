@@ -4,9 +4,9 @@
  * job's loader). Swiss roll: fresh batches for training; two fixed samples ("train" and held-out) for
  * evaluation — the roll has no fixed training set, so the two differ only by sampling noise.
  */
-import { swissRoll } from "../data/swissRoll";
+import { swissRoll } from "../vae/data/swissRoll";
 import { loadMnistData, type MnistData } from "../mnistJob";
-import { Rng } from "../random";
+import { Rng } from "../vae/random";
 import { EMBEDDED, isSwissRoll, type RunConfig } from "./sweeps";
 
 /** Held-out Swiss-roll points per evaluation (2,000: ~0.8 s at hidden 1024 on WASM). */

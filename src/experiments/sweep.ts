@@ -7,8 +7,8 @@
 import { dirname, join, relative, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { checkpointExists } from "../checkpoint";
-import { loadNativeAddon } from "../kernels/native";
-import { TrainingDivergedError, type LossValues } from "../train";
+import { loadNativeAddon } from "../engine/native";
+import { TrainingDivergedError, type LossValues } from "../vae/train";
 import { findRun, readResults, withRun, writeResults, type ResultsFile, type RunRecord } from "./results";
 import { loadRunData, type RunData } from "./runData";
 import { checkpointName, runExperiment } from "./runner";

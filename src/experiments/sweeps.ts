@@ -4,7 +4,7 @@
  * say up front how long it will take.
  *
  * - Latent sweep: MNIST VAE 784 → 400 → L (Kingma & Welling 2014, §5), L in 2, 5, 10, 20, β = 1;
- *   with `model: "conv"` the convolutional VAE (models/convVae.ts) instead.
+ *   with `model: "conv"` the convolutional VAE (src/vae/convVae.ts) instead.
  * - β sweep: the same model at L = 2 (a drawable latent map) with β in 0.5, 1, 4 (Higgins et al.
  *   2017, β-VAE) and a linear KL warm-up 0 → 1 over the first half of training (Bowman et al. 2016);
  *   the "navigator" preset: β 0, 1, 4 and the Latent Space Navigator's warm-up 0 → 4 over 10 epochs.
@@ -14,9 +14,9 @@
  * β is one `BetaSchedule` (train.ts), as everywhere else: a number, or { from, to, epochs }.
  */
 import { stableStringify } from "../json";
-import type { Reduction } from "../losses";
+import type { Reduction } from "../vae/losses";
 import { finalBeta, MNIST_JOB_DEFAULTS } from "../mnistJob";
-import type { BetaSchedule } from "../train";
+import type { BetaSchedule } from "../vae/train";
 
 export const EMBEDDED = "embedded";
 export const SWISS_ROLL = "swissroll";
@@ -211,7 +211,7 @@ export function configKey(config: RunConfig): string {
 // - WASM alone: an MNIST epoch over 9,000 images ≈ 1.8–2.5 s (≈ 0.25 ms per image, latent size barely
 //   matters); a Swiss-roll step ≈ 8 ms at hidden 32, 23 ms at 256, 200 ms at 1024 (the 1024 × 1024
 //   layers dominate: cost grows with hidden²).
-// - WASM + native BLAS (src/kernels/native.ts): the default sweep's MNIST runs took 15–19 s for 20
+// - WASM + native BLAS (src/engine/native.ts): the default sweep's MNIST runs took 15–19 s for 20
 //   epochs (≈ 0.07 ms per image), Swiss-roll runs 0.5 s / 1.7 s / 21 s for 500 steps at 32 / 256 / 1024.
 // - The conv VAE trains on WASM kernels either way (about 12 s per 10,000-image epoch, issue 17):
 //   ≈ 1.2 ms per image.

@@ -2,10 +2,10 @@
  * A Swiss-roll run of a sweep: lesson 1's model trained on fresh batches of points, with a curve
  * point (training means since the last point, held-out loss now) every tenth of the steps.
  */
-import { swissRollSampler } from "../data/swissRoll";
-import { evaluate } from "../evaluate";
-import type { Vae } from "../models/types";
-import { train, type LossValues, type TrainingData } from "../train";
+import { swissRollSampler } from "../vae/data/swissRoll";
+import { evaluate } from "../vae/evaluate";
+import type { Vae } from "../vae/types";
+import { train, type LossValues, type TrainingData } from "../vae/train";
 import type { HistoryPoint, RunMetrics } from "./results";
 import type { RunData } from "./runData";
 import type { RunProgress } from "./runner";

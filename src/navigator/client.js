@@ -101,7 +101,7 @@ var vaeLabNavigatorCore = (function () {
     return h;
   }
 
-  // ---- interpolation: the same maths as src/latent.ts (lerp, slerp, interpolationPath, morphPath),
+  // ---- interpolation: the same maths as src/vae/latent.ts (lerp, slerp, interpolationPath, morphPath),
   // statement for statement; client.test.ts runs both on the same cases, degenerate ones included.
   var SLERP_PARALLEL_THRESHOLD = 1e-4;
 
@@ -112,7 +112,7 @@ var vaeLabNavigatorCore = (function () {
   }
 
   // Spherical interpolation (Shoemake 1985); the angle by Kahan's 2·atan2(|â − b̂|, |â + b̂|). Falls
-  // back to lerp for a zero code and for (nearly) parallel or opposite codes, as src/latent.ts does.
+  // back to lerp for a zero code and for (nearly) parallel or opposite codes, as src/vae/latent.ts does.
   function slerp(z0, z1, t) {
     var n0 = Math.hypot.apply(null, z0), n1 = Math.hypot.apply(null, z1);
     if (n0 === 0 || n1 === 0) return lerp(z0, z1, t);

@@ -4,8 +4,8 @@
  * many sizes and norms and every degenerate case slerp treats specially — and require them to agree.
  */
 import { describe, expect, it } from "vitest";
-import { interpolationPath, lerp, morphPath, slerp, SLERP_PARALLEL_THRESHOLD } from "../latent";
-import { Rng } from "../random";
+import { interpolationPath, lerp, morphPath, slerp, SLERP_PARALLEL_THRESHOLD } from "../vae/latent";
+import { Rng } from "../vae/random";
 import { navigatorClientSource } from "./navigatorHtml";
 
 interface ClientMaths {

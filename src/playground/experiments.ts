@@ -6,7 +6,7 @@
  * counted, not fatal.
  */
 import { defaultResultsPath, inspectResults, type RunRecord } from "../experiments/results";
-import type { BetaSchedule } from "../train";
+import type { BetaSchedule } from "../vae/train";
 
 /** One run in the panel's terms. */
 export interface ExperimentRun {
