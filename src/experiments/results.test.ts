@@ -79,7 +79,7 @@ describe("results file", () => {
     expect(() => readResults(bad)).toThrow(/newer vae-lab/);
     const folder = join(dir, "folder.json");
     mkdirSync(folder);
-    expect(() => readResults(folder)).toThrow(/folder\.json: is not a file/);
+    expect(() => readResults(folder)).toThrow(/folder\.json: cannot be read \(EISDIR\)/);
   });
 
   it("lives in .cache/experiments unless VAE_LAB_RESULTS says otherwise", () => {

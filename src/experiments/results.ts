@@ -118,8 +118,7 @@ export function inspectResults(path: string): ResultsRead {
   let text: string;
   try {
     if (!existsSync(file)) return { status: "missing", file };
-    const stat = statSync(file);
-    if (!stat.isFile()) return { status: "malformed", file, message: "is not a file" };
+    const stat = statSync(file); // a folder passes here and fails to read below (EISDIR)
     if (stat.size > RESULTS_MAX_BYTES) return { status: "malformed", file, message: `has ${stat.size} bytes, more than the ${RESULTS_MAX_BYTES} a results file can have` };
     text = readFileSync(file, "utf8");
   } catch (err) {

@@ -45,7 +45,7 @@ describe("readExperimentResults", () => {
   it("gives a notice for a folder where the file should be", () => {
     const folder = join(dir, "folder.json");
     mkdirSync(folder);
-    expect(readExperimentResults(folder)).toMatchObject({ status: "malformed", message: "it is not a file" });
+    expect(readExperimentResults(folder)).toMatchObject({ status: "malformed", message: "it cannot be read (EISDIR)" });
   });
 
   it("reads good runs, skips and counts incomplete ones, and escapes text from the file", () => {

@@ -4,12 +4,13 @@
  * write it to one self-contained HTML file and exit. Thin: parse arguments, call the library, print.
  */
 import type { Server } from "node:http";
-import { initBackend } from "../engine/backend";
-import { MNIST_JOB_DEFAULTS, trainOrLoadMnist, type MnistJobSettings } from "../mnistJob";
-import { paramCount } from "../vae/vae";
-import { closeServer, createPlaygroundServer, isLoopback, listen, loopbackHostNames, playgroundHtml, serverUrl, writeExport } from "../playground";
+import { initBackend } from "../src/engine/backend";
+import { MNIST_JOB_DEFAULTS, trainOrLoadMnist, type MnistJobSettings } from "../src/mnistJob";
+import { paramCount } from "../src/vae/vae";
+import { closeServer, createPlaygroundServer, isLoopback, listen, loopbackHostNames, playgroundHtml, serverUrl, writeExport } from "../src/playground";
 import { formatOptions, parseCommandLine } from "./args";
-import { formatDuration, ProgressBar } from "./progressBar";
+import { formatDuration } from "../src/format";
+import { ProgressBar } from "./progressBar";
 
 const d = MNIST_JOB_DEFAULTS;
 const spec = {

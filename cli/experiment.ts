@@ -5,8 +5,8 @@
  */
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { initBackend } from "../engine/backend";
-import { findIdxFiles } from "../vae/data/idx";
+import { initBackend } from "../src/engine/backend";
+import { findIdxFiles } from "../src/vae/data/idx";
 import {
   csvPathFor,
   defaultResultsPath,
@@ -26,9 +26,10 @@ import {
   type RunRecord,
   type SweepName,
   type SweepOptions,
-} from "../experiments";
+} from "../src/experiments";
 import { formatOptions, parseCommandLine } from "./args";
-import { formatDuration, ProgressBar } from "./progressBar";
+import { formatDuration } from "../src/format";
+import { ProgressBar } from "./progressBar";
 
 const d = SWEEP_DEFAULTS;
 const spec = {

@@ -21,7 +21,7 @@ interface Run {
 }
 
 function start(args: string[]): Run {
-  const child = spawn(process.execPath, [join("node_modules", "tsx", "dist", "cli.mjs"), join("src", "cli", "start.ts"), ...args], {
+  const child = spawn(process.execPath, [join("node_modules", "tsx", "dist", "cli.mjs"), join("cli", "start.ts"), ...args], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, FORCE_COLOR: "0" },
   });

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 // `npm run experiment` end to end, as a child process (async: a sync spawn would block vitest's worker).
 function cli(args: string[], options: { onStderr?: (text: string, kill: (signal: NodeJS.Signals) => void) => void } = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/experiment.ts", ...args], { env: { ...process.env, VAE_LAB_BACKEND: "wasm" } });
+    const child = spawn(process.execPath, ["--import", "tsx", "cli/experiment.ts", ...args], { env: { ...process.env, VAE_LAB_BACKEND: "wasm" } });
     let stdout = "", stderr = "";
     child.stdout.on("data", (c: Buffer) => void (stdout += c.toString()));
     child.stderr.on("data", (c: Buffer) => {
