@@ -8,7 +8,7 @@ import { CLASS_COLOURS } from "../plots/palette";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { escapeHtml } from "../notebook/display";
+import { escapeHtml } from "../html";
 import { projectRoot } from "../paths";
 import type { NavigatorData } from "./navigatorData";
 
