@@ -3,14 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadCheckpoint, saveCheckpoint } from "./checkpoint";
-import { elbo } from "./vae/losses";
-import { checkpointMismatch, checkpointName, defaultCheckpointDir, elboSignature, loadMnistData, MNIST_JOB_DEFAULTS, parseHeldOutHistory, posteriorCollapseWarning, signaturesDiffer, trainOrLoadMnist, type ElboFunction, type MnistJobSettings } from "./mnistJob";
-import type { Vae } from "./vae/types";
-import { forward } from "./vae/vae";
-import { Rng } from "./vae/random";
-import { takeRows } from "./vae/data/dataset";
-import { writeIdxFolder } from "./testing/idxFolder";
+import { loadCheckpoint, saveCheckpoint } from "../checkpoint";
+import { elbo } from "../vae/losses";
+import { checkpointMismatch, checkpointName, defaultCheckpointDir, elboSignature, loadMnistData, MNIST_JOB_DEFAULTS, parseHeldOutHistory, posteriorCollapseWarning, signaturesDiffer, trainOrLoadMnist, type ElboFunction, type MnistJobSettings } from "./index";
+import type { Vae } from "../vae/types";
+import { forward } from "../vae/vae";
+import { Rng } from "../vae/random";
+import { takeRows } from "../vae/data/dataset";
+import { writeIdxFolder } from "../testing/idxFolder";
 
 // A tiny model: the behaviour under test is the checkpoint logic, not the model's quality.
 const tiny: MnistJobSettings = { ...MNIST_JOB_DEFAULTS, hidden: 16, epochs: 2, batchSize: 256 };
