@@ -1,5 +1,5 @@
 /**
- * The navigator's browser code (client.js) interpolates with its own copy of the library's maths
+ * The navigator's browser code (client/core.js) interpolates with its own copy of the library's maths
  * (it runs in a page, without the library). These tests run both on the same cases — random codes of
  * many sizes and norms and every degenerate case slerp treats specially — and require them to agree.
  */

@@ -112,7 +112,7 @@ export const SLERP_PARALLEL_THRESHOLD = 1e-4;
  *   through the origin; to stay at typical norms, interpolate in two legs via a third code.
  *
  * Ω is computed as 2·atan2(|ẑ0 − ẑ1|, |ẑ0 + ẑ1|) (Kahan), which stays accurate near 0 and π where
- * acos of the cosine loses half its digits. The navigator's browser code (src/navigator/client.js)
+ * acos of the cosine loses half its digits. The navigator's browser code (src/navigator/client/core.js)
  * repeats this function statement for statement; src/navigator/client.test.ts holds the two equal.
  *
  * @example
