@@ -7,8 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { evaluate } from "../vae/evaluate";
 import { checkpointName as jobCheckpointName, trainOrLoadMnist, type MnistData, type MnistJobSettings } from "../mnistJob";
-import type { LossValues } from "../vae/train";
-import type { HistoryPoint, RunMetrics } from "./results";
+import { runMetrics, type HistoryPoint, type RunMetrics } from "./results";
 import { EMBEDDED, type RunConfig } from "./sweeps";
 import type { RunProgress } from "./runner";
 
@@ -35,8 +34,6 @@ export function jobSettingsOf(config: RunConfig): MnistJobSettings {
 export function mnistCheckpointName(config: RunConfig): string {
   return jobCheckpointName(jobSettingsOf(config));
 }
-
-const negElbo = (l: LossValues): LossValues => ({ ...l, total: l.recon + l.kl });
 
 /**
  * Trains the run through the MNIST job, saving its checkpoint to `checkpointDir`, and fills
@@ -74,9 +71,8 @@ export async function trainMnistRun(
       });
     });
     const train = mnist.train;
-    const trainEval = negElbo(evaluate(job.model, train.images, train.n, train.height * train.width, { reduction: "sum", seed: config.seed }));
-    const testEval = negElbo(job.heldOut);
-    return { trainRecon: trainEval.recon, trainKl: trainEval.kl, trainNegElbo: trainEval.total, testRecon: testEval.recon, testKl: testEval.kl, testNegElbo: testEval.total };
+    const trainEval = evaluate(job.model, train.images, train.n, train.height * train.width, { reduction: "sum", seed: config.seed });
+    return runMetrics(trainEval, job.heldOut);
   } finally {
     job.model.dispose();
   }

@@ -19,7 +19,7 @@ import { csv } from "../csv";
 import { writeAtomic } from "../files";
 import { isRecord } from "../json";
 import { cacheDir } from "../paths";
-import type { BetaSchedule } from "../vae/train";
+import type { BetaSchedule, LossValues } from "../vae/train";
 import { configKey, type RunConfig } from "./sweeps";
 
 export const RESULTS_FORMAT = "vae-lab-experiments";
@@ -39,6 +39,21 @@ export interface RunMetrics {
   testRecon: number;
   testKl: number;
   testNegElbo: number;
+}
+
+/**
+ * A run's metrics from its final evaluations on the training and held-out data; the negative ELBO
+ * is recon + KL (β = 1), whatever β trained the model.
+ */
+export function runMetrics(train: LossValues, test: LossValues): RunMetrics {
+  return {
+    trainRecon: train.recon,
+    trainKl: train.kl,
+    trainNegElbo: train.recon + train.kl,
+    testRecon: test.recon,
+    testKl: test.kl,
+    testNegElbo: test.recon + test.kl,
+  };
 }
 
 /** One point of a run's training curve: after each epoch (MNIST) or each tenth of the steps (Swiss roll). */

@@ -5,16 +5,14 @@
 import { swissRollSampler } from "../vae/data/swissRoll";
 import { evaluate } from "../vae/evaluate";
 import type { Vae } from "../vae/types";
-import { train, type LossValues, type TrainingData } from "../vae/train";
-import type { HistoryPoint, RunMetrics } from "./results";
+import { train, type TrainingData } from "../vae/train";
+import { runMetrics, type HistoryPoint, type RunMetrics } from "./results";
 import type { RunData } from "./runData";
 import type { RunProgress } from "./runner";
 import type { RunConfig } from "./sweeps";
 
 /** Swiss-roll curve points per run. */
 const SWISS_HISTORY_POINTS = 10;
-
-const negElbo = (l: LossValues): LossValues => ({ ...l, total: l.recon + l.kl });
 
 /** Trains on the Swiss roll, filling `history` every tenth of the steps; the final metrics, or undefined when stopped. */
 export async function trainSwissRun(
@@ -65,6 +63,6 @@ export async function trainSwissRun(
   );
   if (result.stopped) return undefined;
   const last = history.at(-1)!; // the final snapshot evaluated the finished model
-  const trainEval = negElbo(evaluate(model, data.trainSample, data.trainSample.length / 2, 2, evalOptions));
-  return { trainRecon: trainEval.recon, trainKl: trainEval.kl, trainNegElbo: trainEval.total, testRecon: last.testRecon, testKl: last.testKl, testNegElbo: last.testNegElbo };
+  const trainEval = evaluate(model, data.trainSample, data.trainSample.length / 2, 2, evalOptions);
+  return runMetrics(trainEval, { total: last.testNegElbo, recon: last.testRecon, kl: last.testKl });
 }
