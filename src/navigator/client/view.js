@@ -124,6 +124,35 @@ function vaeLabRandn() {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
 
+/** The controls: sliders move one dimension of z, buttons jump, morph, sample and interpolate, a click on the map moves z₁, z₂. */
+function vaeLabControls(root, api, latentMap, sliders, selected) {
+  sliders.forEach(function (s) {
+    s.addEventListener("input", function () {
+      var next = api.getZ();
+      next[Number(s.dataset.dim)] = Number(s.value);
+      api.setZ(next);
+    });
+  });
+  root.addEventListener("click", function (ev) {
+    var el = ev.target.closest ? ev.target.closest("[data-action]") : null;
+    if (!el || !root.contains(el)) return;
+    var action = el.dataset.action, k = Number(el.dataset.class);
+    if (action === "random") api.randomSample();
+    else if (action === "jump") api.jumpTo(k);
+    else if (action === "morph") api.morphTo(k);
+    else if (action === "interpolate") api.interpolate(selected("from"), selected("to"));
+  });
+  var map = root.querySelector('canvas[data-role="map"]');
+  map.addEventListener("click", function (ev) {
+    var next = api.getZ();
+    if (next.length < 2) return;
+    var at = latentMap.codeAt(ev);
+    next[0] = at[0];
+    next[1] = at[1];
+    api.setZ(next);
+  });
+}
+
 /** Wires the navigator with data-vae-navigator="id" (once) and registers its API in window.vaeLabNavigators. */
 // eslint-disable-next-line no-unused-vars
 function vaeLabNavigator(id) {
@@ -223,34 +252,10 @@ function vaeLabNavigator(id) {
     return { linear: linear, spherical: spherical };
   };
 
-  sliders.forEach(function (s) {
-    s.addEventListener("input", function () {
-      stopAnimation();
-      var next = z.slice();
-      next[Number(s.dataset.dim)] = Number(s.value);
-      setZ(next);
-    });
-  });
   var selected = function (role) {
     return Number($('[data-role="' + role + '"]').value);
   };
-  root.addEventListener("click", function (ev) {
-    var el = ev.target.closest ? ev.target.closest("[data-action]") : null;
-    if (!el || !root.contains(el)) return;
-    var action = el.dataset.action, k = Number(el.dataset.class);
-    if (action === "random") api.randomSample();
-    else if (action === "jump") api.jumpTo(k);
-    else if (action === "morph") api.morphTo(k);
-    else if (action === "interpolate") api.interpolate(selected("from"), selected("to"));
-  });
-  $('canvas[data-role="map"]').addEventListener("click", function (ev) {
-    if (L < 2) return;
-    var next = z.slice(), at = latentMap.codeAt(ev);
-    next[0] = at[0];
-    next[1] = at[1];
-    api.setZ(next);
-  });
-
+  vaeLabControls(root, api, latentMap, sliders, selected);
   latentMap.drawBase();
   render();
   api.interpolate(selected("from"), selected("to"));
