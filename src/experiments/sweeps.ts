@@ -149,11 +149,6 @@ export function swissRunConfig(hidden: number, latentDim: number, steps: number,
   };
 }
 
-/** Whether the run's β warms up (a schedule) rather than staying constant. */
-export function hasWarmup(config: RunConfig): boolean {
-  return typeof config.beta !== "number";
-}
-
 /** "MNIST L=10", "MNIST L=2 β=4", "MNIST L=2 β 0→1 warm-up", "MNIST conv L=2", "Swiss roll hidden 256 L=2". */
 export function runLabel(config: RunConfig): string {
   if (isSwissRoll(config)) return `Swiss roll hidden ${config.hidden} L=${config.latentDim}`;
