@@ -15,7 +15,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { BACKEND_ORDER, type BackendChoiceName } from "../src/engine/backend";
-import { formatOptions, parseArgs, UsageError } from "../src/cli/args";
+import { formatOptions, parseArgs, UsageError } from "../cli/args";
 import { Rng } from "../src/vae/random";
 
 type Unit = "steps/s" | "s/epoch";

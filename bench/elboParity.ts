@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { initBackend } from "../src/engine/backend";
-import { formatOptions, parseCommandLine } from "../src/cli/args";
+import { formatOptions, parseCommandLine } from "../cli/args";
 import { MNIST_JOB_DEFAULTS, trainOrLoadMnist } from "../src/mnistJob";
 import type { LossValues } from "../src/vae/train";
 

@@ -12,7 +12,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "../src/cli/args";
+import { parseArgs } from "../cli/args";
 import { correctSources, mistakeSources } from "../grading/catalogue";
 import { gradeBatch } from "../grading/grade";
 import { buildRunner, projectDir, runnerFile } from "../grading/jail/bundle";

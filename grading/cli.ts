@@ -3,7 +3,7 @@
  * Thin: parse arguments, grade, print where the reports are.
  */
 import * as path from "node:path";
-import { formatOptions, parseCommandLine } from "../src/cli/args";
+import { formatOptions, parseCommandLine } from "../cli/args";
 import { gradeBatch, InputError } from "./grade";
 import { needsLook, statusOf } from "./report";
 

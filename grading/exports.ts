@@ -12,7 +12,7 @@
  * Every CSV goes through ./csv; student-controlled text in Markdown through ./escape.
  */
 import * as path from "node:path";
-import { csv } from "./csv";
+import { csv } from "../src/csv";
 import { mdText } from "./escape";
 import { fileSafe, statusOf, writeAtomic, type BatchInfo } from "./report";
 import type { ExerciseResult, SubmissionResult } from "./types";

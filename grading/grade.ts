@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { exercises } from "../exercises/index";
 import { referenceObservations } from "../exercises/observe";
 import { initBackend } from "../src/engine/backend";
-import { ProgressBar } from "../src/cli/progressBar";
+import { ProgressBar } from "../cli/progressBar";
 import { hiddenSuites } from "./hidden/index";
 import { buildCompileWorker, buildRunner, projectDir } from "./jail/bundle";
 import { DEFAULT_LIMITS, detectJail, type JailLimits, type JailMode } from "./jail/sandbox";

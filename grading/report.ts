@@ -12,20 +12,15 @@
  * Student-controlled text is escaped in every format (./escape).
  */
 import { createHash } from "node:crypto";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { exercises } from "../exercises/index";
-import { csv } from "./csv";
+import { csv } from "../src/csv";
+import { writeAtomic } from "../src/files";
 import { esc, mdText } from "./escape";
 import { MANIFEST } from "./manifest";
 import type { ExerciseResult, SubmissionResult } from "./types";
 
-export function writeAtomic(file: string, content: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, content);
-  fs.renameSync(tmp, file);
-}
+export { writeAtomic };
 
 /** A student id safe as a file name: letters, digits, . _ - only. */
 export function fileSafe(student: string): string {

@@ -9,7 +9,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { formatOptions, parseCommandLine, UsageError } from "../src/cli/args";
+import { formatOptions, parseCommandLine, UsageError } from "../cli/args";
 import { buildLibrary, findPython, KERNEL_NAME, registerKernel, ROOT } from "./jupyter";
 
 const spec = {

@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "../src/cli/args";
+import { parseArgs } from "../cli/args";
 import { releaseNotebook, serializeNotebook, type Notebook } from "./release-core";
 
 function main(argv: string[]): number {

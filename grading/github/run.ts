@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseCommandLine } from "../../src/cli/args";
+import { parseCommandLine } from "../../cli/args";
 import { classroomResult, type ClassroomResult } from "../exports";
 import { gradeBatch, NoNotebooksError } from "../grade";
 import { feedbackMarkdown } from "../report";

@@ -7,7 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { formatOptions, parseCommandLine } from "../../src/cli/args";
+import { formatOptions, parseCommandLine } from "../../cli/args";
 import { projectDir } from "../jail/bundle";
 import { zip, type ZipEntry } from "./zip";
 
@@ -41,7 +41,7 @@ exec node node_modules/tsx/dist/cli.mjs grading/gradescope/run.ts --submission "
 `;
 
 /** What the grader needs at run time, relative to the project. */
-const INCLUDE = ["package.json", "package-lock.json", "tsconfig.json", "src", "exercises", "grading", "solutions"];
+const INCLUDE = ["package.json", "package-lock.json", "tsconfig.json", "src", "cli", "exercises", "grading", "solutions"];
 const skip = (rel: string) => /(^|\/)(node_modules|\.cache|dist|out)(\/|$)|\.test\.ts$|(^|\/)\.ipynb_checkpoints(\/|$)/.test(rel);
 
 export function autograderEntries(root = projectDir): ZipEntry[] {

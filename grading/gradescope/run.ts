@@ -9,7 +9,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseCommandLine } from "../../src/cli/args";
+import { parseCommandLine } from "../../cli/args";
 import { gradescopeResults, gradescopeStdout } from "../exports";
 import { gradeBatch, NoNotebooksError } from "../grade";
 import { writeAtomic } from "../report";

@@ -1,9 +1,12 @@
 /**
  * The instructor experiments: sweep definitions, the runner, the results file, and run selection
- * for the figures. `npm run experiment` (src/cli/experiment.ts) and notebook 03 are thin fronts.
+ * for the figures. `npm run experiment` (cli/experiment.ts) and notebook 03 are thin fronts.
  */
 export * from "./sweeps";
 export * from "./results";
-export { runExperiment, runSweep, sweepStatus, computePath, loadRunData, modelConfigOf, checkpointName, isReusable, type RunData, type RunProgress, type SweepProgress, type SweepOutcome, type RunSweepOptions } from "./runner";
+export { runExperiment, modelConfigOf, checkpointName, type RunProgress, type RunOptions } from "./runner";
+export { runSweep, sweepStatus, computePath, isReusable, type SweepProgress, type SweepOutcome, type RunSweepOptions } from "./sweep";
+export { loadRunData, type RunData } from "./runData";
+export { jobSettingsOf } from "./mnistRun";
 export * from "./select";
 export * from "./report";

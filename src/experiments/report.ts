@@ -2,13 +2,14 @@
  * Words and tables about runs, for the notebook: where the runs came from (data, epochs, seed,
  * backend, when), β settings, and a markdown table of every run's metrics. All read from the records.
  */
-import { formatDuration } from "../cli/progressBar";
+import { formatDuration } from "../format";
+import { betaScheduleText } from "../mnistJob";
 import type { RunRecord } from "./results";
 import { isSwissRoll, runLabel, type RunConfig } from "./sweeps";
 
 /** "β = 4", "β 0 → 1 over 10 epochs". */
 export function betaText(config: RunConfig): string {
-  return config.betaWarmup > 0 ? `β 0 → ${config.beta} over ${config.betaWarmup} epoch${config.betaWarmup === 1 ? "" : "s"}` : `β = ${config.beta}`;
+  return betaScheduleText(config.beta);
 }
 
 /**

@@ -2,24 +2,33 @@
  * The experiments' results file: one JSON document (the record, read by the notebook and the
  * playground) and a CSV beside it (one row per run, for spreadsheets).
  *
- *   { "format": "vae-lab-experiments", "formatVersion": 1,
- *     "runs": [ { "config": { dataset, model, latentDim, beta, hidden, epochs, seed, ... },
+ *   { "format": "vae-lab-experiments", "formatVersion": 2,
+ *     "runs": [ { "config": { dataset, model, latentDim, beta (a number, or { from, to, epochs }), hidden, epochs, seed, ... },
  *                 "metrics": { trainRecon, trainKl, trainNegElbo, testRecon, testKl, testNegElbo },
  *                 "seconds", "backend", "history": [...], "checkpoint", ... } ] }
  *
  * Both files are written atomically (a temporary file renamed over the old one) after every run, so
- * an interrupted sweep leaves the last complete state and resumes from it. A file that cannot be
- * read or does not have this shape is an error naming the file and the fix, never silently replaced.
+ * an interrupted sweep leaves the last complete state and resumes from it. `inspectResults` is the
+ * one reader (the sweeps, the notebooks and the playground all read through it); for a sweep, a file
+ * that cannot be read or does not have this shape is an error naming the file and the fix
+ * (`readResults`), never silently replaced.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { csv } from "../csv";
+import { writeAtomic } from "../files";
+import { isRecord } from "../json";
 import { cacheDir } from "../paths";
+import type { BetaSchedule, LossValues } from "../vae/train";
 import { configKey, type RunConfig } from "./sweeps";
 
 export const RESULTS_FORMAT = "vae-lab-experiments";
-export const RESULTS_VERSION = 1;
-/** Set it to read and write another results file (the notebook's CI test does). */
+/** 2: `config.beta` is a BetaSchedule (version 1 had a number and `betaWarmup` epochs; read as such). */
+export const RESULTS_VERSION = 2;
+/** Set it to read and write another results file (the notebook's CI test does; `npm start` shows that file too). */
 export const RESULTS_ENV_VAR = "VAE_LAB_RESULTS";
+/** Files larger than this are not parsed (a results file holds a few hundred runs at most). */
+export const RESULTS_MAX_BYTES = 20 * 1024 * 1024;
 
 /** Per image (MNIST: nats) or per point (Swiss roll: squared error + KL), on held-out and training data. */
 export interface RunMetrics {
@@ -30,6 +39,21 @@ export interface RunMetrics {
   testRecon: number;
   testKl: number;
   testNegElbo: number;
+}
+
+/**
+ * A run's metrics from its final evaluations on the training and held-out data; the negative ELBO
+ * is recon + KL (β = 1), whatever β trained the model.
+ */
+export function runMetrics(train: LossValues, test: LossValues): RunMetrics {
+  return {
+    trainRecon: train.recon,
+    trainKl: train.kl,
+    trainNegElbo: train.recon + train.kl,
+    testRecon: test.recon,
+    testKl: test.kl,
+    testNegElbo: test.recon + test.kl,
+  };
 }
 
 /** One point of a run's training curve: after each epoch (MNIST) or each tenth of the steps (Swiss roll). */
@@ -78,7 +102,7 @@ export class ResultsFileError extends Error {
   }
 }
 
-/** `.cache/experiments/results.json`, or $VAE_LAB_RESULTS. */
+/** `.cache/experiments/results.json`, or $VAE_LAB_RESULTS: where `npm run experiment` writes and everything reads. */
 export function defaultResultsPath(env: Record<string, string | undefined> = process.env): string {
   return env[RESULTS_ENV_VAR] || join(cacheDir(), "experiments", "results.json");
 }
@@ -90,80 +114,122 @@ export function emptyResults(): ResultsFile {
 const METRIC_KEYS: (keyof RunMetrics)[] = ["trainRecon", "trainKl", "trainNegElbo", "testRecon", "testKl", "testNegElbo"];
 const CONFIG_KEYS: (keyof RunConfig)[] = ["dataset", "model", "latentDim", "beta", "hidden", "epochs", "seed"];
 
+/** What reading a results file found: no file, a file that is not one, or its runs (with those that were not runs counted). */
+export type ResultsRead =
+  | { status: "missing"; file: string }
+  | { status: "malformed"; file: string; message: string }
+  | { status: "ok"; file: string; results: ResultsFile; skipped: number; problems: string[] };
+
 /**
- * The results in `path`; an empty list when the file does not exist yet. Throws ResultsFileError
- * when it cannot be read or is not a results file.
+ * The one reader of results files. Never throws: a missing file, an unreadable or malformed one is a
+ * status with a one-line message; runs that lack a field are skipped and counted (`problems` says
+ * why). Version-1 runs ({ beta, betaWarmup }) are read as BetaSchedules.
+ *
+ * @example
+ * inspectResults("/nope.json"); //=> { status: "missing", file: "/nope.json" }
  */
-export function readResults(path: string): ResultsFile {
-  if (!existsSync(path)) return emptyResults();
+export function inspectResults(path: string): ResultsRead {
+  const file = path;
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    if (!existsSync(file)) return { status: "missing", file };
+    const stat = statSync(file); // a folder passes here and fails to read below (EISDIR)
+    if (stat.size > RESULTS_MAX_BYTES) return { status: "malformed", file, message: `has ${stat.size} bytes, more than the ${RESULTS_MAX_BYTES} a results file can have` };
+    text = readFileSync(file, "utf8");
   } catch (err) {
-    throw new ResultsFileError(path, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
+    return { status: "malformed", file, message: `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message.split("\n")[0]})` };
   }
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new ResultsFileError(path, `is not valid JSON (${(err as Error).message}).`);
+    return { status: "malformed", file, message: `is not valid JSON (${(err as Error).message.split("\n")[0]})` };
   }
-  if (!isRecord(doc) || !Array.isArray(doc.runs)) throw new ResultsFileError(path, `is not a vae-lab results file: it has no "runs" list.`);
-  if (doc.format !== undefined && doc.format !== RESULTS_FORMAT) throw new ResultsFileError(path, `has format ${JSON.stringify(doc.format)}, not "${RESULTS_FORMAT}".`);
+  if (!isRecord(doc) || !Array.isArray(doc.runs)) return { status: "malformed", file, message: 'is not a vae-lab results file: it has no "runs" list' };
+  if (doc.format !== undefined && doc.format !== RESULTS_FORMAT) return { status: "malformed", file, message: `has format ${JSON.stringify(doc.format)}, not "${RESULTS_FORMAT}"` };
   if (typeof doc.formatVersion === "number" && doc.formatVersion > RESULTS_VERSION) {
-    throw new ResultsFileError(path, `was written by a newer vae-lab (format version ${doc.formatVersion}; this one reads ${RESULTS_VERSION}).`);
+    return { status: "malformed", file, message: `was written by a newer vae-lab (format version ${doc.formatVersion}; this one reads ${RESULTS_VERSION})` };
   }
-  doc.runs.forEach((run, i) => {
-    const where = `run ${i + 1}`;
-    if (!isRecord(run) || !isRecord(run.config) || !isRecord(run.metrics)) throw new ResultsFileError(path, `${where} has no "config" and "metrics" objects.`);
-    for (const k of CONFIG_KEYS) if (run.config[k] === undefined) throw new ResultsFileError(path, `${where}'s config has no "${k}".`);
-    for (const k of METRIC_KEYS) if (typeof run.metrics[k] !== "number") throw new ResultsFileError(path, `${where}'s metrics have no number "${k}".`);
+  const runs: RunRecord[] = [];
+  const problems: string[] = [];
+  doc.runs.forEach((raw, i) => {
+    const problem = runProblem(raw);
+    if (problem) problems.push(`run ${i + 1}${problem}`);
+    else runs.push(upgradeRun(raw as Record<string, unknown>));
   });
-  return { format: RESULTS_FORMAT, formatVersion: RESULTS_VERSION, runs: doc.runs as unknown as RunRecord[] };
+  if (runs.length === 0 && problems.length > 0) {
+    return { status: "malformed", file, message: `none of its ${problems.length} runs has a config and metrics (${problems[0]})` };
+  }
+  return { status: "ok", file, results: { format: RESULTS_FORMAT, formatVersion: RESULTS_VERSION, runs }, skipped: problems.length, problems };
+}
+
+/**
+ * The results in `path` for a sweep that will write them back: an empty list when the file does not
+ * exist yet. Throws ResultsFileError when it cannot be read, is not a results file, or has a run that
+ * is not one (a sweep must not silently drop it when it rewrites the file).
+ */
+export function readResults(path: string): ResultsFile {
+  const read = inspectResults(path);
+  if (read.status === "missing") return emptyResults();
+  if (read.status === "malformed") throw new ResultsFileError(path, `${read.message}.`);
+  if (read.problems.length > 0) throw new ResultsFileError(path, `${read.problems[0]}.`);
+  return read.results;
+}
+
+/** Why `raw` is not a run (", its config has no \"beta\"", …), or undefined when it is one. */
+function runProblem(raw: unknown): string | undefined {
+  if (!isRecord(raw) || !isRecord(raw.config) || !isRecord(raw.metrics)) return ` has no "config" and "metrics" objects`;
+  for (const k of CONFIG_KEYS) if (raw.config[k] === undefined) return `'s config has no "${k}"`;
+  if (typeof raw.config.latentDim !== "number") return `'s config.latentDim is not a number`;
+  if (!isBetaSchedule(raw.config.beta)) return `'s config.beta is not a number or { from, to, epochs }`;
+  for (const k of METRIC_KEYS) if (typeof raw.metrics[k] !== "number") return `'s metrics have no number "${k}"`;
+  return undefined;
+}
+
+function isBetaSchedule(v: unknown): v is BetaSchedule {
+  return typeof v === "number" || (isRecord(v) && typeof v.from === "number" && typeof v.to === "number");
+}
+
+/** A run as this version writes it: version 1's { beta, betaWarmup } becomes one BetaSchedule. */
+function upgradeRun(raw: Record<string, unknown>): RunRecord {
+  const { betaWarmup, ...config } = raw.config as Record<string, unknown>;
+  const warm = typeof betaWarmup === "number" && betaWarmup > 0 && typeof config.beta === "number";
+  const beta = warm ? { from: 0, to: config.beta as number, epochs: betaWarmup } : config.beta;
+  const history = Array.isArray(raw.history) ? raw.history : [];
+  return { ...raw, config: { ...config, beta }, history } as unknown as RunRecord;
 }
 
 /** Writes `path` (JSON) and the same name with .csv, each atomically. */
 export function writeResults(path: string, results: ResultsFile): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeAtomically(path, JSON.stringify(results, null, 1) + "\n");
-  writeAtomically(csvPathFor(path), resultsCsv(results));
+  writeAtomic(path, JSON.stringify(results, null, 1) + "\n");
+  writeAtomic(csvPathFor(path), resultsCsv(results));
 }
 
 export function csvPathFor(jsonPath: string): string {
   return jsonPath.replace(/\.json$/i, "") + ".csv";
 }
 
-function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-}
-
 const CSV_COLUMNS = [
-  "dataset", "model", "latentDim", "beta", "betaWarmup", "hidden", "depth", "epochs", "steps", "batchSize", "learningRate", "reduction", "seed",
+  "dataset", "model", "latentDim", "beta", "betaWarmup", "hidden", "depth", "epochs", "steps", "batchSize", "learningRate", "reduction", "seed", "betaFrom",
   ...METRIC_KEYS, "finalClusterFraction", "seconds", "backend", "trainN", "testN", "finishedAt", "checkpoint",
 ] as const;
 
 /**
- * One header line and one line per run; fields with commas or quotes are quoted (RFC 4180).
+ * One header line and one line per run (src/csv.ts: RFC 4180, numbers in full). β is three columns:
+ * the final β, where a warm-up starts, and its epochs (0 for a constant β).
  *
  * @example
- * resultsCsv(emptyResults()).split("\n")[0]; //=> "dataset,model,latentDim,beta,..."
+ * resultsCsv(emptyResults()).split("\r\n")[0]; //=> "dataset,model,latentDim,beta,betaWarmup,..."
  */
 export function resultsCsv(results: ResultsFile): string {
-  const cell = (v: unknown) => {
-    const s = v === undefined || v === null ? "" : String(v);
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
   const rows = results.runs.map((r) => {
-    const values: Record<string, unknown> = {
-      ...r.config,
+    const b = r.config.beta;
+    const values: Record<string, string | number | null | undefined> = {
+      ...(r.config as unknown as Record<string, string | number | undefined>),
       ...r.metrics,
+      beta: typeof b === "number" ? b : b.to,
+      betaFrom: typeof b === "number" ? b : b.from,
+      betaWarmup: typeof b === "number" ? 0 : b.epochs ?? b.steps,
       finalClusterFraction: r.history?.at(-1)?.clusterFraction ?? "",
       seconds: r.seconds,
       backend: r.backend,
@@ -172,9 +238,9 @@ export function resultsCsv(results: ResultsFile): string {
       finishedAt: r.finishedAt,
       checkpoint: r.checkpoint,
     };
-    return CSV_COLUMNS.map((c) => cell(values[c])).join(",");
+    return CSV_COLUMNS.map((c) => values[c]);
   });
-  return [CSV_COLUMNS.join(","), ...rows].join("\n") + "\n";
+  return csv([[...CSV_COLUMNS], ...rows], { decimals: null });
 }
 
 /** The finished run with exactly this config, if any. */
@@ -188,8 +254,4 @@ export function withRun(results: ResultsFile, record: RunRecord): ResultsFile {
   const key = configKey(record.config);
   const runs = results.runs.filter((r) => configKey(r.config) !== key);
   return { ...results, runs: [...runs, record] };
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

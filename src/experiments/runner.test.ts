@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { readResults } from "./results";
 import type { ImageDataset } from "../vae/data/dataset";
 import { Rng } from "../vae/random";
-import { checkpointName, runExperiment, runSweep, sweepStatus } from "./runner";
+import { checkpointName, runExperiment } from "./runner";
+import { runSweep, sweepStatus } from "./sweep";
 import { loadRunModel } from "./select";
 import { mnistRunConfig, runLabel, swissRunConfig, type PlannedRun } from "./sweeps";
 

@@ -32,16 +32,27 @@ function bestGroup(runs: RunRecord[], varying: (keyof RunConfig)[]): RunRecord[]
   return best;
 }
 
+/** Which MNIST model a figure shows (default: the MLP, as lessons 1–2 build it). */
+export interface RunFilter {
+  model?: "mlp" | "conv";
+}
+
+const mnistRunsOf = (runs: RunRecord[], filter: RunFilter) => runs.filter((r) => !isSwissRoll(r.config) && r.config.model === (filter.model ?? "mlp"));
+
 /** MNIST runs with constant β = 1 that differ only in latent dimension, by latentDim. */
-export function latentSweepRuns(runs: RunRecord[]): RunRecord[] {
-  const candidates = runs.filter((r) => !isSwissRoll(r.config) && r.config.beta === 1 && r.config.betaWarmup === 0);
+export function latentSweepRuns(runs: RunRecord[], filter: RunFilter = {}): RunRecord[] {
+  const candidates = mnistRunsOf(runs, filter).filter((r) => r.config.beta === 1);
   return bestGroup(candidates, ["latentDim"]).sort((a, b) => a.config.latentDim - b.config.latentDim);
 }
 
-/** MNIST runs at latent dimension 2 that differ only in β or its warm-up: constant β ascending, warm-ups last. */
-export function betaSweepRuns(runs: RunRecord[]): RunRecord[] {
-  const candidates = runs.filter((r) => !isSwissRoll(r.config) && r.config.latentDim === 2);
-  return bestGroup(candidates, ["beta", "betaWarmup"]).sort((a, b) => a.config.betaWarmup - b.config.betaWarmup || a.config.beta - b.config.beta);
+/** MNIST runs at latent dimension 2 that differ only in β (constant or warm-up): constant β ascending, then warm-ups by the β they reach and their length. */
+export function betaSweepRuns(runs: RunRecord[], filter: RunFilter = {}): RunRecord[] {
+  const candidates = mnistRunsOf(runs, filter).filter((r) => r.config.latentDim === 2);
+  const order = (c: RunConfig) => (typeof c.beta === "number" ? [0, c.beta, 0] : [1, c.beta.to, c.beta.epochs ?? c.beta.steps ?? 0]);
+  return bestGroup(candidates, ["beta"]).sort((a, b) => {
+    const x = order(a.config), y = order(b.config);
+    return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+  });
 }
 
 /** Swiss-roll runs that differ only in hidden and latent size, as a grid: rows = hidden sizes, columns = latent sizes. */

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { configKey, estimateSeconds, mnistRunConfig, parseBetaList, parseSizeList, planSweep, runLabel, SWEEP_DEFAULTS, SWEEP_PRESETS, swissRunConfig, warmupEpochs } from "./sweeps";
+import { betaChoiceText, configKey, estimateSeconds, mnistRunConfig, parseBetaList, parseSizeList, planSweep, runLabel, SWEEP_DEFAULTS, SWEEP_PRESETS, swissRunConfig, warmupEpochs } from "./sweeps";
 
 describe("planSweep", () => {
   it("plans the default sweep as 4 latent + 3 more β + 9 Swiss-roll runs, the shared L = 2, β = 1 run once", () => {
     const plan = planSweep("all", SWEEP_DEFAULTS);
     expect(plan).toHaveLength(16);
-    const shared = plan.filter((p) => p.config.dataset === "embedded" && p.config.latentDim === 2 && p.config.beta === 1 && p.config.betaWarmup === 0);
+    const shared = plan.filter((p) => p.config.dataset === "embedded" && p.config.latentDim === 2 && p.config.beta === 1);
     expect(shared).toHaveLength(1);
     expect(shared[0].sweeps).toEqual(["latent", "beta"]);
     expect(new Set(plan.map((p) => configKey(p.config))).size).toBe(16);
@@ -21,19 +21,37 @@ describe("planSweep", () => {
   it("has a CI preset with a run for every figure, small enough to train in seconds", () => {
     const plan = planSweep("all", SWEEP_PRESETS.ci);
     expect(plan.some((p) => p.sweeps.includes("latent"))).toBe(true);
-    expect(plan.some((p) => p.config.betaWarmup > 0)).toBe(true);
+    expect(plan.some((p) => typeof p.config.beta !== "number")).toBe(true);
     expect(plan.some((p) => p.config.dataset === "swissroll")).toBe(true);
     expect(plan.every((p) => p.config.epochs <= 2 && (p.config.steps ?? 0) <= 100)).toBe(true);
+  });
+});
+
+describe("the navigator preset and the conv model", () => {
+  it("sweeps β 0, 1, 4 and the Latent Space Navigator's warm-up 0 → 4 over 10 epochs", () => {
+    const plan = planSweep("beta", SWEEP_PRESETS.navigator);
+    expect(plan.map((p) => p.config.beta)).toEqual([0, 1, 4, { from: 0, to: 4, epochs: 10 }]);
+    expect(plan.map((p) => p.label)).toEqual(["MNIST L=2 β=0", "MNIST L=2", "MNIST L=2 β=4", "MNIST L=2 β 0→4 warm-up"]);
+  });
+
+  it("plans the latent and β sweeps with the conv model when asked, the Swiss roll with the MLP", () => {
+    const plan = planSweep("all", { ...SWEEP_PRESETS.ci, model: "conv" });
+    expect(plan.filter((p) => p.config.dataset !== "swissroll").every((p) => p.config.model === "conv" && p.label.includes(" conv "))).toBe(true);
+    expect(plan.filter((p) => p.config.dataset === "swissroll").every((p) => p.config.model === "mlp")).toBe(true);
+    const mlp = planSweep("latent", SWEEP_PRESETS.ci).map((p) => configKey(p.config));
+    expect(planSweep("latent", { ...SWEEP_PRESETS.ci, model: "conv" }).some((p) => mlp.includes(configKey(p.config)))).toBe(false);
+    // The conv model trains on WASM kernels: its estimate is several times the MLP's.
+    expect(estimateSeconds(mnistRunConfig("embedded", 2, 1, 10, 1, "conv"), undefined, "native")).toBeGreaterThan(5 * estimateSeconds(mnistRunConfig("embedded", 2, 1, 10, 1), undefined, "native"));
   });
 });
 
 describe("run configs", () => {
   it("turns β = warmup into β = 1 reached after the first half of the epochs", () => {
     const c = mnistRunConfig("embedded", 2, "warmup", 20, 42);
-    expect([c.beta, c.betaWarmup]).toEqual([1, 10]);
+    expect(c.beta).toEqual({ from: 0, to: 1, epochs: 10 });
     expect(warmupEpochs(1)).toBe(1);
     expect(warmupEpochs(5)).toBe(2);
-    expect(mnistRunConfig("embedded", 2, 4, 20, 42).betaWarmup).toBe(0);
+    expect(mnistRunConfig("embedded", 2, 4, 20, 42).beta).toBe(4);
   });
 
   it("keys a config independently of key order and undefined fields", () => {
@@ -72,6 +90,15 @@ describe("parsing the user's lists", () => {
     expect(() => parseSizeList("two", "--latent", "a latent dimension")).toThrow(/got "two"/);
     expect(() => parseSizeList("2,,5", "--latent", "a latent dimension")).toThrow(/empty entry/);
     expect(() => parseSizeList("5000", "--latent", "a latent dimension", 256)).toThrow(/larger than 256/);
+  });
+
+  it("reads warm-ups to another β, over the first half or a given number of epochs", () => {
+    expect(parseBetaList("1,warmup:4,warmup:4:10,warmup:4:10")).toEqual([1, { from: 0, to: 4 }, { from: 0, to: 4, epochs: 10 }]);
+    expect(mnistRunConfig("embedded", 2, { from: 0, to: 4 }, 20, 42).beta).toEqual({ from: 0, to: 4, epochs: 10 });
+    expect(() => parseBetaList("warmup:-4")).toThrow(/the β a warm-up reaches must be a number ≥ 0, got "-4"/);
+    expect(() => parseBetaList("warmup:4:0")).toThrow(/a warm-up's epochs must be a whole number ≥ 1, got "0"/);
+    expect(betaChoiceText({ from: 0, to: 4, epochs: 10 })).toBe("warmup:4:10");
+    for (const choice of SWEEP_PRESETS.navigator.beta) expect(parseBetaList(betaChoiceText(choice))).toEqual([choice]);
   });
 
   it("refuses negative or unknown β values", () => {

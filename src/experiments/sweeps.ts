@@ -1,17 +1,22 @@
 /**
  * The instructor experiments as data: one run's exact configuration, the three sweeps (latent
- * dimension, β, Swiss-roll hidden × latent size), the presets the notebook uses, and a rough cost
- * model so a sweep can say up front how long it will take.
+ * dimension, β, Swiss-roll hidden × latent size), the presets, and a rough cost model so a sweep can
+ * say up front how long it will take.
  *
- * - Latent sweep: MNIST VAE 784 → 400 → L (Kingma & Welling 2014, §5), L in 2, 5, 10, 20, β = 1.
+ * - Latent sweep: MNIST VAE 784 → 400 → L (Kingma & Welling 2014, §5), L in 2, 5, 10, 20, β = 1;
+ *   with `model: "conv"` the convolutional VAE (src/vae/convVae.ts) instead.
  * - β sweep: the same model at L = 2 (a drawable latent map) with β in 0.5, 1, 4 (Higgins et al.
- *   2017, β-VAE) and a linear KL warm-up 0 → 1 over the first half of training (Bowman et al. 2016).
+ *   2017, β-VAE) and a linear KL warm-up 0 → 1 over the first half of training (Bowman et al. 2016);
+ *   the "navigator" preset: β 0, 1, 4 and the Latent Space Navigator's warm-up 0 → 4 over 10 epochs.
  * - Swiss sweep: lesson 1's model (3 hidden layers, mean reduction, β = 0.01) at hidden 32/256/1024
- *   and latent 1/2/8.
+ *   and latent 1/2/8 (always the MLP).
  * A run's identity is its whole config: the same config is the same run, whichever sweep asked.
+ * β is one `BetaSchedule` (train.ts), as everywhere else: a number, or { from, to, epochs }.
  */
-import { MNIST_JOB_DEFAULTS, stableStringify } from "../mnistJob";
+import { stableStringify } from "../json";
 import type { Reduction } from "../vae/losses";
+import { finalBeta, MNIST_JOB_DEFAULTS } from "../mnistJob";
+import type { BetaSchedule } from "../vae/train";
 
 export const EMBEDDED = "embedded";
 export const SWISS_ROLL = "swissroll";
@@ -20,12 +25,11 @@ export const SWISS_ROLL = "swissroll";
 export interface RunConfig {
   /** "embedded" (the 10,000 digits shipped with vae-lab), "swissroll", or an absolute IDX folder. */
   dataset: string;
-  model: "mlp";
+  /** "conv": the convolutional VAE (MNIST only; `hidden` and `depth` do not apply to it). */
+  model: "mlp" | "conv";
   latentDim: number;
-  /** The KL weight (the final one, with a warm-up). */
-  beta: number;
-  /** Linear warm-up of β from 0 over this many epochs (MNIST); 0 = constant β. */
-  betaWarmup: number;
+  /** The KL weight: a constant, or a linear warm-up { from, to, epochs } (MNIST). */
+  beta: BetaSchedule;
   /** Units per hidden layer. */
   hidden: number;
   /** Hidden layers in the encoder (mirrored in the decoder). */
@@ -40,10 +44,16 @@ export interface RunConfig {
   seed: number;
 }
 
-export type BetaChoice = number | "warmup";
+/**
+ * A β of the β sweep: a schedule, or "warmup" (0 → 1 over the first half of the epochs). A warm-up
+ * without `epochs` lasts the first half of the epochs too.
+ */
+export type BetaChoice = BetaSchedule | "warmup";
 
 export interface SweepOptions {
   dataset: string;
+  /** The MNIST model of the latent and β sweeps (default "mlp"). */
+  model?: "mlp" | "conv";
   latent: number[];
   beta: BetaChoice[];
   hidden: number[];
@@ -72,11 +82,14 @@ export const SWEEP_DEFAULTS: SweepOptions = {
  * Sweeps the notebook runs itself when no results exist: "small" (a couple of minutes, hidden 1024
  * left out) and "ci" (seconds: enough runs for every figure, not enough training to teach from).
  */
-export const SWEEP_PRESETS: Record<"default" | "small" | "ci", SweepOptions> = {
+export const SWEEP_PRESETS: Record<"default" | "small" | "ci" | "navigator", SweepOptions> = {
   default: SWEEP_DEFAULTS,
   small: { ...SWEEP_DEFAULTS, epochs: 5, hidden: [32, 256], steps: 300 },
   ci: { ...SWEEP_DEFAULTS, latent: [2, 5], beta: [1, 4, "warmup"], hidden: [32], swissLatent: [1, 2], epochs: 2, steps: 100 },
+  /** β as the Latent Space Navigator trains it: 0, 1, 4 and a warm-up 0 → 4 over 10 of 20 epochs. */
+  navigator: { ...SWEEP_DEFAULTS, beta: [0, 1, 4, { from: 0, to: 4, epochs: 10 }], epochs: 20 },
 };
+export const PRESET_NAMES = Object.keys(SWEEP_PRESETS) as (keyof typeof SWEEP_PRESETS)[];
 
 /** One entry of a plan: the config, which sweep(s) asked for it, and a short label. */
 export interface PlannedRun {
@@ -89,15 +102,20 @@ export function isSwissRoll(config: RunConfig): boolean {
   return config.dataset === SWISS_ROLL;
 }
 
+/** The β schedule a choice means for a run of `epochs` epochs. */
+export function betaScheduleOf(choice: BetaChoice, epochs: number): BetaSchedule {
+  if (choice === "warmup") return { from: 0, to: 1, epochs: warmupEpochs(epochs) };
+  if (typeof choice === "number" || choice.epochs !== undefined || choice.steps !== undefined) return choice;
+  return { ...choice, epochs: warmupEpochs(epochs) };
+}
+
 /** The MNIST run of the latent and β sweeps. */
-export function mnistRunConfig(dataset: string, latentDim: number, beta: BetaChoice, epochs: number, seed: number): RunConfig {
-  const warmup = beta === "warmup";
+export function mnistRunConfig(dataset: string, latentDim: number, beta: BetaChoice, epochs: number, seed: number, model: "mlp" | "conv" = "mlp"): RunConfig {
   return {
     dataset,
-    model: "mlp",
+    model,
     latentDim,
-    beta: warmup ? 1 : beta,
-    betaWarmup: warmup ? warmupEpochs(epochs) : 0,
+    beta: betaScheduleOf(beta, epochs),
     hidden: MNIST_JOB_DEFAULTS.hidden,
     depth: 1,
     epochs,
@@ -120,7 +138,6 @@ export function swissRunConfig(hidden: number, latentDim: number, steps: number,
     model: "mlp",
     latentDim,
     beta: 0.01,
-    betaWarmup: 0,
     hidden,
     depth: 3,
     epochs: 1,
@@ -132,12 +149,18 @@ export function swissRunConfig(hidden: number, latentDim: number, steps: number,
   };
 }
 
-/** "L=10", "L=2 β=4", "L=2 β warm-up", "Swiss hidden 256 L=2". */
+/** "MNIST L=10", "MNIST L=2 β=4", "MNIST L=2 β 0→1 warm-up", "MNIST conv L=2", "Swiss roll hidden 256 L=2". */
 export function runLabel(config: RunConfig): string {
   if (isSwissRoll(config)) return `Swiss roll hidden ${config.hidden} L=${config.latentDim}`;
-  const beta = config.betaWarmup > 0 ? ` β 0→${config.beta} warm-up` : config.beta !== 1 ? ` β=${config.beta}` : "";
+  const b = config.beta;
+  const beta = typeof b !== "number" ? ` β ${b.from}→${b.to} warm-up` : b !== 1 ? ` β=${b}` : "";
   const data = config.dataset === EMBEDDED ? "MNIST" : /fashion/i.test(config.dataset) ? "Fashion-MNIST" : "MNIST (IDX)";
-  return `${data} L=${config.latentDim}${beta}`;
+  return `${data}${config.model === "conv" ? " conv" : ""} L=${config.latentDim}${beta}`;
+}
+
+/** The final β of the run (the constant, or where its warm-up ends). */
+export function runBeta(config: RunConfig): number {
+  return finalBeta(config.beta);
 }
 
 /**
@@ -158,8 +181,9 @@ export function planSweep(name: SweepName, options: SweepOptions): PlannedRun[] 
       plan.push({ config, sweeps: [sweep], label: runLabel(config) });
     }
   };
-  if (name === "latent" || name === "all") for (const L of options.latent) add("latent", mnistRunConfig(options.dataset, L, 1, options.epochs, options.seed));
-  if (name === "beta" || name === "all") for (const b of options.beta) add("beta", mnistRunConfig(options.dataset, 2, b, options.epochs, options.seed));
+  const model = options.model ?? "mlp";
+  if (name === "latent" || name === "all") for (const L of options.latent) add("latent", mnistRunConfig(options.dataset, L, 1, options.epochs, options.seed, model));
+  if (name === "beta" || name === "all") for (const b of options.beta) add("beta", mnistRunConfig(options.dataset, 2, b, options.epochs, options.seed, model));
   if (name === "swiss" || name === "all") {
     for (const h of options.hidden) for (const L of options.swissLatent) add("swiss", swissRunConfig(h, L, options.steps, options.seed));
   }
@@ -184,10 +208,12 @@ export function configKey(config: RunConfig): string {
 //   layers dominate: cost grows with hidden²).
 // - WASM + native BLAS (src/engine/native.ts): the default sweep's MNIST runs took 15–19 s for 20
 //   epochs (≈ 0.07 ms per image), Swiss-roll runs 0.5 s / 1.7 s / 21 s for 500 steps at 32 / 256 / 1024.
+// - The conv VAE trains on WASM kernels either way (about 12 s per 10,000-image epoch, issue 17):
+//   ≈ 1.2 ms per image.
 export type ComputePath = "wasm" | "native";
-const COSTS: Record<ComputePath, { mnistPerImage: number; mnistEvalPerEpoch: number; swissPerStep: (hidden: number, depth: number) => number }> = {
-  wasm: { mnistPerImage: 2.5e-4, mnistEvalPerEpoch: 0.15, swissPerStep: (h, depth) => 0.008 + 1.8e-7 * h * h * (depth / 3) },
-  native: { mnistPerImage: 7e-5, mnistEvalPerEpoch: 0.15, swissPerStep: (h, depth) => 0.001 + 3.8e-8 * h * h * (depth / 3) },
+const COSTS: Record<ComputePath, { mnistPerImage: number; convPerImage: number; mnistEvalPerEpoch: number; swissPerStep: (hidden: number, depth: number) => number }> = {
+  wasm: { mnistPerImage: 2.5e-4, convPerImage: 1.2e-3, mnistEvalPerEpoch: 0.15, swissPerStep: (h, depth) => 0.008 + 1.8e-7 * h * h * (depth / 3) },
+  native: { mnistPerImage: 7e-5, convPerImage: 1.2e-3, mnistEvalPerEpoch: 0.15, swissPerStep: (h, depth) => 0.001 + 3.8e-8 * h * h * (depth / 3) },
 };
 
 /**
@@ -202,8 +228,8 @@ export function trainImagesOf(config: RunConfig): number {
 export function estimateSeconds(config: RunConfig, trainImages = trainImagesOf(config), path: ComputePath = "wasm"): number {
   const cost = COSTS[path];
   if (isSwissRoll(config)) return (config.steps ?? 0) * cost.swissPerStep(config.hidden, config.depth);
-  const hiddenScale = config.hidden / MNIST_JOB_DEFAULTS.hidden;
-  return config.epochs * (trainImages * cost.mnistPerImage * hiddenScale + cost.mnistEvalPerEpoch);
+  const perImage = config.model === "conv" ? cost.convPerImage : (cost.mnistPerImage * config.hidden) / MNIST_JOB_DEFAULTS.hidden;
+  return config.epochs * (trainImages * perImage + cost.mnistEvalPerEpoch);
 }
 
 // ---- the user's lists ----------------------------------------------------------------------------
@@ -228,20 +254,39 @@ export function parseSizeList(text: string, flag: string, what: string, max = 40
 }
 
 /**
- * "0.5,1,4,warmup" → [0.5, 1, 4, "warmup"]: numbers ≥ 0 and/or "warmup" (β from 0 to 1 over the
- * first half of the epochs).
+ * "0.5,1,4,warmup" → [0.5, 1, 4, "warmup"]: numbers ≥ 0, "warmup" (β 0 → 1 over the first half of
+ * the epochs), "warmup:B" (0 → B over the first half) or "warmup:B:E" (0 → B over E epochs).
  *
  * @example
- * parseBetaList("1,warmup"); //=> [1, "warmup"]
+ * parseBetaList("1,warmup,warmup:4:10"); //=> [1, "warmup", { from: 0, to: 4, epochs: 10 }]
  */
 export function parseBetaList(text: string, flag = "--beta"): BetaChoice[] {
+  const example = `${flag} 0.5,1,4,warmup,warmup:4:10`;
   const items = text.split(",").map((s) => s.trim());
-  if (items.some((s) => s === "")) throw new Error(`${flag} "${text}" has an empty entry; give a comma-separated list such as ${flag} 0.5,1,4,warmup.`);
+  if (items.some((s) => s === "")) throw new Error(`${flag} "${text}" has an empty entry; give a comma-separated list such as ${example}.`);
   const values = items.map((s): BetaChoice => {
     if (s.toLowerCase() === "warmup") return "warmup";
+    const warm = /^warmup:([^:]+)(?::([^:]+))?$/i.exec(s);
+    if (warm) {
+      const to = Number(warm[1]), epochs = warm[2] === undefined ? undefined : Number(warm[2]);
+      if (!(Number.isFinite(to) && to >= 0)) throw new Error(`${flag}: the β a warm-up reaches must be a number ≥ 0, got "${warm[1]}" in "${s}". Example: ${example}.`);
+      if (epochs !== undefined && !(Number.isInteger(epochs) && epochs >= 1)) throw new Error(`${flag}: a warm-up's epochs must be a whole number ≥ 1, got "${warm[2]}" in "${s}". Example: ${example}.`);
+      return epochs === undefined ? { from: 0, to } : { from: 0, to, epochs };
+    }
     const v = Number(s);
-    if (!Number.isFinite(v) || v < 0) throw new Error(`${flag}: each β must be a number ≥ 0 or "warmup", got "${s}". Example: ${flag} 0.5,1,4,warmup.`);
+    if (!Number.isFinite(v) || v < 0) throw new Error(`${flag}: each β must be a number ≥ 0 or "warmup", got "${s}" ("warmup:B" warms up to B, "warmup:B:E" over E epochs). Example: ${example}.`);
     return v;
   });
-  return [...new Set(values)];
+  return [...new Map(values.map((v) => [stableStringify(v), v])).values()]; // each once, first order kept
+}
+
+/**
+ * A β choice as the command line writes it (the inverse of `parseBetaList`).
+ *
+ * @example
+ * betaChoiceText({ from: 0, to: 4, epochs: 10 }); //=> "warmup:4:10"
+ */
+export function betaChoiceText(choice: BetaChoice): string {
+  if (choice === "warmup" || typeof choice === "number") return String(choice);
+  return `warmup:${choice.to}${choice.epochs !== undefined ? `:${choice.epochs}` : ""}`;
 }

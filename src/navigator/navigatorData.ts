@@ -63,7 +63,7 @@ export interface NavigatorDataOptions {
 
 const toBase64 = (values: Float32Array | Uint16Array): string => Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString("base64");
 
-/** IEEE 754 half precision, round to nearest even (client.js's halfToFloat reads it back). */
+/** IEEE 754 half precision, round to nearest even (client/core.js's halfToFloat reads it back). */
 export function toFloat16(values: Float32Array): Uint16Array {
   const out = new Uint16Array(values.length);
   const f = new Float32Array(1), u = new Uint32Array(f.buffer);

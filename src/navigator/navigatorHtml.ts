@@ -1,6 +1,6 @@
 /**
  * The latent navigator as one self-contained HTML fragment: markup, scoped CSS, the data (decoder
- * weights, centroids, map points) as JSON, and the browser code of client.js inlined. No external
+ * weights, centroids, map points) as JSON, and the browser code of client/ (core.js, view.js) inlined. No external
  * resources, so the same fragment works in a notebook output, in nbconvert's HTML export, inside the
  * playground page, and in a file opened offline.
  */
@@ -8,7 +8,7 @@ import { CLASS_COLOURS } from "../plots/palette";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { escapeHtml } from "../notebook/display";
+import { escapeHtml } from "../html";
 import { projectRoot } from "../paths";
 import type { NavigatorData } from "./navigatorData";
 
@@ -24,24 +24,26 @@ export interface NavigatorHtmlOptions {
 }
 
 let clientSource: string | undefined;
+/** The browser code, in order: the pure maths (decoding, interpolation), then the page's wiring. */
+export const CLIENT_FILES = ["core.js", "view.js"] as const;
 
-/** The text of client.js, found next to this module's source in the project (src/ or via dist/). */
+/** The text of the browser code (src/navigator/client/*.js), found in the project (src/ or via dist/). */
 export function navigatorClientSource(): string {
   if (clientSource !== undefined) return clientSource;
   const candidates: string[] = [];
   const root = projectRoot();
-  if (root) candidates.push(join(root, "src", "navigator", "client.js"));
+  if (root) candidates.push(join(root, "src", "navigator", "client"));
   try {
     const req = createRequire(join(root ?? process.cwd(), "package.json"));
-    candidates.push(join(req.resolve("vae-lab/package.json"), "..", "src", "navigator", "client.js"));
+    candidates.push(join(req.resolve("vae-lab/package.json"), "..", "src", "navigator", "client"));
   } catch {
     // not linked as a package: the project root is the only place to look
   }
-  const found = candidates.find((p) => existsSync(p));
+  const found = candidates.find((dir) => CLIENT_FILES.every((f) => existsSync(join(dir, f))));
   if (!found) {
-    throw new Error(`The navigator's browser code (src/navigator/client.js) was not found (looked in: ${candidates.join(", ") || "no project root"}). Run from inside the vae-lab project, or run npm run build.`);
+    throw new Error(`The navigator's browser code (src/navigator/client/${CLIENT_FILES.join(", ")}) was not found (looked in: ${candidates.join(", ") || "no project root"}). Run from inside the vae-lab project, or run npm run build.`);
   }
-  clientSource = readFileSync(found, "utf8");
+  clientSource = CLIENT_FILES.map((f) => readFileSync(join(found, f), "utf8")).join("\n");
   return clientSource;
 }
 

@@ -2,7 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { readExperimentResults, tradeOffRows } from "./experiments";
+import { RESULTS_ENV_VAR } from "../experiments/results";
+import { runSweep } from "../experiments/sweep";
+import { runLabel, swissRunConfig } from "../experiments/sweeps";
+import { experimentResultsFile, readExperimentResults, tradeOffRows } from "./experiments";
 import { tradeOffPanel } from "./views/training";
 
 const dir = mkdtempSync(join(tmpdir(), "vae-lab-experiments-"));
@@ -45,7 +48,7 @@ describe("readExperimentResults", () => {
   it("gives a notice for a folder where the file should be", () => {
     const folder = join(dir, "folder.json");
     mkdirSync(folder);
-    expect(readExperimentResults(folder)).toMatchObject({ status: "malformed", message: "it is not a file" });
+    expect(readExperimentResults(folder)).toMatchObject({ status: "malformed", message: "it cannot be read (EISDIR)" });
   });
 
   it("reads good runs, skips and counts incomplete ones, and escapes text from the file", () => {
@@ -59,6 +62,33 @@ describe("readExperimentResults", () => {
     expect(panel).toContain("1 run without the needed numbers was skipped");
     expect(panel).not.toContain("<b>x</b>");
     expect(panel).toContain("&lt;b&gt;x&lt;/b&gt;");
+  });
+});
+
+describe("the results file the playground reads", () => {
+  it("is the one the sweep wrote: $VAE_LAB_RESULTS unless npm start names another (--results)", async () => {
+    const swept = join(dir, "swept", "results.json");
+    const config = { ...swissRunConfig(8, 1, 20, 3), depth: 1 };
+    await runSweep([{ config, sweeps: ["swiss"], label: runLabel(config) }], { resultsPath: swept });
+    const saved = process.env[RESULTS_ENV_VAR];
+    process.env[RESULTS_ENV_VAR] = swept;
+    try {
+      expect(experimentResultsFile()).toBe(swept);
+      const r = readExperimentResults();
+      expect(r.status).toBe("ok");
+      if (r.status !== "ok") return;
+      expect(r.file).toBe(swept);
+      expect(r.runs.map((x) => [x.dataset, x.latentDim])).toEqual([["swissroll", 1]]);
+      expect(readExperimentResults(join(dir, "other.json")).status).toBe("missing"); // an explicit file wins
+    } finally {
+      if (saved === undefined) delete process.env[RESULTS_ENV_VAR];
+      else process.env[RESULTS_ENV_VAR] = saved;
+    }
+  });
+
+  it("reads version-1 files (β and betaWarmup) as β schedules", () => {
+    const r = readExperimentResults(file("v1.json", JSON.stringify({ format: "vae-lab-experiments", formatVersion: 1, runs: [run(2, 120, { betaWarmup: 5 })] })));
+    expect(r.status === "ok" && r.runs[0].beta).toEqual({ from: 0, to: 1, epochs: 5 });
   });
 });
 

@@ -1,24 +1,19 @@
 /**
- * Reads the experiment results the playground's latent-dimension trade-off panel shows
- * (`.cache/experiments/results.json`, written by `npm run experiment`), defensively: a missing file
- * is a hint, a malformed one a one-line notice, never a crash. Runs that lack a field the panel needs
- * are skipped and counted, not fatal.
- *
- * Expected shape: { "runs": [ { "config": { "dataset", "model", "latentDim", "beta", "hidden",
- * "epochs", "seed", … }, "metrics": { "trainRecon", "trainKl", "trainNegElbo", "testRecon",
- * "testKl", "testNegElbo" }, "seconds", "backend" } ] }
+ * The experiment results the playground's latent-dimension trade-off panel shows: the file
+ * `npm run experiment` wrote (`--out`, else $VAE_LAB_RESULTS, else .cache/experiments/results.json),
+ * read by the experiments' one reader (`inspectResults`, src/experiments/results.ts): a missing file
+ * is a hint, a malformed one a one-line notice, never a crash; runs that lack a field are skipped and
+ * counted, not fatal.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
-import { cacheDir } from "../paths";
+import { defaultResultsPath, inspectResults, type RunRecord } from "../experiments/results";
+import type { BetaSchedule } from "../vae/train";
 
+/** One run in the panel's terms. */
 export interface ExperimentRun {
   dataset: string;
   model: string;
   latentDim: number;
-  beta: number;
-  /** Epochs over which β ramps up from 0 (0: constant β). */
-  betaWarmup: number;
+  beta: BetaSchedule;
   hidden: number | null;
   epochs: number | null;
   seed: number | null;
@@ -35,39 +30,30 @@ export type ExperimentResults =
   | { status: "malformed"; file: string; message: string }
   | { status: "ok"; file: string; runs: ExperimentRun[]; skipped: number };
 
-/** Where `npm run experiment` writes its results. */
+/** Where `npm run experiment` writes its results (and so where the playground reads them). */
 export function experimentResultsFile(): string {
-  return join(cacheDir(), "experiments", "results.json");
+  return defaultResultsPath();
 }
 
-/** Files larger than this are not parsed (a results file holds a few hundred runs at most). */
-const MAX_BYTES = 20 * 1024 * 1024;
+const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+const str = (v: unknown): string | null => (typeof v === "string" && v.length > 0 && v.length < 200 ? v : null);
 
-const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
-const str = (v: unknown): string | undefined => (typeof v === "string" && v.length > 0 && v.length < 200 ? v : undefined);
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
-
-/** One run in the panel's terms, or undefined when a field it needs is missing or not a number. */
-function toRun(raw: unknown): ExperimentRun | undefined {
-  if (!isRecord(raw) || !isRecord(raw.config) || !isRecord(raw.metrics)) return undefined;
-  const c = raw.config, m = raw.metrics;
-  const latentDim = num(c.latentDim), testRecon = num(m.testRecon), testKl = num(m.testKl), testNegElbo = num(m.testNegElbo);
-  if (latentDim === undefined || testRecon === undefined || testKl === undefined || testNegElbo === undefined) return undefined;
+function toRun(r: RunRecord): ExperimentRun {
+  const c = r.config, m = r.metrics;
   return {
     dataset: str(c.dataset) ?? "unknown",
     model: str(c.model) ?? "unknown",
-    latentDim,
-    beta: num(c.beta) ?? 1,
-    betaWarmup: num(c.betaWarmup) ?? 0,
-    hidden: num(c.hidden) ?? null,
-    epochs: num(c.epochs) ?? null,
-    seed: num(c.seed) ?? null,
-    testRecon,
-    testKl,
-    testNegElbo,
-    trainNegElbo: num(m.trainNegElbo) ?? null,
-    seconds: num(raw.seconds) ?? null,
-    backend: str(raw.backend) ?? null,
+    latentDim: c.latentDim,
+    beta: c.beta,
+    hidden: num(c.hidden),
+    epochs: num(c.epochs),
+    seed: num(c.seed),
+    testRecon: m.testRecon,
+    testKl: m.testKl,
+    testNegElbo: m.testNegElbo,
+    trainNegElbo: num(m.trainNegElbo),
+    seconds: num(r.seconds),
+    backend: str(r.backend),
   };
 }
 
@@ -76,25 +62,10 @@ function toRun(raw: unknown): ExperimentRun | undefined {
  * readExperimentResults("/nope.json"); //=> { status: "missing", file: "/nope.json" }
  */
 export function readExperimentResults(file = experimentResultsFile()): ExperimentResults {
-  try {
-    if (!existsSync(file)) return { status: "missing", file };
-    const stat = statSync(file);
-    if (!stat.isFile()) return { status: "malformed", file, message: "it is not a file" };
-    if (stat.size > MAX_BYTES) return { status: "malformed", file, message: `it has ${stat.size} bytes, more than the ${MAX_BYTES} a results file can have` };
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(readFileSync(file, "utf8"));
-    } catch (err) {
-      return { status: "malformed", file, message: `it is not valid JSON (${(err as Error).message.split("\n")[0]})` };
-    }
-    if (!isRecord(parsed) || !Array.isArray(parsed.runs)) return { status: "malformed", file, message: 'it has no "runs" list' };
-    const runs = parsed.runs.map(toRun).filter((r): r is ExperimentRun => r !== undefined);
-    const skipped = parsed.runs.length - runs.length;
-    if (runs.length === 0 && skipped > 0) return { status: "malformed", file, message: `none of its ${skipped} runs has config.latentDim and metrics.testRecon/testKl/testNegElbo as numbers` };
-    return { status: "ok", file, runs, skipped };
-  } catch (err) {
-    return { status: "malformed", file, message: `it cannot be read (${(err as Error).message.split("\n")[0]})` };
-  }
+  const read = inspectResults(file);
+  if (read.status === "missing") return read;
+  if (read.status === "malformed") return { ...read, message: `it ${read.message}` };
+  return { status: "ok", file, runs: read.results.runs.map(toRun), skipped: read.skipped };
 }
 
 export interface TradeOffRow {
@@ -115,7 +86,9 @@ export interface TradeOffRow {
 export function tradeOffRows(runs: ExperimentRun[]): TradeOffRow[] {
   const groups = new Map<string, ExperimentRun[]>();
   for (const r of runs) {
-    const parts = [r.dataset, r.model + (r.hidden === null ? "" : ` ${r.hidden}`), r.betaWarmup > 0 ? `β 0→${r.beta} over ${r.betaWarmup} epochs` : `β=${r.beta}`];
+    const b = r.beta;
+    const beta = typeof b === "number" ? `β=${b}` : `β ${b.from}→${b.to} over ${b.epochs ?? b.steps} ${b.epochs !== undefined ? "epochs" : "steps"}`;
+    const parts = [r.dataset, r.model + (r.hidden === null || r.model === "conv" ? "" : ` ${r.hidden}`), beta];
     if (r.epochs !== null) parts.push(`${r.epochs} epochs`);
     const key = `${parts.join(" · ")}\u0000${r.latentDim}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);

@@ -4,7 +4,7 @@
  * its script — no external resource of any kind. The server serves this string from memory, and
  * `--export` writes the same string to a file that works offline from disk.
  */
-import { escapeHtml } from "../notebook/display";
+import { escapeHtml } from "../html";
 import { PLAYGROUND_CLIENT_JS } from "./client";
 import type { PlaygroundData } from "./data";
 import { offlineKatexCss } from "./offlineKatex";

@@ -112,7 +112,8 @@ export const SLERP_PARALLEL_THRESHOLD = 1e-4;
  *   through the origin; to stay at typical norms, interpolate in two legs via a third code.
  *
  * Ω is computed as 2·atan2(|ẑ0 − ẑ1|, |ẑ0 + ẑ1|) (Kahan), which stays accurate near 0 and π where
- * acos of the cosine loses half its digits.
+ * acos of the cosine loses half its digits. The navigator's browser code (src/navigator/client/core.js)
+ * repeats this function statement for statement; src/navigator/client.test.ts holds the two equal.
  *
  * @example
  * slerp([1, 0], [0, 1], 0.5); //=> [0.7071, 0.7071]  (lerp gives [0.5, 0.5]: norm 0.71 instead of 1)
@@ -124,8 +125,8 @@ export function slerp(z0: number[], z1: number[], t: number): number[] {
   let diff = 0, sum = 0;
   for (let i = 0; i < z0.length; i++) {
     const a = z0[i] / n0, b = z1[i] / n1;
-    diff += (a - b) ** 2;
-    sum += (a + b) ** 2;
+    diff += (a - b) * (a - b);
+    sum += (a + b) * (a + b);
   }
   const omega = 2 * Math.atan2(Math.sqrt(diff), Math.sqrt(sum));
   if (omega < SLERP_PARALLEL_THRESHOLD || Math.PI - omega < SLERP_PARALLEL_THRESHOLD) return lerp(z0, z1, t);

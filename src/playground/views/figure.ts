@@ -2,7 +2,7 @@
  * A static figure in the playground with its text alternative: `role="img"` and an `aria-label`
  * that says what the figure shows and its key numbers, so a screen reader gets the point of it.
  */
-import { escapeHtml } from "../../notebook/display";
+import { escapeHtml } from "../../html";
 
 export function figureBlock(role: string, label: string, svg: string): string {
   return `<div class="figure" data-role="${role}" role="img" aria-label="${escapeHtml(label)}">${svg}</div>`;

@@ -2,7 +2,7 @@
  * View 2, "Latent space": the held-out digits' codes mu (first two dimensions) coloured by class,
  * with each class's centroid (mean mu) drawn large. A static SVG drawn by src/plots/svg.ts.
  */
-import { escapeHtml } from "../../notebook/display";
+import { escapeHtml } from "../../html";
 import { figureToSvg, type Trace } from "../../plots/svg";
 import type { PlaygroundData } from "../data";
 import { classColour } from "./colours";

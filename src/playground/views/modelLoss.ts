@@ -6,8 +6,9 @@
  * The KL term is the closed form for a diagonal Gaussian against N(0, I) (Kingma & Welling 2014,
  * Appendix B); the reconstruction term is the Bernoulli (or Gaussian) negative log-likelihood.
  */
-import type { BetaSchedule } from "../../vae/train";
-import { escapeHtml, renderMath } from "../../notebook/display";
+import { escapeHtml } from "../../html";
+import { betaScheduleText } from "../../mnistJob";
+import { renderMath } from "../../notebook/display";
 import type { LayerSummary } from "../../vae/types";
 import type { PlaygroundData } from "../data";
 
@@ -48,10 +49,6 @@ export function layerDiagram(data: PlaygroundData): string {
 <p class="total">Total: <strong data-role="param-count">${data.paramCount.toLocaleString("en-US")}</strong> trainable parameters.</p>`;
 }
 
-function betaText(beta: BetaSchedule): string {
-  if (typeof beta === "number") return String(beta);
-  return `${beta.from} → ${beta.to} over ${beta.epochs ?? beta.steps} ${beta.epochs !== undefined ? "epochs" : "steps"}`;
-}
 
 /** The loss, typeset, with the held-out values in nats per image. */
 export function lossFormulas(data: PlaygroundData): string {
@@ -84,7 +81,7 @@ export function hyperparameterTable(data: PlaygroundData): string {
     ["epochs", `${s.epochs}${data.history.length !== s.epochs ? ` (history has ${data.history.length})` : ""}`],
     ["batch size", String(s.batchSize)],
     ["learning rate (Adam)", String(s.learningRate)],
-    ["β (KL weight)", betaText(s.beta)],
+    ["KL weight", betaScheduleText(s.beta)],
     ["seed", String(s.seed)],
     ["data", data.dataSource],
     ["compute backend", data.backend],

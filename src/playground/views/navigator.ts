@@ -2,7 +2,7 @@
  * View 4, "Navigator": the shared latent navigator (src/navigator), plus the "experiments to try"
  * panel whose buttons drive it through its public API (`window.vaeLabNavigators[id]`) and DOM hooks.
  */
-import { escapeHtml } from "../../notebook/display";
+import { escapeHtml } from "../../html";
 import type { PlaygroundData } from "../data";
 
 export const NAVIGATOR_ID = "playground";

@@ -4,7 +4,7 @@
  * centroid criterion, `clusterSeparation`); then the latent-dimension trade-off across experiment
  * runs, when `npm run experiment` has written results.
  */
-import { escapeHtml } from "../../notebook/display";
+import { escapeHtml } from "../../html";
 import { figureToSvg, type Trace } from "../../plots/svg";
 import type { PlaygroundData } from "../data";
 import { tradeOffRows, type ExperimentResults } from "../experiments";

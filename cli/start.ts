@@ -4,12 +4,13 @@
  * write it to one self-contained HTML file and exit. Thin: parse arguments, call the library, print.
  */
 import type { Server } from "node:http";
-import { initBackend } from "../engine/backend";
-import { MNIST_JOB_DEFAULTS, trainOrLoadMnist, type MnistJobSettings } from "../mnistJob";
-import { paramCount } from "../vae/vae";
-import { closeServer, createPlaygroundServer, isLoopback, listen, loopbackHostNames, playgroundHtml, serverUrl, writeExport } from "../playground";
+import { initBackend } from "../src/engine/backend";
+import { MNIST_JOB_DEFAULTS, trainOrLoadMnist, type MnistJobSettings } from "../src/mnistJob";
+import { paramCount } from "../src/vae/vae";
+import { closeServer, createPlaygroundServer, isLoopback, listen, loopbackHostNames, playgroundHtml, serverUrl, writeExport } from "../src/playground";
 import { formatOptions, parseCommandLine } from "./args";
-import { formatDuration, ProgressBar } from "./progressBar";
+import { formatDuration } from "../src/format";
+import { ProgressBar } from "./progressBar";
 
 const d = MNIST_JOB_DEFAULTS;
 const spec = {
@@ -23,7 +24,8 @@ const spec = {
   "beta-warmup": { type: "number", integer: true, min: 0, default: 0, help: "epochs to ramp β up from 0 (0: off)" },
   seed: { type: "number", integer: true, default: d.seed, help: "random seed (data split, init, ε)" },
   data: { type: "string", help: "folder of IDX files (full MNIST or Fashion-MNIST) instead of the embedded digits" },
-  checkpoint: { type: "string", help: "checkpoint folder (default: .cache/checkpoints/<settings>)" },
+  checkpoint: { type: "string", help: "checkpoint folder (default: .cache/checkpoints/<every setting>-<hash>)" },
+  results: { type: "string", help: "results file of npm run experiment for the trade-off panel (default $VAE_LAB_RESULTS, else .cache/experiments/results.json)" },
   retrain: { type: "boolean", help: "train again even if a matching checkpoint exists" },
   port: { type: "number", integer: true, min: 0, max: 65535, default: 7862, help: "port of the playground (0: any free port)" },
   host: { type: "string", default: "127.0.0.1", help: "address to listen on; anything but loopback exposes the playground to your network" },
@@ -115,7 +117,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (!job.loaded) console.log("Run npm start again to load this model in seconds, or add -- --retrain to train again.");
 
-  const { html } = playgroundHtml(job, backend.name);
+  const { html } = playgroundHtml(job, backend.name, { experimentsFile: args.results });
   job.model.dispose();
   if (!server) {
     const { path, bytes } = writeExport(args.export!, html);

@@ -5,8 +5,8 @@
  */
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { initBackend } from "../engine/backend";
-import { findIdxFiles } from "../vae/data/idx";
+import { initBackend } from "../src/engine/backend";
+import { findIdxFiles } from "../src/vae/data/idx";
 import {
   csvPathFor,
   defaultResultsPath,
@@ -18,30 +18,38 @@ import {
   planSweep,
   ResultsFileError,
   runSweep,
+  betaChoiceText,
+  PRESET_NAMES,
   SWEEP_DEFAULTS,
   SWEEP_NAMES,
+  SWEEP_PRESETS,
   sweepStatus,
   computePath,
   type PlannedRun,
   type RunRecord,
   type SweepName,
   type SweepOptions,
-} from "../experiments";
+} from "../src/experiments";
 import { formatOptions, parseCommandLine } from "./args";
-import { formatDuration, ProgressBar } from "./progressBar";
+import { formatDuration } from "../src/format";
+import { ProgressBar } from "./progressBar";
 
 const d = SWEEP_DEFAULTS;
+const list = (xs: readonly (string | number)[]) => xs.join(",");
+// No defaults in the spec for what a preset sets: a flag given overrides the preset, one not given keeps it.
 const spec = {
   sweep: { type: "string", choices: SWEEP_NAMES, default: "all", help: "which sweep" },
+  preset: { type: "string", choices: PRESET_NAMES, default: "default", help: "starting values of the options below (navigator: β 0, 1, 4 and warm-up 0 → 4 over 10 of 20 epochs)" },
+  model: { type: "string", choices: ["mlp", "conv"], default: "mlp", help: "MNIST model of the latent and β sweeps (conv: the convolutional VAE; the Swiss roll is always mlp)" },
   dataset: { type: "string", default: EMBEDDED, help: `MNIST data: "embedded" (10,000 digits shipped with vae-lab) or a folder of IDX files` },
-  latent: { type: "string", default: d.latent.join(","), help: "latent dimensions of the latent sweep" },
-  beta: { type: "string", default: d.beta.join(","), help: 'β values of the β sweep (at L = 2); "warmup" ramps β 0 → 1 over the first half of the epochs' },
-  hidden: { type: "string", default: d.hidden.join(","), help: "hidden sizes of the Swiss-roll sweep" },
-  "swiss-latent": { type: "string", default: d.swissLatent.join(","), help: "latent sizes of the Swiss-roll sweep" },
-  epochs: { type: "number", integer: true, min: 1, default: d.epochs, help: "MNIST epochs per run" },
-  steps: { type: "number", integer: true, min: 1, default: d.steps, help: "Swiss-roll training steps per run" },
-  seed: { type: "number", integer: true, min: 0, default: d.seed, help: "random seed (data split, init, ε)" },
-  out: { type: "string", help: "results file (default .cache/experiments/results.json; a .csv is written beside it)" },
+  latent: { type: "string", help: `latent dimensions of the latent sweep (default ${list(d.latent)})` },
+  beta: { type: "string", help: `β values of the β sweep (at L = 2; default ${list(d.beta.map(betaChoiceText))}): "warmup" ramps β 0 → 1 over the first half of the epochs, "warmup:4" to 4, "warmup:4:10" to 4 over 10 epochs` },
+  hidden: { type: "string", help: `hidden sizes of the Swiss-roll sweep (default ${list(d.hidden)})` },
+  "swiss-latent": { type: "string", help: `latent sizes of the Swiss-roll sweep (default ${list(d.swissLatent)})` },
+  epochs: { type: "number", integer: true, min: 1, help: `MNIST epochs per run (default ${d.epochs})` },
+  steps: { type: "number", integer: true, min: 1, help: `Swiss-roll training steps per run (default ${d.steps})` },
+  seed: { type: "number", integer: true, min: 0, help: `random seed (data split, init, eps; default ${d.seed})` },
+  out: { type: "string", help: "results file (default $VAE_LAB_RESULTS, else .cache/experiments/results.json; a .csv is written beside it)" },
   rerun: { type: "boolean", help: "train every run again, even those already in the results file" },
   "dry-run": { type: "boolean", help: "print the plan and the time estimate, train nothing" },
   help: { type: "boolean", help: "show this help" },
@@ -53,15 +61,21 @@ Runs the instructor experiments and records every run in a results file (JSON an
 and training reconstruction, KL and negative ELBO per image, the training curve (held-out ELBO and
 the fraction of digit classes forming distinct clusters, per epoch), time, backend, and the exact
 config and seed. A checkpoint of each trained model is kept beside the results for notebook 03.
+MNIST runs train through the same job as npm start and lesson 2.
 
-  latent   MNIST VAE (784-400-L) at each --latent, β = 1
+  latent   MNIST VAE (784-400-L, or --model conv) at each --latent, β = 1
   beta     MNIST VAE at L = 2 for each --beta
   swiss    Swiss-roll VAE (lesson 1) for each --hidden × --swiss-latent, --steps steps each
   all      all three (the default; measured times: docs/notebooks.md, "Measured timings")
 
+Examples:
+  npm run experiment -- --sweep beta --preset navigator              β 0, 1, 4, 0→4 warm-up (MLP)
+  npm run experiment -- --sweep beta --preset navigator --model conv  the same with the conv VAE
+
 Runs already in the results file with the same config are reused, not recomputed (--rerun to
 recompute). Ctrl-C stops after saving the finished runs; the same command resumes the sweep.
-Notebook 03 (notebooks/03_latent_dim_experiments.ipynb) draws the figures from the results file.
+Notebook 03 (notebooks/03_latent_dim_experiments.ipynb) draws the figures from the results file,
+and npm start's trade-off panel reads the same file.
 
 Options:
 ${formatOptions(spec)}
@@ -97,23 +111,30 @@ function resolveDataset(text: string): string {
 }
 
 function sweepOptions(args: Record<string, unknown>): SweepOptions {
+  const preset = SWEEP_PRESETS[args.preset as keyof typeof SWEEP_PRESETS];
+  const given = <T>(name: string, parse: (text: string) => T, fallback: T): T => (args[name] === undefined ? fallback : parse(args[name] as string));
   let options: SweepOptions;
   try {
     options = {
       dataset: resolveDataset(args.dataset as string),
-      latent: parseSizeList(args.latent as string, "--latent", "a latent dimension", 256),
-      beta: parseBetaList(args.beta as string),
-      hidden: parseSizeList(args.hidden as string, "--hidden", "a hidden size"),
-      swissLatent: parseSizeList(args["swiss-latent"] as string, "--swiss-latent", "a latent size", 64),
-      epochs: args.epochs as number,
-      steps: args.steps as number,
-      seed: args.seed as number,
+      model: args.model as "mlp" | "conv",
+      latent: given("latent", (t) => parseSizeList(t, "--latent", "a latent dimension", 256), preset.latent),
+      beta: given("beta", (t) => parseBetaList(t), preset.beta),
+      hidden: given("hidden", (t) => parseSizeList(t, "--hidden", "a hidden size"), preset.hidden),
+      swissLatent: given("swiss-latent", (t) => parseSizeList(t, "--swiss-latent", "a latent size", 64), preset.swissLatent),
+      epochs: (args.epochs as number | undefined) ?? preset.epochs,
+      steps: (args.steps as number | undefined) ?? preset.steps,
+      seed: (args.seed as number | undefined) ?? preset.seed,
     };
   } catch (err) {
     if (err instanceof BadArgument) throw err;
     throw new BadArgument((err as Error).message);
   }
-  if (options.beta.includes("warmup") && options.epochs < 2 && (args.sweep === "beta" || args.sweep === "all")) {
+  if (options.model === "conv" && args.sweep === "swiss") {
+    throw new BadArgument(`--model conv applies to the MNIST sweeps (latent, beta); the Swiss-roll sweep always trains lesson 1's MLP. Use --sweep latent or --sweep beta.`);
+  }
+  const halfWarmup = options.beta.some((b) => b === "warmup" || (typeof b !== "number" && b.epochs === undefined && b.steps === undefined));
+  if (halfWarmup && options.epochs < 2 && (args.sweep === "beta" || args.sweep === "all")) {
     throw new BadArgument(`--beta warmup ramps β over the first half of the epochs, so it needs --epochs 2 or more (got ${options.epochs}).`);
   }
   return options;

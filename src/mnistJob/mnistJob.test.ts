@@ -3,12 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadCheckpoint, saveCheckpoint } from "./checkpoint";
-import { elbo } from "./vae/losses";
-import { checkpointMismatch, elboSignature, MNIST_JOB_DEFAULTS, parseHeldOutHistory, posteriorCollapseWarning, signaturesDiffer, trainOrLoadMnist, type ElboFunction, type MnistJobSettings } from "./mnistJob";
-import type { Vae } from "./vae/types";
-import { forward } from "./vae/vae";
-import { Rng } from "./vae/random";
+import { loadCheckpoint, saveCheckpoint } from "../checkpoint";
+import { elbo } from "../vae/losses";
+import { checkpointMismatch, checkpointName, defaultCheckpointDir, elboSignature, loadMnistData, MNIST_JOB_DEFAULTS, parseHeldOutHistory, posteriorCollapseWarning, signaturesDiffer, trainOrLoadMnist, type ElboFunction, type MnistJobSettings } from "./index";
+import type { Vae } from "../vae/types";
+import { forward } from "../vae/vae";
+import { Rng } from "../vae/random";
+import { takeRows } from "../vae/data/dataset";
+import { writeIdxFolder } from "../testing/idxFolder";
 
 // A tiny model: the behaviour under test is the checkpoint logic, not the model's quality.
 const tiny: MnistJobSettings = { ...MNIST_JOB_DEFAULTS, hidden: 16, epochs: 2, batchSize: 256 };
@@ -205,5 +207,87 @@ describe("the signature of a learner's elbo", () => {
     expect(String((err as Error).message)).toMatch(/checkpoint\.json is not valid JSON[\s\S]*Set RETRAIN = true/);
     expect((err as Error).message).not.toContain("--retrain");
     expect((err as Error).stack).toBe(`CheckpointError: ${(err as Error).message}`);
+  });
+});
+
+describe("checkpoint names", () => {
+  const base: MnistJobSettings = { ...MNIST_JOB_DEFAULTS };
+  const variants: [string, MnistJobSettings][] = [
+    ["model kind", { ...base, model: "conv" }],
+    ["latentDim", { ...base, latentDim: 10 }],
+    ["hidden size", { ...base, hidden: 200 }],
+    ["depth", { ...base, depth: 2 }],
+    ["a constant β", { ...base, beta: 4 }],
+    ["a β warm-up", { ...base, beta: { from: 0, to: 1, epochs: 10 } }],
+    ["the warm-up's length", { ...base, beta: { from: 0, to: 1, epochs: 5 } }],
+    ["epochs", { ...base, epochs: 2 }],
+    ["batch size", { ...base, batchSize: 64 }],
+    ["learning rate", { ...base, learningRate: 3e-4 }],
+    ["seed", { ...base, seed: 7 }],
+  ];
+
+  it.each(variants)("differ when the %s differs", (_what, settings) => {
+    expect(checkpointName(settings)).not.toBe(checkpointName(base));
+    expect(defaultCheckpointDir(settings)).not.toBe(defaultCheckpointDir(base));
+  });
+
+  it("are the same for the same settings, whatever their key order, and say the main ones in words", () => {
+    const reordered = Object.fromEntries(Object.entries(base).reverse()) as unknown as MnistJobSettings;
+    expect(checkpointName(reordered)).toBe(checkpointName(base));
+    expect(checkpointName({ ...base, depth: 1 })).toBe(checkpointName(base)); // depth 1 is the default
+    expect(checkpointName(base)).toMatch(/^mnist-mlp-L2-H400-e30-b1-embedded-[0-9a-f]{10}$/);
+    expect(checkpointName({ ...base, model: "conv", beta: { from: 0, to: 4, epochs: 10 } })).toMatch(/^mnist-conv-L2-e30-b0-4w10-embedded-[0-9a-f]{10}$/);
+    expect(new Set(variants.map(([, s]) => checkpointName(s))).size).toBe(variants.length);
+  });
+
+  it("differ by the loss that trains the model: the library's, a learner's, another; a learner's elbos share one", () => {
+    const learner = checkpointName(base, { lossSignature: [207.1, 200.2, 6.9] });
+    expect(new Set([checkpointName(base), learner, checkpointName(base, { customLoss: true })]).size).toBe(3);
+    expect(learner).toMatch(/-embedded-yours-[0-9a-f]{10}$/);
+    // a fixed elbo goes to the same folder, where the stored signature makes the job retrain, saying why
+    expect(checkpointName(base, { lossSignature: [150, 150, 0] })).toBe(learner);
+  });
+
+  it("differ by the data: embedded digits, an IDX folder, the same folder after its files changed", () => {
+    const folder = writeIdxFolder(join(root, "idx-a"));
+    const idx = { ...base, dataDir: folder };
+    const before = checkpointName(idx);
+    expect(before).not.toBe(checkpointName(base));
+    expect(before).toMatch(/-idx-[0-9a-f]{10}$/);
+    expect(checkpointName(idx)).toBe(before);
+    writeIdxFolder(folder, 300); // more training images: other data
+    expect(checkpointName(idx)).not.toBe(before);
+  });
+
+  it("keep a quick --epochs 2 trial from replacing the class's longer-trained model", async () => {
+    const cache = process.env.VAE_LAB_CACHE;
+    process.env.VAE_LAB_CACHE = join(root, "cache");
+    try {
+      const data = { ...loadMnistData(undefined, tiny.seed) };
+      data.train = takeRows(data.train, Array.from({ length: 512 }, (_, i) => i)); // a small class model, quick
+      const classModel = await trainOrLoadMnist({ ...tiny, epochs: 3 }, { data });
+      classModel.model.dispose();
+      const trial = await trainOrLoadMnist({ ...tiny, epochs: 1 }, { data });
+      trial.model.dispose();
+      expect(trial.checkpointDir).not.toBe(classModel.checkpointDir);
+      const again = await trainOrLoadMnist({ ...tiny, epochs: 3 }, { data });
+      expect(again.loaded).toBe(true); // still there, untouched
+      expect(again.checkpointDir).toBe(classModel.checkpointDir);
+      expect(again.history).toHaveLength(3);
+      again.model.dispose();
+    } finally {
+      if (cache === undefined) delete process.env.VAE_LAB_CACHE;
+      else process.env.VAE_LAB_CACHE = cache;
+    }
+  });
+
+  it("retrains a checkpoint (given by folder) whose IDX files changed since it was trained", async () => {
+    const folder = writeIdxFolder(join(root, "idx-b"), 120, 40);
+    const settings = { ...tiny, epochs: 1, dataDir: folder };
+    const dir = join(root, "idx-ckpt");
+    (await trainOrLoadMnist(settings, { checkpointDir: dir })).model.dispose();
+    expect(checkpointMismatch(dir, settings)).toEqual([]);
+    writeIdxFolder(folder, 160, 40);
+    expect(checkpointMismatch(dir, settings)).toEqual(["data: the IDX files changed since this model was trained"]);
   });
 });

@@ -6,6 +6,8 @@
  * On a TTY it redraws one line; elsewhere (CI logs, pipes) it prints a plain line at most every few
  * seconds, so logs stay readable. The clock and the stream are injectable for tests.
  */
+import { formatDuration } from "../src/format";
+
 export interface ProgressBarOptions {
   label: string;
   total: number;
@@ -87,14 +89,6 @@ export class ProgressBar {
     ];
     return parts.filter(Boolean).join("  ");
   }
-}
-
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return "?";
-  if (seconds < 60) return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)}s`;
-  const m = Math.floor(seconds / 60), s = Math.round(seconds % 60);
-  if (m < 60) return `${m}m${String(s).padStart(2, "0")}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }
 
 function formatRate(r: number): string {

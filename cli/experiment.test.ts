@@ -3,11 +3,12 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileS
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { writeIdxFolder } from "../src/testing/idxFolder";
 
 // `npm run experiment` end to end, as a child process (async: a sync spawn would block vitest's worker).
 function cli(args: string[], options: { onStderr?: (text: string, kill: (signal: NodeJS.Signals) => void) => void } = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/experiment.ts", ...args], { env: { ...process.env, VAE_LAB_BACKEND: "wasm" } });
+    const child = spawn(process.execPath, ["--import", "tsx", "cli/experiment.ts", ...args], { env: { ...process.env, VAE_LAB_BACKEND: "wasm" } });
     let stdout = "", stderr = "";
     child.stdout.on("data", (c: Buffer) => void (stdout += c.toString()));
     child.stderr.on("data", (c: Buffer) => {
@@ -67,6 +68,30 @@ describe("npm run experiment", () => {
     expect(resumed.stdout).toContain("Trained 1, reused 1");
   });
 
+  it("sweeps the conv VAE with --model conv, through the same MNIST job, into the same results file", async () => {
+    const out = outIn();
+    const data = writeIdxFolder(join(dirname(out), "idx"), 200, 50);
+    const r = await cli(["--sweep", "latent", "--model", "conv", "--latent", "2", "--epochs", "1", "--dataset", data, "--out", out]);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/✓ run 1\/1 MNIST \(IDX\) conv L=2: held-out −ELBO [\d.]+/);
+    const [run] = JSON.parse(readFileSync(out, "utf8")).runs;
+    expect([run.config.model, run.data.trainN, run.history.length]).toEqual(["conv", 200, 1]);
+    expect(run.checkpoint).toMatch(/^checkpoints[\\/]mnist-conv-L2-e1-b1-idx-[0-9a-f]{10}$/);
+    const manifest = JSON.parse(readFileSync(join(dirname(out), run.checkpoint, "checkpoint.json"), "utf8"));
+    expect(manifest.config.kind).toBe("conv");
+    expect(manifest.meta.heldOutHistory).toHaveLength(1); // the MNIST job's per-epoch scores
+  });
+
+  it("plans the navigator preset's β sweep: β 0, 1, 4 and the warm-up 0 → 4 over 10 of 20 epochs", async () => {
+    const r = await cli(["--sweep", "beta", "--preset", "navigator", "--model", "conv", "--dry-run", "--out", outIn()]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Sweep "beta": 4 runs/);
+    expect(r.stdout).toMatch(/1\. MNIST conv L=2 β=0 +train/);
+    expect(r.stdout).toMatch(/4\. MNIST conv L=2 β 0→4 warm-up +train/);
+    const epochs = await cli(["--sweep", "beta", "--preset", "navigator", "--epochs", "12", "--beta", "warmup:4:10", "--dry-run", "--out", outIn()]);
+    expect(epochs.stdout).toMatch(/Sweep "beta": 1 run;/); // flags given override the preset's
+  });
+
   it("prints the plan and the time estimate with --dry-run, training nothing", async () => {
     const out = outIn();
     const r = await cli(["--dry-run", "--out", out]);
@@ -119,5 +144,9 @@ describe("npm run experiment", () => {
     it("a warm-up with a single epoch", () => bad(["--beta", "warmup", "--epochs", "1"], /--beta warmup .* needs --epochs 2 or more/));
 
     it("an unknown option", () => bad(["--latnet", "2"], /unknown option --latnet/));
+
+    it("the conv model for the Swiss roll", () => bad(["--sweep", "swiss", "--model", "conv"], /--model conv applies to the MNIST sweeps .* Use --sweep latent or --sweep beta/));
+
+    it("a warm-up to a negative β", () => bad(["--beta", "warmup:-1"], /the β a warm-up reaches must be a number ≥ 0/));
   });
 });

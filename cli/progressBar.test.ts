@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, ProgressBar } from "./progressBar";
+import { ProgressBar } from "./progressBar";
 
 function fakeStream(isTTY: boolean) {
   const out: string[] = [];
@@ -57,9 +57,5 @@ describe("ProgressBar", () => {
     for (let e = 1; e <= 3; e++) bar.update(e, `loss ${e}`);
     bar.finish();
     expect(out.filter((l) => l.includes("3/3"))).toHaveLength(1);
-  });
-
-  it("formats durations for people", () => {
-    expect([formatDuration(3.21), formatDuration(42), formatDuration(125), formatDuration(7300)]).toEqual(["3.2s", "42s", "2m05s", "2h01m"]);
   });
 });

@@ -9,6 +9,9 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { emptyResults, writeResults } from "../src/experiments/results";
+import { mnistRunConfig } from "../src/experiments/sweeps";
+import { writeIdxFolder } from "../src/testing/idxFolder";
 
 const work = mkdtempSync(join(tmpdir(), "vae-lab-start-"));
 const checkpoint = join(work, "ckpt");
@@ -21,7 +24,7 @@ interface Run {
 }
 
 function start(args: string[]): Run {
-  const child = spawn(process.execPath, [join("node_modules", "tsx", "dist", "cli.mjs"), join("src", "cli", "start.ts"), ...args], {
+  const child = spawn(process.execPath, [join("node_modules", "tsx", "dist", "cli.mjs"), join("cli", "start.ts"), ...args], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, FORCE_COLOR: "0" },
   });
@@ -90,6 +93,22 @@ describe("npm start", () => {
     expect(html).not.toMatch(/<link[^>]+rel="?stylesheet/i);
     expect(html).not.toMatch(/url\((?!data:)/);
     expect(html).not.toMatch(/(src|href)="(?!data:|#)[^"]+"/);
+  });
+
+  it("shows the conv model (--model conv) with the sweep's results named by --results", async () => {
+    const data = writeIdxFolder(join(work, "idx"), 200, 50);
+    const results = join(work, "sweep", "results.json");
+    const config = mnistRunConfig("embedded", 2, 1, 10, 1);
+    const metrics = { trainRecon: 140, trainKl: 6, trainNegElbo: 146, testRecon: 141, testKl: 6, testNegElbo: 147 };
+    writeResults(results, { ...emptyResults(), runs: [{ config, metrics, seconds: 20, backend: "wasm", data: { source: "x", trainN: 9000, testN: 1000 }, units: "nats", history: [], checkpoint: "checkpoints/x", finishedAt: "2026-12-03T14:00:00.000Z" }] });
+    const file = join(work, "conv.html");
+    const run = start(["--model", "conv", "--epochs", "1", "--data", data, "--checkpoint", join(work, "conv-ckpt"), "--results", results, "--export", file]);
+    expect(await run.exited, run.output()).toBe(0);
+    expect(run.output()).toMatch(/model: conv VAE, latent dimension 2, [\d,]+ parameters/);
+    const html = readFileSync(file, "utf8");
+    expect(html).toContain("<td>convolutional</td>"); // the settings table
+    expect(html).toMatch(/"kind":"deconv"/); // the navigator decodes with the conv decoder's layers
+    expect(html).toContain("embedded · mlp 400 · β=1 · 10 epochs"); // the trade-off panel read --results
   });
 
   it("names --port when the port is taken, before loading data or training", async () => {
