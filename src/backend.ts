@@ -19,6 +19,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { describeNative, loadNativeAddon, nativeSummary, type NativeStatus } from "./kernels/native";
+import { registerNativeConv } from "./kernels/nativeConv";
 import { registerNativeMatMul } from "./kernels/nativeMatMul";
 import { registerWasmExtras } from "./kernels/wasm";
 
@@ -110,7 +111,10 @@ export function defaultCandidates(): BackendCandidate[] {
           throw new Error(`failed to load (${firstLine((err as Error)?.message ?? String(err))})`);
         }
         registerWasmExtras();
-        if (loadNativeAddon().active) registerNativeMatMul();
+        if (loadNativeAddon().active) {
+          registerNativeMatMul();
+          registerNativeConv();
+        }
       },
       details: () => {
         const native = loadNativeAddon();
