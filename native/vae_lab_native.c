@@ -692,6 +692,30 @@ static napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+/*
+ * sumRows(mem, x, out, rows, cols): out[j] = Σ_r x[r][j], the sum over every axis but the last
+ * (a convolution's bias gradient: dy [B, H, W, C] → [C]). Blocks of 256 rows are summed first and
+ * the block sums added after, so rounding grows with rows/256 + 256 instead of rows.
+ */
+static napi_value SumRows(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!begin(&c, env, info, 5)) return NULL;
+  const int64_t rows = int_arg(&c, 3), cols = int_arg(&c, 4);
+  const float *restrict x = floats(&c, int_arg(&c, 1), rows * cols);
+  float *restrict out = floats(&c, int_arg(&c, 2), cols);
+  if (c.failed) return NULL;
+  float *restrict part = scratch_for(&c, (size_t)(cols > 0 ? cols : 1));
+  if (!part) return NULL;
+  for (int64_t j = 0; j < cols; j++) out[j] = 0;
+  for (int64_t r0 = 0; r0 < rows; r0 += 256) {
+    const int64_t r1 = r0 + 256 < rows ? r0 + 256 : rows;
+    for (int64_t j = 0; j < cols; j++) part[j] = 0;
+    for (int64_t r = r0; r < r1; r++) add_into(part, x + r * cols, cols);
+    add_into(out, part, cols);
+  }
+  return undefined(env);
+}
+
 static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"load", NULL, Load, NULL, NULL, NULL, napi_default, NULL},
@@ -705,6 +729,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"conv2d", NULL, Conv2d, NULL, NULL, NULL, napi_default, NULL},
       {"conv2dBackpropInput", NULL, Conv2dBackpropInput, NULL, NULL, NULL, napi_default, NULL},
       {"conv2dBackpropFilter", NULL, Conv2dBackpropFilter, NULL, NULL, NULL, napi_default, NULL},
+      {"sumRows", NULL, SumRows, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

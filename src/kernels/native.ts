@@ -65,6 +65,8 @@ export interface NativeAddon {
   conv2dBackpropInput(mem: ArrayBuffer, dy: number, filter: number, dx: number, ...geometry: number[]): void;
   /** dW = the gradient of conv2d with respect to its filter. */
   conv2dBackpropFilter(mem: ArrayBuffer, x: number, dy: number, dw: number, ...geometry: number[]): void;
+  /** out[j] = Σ_r x[r][j] over a [rows × cols] matrix (a convolution's bias gradient). */
+  sumRows(mem: ArrayBuffer, x: number, out: number, rows: number, cols: number): void;
 }
 
 export interface NativeStatus {

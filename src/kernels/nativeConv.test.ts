@@ -155,6 +155,35 @@ describe("native convolutions (im2col + OpenBLAS sgemm)", () => {
   });
 });
 
+describe("native sum over every axis but the last (a convolution's bias gradient)", () => {
+  const SUMS: { name: string; shape: number[]; axis: number[]; keepDims?: boolean }[] = [
+    { name: "[B, H, W, C] → [C]", shape: [3, 5, 7, 4], axis: [0, 1, 2] },
+    { name: "keepDims, negative and unordered axes", shape: [3, 5, 7, 4], axis: [-2, 0, 1], keepDims: true },
+    { name: "one channel, 300 rows (more than one block)", shape: [2, 10, 15, 1], axis: [0, 1, 2] },
+    { name: "rank 2", shape: [9, 6], axis: [0] },
+  ];
+  for (const c of SUMS) {
+    it(`matches the CPU backend: ${c.name}`, async () => {
+      const x = randn(c.shape, 30);
+      const y = counting(() => tf.sum(x, c.axis, c.keepDims));
+      expect(y.calls).toBe(1);
+      const ref = await onCpu(await plain([x]), (xc) => [tf.sum(xc, c.axis, c.keepDims)]);
+      expectClose([y.value], ref, c.name);
+      tf.dispose([x, y.value]);
+    });
+  }
+
+  it("other reductions and int32 fall through to WASM's Sum, with the CPU backend's values", async () => {
+    const x = randn([3, 5, 4], 31), n = tf.tensor3d([[[1, 2], [3, 4]]], [1, 2, 2], "int32");
+    const r = counting(() => [tf.sum(x, 1), tf.sum(x, [1, 2]), tf.sum(x), tf.sum(n, [0, 1])]);
+    expect(r.calls).toBe(0);
+    expect(Array.from(r.value[3].dataSync())).toEqual([4, 6]);
+    const ref = await onCpu(await plain([x]), (xc) => [tf.sum(xc, 1), tf.sum(xc, [1, 2]), tf.sum(xc)]);
+    expectClose(r.value.slice(0, 3), ref, "fall-through sums");
+    tf.dispose([x, n, ...r.value]);
+  });
+});
+
 describe("calls the native kernels do not cover fall through to the WASM kernels", () => {
   it("dilated conv2d: stock WASM computes it, with the CPU backend's values", async () => {
     const x = randn([1, 9, 9, 2], 14), w = randn([3, 3, 2, 3], 15);
