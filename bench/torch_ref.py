@@ -3,10 +3,10 @@
 Usage: python3 bench/torch_ref.py WORKLOAD STEPS WARMUP THREADS [PIXELS_FILE]
 Prints one JSON line: {"secondsPerStep": ..., "cpuSecondsPerStep": ..., "finalLoss": ..., "peakRssMb": ...}.
 
-Mirrors src/models/mlpVae.ts (nn.Linear default init, separate mu/logVar heads, mirrored decoder)
-and, for conv-mnist, src/models/convVae.ts (ConvVae below: the same layers, channels and sizes),
-src/losses.ts (Swiss roll: MSE and KL means over elements; MNIST: BCE-with-logits summed over pixels
-and KL summed over latent dimensions, averaged over the batch) and src/train.ts (Adam, lr 1e-3).
+Mirrors src/vae/mlpVae.ts (nn.Linear default init, separate mu/logVar heads, mirrored decoder)
+and, for conv-mnist, src/vae/convVae.ts (ConvVae below: the same layers, channels and sizes),
+src/vae/losses.ts (Swiss roll: MSE and KL means over elements; MNIST: BCE-with-logits summed over pixels
+and KL summed over latent dimensions, averaged over the batch) and src/vae/train.ts (Adam, lr 1e-3).
 """
 import json
 import math
@@ -44,7 +44,7 @@ class Vae(nn.Module):
 
 
 class ConvVae(nn.Module):
-    """src/models/convVae.ts at latent 2: two 3x3 stride-2 convolutions (32, 64 channels), dense 200,
+    """src/vae/convVae.ts at latent 2: two 3x3 stride-2 convolutions (32, 64 channels), dense 200,
     and the mirrored decoder with two 3x3 stride-2 transposed convolutions. tfjs's "same" padding of a
     stride-2 layer pads one row/column at the end; PyTorch's padding=1 (with output_padding=1 for the
     transposed ones) gives the same sizes and the same arithmetic, windows shifted by one pixel."""
@@ -115,7 +115,7 @@ def main():
             kl = torch.sum(0.5 * (mu ** 2 + torch.exp(log_var) - log_var - 1)) / x.shape[0]
             return recon + kl
 
-    # eps as tf.train.adam and src/optim.ts (PyTorch's default is 1e-8); it does not change the timing.
+    # eps as tf.train.adam and src/vae/optim.ts (PyTorch's default is 1e-8); it does not change the timing.
     opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
     loss_value = float("nan")
     for step in range(warmup + steps):
