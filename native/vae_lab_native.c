@@ -716,6 +716,20 @@ static napi_value SumRows(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+/* biasRelu(mem, y, bias, rows, cols, relu): y = act(y + bias) in place, bias [cols] (−1: none). */
+static napi_value BiasRelu(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!begin(&c, env, info, 6)) return NULL;
+  const int64_t rows = int_arg(&c, 3), cols = int_arg(&c, 4);
+  float *y = floats(&c, int_arg(&c, 1), rows * cols);
+  const int64_t bias_at = int_arg(&c, 2);
+  const float *bias = bias_at < 0 ? NULL : floats(&c, bias_at, cols);
+  const int relu = (int)int_arg(&c, 5);
+  if (c.failed) return NULL;
+  if (bias || relu) bias_relu(y, bias, rows, cols, relu);
+  return undefined(env);
+}
+
 static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"load", NULL, Load, NULL, NULL, NULL, napi_default, NULL},
@@ -730,6 +744,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"conv2dBackpropInput", NULL, Conv2dBackpropInput, NULL, NULL, NULL, napi_default, NULL},
       {"conv2dBackpropFilter", NULL, Conv2dBackpropFilter, NULL, NULL, NULL, napi_default, NULL},
       {"sumRows", NULL, SumRows, NULL, NULL, NULL, napi_default, NULL},
+      {"biasRelu", NULL, BiasRelu, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

@@ -12,10 +12,12 @@
  *   (./wasm.ts) — the conv VAE cannot train on WASM without the first; an Identity that shares its
  *   buffer (./fastIdentity.ts); with the native addon active (./native.ts), OpenBLAS for tf's own
  *   matmuls (./nativeMatMul.ts), a one-kernel Bernoulli NLL (./nativeLosses.ts), and im2col + sgemm
- *   for the convolutions and their gradients, plus the bias gradients' Sum (./nativeConv.ts).
+ *   for the convolutions and their gradients, plus the bias gradients' Sum (./nativeConv.ts), and the
+ *   conv VAE's layers as one kernel each way (./fastConv.ts).
  */
 import * as tf from "@tensorflow/tfjs";
 import { fastAdam, registerAdamKernel } from "./fastAdam";
+import { nativeConvLayer } from "./fastConv";
 import { fastDense, registerDenseKernels } from "./fastDense";
 import { registerSharedIdentity } from "./fastIdentity";
 import { fastPath } from "./fastPath";
@@ -39,5 +41,5 @@ export function installEngine(): void {
       registerNativeConv();
     }
   }
-  fastPath.hooks = { dense: fastDense, adam: fastAdam, bernoulliNll: nativeBernoulliNll };
+  fastPath.hooks = { dense: fastDense, adam: fastAdam, bernoulliNll: nativeBernoulliNll, convLayer: nativeConvLayer };
 }

@@ -67,6 +67,8 @@ export interface NativeAddon {
   conv2dBackpropFilter(mem: ArrayBuffer, x: number, dy: number, dw: number, ...geometry: number[]): void;
   /** out[j] = Σ_r x[r][j] over a [rows × cols] matrix (a convolution's bias gradient). */
   sumRows(mem: ArrayBuffer, x: number, out: number, rows: number, cols: number): void;
+  /** y = act(y + bias) in place over [rows × cols], bias [cols] (−1: none), relu 0/1. */
+  biasRelu(mem: ArrayBuffer, y: number, bias: number, rows: number, cols: number, relu: number): void;
 }
 
 export interface NativeStatus {

@@ -23,6 +23,7 @@
  * training step on WASM, ~50 s on the pure-JS CPU backend.
  */
 import * as tf from "@tensorflow/tfjs";
+import { fastPath } from "../engine/fastPath";
 import type { Rng } from "./random";
 import { createDense, dense, denseParamCount, denseVariableNames, type DenseLayer } from "./dense";
 import type { ConvVaeConfig, LayerSummary, Vae } from "./types";
@@ -79,6 +80,10 @@ function createConv(name: string, kind: ConvLayer["kind"], inC: number, outC: nu
 /** Applies a conv layer: [B, H, W, inC] → [B, H/2, W/2, outC] (conv) or [B, 2H, 2W, outC] (deconv). */
 function applyConv(x: tf.Tensor4D, layer: ConvLayer): tf.Tensor4D {
   const [batch, h, w] = x.shape;
+  const transposed = layer.kind === "deconv";
+  const outShape: [number, number, number, number] | undefined = transposed ? [batch, h * STRIDE, w * STRIDE, layer.outC] : undefined;
+  const fast = fastPath.hooks?.convLayer(x, layer.w as tf.Tensor4D, layer.b as tf.Tensor1D, { transposed, strides: STRIDE, pad: "same", activation: layer.relu ? "relu" : "linear", outShape });
+  if (fast) return fast;
   if (layer.kind === "conv") {
     return tf.fused.conv2d({
       x,
