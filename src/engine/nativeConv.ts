@@ -12,9 +12,9 @@
  * Conv2D and FusedConv2D, and our WASM backprop kernels (./conv2dBackpropFilter.ts,
  * ./conv2dBackpropInput.ts), which also produce tfjs's own errors.
  *
- * Why, measured on this machine (one core shared with other work, the conv VAE's shapes at batch
- * 128, ms per call, WASM → native): see docs/engine.md? no — the figures are in bench/ (npm run bench
- * -- --workloads conv-mnist) and in the report of the change that added this file.
+ * Sum over every axis but the last (the layers' bias gradients) is here too: WASM's Sum transposes
+ * first, which made it the largest item after the convolutions. The conv VAE's own layers go one step
+ * further (./fastConv.ts). Measured speed, against WASM's kernels and PyTorch: docs/design.md §4.
  */
 import * as tf from "@tensorflow/tfjs";
 import { conv2dBackpropFilterWasm } from "./conv2dBackpropFilter";
