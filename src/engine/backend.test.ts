@@ -4,6 +4,7 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, describe, expect, it } from "vitest";
 import { initBackend, loadNative, parseForcedBackend, type BackendCandidate } from "./backend";
+import { fastPath } from "./fastPath";
 
 const ok = (name: BackendCandidate["name"], tfName: string): BackendCandidate => ({ name, tfName, load: async () => {} });
 const failing = (name: BackendCandidate["name"], reason: string): BackendCandidate => ({
@@ -28,6 +29,17 @@ describe("backend selection", () => {
     expect(choice.skipped.map((s) => s.name)).toEqual(["gpu", "node"]);
     expect(choice.message).toBe("vae-lab: using wasm (gpu: not installed; node: installed but failed to load (libtensorflow.so: cannot open))");
     expect(choice.message.split("\n")).toHaveLength(1);
+  });
+
+  it("leaves the engine's fast path off with VAE_LAB_ENGINE=0, and says so", async () => {
+    try {
+      const choice = await initBackend({ env: { VAE_LAB_ENGINE: "0" }, candidates: [ok("wasm", "wasm")] });
+      expect(choice.message).toBe("vae-lab: using wasm (fast path off by VAE_LAB_ENGINE=0)");
+      expect(fastPath.hooks).toBeNull();
+    } finally {
+      await initBackend({ env: {}, candidates: [ok("wasm", "wasm")] });
+    }
+    expect(fastPath.hooks).not.toBeNull();
   });
 
   it("uses the backend forced by VAE_LAB_BACKEND", async () => {

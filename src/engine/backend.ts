@@ -9,6 +9,9 @@
  *
  * `VAE_LAB_BACKEND=gpu|node|wasm|cpu` forces one backend.
  *
+ * Once a backend's package is loaded, `installEngine()` (./install.ts) registers the fast path's
+ * kernels and switches the teaching core's one-line branches on; `VAE_LAB_ENGINE=0` leaves it off.
+ *
  * On WASM, the native fast path (src/engine/native.ts: OpenBLAS through our addon, on the WASM
  * heap) runs the matrix products when the addon was built and OpenBLAS is installed; the report says
  * "wasm + native BLAS" then, or why not. `VAE_LAB_NATIVE=0` turns it off.
@@ -19,7 +22,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { describeNative, loadNativeAddon, nativeSummary, type NativeStatus } from "./native";
-import { installEngine } from "./install";
+import { ENGINE_ENV_VAR, engineRequested, installEngine } from "./install";
 
 export const BACKEND_ENV_VAR = "VAE_LAB_BACKEND";
 
@@ -177,12 +180,12 @@ async function selectBackend(
   for (const c of order) {
     try {
       await c.load();
-      installEngine();
+      installEngine(env);
       const ok = await tf.setBackend(c.tfName);
       if (!ok) throw new Error("failed to initialise");
       await tf.ready();
       silenceCpuBanner();
-      const details = c.details?.() ?? {};
+      const details = engineRequested(env) ? c.details?.() ?? {} : { note: `fast path off by ${ENGINE_ENV_VAR}=${env[ENGINE_ENV_VAR]}` };
       const notes = [
         ...(details.note ? [details.note] : []),
         ...(forcedName ? [`forced by ${BACKEND_ENV_VAR}=${env[BACKEND_ENV_VAR]}`] : skipped.map((s) => `${s.name}: ${s.reason}`)),

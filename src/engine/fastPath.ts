@@ -37,6 +37,23 @@ export interface FastHooks {
 /** null: the core runs its own code everywhere. */
 export const fastPath: { hooks: FastHooks | null } = { hooks: null };
 
+let installed: FastHooks | null = null;
+
+/** By installEngine: the engine's hooks, on or (VAE_LAB_ENGINE=0) off. */
+export function installFastPath(hooks: FastHooks | null, on: boolean): void {
+  installed = hooks;
+  fastPath.hooks = on ? hooks : null;
+}
+
+/**
+ * Turns the fast path off (the teaching core runs alone, plain TensorFlow.js) or on again. Kernels
+ * the engine registered in place of stock ones (./install.ts) stay registered: they compute the
+ * same function, and tests compare them with the stock kernels.
+ */
+export function useFastPath(on: boolean): void {
+  fastPath.hooks = on ? installed : null;
+}
+
 /** Runs `fn` (synchronous) with the fast path off, then restores it: how tests run the core alone. */
 export function withoutFastPath<T>(fn: () => T): T {
   const saved = fastPath.hooks;

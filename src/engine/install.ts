@@ -5,6 +5,9 @@
  * the backend starts, so replacements must be in place by then); calling it again registers only
  * what is still missing.
  *
+ * `VAE_LAB_ENGINE=0` (or off) leaves the fast path out: the core runs alone, as plain TensorFlow.js,
+ * with only the WASM convolution kernels below (the conv VAE cannot train on WASM without them).
+ *
  * What it registers, and where each kernel says why and what it measured:
  * - every backend: nothing; tfjs-node gets tf.fused.matMul and tf.train.adam through the hooks.
  * - WASM and CPU: the dense layer with its gradient (./fastDense.ts), the fused Adam (./fastAdam.ts).
@@ -20,20 +23,32 @@ import { fastAdam, registerAdamKernel } from "./fastAdam";
 import { nativeConvLayer } from "./fastConv";
 import { fastDense, registerDenseKernels } from "./fastDense";
 import { registerSharedIdentity } from "./fastIdentity";
-import { fastPath } from "./fastPath";
+import { installFastPath } from "./fastPath";
 import { loadNativeAddon } from "./native";
-import { nativeBernoulliNll, registerNativeLosses } from "./nativeLosses";
 import { registerNativeConv } from "./nativeConv";
+import { nativeBernoulliNll, registerNativeLosses } from "./nativeLosses";
 import { registerNativeMatMul } from "./nativeMatMul";
 import { registerWasmExtras } from "./wasm";
 
-/** Registers the engine's kernels and turns the core's fast path on. Idempotent. */
-export function installEngine(): void {
+export const ENGINE_ENV_VAR = "VAE_LAB_ENGINE";
+
+/** False when VAE_LAB_ENGINE is 0, off, false or no. */
+export function engineRequested(env: Record<string, string | undefined> = process.env): boolean {
+  return !["0", "off", "false", "no"].includes((env[ENGINE_ENV_VAR] ?? "").trim().toLowerCase());
+}
+
+/** Registers the engine's kernels and turns the core's fast path on (unless VAE_LAB_ENGINE=0). Idempotent. */
+export function installEngine(env: Record<string, string | undefined> = process.env): void {
+  // WASM's own kernels must be registered first (the package imported), or ours would be replaced.
+  const wasm = tf.getKernel("Identity", "wasm") != null;
+  if (wasm) registerWasmExtras();
+  if (!engineRequested(env)) {
+    installFastPath(null, false);
+    return;
+  }
   registerDenseKernels();
   registerAdamKernel();
-  // WASM's own kernels must be registered first (the package imported), or ours would be replaced.
-  if (tf.getKernel("Identity", "wasm")) {
-    registerWasmExtras();
+  if (wasm) {
     registerSharedIdentity();
     if (loadNativeAddon().active) {
       registerNativeMatMul();
@@ -41,5 +56,5 @@ export function installEngine(): void {
       registerNativeConv();
     }
   }
-  fastPath.hooks = { dense: fastDense, adam: fastAdam, bernoulliNll: nativeBernoulliNll, convLayer: nativeConvLayer };
+  installFastPath({ dense: fastDense, adam: fastAdam, bernoulliNll: nativeBernoulliNll, convLayer: nativeConvLayer }, true);
 }

@@ -25,7 +25,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { fastPath } from "../engine/fastPath";
 import type { Rng } from "./random";
-import { createDense, dense, denseParamCount, denseVariableNames, type DenseLayer } from "./dense";
+import { createDense, dense, denseSummary, denseVariableNames, type DenseLayer } from "./dense";
 import type { ConvVaeConfig, LayerSummary, Vae } from "./types";
 
 const KERNEL = 3;
@@ -102,6 +102,17 @@ function applyConv(x: tf.Tensor4D, layer: ConvLayer): tf.Tensor4D {
   return layer.relu ? tf.relu(y) : y;
 }
 
+/** A conv layer's row in a model summary (formatSummary); its output is [B, outSide, outSide, outC]. */
+function convSummary(l: ConvLayer, outSide: number): LayerSummary {
+  const op = l.kind === "conv" ? "conv" : "transposed conv";
+  return {
+    name: l.name,
+    description: `${op} ${KERNEL}×${KERNEL} stride ${STRIDE} ${l.inC}→${l.outC}` + (l.relu ? " + ReLU" : ""),
+    outputShape: [-1, outSide, outSide, l.outC],
+    params: l.w.size + l.b.size,
+  };
+}
+
 export function createConvVae(config: ConvVaeConfig, rng: Rng): Vae {
   validateConvConfig(config);
   const { imageSize, channels, denseUnits, latentDim } = config;
@@ -159,30 +170,12 @@ export function createConvVae(config: ConvVaeConfig, rng: Rng): Vae {
       });
     },
     summary(): LayerSummary[] {
-      const convRow = (l: ConvLayer, outSide: number): LayerSummary => ({
-        name: l.name,
-        description:
-          `${l.kind === "conv" ? "conv" : "transposed conv"} ${KERNEL}×${KERNEL} stride ${STRIDE} ${l.inC}→${l.outC}` +
-          (l.relu ? " + ReLU" : ""),
-        outputShape: [-1, outSide, outSide, l.outC],
-        params: l.w.size + l.b.size,
-      });
-      const denseRow = (l: DenseLayer): LayerSummary => ({
-        name: l.name,
-        description: `dense ${l.w.shape[0]}→${l.w.shape[1]}${l.activation === "relu" ? " + ReLU" : ""}`,
-        outputShape: [-1, l.w.shape[1]!],
-        params: denseParamCount(l),
-      });
       return [
-        convRow(conv1, imageSize / 2),
-        convRow(conv2, side),
-        denseRow(encDense),
-        denseRow(muHead),
-        denseRow(logVarHead),
-        denseRow(decDense1),
-        denseRow(decDense2),
-        convRow(deconv1, imageSize / 2),
-        convRow(deconv2, imageSize),
+        convSummary(conv1, imageSize / 2),
+        convSummary(conv2, side),
+        ...[encDense, muHead, logVarHead, decDense1, decDense2].map(denseSummary),
+        convSummary(deconv1, imageSize / 2),
+        convSummary(deconv2, imageSize),
       ];
     },
     dispose() {

@@ -11,6 +11,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { fastPath } from "../engine/fastPath";
 import type { Rng } from "./random";
+import type { LayerSummary } from "./types";
 
 export type Activation = "relu" | "linear";
 
@@ -53,4 +54,15 @@ export function denseVariableNames(layer: DenseLayer): string[] {
 
 export function denseParamCount(layer: DenseLayer): number {
   return layer.w.size + layer.b.size;
+}
+
+/** The layer's row in a model summary (formatSummary). */
+export function denseSummary(layer: DenseLayer): LayerSummary {
+  const [inDim, outDim] = layer.w.shape as [number, number];
+  return {
+    name: layer.name,
+    description: `dense ${inDim}→${outDim}${layer.activation === "relu" ? " + ReLU" : ""}`,
+    outputShape: [-1, outDim],
+    params: denseParamCount(layer),
+  };
 }

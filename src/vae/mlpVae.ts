@@ -8,7 +8,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Rng } from "./random";
-import { createDense, dense, denseParamCount, denseVariableNames, type DenseLayer } from "./dense";
+import { createDense, dense, denseSummary, denseVariableNames, type DenseLayer } from "./dense";
 import type { LayerSummary, MlpVaeConfig, Vae } from "./types";
 
 export function validateMlpConfig(config: MlpVaeConfig): void {
@@ -66,18 +66,12 @@ export function createMlpVae(config: MlpVaeConfig, rng: Rng): Vae {
     decode(z) {
       return tf.tidy(() => {
         let h = z;
-        for (const layer of decoder) h = dense(h, layer);
+        for (const layer of decoder) h = dense(h, layer); // [batch, hidden]
         return dense(h, outHead); // [batch, inputDim]
       });
     },
     summary(): LayerSummary[] {
-      const row = (l: DenseLayer, inDim: number, outDim: number): LayerSummary => ({
-        name: l.name,
-        description: `dense ${inDim}→${outDim}${l.activation === "relu" ? " + ReLU" : ""}`,
-        outputShape: [-1, outDim],
-        params: denseParamCount(l),
-      });
-      return layers.map((l) => row(l, l.w.shape[0]!, l.w.shape[1]!));
+      return layers.map(denseSummary);
     },
     dispose() {
       for (const v of variables) v.dispose();

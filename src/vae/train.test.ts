@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { mnistVae, swissRollVae } from "./presets";
 import { createVae } from "./vae";
 import { Rng } from "./random";
+import { useFastPath } from "../engine/fastPath";
 import { betaAt, train, TrainingDivergedError, type TrainConfig, type TrainingData } from "./train";
 
 // The Swiss roll (docs/design.md §5), inlined so this test does not depend on the data module.
@@ -77,6 +78,24 @@ describe("train", () => {
       return r.history.map((h) => h.total);
     };
     expect(await run()).toEqual(await run());
+  });
+
+  it("trains to the same losses with the engine's fast path and with the core alone (MLP, Bernoulli, epochs)", async () => {
+    const run = async (fast: boolean) => {
+      useFastPath(fast);
+      try {
+        const model = createVae(mnistVae(2, 32), new Rng(5));
+        const r = await train(model, blobs(256, 2), { epochs: 3, batchSize: 64, learningRate: 1e-3, beta: 1, reduction: "sum", seed: 6 });
+        model.dispose();
+        return r.history.map((h) => h.total);
+      } finally {
+        useFastPath(true);
+      }
+    };
+    const [fast, core] = [await run(true), await run(false)];
+    expect(fast).toHaveLength(3);
+    // Same arithmetic up to float32 rounding (fused kernels sum in another order), over 12 steps.
+    fast.forEach((v, i) => expect(Math.abs(v - core[i]) / Math.abs(core[i])).toBeLessThan(1e-4));
   });
 
   it("trains a dataset in epochs, reporting mean total/recon/KL per epoch", async () => {

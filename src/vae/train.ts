@@ -2,6 +2,10 @@
  * The training loop: Adam (Kingma & Ba, 2015) on the negative ELBO, over fresh batches from a sampler
  * (the Swiss roll: `steps`) or over a dataset in shuffled epochs (MNIST: `epochs`).
  *
+ * Read it top to bottom from `train`: `trainEpoch` runs the batches of one epoch; each batch comes
+ * from `nextBatch`, `trainStep` takes one Adam step on `batchLoss` (forward pass + negative ELBO),
+ * and `reportStep` calls the callbacks.
+ *
  * It reports through callbacks and never prints or plots. Every step runs inside `tf.tidy`, so the
  * number of live tensors stays constant. The loss is read back every step (three scalars, ~12 µs each
  * on WASM) to catch NaN/Inf at the step where it happens and to feed progress displays.
@@ -10,7 +14,7 @@ import * as tf from "@tensorflow/tfjs";
 import { elbo, type Reduction } from "./losses";
 import { forward } from "./vae";
 import type { Reparameterize, Vae } from "./types";
-import { adam } from "./optim";
+import { adam, type Optimizer } from "./optim";
 import { Rng } from "./random";
 
 /** Where batches come from. */
@@ -122,119 +126,164 @@ function validate(model: Vae, data: TrainingData, config: TrainConfig): void {
   }
 }
 
+/** What one call of train() keeps while it runs. */
+interface Run {
+  model: Vae;
+  data: TrainingData;
+  config: TrainConfig;
+  callbacks: TrainCallbacks;
+  dataRng: Rng; // batches (sampler draws, epoch permutations)
+  epsRng: Rng; // the reparameterization's eps
+  optimizer: Optimizer;
+  epochs: number;
+  batchesPerEpoch: number;
+  totalSteps: number;
+  step: number; // steps done
+  stopped: boolean;
+  history: TrainResult["history"];
+  final: LossValues;
+  started: number;
+  lastYield: number;
+}
+
 /** Trains `model` in place. Resolves when done or stopped; rejects with TrainingDivergedError on NaN/Inf. */
 export async function train(model: Vae, data: TrainingData, config: TrainConfig, callbacks: TrainCallbacks = {}): Promise<TrainResult> {
   validate(model, data, config);
-  const rng = new Rng(config.seed);
-  const dataRng = rng.fork("data");
-  const epsRng = rng.fork("eps");
-  // Fused Adam (src/vae/optim.ts): tf.train.adam's float32 arithmetic, one kernel call per step.
-  const optimizer = adam(config.learningRate);
-  const likelihood = model.config.likelihood;
-  const started = performance.now();
-  const history: TrainResult["history"] = [];
-  let lastYield = performance.now();
-
-  const batchesPerEpoch = data.kind === "dataset" ? Math.ceil(data.n / config.batchSize) : config.steps!;
-  const epochs = data.kind === "dataset" ? config.epochs! : 1;
-  const totalSteps = batchesPerEpoch * epochs;
-  let step = 0;
-  let stopped = false;
-  let final: LossValues = { total: NaN, recon: NaN, kl: NaN };
-
-  const runStep = (xValues: Float32Array, rows: number, beta: number): LossValues => {
-    const parts = tf.tidy(() => {
-      const x = tf.tensor2d(xValues, [rows, data.dim]); // [batch, dim]
-      let recon!: tf.Scalar;
-      let kl!: tf.Scalar;
-      const { value, grads } = tf.variableGrads(() => {
-        let l: { total: tf.Tensor; recon: tf.Tensor; kl: tf.Tensor };
-        if (callbacks.loss) {
-          l = callbacks.loss(model, x, beta);
-          for (const k of ["total", "recon", "kl"] as const) {
-            if (!(l?.[k] instanceof tf.Tensor) || l[k].size !== 1) throw new Error(`train: the loss function must return scalar tensors { total, recon, kl }; "${k}" is not one.`);
-          }
-        } else {
-          const f = forward(model, x, { rng: epsRng, reparameterize: callbacks.reparameterize });
-          l = elbo(x, f.out, f.mu, f.logVar, { likelihood, reduction: config.reduction, beta });
-        }
-        recon = tf.keep(tf.reshape(l.recon, []) as tf.Scalar);
-        kl = tf.keep(tf.reshape(l.kl, []) as tf.Scalar);
-        return tf.reshape(l.total, []) as tf.Scalar;
-      }, model.variables);
-      optimizer.applyGradients(grads as Parameters<typeof optimizer.applyGradients>[0]);
-      const stacked = tf.stack([value, recon, kl]); // [3]
-      recon.dispose();
-      kl.dispose();
-      return stacked;
-    });
-    const [total, reconV, klV] = parts.dataSync();
-    parts.dispose();
-    return { total, recon: reconV, kl: klV };
-  };
-
+  const run = startRun(model, data, config, callbacks);
   try {
-    for (let epoch = 1; epoch <= epochs && !stopped; epoch++) {
-      const epochStart = performance.now();
-      const beta = betaAt(config.beta, epoch - 1, step);
-      const order = data.kind === "dataset" ? dataRng.permutation(data.n) : null;
-      const sums = { total: 0, recon: 0, kl: 0 };
-      let seen = 0;
-      for (let b = 0; b < batchesPerEpoch; b++) {
-        const stepBeta = data.kind === "sampler" ? betaAt(config.beta, 0, step) : beta;
-        let xValues: Float32Array;
-        let rows: number;
-        if (data.kind === "sampler") {
-          rows = config.batchSize;
-          xValues = data.sample(rows, dataRng);
-        } else {
-          const start = b * config.batchSize;
-          rows = Math.min(config.batchSize, data.n - start);
-          xValues = new Float32Array(rows * data.dim);
-          for (let r = 0; r < rows; r++) {
-            const src = order![start + r] * data.dim;
-            xValues.set(data.rows.subarray(src, src + data.dim), r * data.dim);
-          }
-        }
-        const values = runStep(xValues, rows, stepBeta);
-        step++;
-        if (!Number.isFinite(values.total) || !Number.isFinite(values.recon) || !Number.isFinite(values.kl)) {
-          throw new TrainingDivergedError(step, values);
-        }
-        final = values;
-        sums.total += values.total * rows;
-        sums.recon += values.recon * rows;
-        sums.kl += values.kl * rows;
-        seen += rows;
-        if (data.kind === "sampler") history.push({ ...values, step, epoch, beta: stepBeta });
-        callbacks.onStep?.({ ...values, step, epoch, beta: stepBeta, totalSteps });
-        if (config.snapshotEvery && (step % config.snapshotEvery === 0)) await callbacks.onSnapshot?.({ step, model });
-        if (callbacks.signal?.aborted) {
-          stopped = true;
-          break;
-        }
-        // Give the event loop a turn now and then, so progress displays and Ctrl-C stay responsive.
-        if (performance.now() - lastYield > 100) {
-          await new Promise((r) => setImmediate(r));
-          lastYield = performance.now();
-        }
-      }
-      if (data.kind === "dataset" && seen > 0) {
-        const mean = { total: sums.total / seen, recon: sums.recon / seen, kl: sums.kl / seen };
-        history.push({ ...mean, step, epoch, beta });
-        await callbacks.onEpoch?.({ ...mean, epoch, epochs, steps: step, beta, seconds: (performance.now() - epochStart) / 1000 });
-      }
-    }
-    if (config.snapshotEvery && step % config.snapshotEvery !== 0) await callbacks.onSnapshot?.({ step, model });
+    for (let epoch = 1; epoch <= run.epochs && !run.stopped; epoch++) await trainEpoch(run, epoch);
+    if (config.snapshotEvery && run.step % config.snapshotEvery !== 0) await callbacks.onSnapshot?.({ step: run.step, model });
   } finally {
-    optimizer.dispose();
+    run.optimizer.dispose();
   }
   return {
-    steps: step,
-    epochs: data.kind === "dataset" ? history.length : 1,
-    seconds: (performance.now() - started) / 1000,
-    stopped,
-    history,
-    final,
+    steps: run.step,
+    epochs: data.kind === "dataset" ? run.history.length : 1,
+    seconds: (performance.now() - run.started) / 1000,
+    stopped: run.stopped,
+    history: run.history,
+    final: run.final,
   };
+}
+
+function startRun(model: Vae, data: TrainingData, config: TrainConfig, callbacks: TrainCallbacks): Run {
+  const rng = new Rng(config.seed);
+  const epochs = data.kind === "dataset" ? config.epochs! : 1;
+  const batchesPerEpoch = data.kind === "dataset" ? Math.ceil(data.n / config.batchSize) : config.steps!;
+  return {
+    model, data, config, callbacks,
+    dataRng: rng.fork("data"),
+    epsRng: rng.fork("eps"),
+    optimizer: adam(config.learningRate),
+    epochs,
+    batchesPerEpoch,
+    totalSteps: batchesPerEpoch * epochs,
+    step: 0,
+    stopped: false,
+    history: [],
+    final: { total: NaN, recon: NaN, kl: NaN },
+    started: performance.now(),
+    lastYield: performance.now(),
+  };
+}
+
+/** One pass over the dataset (or all `steps` of a sampler), then the epoch's report. */
+async function trainEpoch(run: Run, epoch: number): Promise<void> {
+  const { data, config, callbacks } = run;
+  const epochStart = performance.now();
+  const beta = betaAt(config.beta, epoch - 1, run.step);
+  const order = data.kind === "dataset" ? run.dataRng.permutation(data.n) : null; // a fresh shuffle
+  const sums = { total: 0, recon: 0, kl: 0 };
+  let seen = 0;
+  for (let b = 0; b < run.batchesPerEpoch; b++) {
+    const stepBeta = data.kind === "sampler" ? betaAt(config.beta, 0, run.step) : beta;
+    const batch = nextBatch(data, config.batchSize, b, order, run.dataRng);
+    const values = trainStep(run, batch, stepBeta);
+    run.step++;
+    if (!Number.isFinite(values.total) || !Number.isFinite(values.recon) || !Number.isFinite(values.kl)) {
+      throw new TrainingDivergedError(run.step, values);
+    }
+    run.final = values;
+    sums.total += values.total * batch.rows;
+    sums.recon += values.recon * batch.rows;
+    sums.kl += values.kl * batch.rows;
+    seen += batch.rows;
+    await reportStep(run, values, epoch, stepBeta);
+    if (callbacks.signal?.aborted) {
+      run.stopped = true;
+      break;
+    }
+    await yieldNowAndThen(run);
+  }
+  if (data.kind === "dataset" && seen > 0) {
+    const mean = { total: sums.total / seen, recon: sums.recon / seen, kl: sums.kl / seen };
+    run.history.push({ ...mean, step: run.step, epoch, beta });
+    await callbacks.onEpoch?.({ ...mean, epoch, epochs: run.epochs, steps: run.step, beta, seconds: (performance.now() - epochStart) / 1000 });
+  }
+}
+
+/** Batch `b` of the epoch: fresh draws from a sampler, or rows `order[b·size …]` of a dataset. */
+function nextBatch(data: TrainingData, batchSize: number, b: number, order: Int32Array | null, rng: Rng): { values: Float32Array; rows: number } {
+  if (data.kind === "sampler") return { values: data.sample(batchSize, rng), rows: batchSize };
+  const start = b * batchSize;
+  const rows = Math.min(batchSize, data.n - start); // the last batch may be partial
+  const values = new Float32Array(rows * data.dim); // [rows, dim]
+  for (let r = 0; r < rows; r++) {
+    const src = order![start + r] * data.dim;
+    values.set(data.rows.subarray(src, src + data.dim), r * data.dim);
+  }
+  return { values, rows };
+}
+
+/** The loss of one batch: the learner's own (callbacks.loss), else forward pass + negative ELBO. */
+function batchLoss(run: Run, x: tf.Tensor2D, beta: number): { total: tf.Tensor; recon: tf.Tensor; kl: tf.Tensor } {
+  const { model, callbacks } = run;
+  if (callbacks.loss) {
+    const l = callbacks.loss(model, x, beta);
+    for (const k of ["total", "recon", "kl"] as const) {
+      if (!(l?.[k] instanceof tf.Tensor) || l[k].size !== 1) throw new Error(`train: the loss function must return scalar tensors { total, recon, kl }; "${k}" is not one.`);
+    }
+    return l;
+  }
+  const f = forward(model, x, { rng: run.epsRng, reparameterize: callbacks.reparameterize });
+  return elbo(x, f.out, f.mu, f.logVar, { likelihood: model.config.likelihood, reduction: run.config.reduction, beta });
+}
+
+/** One optimiser step on one batch, inside tf.tidy; returns the batch's losses as numbers. */
+function trainStep(run: Run, batch: { values: Float32Array; rows: number }, beta: number): LossValues {
+  const parts = tf.tidy(() => {
+    const x = tf.tensor2d(batch.values, [batch.rows, run.data.dim]); // [batch, dim]
+    let recon!: tf.Scalar;
+    let kl!: tf.Scalar;
+    const { value, grads } = tf.variableGrads(() => {
+      const l = batchLoss(run, x, beta);
+      recon = tf.keep(tf.reshape(l.recon, []) as tf.Scalar);
+      kl = tf.keep(tf.reshape(l.kl, []) as tf.Scalar);
+      return tf.reshape(l.total, []) as tf.Scalar;
+    }, run.model.variables);
+    run.optimizer.applyGradients(grads);
+    const stacked = tf.stack([value, recon, kl]); // [3]
+    recon.dispose();
+    kl.dispose();
+    return stacked;
+  });
+  const [total, recon, kl] = parts.dataSync();
+  parts.dispose();
+  return { total, recon, kl };
+}
+
+/** The step's callbacks: onStep every step, onSnapshot every `snapshotEvery` steps. */
+async function reportStep(run: Run, values: LossValues, epoch: number, beta: number): Promise<void> {
+  const { step } = run;
+  if (run.data.kind === "sampler") run.history.push({ ...values, step, epoch, beta });
+  run.callbacks.onStep?.({ ...values, step, epoch, beta, totalSteps: run.totalSteps });
+  if (run.config.snapshotEvery && step % run.config.snapshotEvery === 0) await run.callbacks.onSnapshot?.({ step, model: run.model });
+}
+
+/** Gives the event loop a turn now and then, so progress displays and Ctrl-C stay responsive. */
+async function yieldNowAndThen(run: Run): Promise<void> {
+  if (performance.now() - run.lastYield > 100) {
+    await new Promise((r) => setImmediate(r));
+    run.lastYield = performance.now();
+  }
 }
