@@ -601,6 +601,14 @@ static int conv_tensors(Call *c, const ConvGeom *g, int64_t at_x, int64_t at_w, 
   return !c->failed;
 }
 
+/* Reads a convolution call's arguments: want in all, the 13 geometry sizes from geom_at, and the
+   offsets of x (or dx), the filter (or dW) and y (or dy) at argv[ix], argv[iw], argv[iy]. */
+static int conv_begin(Call *c, napi_env env, napi_callback_info info, size_t want, size_t geom_at, size_t ix, size_t iw, size_t iy,
+                      ConvGeom *g, float **x, float **w, float **y) {
+  if (!begin(c, env, info, want) || !need_blas(c) || !conv_geom(c, geom_at, g)) return 0;
+  return conv_tensors(c, g, int_arg(c, ix), int_arg(c, iw), int_arg(c, iy), x, w, y);
+}
+
 /*
  * conv2d(mem, x, filter, y, bias, relu, B, H, W, Ci, OH, OW, Co, KH, KW, sh, sw, top, left):
  * y = act(conv(x, filter) + bias), NHWC, dilation 1; bias [Co] (offset −1: none), relu 0/1.
@@ -608,9 +616,8 @@ static int conv_tensors(Call *c, const ConvGeom *g, int64_t at_x, int64_t at_w, 
 static napi_value Conv2d(napi_env env, napi_callback_info info) {
   Call c;
   ConvGeom g;
-  if (!begin(&c, env, info, 19) || !need_blas(&c) || !conv_geom(&c, 6, &g)) return NULL;
   float *x, *w, *y;
-  if (!conv_tensors(&c, &g, int_arg(&c, 1), int_arg(&c, 2), int_arg(&c, 3), &x, &w, &y)) return NULL;
+  if (!conv_begin(&c, env, info, 19, 6, 1, 2, 3, &g, &x, &w, &y)) return NULL;
   const int64_t bias_at = int_arg(&c, 4);
   const float *bias = bias_at < 0 ? NULL : floats(&c, bias_at, g.co);
   const int relu = (int)int_arg(&c, 5);
@@ -641,9 +648,8 @@ static napi_value Conv2d(napi_env env, napi_callback_info info) {
 static napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
   Call c;
   ConvGeom g;
-  if (!begin(&c, env, info, 17) || !need_blas(&c) || !conv_geom(&c, 4, &g)) return NULL;
   float *dx, *w, *dy;
-  if (!conv_tensors(&c, &g, int_arg(&c, 3), int_arg(&c, 2), int_arg(&c, 1), &dx, &w, &dy)) return NULL;
+  if (!conv_begin(&c, env, info, 17, 4, 3, 2, 1, &g, &dx, &w, &dy)) return NULL;
   const int64_t m = g.b * g.oh * g.ow, k = g.kh * g.kw * g.ci;
   if (is_pointwise(&g)) {
     if (m > 0) sgemm(RowMajor, NoTrans, Trans, (int)m, (int)k, (int)g.co, 1.0f, dy, (int)g.co, w, (int)g.co, 0.0f, dx, (int)k);
@@ -669,9 +675,8 @@ static napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
 static napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
   Call c;
   ConvGeom g;
-  if (!begin(&c, env, info, 17) || !need_blas(&c) || !conv_geom(&c, 4, &g)) return NULL;
   float *x, *dw, *dy;
-  if (!conv_tensors(&c, &g, int_arg(&c, 1), int_arg(&c, 3), int_arg(&c, 2), &x, &dw, &dy)) return NULL;
+  if (!conv_begin(&c, env, info, 17, 4, 1, 3, 2, &g, &x, &dw, &dy)) return NULL;
   const int64_t m = g.b * g.oh * g.ow, k = g.kh * g.kw * g.ci;
   if (m == 0) {
     memset(dw, 0, (size_t)(k * g.co) * sizeof(float));

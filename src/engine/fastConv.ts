@@ -13,7 +13,7 @@
  * gradients — the same kernels tfjs's own gradients call.
  */
 import * as tf from "@tensorflow/tfjs";
-import { DENSE_GRAD_PRE_KERNEL, registerDenseKernels } from "./fastDense";
+import { nativeGradPre } from "./fastDense";
 import { nativeFor } from "./native";
 import { registerNativeConv } from "./nativeConv";
 import { type KernelArgs, type TensorInfo as Info, type WasmBackendLike } from "./wasmOps";
@@ -61,7 +61,6 @@ let registered = false;
 function register(): void {
   if (registered) return;
   registered = true;
-  registerDenseKernels(); // DENSE_GRAD_PRE_KERNEL
   registerNativeConv(); // the convolution gradients below run natively too
   if (!tf.getKernel(CONV_LAYER_KERNEL, "wasm")) tf.registerKernel({ kernelName: CONV_LAYER_KERNEL, backendName: "wasm", kernelFunc: convLayerKernel as unknown as tf.KernelFunc });
   tf.registerGradient({
@@ -75,10 +74,9 @@ function register(): void {
       const c = g.shape[3];
       const rows = size(g.shape) / c;
       // dPre = dy·[y > 0] (ReLU) and db = Σ dPre over B, H, W, in one pass.
-      const inputs = (a.relu ? { dy: tf.reshape(g, [rows, c]), y: tf.reshape(y, [rows, c]) } : { dy: tf.reshape(g, [rows, c]) }) as unknown as tf.NamedTensorMap;
-      const parts = tf.engine().runKernel(DENSE_GRAD_PRE_KERNEL, inputs, { relu: a.relu } as unknown as tf.NamedAttrMap) as tf.Tensor[];
-      const dPre = a.relu ? (tf.reshape(parts[0], g.shape) as tf.Tensor4D) : g;
-      const db = parts[a.relu ? 1 : 0] as tf.Tensor1D;
+      const pre = nativeGradPre(tf.reshape(g, [rows, c]), tf.reshape(y, [rows, c]), a.relu);
+      const dPre = tf.reshape(pre.dPre, g.shape) as tf.Tensor4D;
+      const db = pre.db;
       const conv = { strides: a.strides, pad: a.pad, dataFormat: "NHWC" } as const;
       const filterGrad = (input: tf.Tensor4D, out: tf.Tensor4D) =>
         tf.engine().runKernel("Conv2DBackpropFilter", { x: input, dy: out } as unknown as tf.NamedTensorMap, { ...conv, filterShape: w.shape } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
