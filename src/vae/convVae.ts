@@ -20,7 +20,8 @@
  *
  * On WASM, training needs the kernels of `../engine/wasm` (stock WASM has no Conv2DBackpropFilter and
  * a slow Conv2DBackpropInput); `initBackend` registers them. Measured at batch 128: ~220 ms per
- * training step on WASM, ~50 s on the pure-JS CPU backend.
+ * training step on WASM, ~50 s on the pure-JS CPU backend. With the native path each layer is one
+ * kernel each way (`fastPath.hooks.convLayer`, ../engine/fastConv.ts); its speed: docs/design.md §4.
  */
 import * as tf from "@tensorflow/tfjs";
 import { fastPath } from "../engine/fastPath";
