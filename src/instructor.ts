@@ -2,12 +2,11 @@
  * `import { ... } from "vae-lab/instructor"`: everything of "vae-lab" (./index.ts), plus the APIs
  * instructors and tools use — checkpoints, experiment sweeps and their results, the navigator's
  * parts, IDX readers and dataset helpers, display and image internals, and the engine switch
- * (installEngine; withoutFastPath runs the teaching core alone, e.g. to time it against the engine).
+ * (installEngine; useFastPath(false) runs the teaching core alone, e.g. to time it against the engine).
  */
 export * from "./index";
 export { BACKEND_ENV_VAR } from "./engine/backend";
-export { installEngine } from "./engine/install";
-export { withoutFastPath } from "./engine/fastPath";
+export { installEngine, useFastPath, withoutFastPath, ENGINE_ENV_VAR } from "./engine/install";
 export * from "./vae/data";
 export { adam, type Optimizer, type AdamOptions } from "./vae/optim";
 export { betaAt, TrainingDivergedError } from "./vae/train";

@@ -8,8 +8,8 @@
  *
  * `hooks` stays null until `installEngine()` (./install.ts, called once by `initBackend`) registers
  * the engine's kernels and fills it in. Each hook computes the same function as the core's own code
- * (tests compare the two: src/vae/dense.test.ts, optim.test.ts, losses.test.ts); a hook that cannot
- * run on the current backend or inputs returns undefined, and the core's own code runs.
+ * (tests compare the two: src/vae/dense.test.ts, optim.test.ts, losses.test.ts, train.test.ts); a
+ * hook that cannot run on the current backend or inputs returns undefined, and the core's code runs.
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { Activation } from "../vae/dense";
@@ -34,33 +34,5 @@ export interface FastHooks {
   ): tf.Tensor4D | undefined;
 }
 
-/** null: the core runs its own code everywhere. */
-export const fastPath: { hooks: FastHooks | null } = { hooks: null };
-
-let installed: FastHooks | null = null;
-
-/** By installEngine: the engine's hooks, on or (VAE_LAB_ENGINE=0) off. */
-export function installFastPath(hooks: FastHooks | null, on: boolean): void {
-  installed = hooks;
-  fastPath.hooks = on ? hooks : null;
-}
-
-/**
- * Turns the fast path off (the teaching core runs alone, plain TensorFlow.js) or on again. Kernels
- * the engine registered in place of stock ones (./install.ts) stay registered: they compute the
- * same function, and tests compare them with the stock kernels.
- */
-export function useFastPath(on: boolean): void {
-  fastPath.hooks = on ? installed : null;
-}
-
-/** Runs `fn` (synchronous) with the fast path off, then restores it: how tests run the core alone. */
-export function withoutFastPath<T>(fn: () => T): T {
-  const saved = fastPath.hooks;
-  fastPath.hooks = null;
-  try {
-    return fn();
-  } finally {
-    fastPath.hooks = saved;
-  }
-}
+/** `hooks`: what the core uses, null for its own code everywhere; `installed`: what the engine installed. */
+export const fastPath: { hooks: FastHooks | null; installed: FastHooks | null } = { hooks: null, installed: null };

@@ -23,7 +23,7 @@ import { fastAdam, registerAdamKernel } from "./fastAdam";
 import { nativeConvLayer } from "./fastConv";
 import { fastDense, registerDenseKernels } from "./fastDense";
 import { registerSharedIdentity } from "./fastIdentity";
-import { installFastPath } from "./fastPath";
+import { fastPath, type FastHooks } from "./fastPath";
 import { loadNativeAddon } from "./native";
 import { registerNativeConv } from "./nativeConv";
 import { nativeBernoulliNll, registerNativeLosses } from "./nativeLosses";
@@ -43,7 +43,7 @@ export function installEngine(env: Record<string, string | undefined> = process.
   const wasm = tf.getKernel("Identity", "wasm") != null;
   if (wasm) registerWasmExtras();
   if (!engineRequested(env)) {
-    installFastPath(null, false);
+    fastPath.installed = fastPath.hooks = null;
     return;
   }
   registerDenseKernels();
@@ -56,5 +56,26 @@ export function installEngine(env: Record<string, string | undefined> = process.
       registerNativeConv();
     }
   }
-  installFastPath({ dense: fastDense, adam: fastAdam, bernoulliNll: nativeBernoulliNll, convLayer: nativeConvLayer }, true);
+  const hooks: FastHooks = { dense: fastDense, adam: fastAdam, bernoulliNll: nativeBernoulliNll, convLayer: nativeConvLayer };
+  fastPath.installed = fastPath.hooks = hooks;
+}
+
+/**
+ * Turns the fast path off (the teaching core runs alone, plain TensorFlow.js) or on again. Kernels
+ * the engine registered in place of stock ones stay registered: they compute the same function, and
+ * tests compare them with the stock kernels (./native.test.ts, ./wasm.test.ts).
+ */
+export function useFastPath(on: boolean): void {
+  fastPath.hooks = on ? fastPath.installed : null;
+}
+
+/** Runs `fn` (synchronous) with the fast path off, then restores it: how tests run the core alone. */
+export function withoutFastPath<T>(fn: () => T): T {
+  const saved = fastPath.hooks;
+  fastPath.hooks = null;
+  try {
+    return fn();
+  } finally {
+    fastPath.hooks = saved;
+  }
 }

@@ -1,7 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import { transpose2d, transposedProductPays } from "../engine/fastDense";
-import { fastPath, withoutFastPath } from "../engine/fastPath";
+import { fastPath } from "../engine/fastPath";
+import { withoutFastPath } from "../engine/install";
 import { adam } from "./optim";
 import { Rng } from "./random";
 import { gradCheck } from "../testing/gradcheck";

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import { withoutFastPath } from "../engine/fastPath";
+import { withoutFastPath } from "../engine/install";
 import { bernoulliNll, elbo, gaussianKl, gaussianKlPerDim, mse } from "./losses";
 import { Rng } from "./random";
 import { gradCheck } from "../testing/gradcheck";

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import { withoutFastPath } from "../engine/fastPath";
+import { withoutFastPath } from "../engine/install";
 import { adam, type Optimizer } from "./optim";
 
 /** The core's own Adam in tf ops: the engine off. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { mnistVae, swissRollVae } from "./presets";
 import { createVae } from "./vae";
 import { Rng } from "./random";
-import { useFastPath } from "../engine/fastPath";
+import { useFastPath } from "../engine/install";
 import { betaAt, train, TrainingDivergedError, type TrainConfig, type TrainingData } from "./train";
 
 // The Swiss roll (docs/design.md §5), inlined so this test does not depend on the data module.
