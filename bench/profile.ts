@@ -2,7 +2,7 @@
  * Where a training step's time goes: per-kernel time from `tf.profile`, summed by kernel and input
  * shapes, against the step's wall time (the difference is dispatch overhead: tape, tidy, JS).
  *
- * Usage: tsx bench/profile.ts [swiss-32|swiss-256|swiss-1024|mnist-L2|mnist-L20] [--top N] [--tf-adam] [--cpu]
+ * Usage: tsx bench/profile.ts [swiss-32|swiss-256|swiss-1024|mnist-L2|mnist-L20|conv-mnist] [--top N] [--tf-adam] [--cpu]
  * (backend from VAE_LAB_BACKEND). The step is the one src/vae/train.ts runs, with
  * src/vae/optim.ts's fused Adam (or tf.train.adam with --tf-adam).
  *
@@ -14,7 +14,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../src/engine/backend";
 import { elbo } from "../src/vae/losses";
-import { mnistVae, swissRollVae } from "../src/vae/presets";
+import { convMnistVae, mnistVae, swissRollVae } from "../src/vae/presets";
 import { createVae, forward } from "../src/vae/vae";
 import { adam } from "../src/vae/optim";
 import { Rng } from "../src/vae/random";
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const backend = await initBackend();
   const [kind, size] = workload.split("-");
   const swiss = kind === "swiss";
-  const model = createVae(swiss ? swissRollVae(Number(size)) : mnistVae(Number(size.slice(1))), new Rng(1));
+  const model = createVae(swiss ? swissRollVae(Number(size)) : kind === "conv" ? convMnistVae(2) : mnistVae(Number(size.slice(1))), new Rng(1));
   const dim = swiss ? 2 : 784;
   const rng = new Rng(2);
   const xValues = Float32Array.from({ length: 128 * dim }, () => (swiss ? rng.normal() : rng.uniform()));
@@ -48,17 +48,17 @@ async function main(): Promise<void> {
     parts.dispose();
   };
   if (args.includes("--cpu")) {
-    cpuProfile(workload, backend.message, step, swiss && Number(size) >= 1024 ? 10 : 100, top);
+    cpuProfile(workload, backend.message, step, (swiss && Number(size) >= 1024) || kind === "conv" ? 10 : 100, top);
     optimizer.dispose();
     return;
   }
-  const reps = swiss && Number(size) >= 1024 ? 5 : 30;
+  const reps = (swiss && Number(size) >= 1024) || kind === "conv" ? 5 : 30;
   for (let i = 0; i < 5; i++) step();
   const t0 = performance.now();
   for (let i = 0; i < reps; i++) step();
   const wall = (performance.now() - t0) / reps;
 
-  const profiled = swiss && Number(size) >= 1024 ? 2 : 10;
+  const profiled = (swiss && Number(size) >= 1024) || kind === "conv" ? 2 : 10;
   const profile = await tf.profile(() => {
     for (let i = 0; i < profiled; i++) step();
   });

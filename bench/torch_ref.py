@@ -3,7 +3,8 @@
 Usage: python3 bench/torch_ref.py WORKLOAD STEPS WARMUP THREADS [PIXELS_FILE]
 Prints one JSON line: {"secondsPerStep": ..., "cpuSecondsPerStep": ..., "finalLoss": ..., "peakRssMb": ...}.
 
-Mirrors src/vae/mlpVae.ts (nn.Linear default init, separate mu/logVar heads, mirrored decoder),
+Mirrors src/vae/mlpVae.ts (nn.Linear default init, separate mu/logVar heads, mirrored decoder)
+and, for conv-mnist, src/vae/convVae.ts (ConvVae below: the same layers, channels and sizes),
 src/vae/losses.ts (Swiss roll: MSE and KL means over elements; MNIST: BCE-with-logits summed over pixels
 and KL summed over latent dimensions, averaged over the batch) and src/vae/train.ts (Adam, lr 1e-3).
 """
@@ -42,6 +43,36 @@ class Vae(nn.Module):
         return self.decoder(z), mu, log_var
 
 
+class ConvVae(nn.Module):
+    """src/vae/convVae.ts at latent 2: two 3x3 stride-2 convolutions (32, 64 channels), dense 200,
+    and the mirrored decoder with two 3x3 stride-2 transposed convolutions. tfjs's "same" padding of a
+    stride-2 layer pads one row/column at the end; PyTorch's padding=1 (with output_padding=1 for the
+    transposed ones) gives the same sizes and the same arithmetic, windows shifted by one pixel."""
+
+    def __init__(self, latent_dim=2, channels=(32, 64), dense=200):
+        super().__init__()
+        c1, c2 = channels
+        self.flat = 7 * 7 * c2
+        self.encoder = nn.Sequential(
+            nn.Conv2d(1, c1, 3, stride=2, padding=1), nn.ReLU(),
+            nn.Conv2d(c1, c2, 3, stride=2, padding=1), nn.ReLU(),
+            nn.Flatten(), nn.Linear(self.flat, dense), nn.ReLU())
+        self.mu = nn.Linear(dense, latent_dim)
+        self.log_var = nn.Linear(dense, latent_dim)
+        self.decoder_dense = nn.Sequential(nn.Linear(latent_dim, dense), nn.ReLU(), nn.Linear(dense, self.flat), nn.ReLU())
+        self.decoder_conv = nn.Sequential(
+            nn.ConvTranspose2d(c2, c1, 3, stride=2, padding=1, output_padding=1), nn.ReLU(),
+            nn.ConvTranspose2d(c1, 1, 3, stride=2, padding=1, output_padding=1))
+        self.c2 = c2
+
+    def forward(self, x):
+        h = self.encoder(x.view(-1, 1, 28, 28))
+        mu, log_var = self.mu(h), self.log_var(h)
+        z = mu + torch.exp(0.5 * log_var) * torch.randn_like(mu)
+        g = self.decoder_dense(z).view(-1, self.c2, 7, 7)
+        return self.decoder_conv(g).view(-1, 784), mu, log_var
+
+
 def swiss_roll(n, rng):
     t = 1.5 * math.pi * (1 + 2 * rng.random(n))
     return torch.from_numpy(np.stack([t * np.cos(t), t * np.sin(t)], 1).astype(np.float32) / 15)
@@ -69,7 +100,7 @@ def main():
             return recon + 0.01 * kl
     else:
         data = load_images(sys.argv[5])
-        model, batch = Vae(784, [400], int(size[1:])), 128
+        model, batch = (ConvVae() if kind == "conv" else Vae(784, [400], int(size[1:]))), 128
         state = {"perm": torch.randperm(data.shape[0]), "at": 0}
 
         def sample():

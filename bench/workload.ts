@@ -3,7 +3,8 @@
  * own loop (src/vae/train.ts) and prints one JSON line with the time per step after a warm-up, the final
  * loss and the peak RSS. The backend comes from VAE_LAB_BACKEND.
  *
- * Usage: tsx bench/workload.ts <swiss-32|swiss-256|swiss-1024|mnist-L2|mnist-L20> <steps> <warmup> [pixels.u8]
+ * Usage: tsx bench/workload.ts <swiss-32|swiss-256|swiss-1024|mnist-L2|mnist-L20|conv-mnist> <steps> <warmup> [pixels.u8]
+ * (conv-mnist: the Latent Space Navigator's convolutional VAE, src/vae/convVae.ts, latent 2.)
  * MNIST workloads read their images from `pixels.u8` (n × 784 bytes, written by bench.ts, the same
  * file the PyTorch reference reads).
  *
@@ -15,7 +16,7 @@ import { readFileSync } from "node:fs";
 import { initBackend } from "../src/engine/backend";
 import { swissRollSampler } from "../src/vae/data/swissRoll";
 import { registerThreadedWasm } from "./fastWasmThreads";
-import { mnistVae, swissRollVae } from "../src/vae/presets";
+import { convMnistVae, mnistVae, swissRollVae } from "../src/vae/presets";
 import { createVae } from "../src/vae/vae";
 import { Rng } from "../src/vae/random";
 import { train, type TrainConfig, type TrainingData } from "../src/vae/train";
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
   } else {
     const bytes = readFileSync(pixelsFile);
     const images = Float32Array.from(bytes, (v) => v / 255);
-    model = createVae(mnistVae(Number(size.slice(1))), new Rng(1));
+    model = createVae(kind === "conv" ? convMnistVae(2) : mnistVae(Number(size.slice(1))), new Rng(1));
     data = imageSampler(images, bytes.length / PIXELS);
     config = { steps: warmup + steps, batchSize: 128, learningRate: 1e-3, beta: 1, reduction: "sum", seed: 1 };
   }

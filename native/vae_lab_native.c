@@ -5,6 +5,8 @@
  * - Matrix products go to OpenBLAS's cblas_sgemm (AVX-512/AVX2 kernels), loaded at run time with
  *   dlopen, so no -dev package is needed to build, and the addon loads (and says why it is off)
  *   where OpenBLAS is missing.
+ * - Convolutions (conv2d, and its input and filter gradients, NHWC) are the same sgemm on patch
+ *   matrices: im2col before the product, col2im after it.
  * - The small loops around them (bias + ReLU, the ReLU mask and bias gradient, the fused Adam
  *   update, the Bernoulli loss and its gradient) are C with SSE2 where it pays, compiled with
  *   -ffp-contract=off so float32 results round as tfjs's kernels do (Adam is bit-identical to
@@ -22,6 +24,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -50,7 +53,7 @@ static char loaded_path[512] = "";
     }                                                                                                                  \
   } while (0)
 
-#define MAX_ARGS 16
+#define MAX_ARGS 24
 
 typedef struct {
   napi_env env;
@@ -472,6 +475,266 @@ static napi_value BernoulliNllGrad(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+/*
+ * Convolutions as matrix products (im2col; K. Chellapilla, S. Puri, P. Simard, "High Performance
+ * Convolutional Neural Networks for Document Processing", 2006). NHWC throughout:
+ *   x [B, H, W, Ci], filter [KH, KW, Ci, Co] (= a [KH·KW·Ci, Co] matrix), y [B, OH, OW, Co].
+ * Row r = (b, oh, ow) of the patch matrix col [B·OH·OW, KH·KW·Ci] holds the window that output
+ * pixel reads: col[r][(kh·KW + kw)·Ci + ci] = x[b, oh·sh + kh − top, ow·sw + kw − left, ci] (0
+ * outside the image). Then
+ *   forward         y  = col · W                 (M×K · K×Co)
+ *   input gradient  dx = col2im(dy · Wᵀ)          (scatter-add of each row back onto its window)
+ *   filter gradient dW = colᵀ · dy
+ * For one (kh) the KW·Ci values of a row are contiguous in x when the whole window row is inside
+ * the image, so im2col copies, and col2im adds, runs of KW·Ci floats.
+ * The patch matrix is built for a block of rows at a time, in a buffer of our own (not in the
+ * WASM heap), so that it stays in cache and large batches need no large buffer.
+ */
+typedef struct {
+  int64_t b, h, w, ci, oh, ow, co, kh, kw, sh, sw, top, left;
+} ConvGeom;
+
+/* Reads the 13 geometry arguments starting at argv[first]; checks they describe a real convolution. */
+static int conv_geom(Call *c, size_t first, ConvGeom *g) {
+  int64_t *f[] = {&g->b, &g->h, &g->w, &g->ci, &g->oh, &g->ow, &g->co, &g->kh, &g->kw, &g->sh, &g->sw, &g->top, &g->left};
+  for (size_t i = 0; i < 13; i++) *f[i] = int_arg(c, first + i);
+  if (c->failed) return 0;
+  for (size_t i = 0; i < 11; i++)
+    if (*f[i] <= 0 && !(i == 0 || i == 4 || i == 5)) return fail(c, "vae-lab native: convolution sizes must be positive");
+  if (g->b < 0 || g->oh < 0 || g->ow < 0 || g->top < 0 || g->left < 0) return fail(c, "vae-lab native: negative convolution size or padding");
+  if (g->b * g->oh * g->ow > INT32_MAX || g->kh * g->kw * g->ci > INT32_MAX || g->co > INT32_MAX)
+    return fail(c, "vae-lab native: convolution too large for BLAS's 32-bit sizes");
+  return 1;
+}
+
+static float *scratch = NULL;
+static size_t scratch_floats = 0;
+
+/* A buffer of at least n floats, reused across calls (NULL and a JS error when out of memory). */
+static float *scratch_for(Call *c, size_t n) {
+  if (n > scratch_floats) {
+    float *p = (float *)realloc(scratch, n * sizeof(float));
+    if (!p) {
+      fail(c, "vae-lab native: out of memory for a convolution's patch matrix");
+      return NULL;
+    }
+    scratch = p;
+    scratch_floats = n;
+  }
+  return scratch;
+}
+
+/* How many patch-matrix rows one block holds: about 2 MB of floats, at least one row. */
+static int64_t block_rows(const ConvGeom *g) {
+  const int64_t k = g->kh * g->kw * g->ci, m = g->b * g->oh * g->ow;
+  int64_t rows = (512 * 1024) / (k > 0 ? k : 1);
+  if (rows < 256) rows = 256;
+  return rows < m ? rows : m;
+}
+
+/* col[r − r0] = the window of output pixel r, for rows r0 … r1 − 1. */
+static void im2col(const float *restrict x, float *restrict col, const ConvGeom *g, int64_t r0, int64_t r1) {
+  const int64_t kwci = g->kw * g->ci, k = g->kh * kwci;
+  for (int64_t r = r0; r < r1; r++) {
+    const int64_t b = r / (g->oh * g->ow), p = r % (g->oh * g->ow), oh = p / g->ow, ow = p % g->ow;
+    float *restrict row = col + (r - r0) * k;
+    const int64_t iw0 = ow * g->sw - g->left;
+    for (int64_t kh = 0; kh < g->kh; kh++) {
+      float *restrict seg = row + kh * kwci;
+      const int64_t ih = oh * g->sh - g->top + kh;
+      if (ih < 0 || ih >= g->h) {
+        memset(seg, 0, (size_t)kwci * sizeof(float));
+        continue;
+      }
+      const float *src = x + ((b * g->h + ih) * g->w) * g->ci;
+      if (iw0 >= 0 && iw0 + g->kw <= g->w) {
+        memcpy(seg, src + iw0 * g->ci, (size_t)kwci * sizeof(float));
+        continue;
+      }
+      for (int64_t kw = 0; kw < g->kw; kw++) {
+        const int64_t iw = iw0 + kw;
+        if (iw < 0 || iw >= g->w) memset(seg + kw * g->ci, 0, (size_t)g->ci * sizeof(float));
+        else memcpy(seg + kw * g->ci, src + iw * g->ci, (size_t)g->ci * sizeof(float));
+      }
+    }
+  }
+}
+
+static inline void add_into(float *restrict dst, const float *restrict src, int64_t n) {
+  for (int64_t i = 0; i < n; i++) dst[i] += src[i];
+}
+
+/* The adjoint of im2col: dx[window of r] += col[r − r0], for rows r0 … r1 − 1. */
+static void col2im(const float *restrict col, float *restrict dx, const ConvGeom *g, int64_t r0, int64_t r1) {
+  const int64_t kwci = g->kw * g->ci, k = g->kh * kwci;
+  for (int64_t r = r0; r < r1; r++) {
+    const int64_t b = r / (g->oh * g->ow), p = r % (g->oh * g->ow), oh = p / g->ow, ow = p % g->ow;
+    const float *restrict row = col + (r - r0) * k;
+    const int64_t iw0 = ow * g->sw - g->left;
+    for (int64_t kh = 0; kh < g->kh; kh++) {
+      const int64_t ih = oh * g->sh - g->top + kh;
+      if (ih < 0 || ih >= g->h) continue;
+      const float *restrict seg = row + kh * kwci;
+      float *dst = dx + ((b * g->h + ih) * g->w) * g->ci;
+      if (iw0 >= 0 && iw0 + g->kw <= g->w) {
+        add_into(dst + iw0 * g->ci, seg, kwci);
+        continue;
+      }
+      for (int64_t kw = 0; kw < g->kw; kw++) {
+        const int64_t iw = iw0 + kw;
+        if (iw >= 0 && iw < g->w) add_into(dst + iw * g->ci, seg + kw * g->ci, g->ci);
+      }
+    }
+  }
+}
+
+/* A 1×1 stride-1 convolution without padding reads x itself as its patch matrix. */
+static int is_pointwise(const ConvGeom *g) {
+  return g->kh == 1 && g->kw == 1 && g->sh == 1 && g->sw == 1 && g->top == 0 && g->left == 0 && g->oh == g->h && g->ow == g->w;
+}
+
+/* The tensors of a convolution call: x (or dx), the filter (or dW), y (or dy), each checked. */
+static int conv_tensors(Call *c, const ConvGeom *g, int64_t at_x, int64_t at_w, int64_t at_y, float **x, float **w, float **y) {
+  *x = floats(c, at_x, g->b * g->h * g->w * g->ci);
+  *w = floats(c, at_w, g->kh * g->kw * g->ci * g->co);
+  *y = floats(c, at_y, g->b * g->oh * g->ow * g->co);
+  return !c->failed;
+}
+
+/* Reads a convolution call's arguments: want in all, the 13 geometry sizes from geom_at, and the
+   offsets of x (or dx), the filter (or dW) and y (or dy) at argv[ix], argv[iw], argv[iy]. */
+static int conv_begin(Call *c, napi_env env, napi_callback_info info, size_t want, size_t geom_at, size_t ix, size_t iw, size_t iy,
+                      ConvGeom *g, float **x, float **w, float **y) {
+  if (!begin(c, env, info, want) || !need_blas(c) || !conv_geom(c, geom_at, g)) return 0;
+  return conv_tensors(c, g, int_arg(c, ix), int_arg(c, iw), int_arg(c, iy), x, w, y);
+}
+
+/*
+ * conv2d(mem, x, filter, y, bias, relu, B, H, W, Ci, OH, OW, Co, KH, KW, sh, sw, top, left):
+ * y = act(conv(x, filter) + bias), NHWC, dilation 1; bias [Co] (offset −1: none), relu 0/1.
+ */
+static napi_value Conv2d(napi_env env, napi_callback_info info) {
+  Call c;
+  ConvGeom g;
+  float *x, *w, *y;
+  if (!conv_begin(&c, env, info, 19, 6, 1, 2, 3, &g, &x, &w, &y)) return NULL;
+  const int64_t bias_at = int_arg(&c, 4);
+  const float *bias = bias_at < 0 ? NULL : floats(&c, bias_at, g.co);
+  const int relu = (int)int_arg(&c, 5);
+  if (c.failed) return NULL;
+  const int64_t m = g.b * g.oh * g.ow, k = g.kh * g.kw * g.ci;
+  if (m == 0) return undefined(env);
+  if (is_pointwise(&g)) {
+    sgemm(RowMajor, NoTrans, NoTrans, (int)m, (int)g.co, (int)k, 1.0f, x, (int)k, w, (int)g.co, 0.0f, y, (int)g.co);
+  } else {
+    const int64_t rows = block_rows(&g);
+    float *col = scratch_for(&c, (size_t)(rows * k));
+    if (!col) return NULL;
+    for (int64_t r0 = 0; r0 < m; r0 += rows) {
+      const int64_t r1 = r0 + rows < m ? r0 + rows : m;
+      im2col(x, col, &g, r0, r1);
+      sgemm(RowMajor, NoTrans, NoTrans, (int)(r1 - r0), (int)g.co, (int)k, 1.0f, col, (int)k, w, (int)g.co, 0.0f, y + r0 * g.co, (int)g.co);
+    }
+  }
+  if (bias || relu) bias_relu(y, bias, m, g.co, relu);
+  return undefined(env);
+}
+
+/*
+ * conv2dBackpropInput(mem, dy, filter, dx, B, H, W, Ci, OH, OW, Co, KH, KW, sh, sw, top, left):
+ * dx [B, H, W, Ci] = the gradient of conv2d with respect to x, given dy [B, OH, OW, Co] (also the
+ * forward pass of conv2dTranspose).
+ */
+static napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
+  Call c;
+  ConvGeom g;
+  float *dx, *w, *dy;
+  if (!conv_begin(&c, env, info, 17, 4, 3, 2, 1, &g, &dx, &w, &dy)) return NULL;
+  const int64_t m = g.b * g.oh * g.ow, k = g.kh * g.kw * g.ci;
+  if (is_pointwise(&g)) {
+    if (m > 0) sgemm(RowMajor, NoTrans, Trans, (int)m, (int)k, (int)g.co, 1.0f, dy, (int)g.co, w, (int)g.co, 0.0f, dx, (int)k);
+    return undefined(env);
+  }
+  memset(dx, 0, (size_t)(g.b * g.h * g.w * g.ci) * sizeof(float));
+  if (m == 0) return undefined(env);
+  const int64_t rows = block_rows(&g);
+  float *col = scratch_for(&c, (size_t)(rows * k));
+  if (!col) return NULL;
+  for (int64_t r0 = 0; r0 < m; r0 += rows) {
+    const int64_t r1 = r0 + rows < m ? r0 + rows : m;
+    sgemm(RowMajor, NoTrans, Trans, (int)(r1 - r0), (int)k, (int)g.co, 1.0f, dy + r0 * g.co, (int)g.co, w, (int)g.co, 0.0f, col, (int)k);
+    col2im(col, dx, &g, r0, r1);
+  }
+  return undefined(env);
+}
+
+/*
+ * conv2dBackpropFilter(mem, x, dy, dW, B, H, W, Ci, OH, OW, Co, KH, KW, sh, sw, top, left):
+ * dW [KH, KW, Ci, Co] = the gradient of conv2d with respect to its filter.
+ */
+static napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
+  Call c;
+  ConvGeom g;
+  float *x, *dw, *dy;
+  if (!conv_begin(&c, env, info, 17, 4, 1, 3, 2, &g, &x, &dw, &dy)) return NULL;
+  const int64_t m = g.b * g.oh * g.ow, k = g.kh * g.kw * g.ci;
+  if (m == 0) {
+    memset(dw, 0, (size_t)(k * g.co) * sizeof(float));
+    return undefined(env);
+  }
+  if (is_pointwise(&g)) {
+    sgemm(RowMajor, Trans, NoTrans, (int)k, (int)g.co, (int)m, 1.0f, x, (int)k, dy, (int)g.co, 0.0f, dw, (int)g.co);
+    return undefined(env);
+  }
+  const int64_t rows = block_rows(&g);
+  float *col = scratch_for(&c, (size_t)(rows * k));
+  if (!col) return NULL;
+  for (int64_t r0 = 0; r0 < m; r0 += rows) {
+    const int64_t r1 = r0 + rows < m ? r0 + rows : m;
+    im2col(x, col, &g, r0, r1);
+    sgemm(RowMajor, Trans, NoTrans, (int)k, (int)g.co, (int)(r1 - r0), 1.0f, col, (int)k, dy + r0 * g.co, (int)g.co, r0 == 0 ? 0.0f : 1.0f, dw, (int)g.co);
+  }
+  return undefined(env);
+}
+
+/*
+ * sumRows(mem, x, out, rows, cols): out[j] = Σ_r x[r][j], the sum over every axis but the last
+ * (a convolution's bias gradient: dy [B, H, W, C] → [C]). Blocks of 256 rows are summed first and
+ * the block sums added after, so rounding grows with rows/256 + 256 instead of rows.
+ */
+static napi_value SumRows(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!begin(&c, env, info, 5)) return NULL;
+  const int64_t rows = int_arg(&c, 3), cols = int_arg(&c, 4);
+  const float *restrict x = floats(&c, int_arg(&c, 1), rows * cols);
+  float *restrict out = floats(&c, int_arg(&c, 2), cols);
+  if (c.failed) return NULL;
+  float *restrict part = scratch_for(&c, (size_t)(cols > 0 ? cols : 1));
+  if (!part) return NULL;
+  for (int64_t j = 0; j < cols; j++) out[j] = 0;
+  for (int64_t r0 = 0; r0 < rows; r0 += 256) {
+    const int64_t r1 = r0 + 256 < rows ? r0 + 256 : rows;
+    for (int64_t j = 0; j < cols; j++) part[j] = 0;
+    for (int64_t r = r0; r < r1; r++) add_into(part, x + r * cols, cols);
+    add_into(out, part, cols);
+  }
+  return undefined(env);
+}
+
+/* biasRelu(mem, y, bias, rows, cols, relu): y = act(y + bias) in place, bias [cols] (−1: none). */
+static napi_value BiasRelu(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!begin(&c, env, info, 6)) return NULL;
+  const int64_t rows = int_arg(&c, 3), cols = int_arg(&c, 4);
+  float *y = floats(&c, int_arg(&c, 1), rows * cols);
+  const int64_t bias_at = int_arg(&c, 2);
+  const float *bias = bias_at < 0 ? NULL : floats(&c, bias_at, cols);
+  const int relu = (int)int_arg(&c, 5);
+  if (c.failed) return NULL;
+  if (bias || relu) bias_relu(y, bias, rows, cols, relu);
+  return undefined(env);
+}
+
 static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"load", NULL, Load, NULL, NULL, NULL, napi_default, NULL},
@@ -482,6 +745,11 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"adam", NULL, Adam, NULL, NULL, NULL, napi_default, NULL},
       {"bernoulliNll", NULL, BernoulliNll, NULL, NULL, NULL, napi_default, NULL},
       {"bernoulliNllGrad", NULL, BernoulliNllGrad, NULL, NULL, NULL, napi_default, NULL},
+      {"conv2d", NULL, Conv2d, NULL, NULL, NULL, napi_default, NULL},
+      {"conv2dBackpropInput", NULL, Conv2dBackpropInput, NULL, NULL, NULL, napi_default, NULL},
+      {"conv2dBackpropFilter", NULL, Conv2dBackpropFilter, NULL, NULL, NULL, napi_default, NULL},
+      {"sumRows", NULL, SumRows, NULL, NULL, NULL, napi_default, NULL},
+      {"biasRelu", NULL, BiasRelu, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

@@ -120,6 +120,17 @@ function denseGradPreNative(args: KernelArgs): Info[] {
   return dPre ? [dPre, db] : [db];
 }
 
+/**
+ * dPre = dy·[y > 0] (dy itself without ReLU) and db = Σ_rows dPre, in one native pass over
+ * dy, y [rows, cols] ("VaeLabDenseGradPre"); native path only. Also the conv layers' (./fastConv.ts).
+ */
+export function nativeGradPre(dy: tf.Tensor2D, y: tf.Tensor2D, relu: boolean): { dPre: tf.Tensor2D; db: tf.Tensor1D } {
+  registerDenseKernels();
+  const inputs = (relu ? { dy, y } : { dy }) as unknown as tf.NamedTensorMap;
+  const parts = tf.engine().runKernel(DENSE_GRAD_PRE_KERNEL, inputs, { relu } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  return relu ? { dPre: parts[0] as tf.Tensor2D, db: parts[1] as tf.Tensor1D } : { dPre: dy, db: parts[0] as tf.Tensor1D };
+}
+
 /** xᵀ of a 2-D float32 tensor: our SIMD loop on WASM, tf.transpose elsewhere. */
 export function transpose2d(x: tf.Tensor2D): tf.Tensor2D {
   if (tf.getBackend() === "wasm" && x.dtype === "float32") return tf.engine().runKernel(TRANSPOSE_KERNEL, { x }) as tf.Tensor2D;
@@ -179,9 +190,7 @@ export function registerDenseKernels(): void {
       if (tf.getBackend() === "wasm" && nativeFor(tf.backend())) {
         // Native: dPre and db in one pass; then dx = dPre·Wᵀ and dW = xᵀ·dPre, each only if needed,
         // as plain tf.matMul calls with transposes (native too: BLAS reads transposed operands in place).
-        const inputs = (relu ? { dy, y } : { dy }) as unknown as tf.NamedTensorMap;
-        const parts = tf.engine().runKernel(DENSE_GRAD_PRE_KERNEL, inputs, { relu } as unknown as tf.NamedAttrMap) as tf.Tensor[];
-        const [dPre, db] = relu ? (parts as [tf.Tensor2D, tf.Tensor1D]) : [dy as tf.Tensor2D, parts[0] as tf.Tensor1D];
+        const { dPre, db } = nativeGradPre(dy as tf.Tensor2D, y, relu);
         return { x: () => tf.matMul(dPre, w, false, true), w: () => tf.matMul(x, dPre, true, false), b: () => db };
       }
       // ReLU'(pre) = 1 where y > 0. Shared by the three gradients, each computed only if needed.

@@ -22,6 +22,16 @@ export interface FastHooks {
   adam(learningRate: number, beta1: number, beta2: number, epsilon: number | undefined): Optimizer;
   /** Σ over pixels of the stable Bernoulli NLL, [batch]; undefined where no faster one exists. */
   bernoulliNll(x: tf.Tensor2D, logits: tf.Tensor2D): tf.Tensor1D | undefined;
+  /**
+   * act(conv2d(x, w) + b), or with `transposed` act(conv2dTranspose(x, w, outShape) + b), shapes as
+   * tf.conv2d / tf.conv2dTranspose; undefined where no faster one exists.
+   */
+  convLayer(
+    x: tf.Tensor4D,
+    w: tf.Tensor4D,
+    b: tf.Tensor1D,
+    options: { transposed: boolean; strides: number; pad: "same" | "valid"; activation: Activation; outShape?: [number, number, number, number] },
+  ): tf.Tensor4D | undefined;
 }
 
 /** `hooks`: what the core uses, null for its own code everywhere; `installed`: what the engine installed. */

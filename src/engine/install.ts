@@ -14,14 +14,18 @@
  * - WASM: Conv2DBackpropFilter, which tfjs-backend-wasm 4.22 lacks, and a faster Conv2DBackpropInput
  *   (./wasm.ts) — the conv VAE cannot train on WASM without the first; an Identity that shares its
  *   buffer (./fastIdentity.ts); with the native addon active (./native.ts), OpenBLAS for tf's own
- *   matmuls (./nativeMatMul.ts) and a one-kernel Bernoulli NLL (./nativeLosses.ts).
+ *   matmuls (./nativeMatMul.ts), a one-kernel Bernoulli NLL (./nativeLosses.ts), and im2col + sgemm
+ *   for the convolutions and their gradients, plus the bias gradients' Sum (./nativeConv.ts), and the
+ *   conv VAE's layers as one kernel each way (./fastConv.ts).
  */
 import * as tf from "@tensorflow/tfjs";
 import { fastAdam, registerAdamKernel } from "./fastAdam";
+import { nativeConvLayer } from "./fastConv";
 import { fastDense, registerDenseKernels } from "./fastDense";
 import { registerSharedIdentity } from "./fastIdentity";
 import { fastPath, type FastHooks } from "./fastPath";
 import { loadNativeAddon } from "./native";
+import { registerNativeConv } from "./nativeConv";
 import { nativeBernoulliNll, registerNativeLosses } from "./nativeLosses";
 import { registerNativeMatMul } from "./nativeMatMul";
 import { registerWasmExtras } from "./wasm";
@@ -49,9 +53,10 @@ export function installEngine(env: Record<string, string | undefined> = process.
     if (loadNativeAddon().active) {
       registerNativeMatMul();
       registerNativeLosses();
+      registerNativeConv();
     }
   }
-  const hooks: FastHooks = { dense: fastDense, adam: fastAdam, bernoulliNll: nativeBernoulliNll };
+  const hooks: FastHooks = { dense: fastDense, adam: fastAdam, bernoulliNll: nativeBernoulliNll, convLayer: nativeConvLayer };
   fastPath.installed = fastPath.hooks = hooks;
 }
 

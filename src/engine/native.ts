@@ -55,6 +55,20 @@ export interface NativeAddon {
   bernoulliNllGrad(mem: ArrayBuffer, dy: number, x: number, logits: number, dLogits: number, rows: number, cols: number): void;
   /** One Adam step, float32 arithmetic of tf.train.adam (see src/engine/fastAdam.ts). */
   adam(mem: ArrayBuffer, w: number, g: number, m: number, v: number, out: number, n: number, ...f32: number[]): void;
+  /**
+   * NHWC convolutions as im2col + sgemm (./nativeConv.ts). `geometry` is B, H, W, Ci, OH, OW, Co, KH,
+   * KW, strideH, strideW, padTop, padLeft; x [B,H,W,Ci], filter [KH,KW,Ci,Co], y [B,OH,OW,Co].
+   * conv2d: y = act(conv(x, filter) + bias), bias [Co] (−1: none), relu 0/1.
+   */
+  conv2d(mem: ArrayBuffer, x: number, filter: number, y: number, bias: number, relu: number, ...geometry: number[]): void;
+  /** dx = the gradient of conv2d with respect to x, from dy (also conv2dTranspose's forward pass). */
+  conv2dBackpropInput(mem: ArrayBuffer, dy: number, filter: number, dx: number, ...geometry: number[]): void;
+  /** dW = the gradient of conv2d with respect to its filter. */
+  conv2dBackpropFilter(mem: ArrayBuffer, x: number, dy: number, dw: number, ...geometry: number[]): void;
+  /** out[j] = Σ_r x[r][j] over a [rows × cols] matrix (a convolution's bias gradient). */
+  sumRows(mem: ArrayBuffer, x: number, out: number, rows: number, cols: number): void;
+  /** y = act(y + bias) in place over [rows × cols], bias [cols] (−1: none), relu 0/1. */
+  biasRelu(mem: ArrayBuffer, y: number, bias: number, rows: number, cols: number, relu: number): void;
 }
 
 export interface NativeStatus {

@@ -1,11 +1,15 @@
 import * as tf from "@tensorflow/tfjs";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Rng } from "../vae/random";
 import { conv2dBackpropFilterWasm } from "./conv2dBackpropFilter";
 import { conv2dBackpropInputWasm } from "./conv2dBackpropInput";
+import { setNativeEnabled } from "./native";
+import type { NativeWrapperMarks } from "./nativeConv";
 import { registerWasmExtras } from "./wasm";
 
 // The setup file selected WASM and registered the extra kernels. Reference: the CPU backend's kernels.
+// Where the native path is active its convolutions (./nativeConv.ts) run first; it is switched off
+// here, so that these tests run the WASM kernels, which it falls back to.
 const rng = new Rng(17);
 const rand = (shape: number[]) => Array.from(rng.normals(shape.reduce((a, b) => a * b, 1)));
 type Shape4 = [number, number, number, number];
@@ -81,18 +85,28 @@ const cases: Case[] = [
 
 // These compare WASM with CPU, so they run when the suite runs on WASM (the default).
 describe.runIf(tf.getBackend() === "wasm")("WASM conv kernels (Conv2DBackpropFilter, Conv2DBackpropInput)", () => {
+  beforeAll(() => setNativeEnabled(false));
+  afterAll(() => setNativeEnabled(true));
   afterEach(() => expect(tf.getBackend()).toBe("wasm"));
 
+  /** Our WASM kernel: the registered one, or the one the native-first kernel falls back to. */
+  const wasmKernelOf = (name: string) => {
+    const k = tf.getKernel(name, "wasm")?.kernelFunc as (tf.KernelFunc & Partial<NativeWrapperMarks>) | undefined;
+    return k?.nativeFallback ?? k;
+  };
+
   it("are registered for the wasm backend by our functions", () => {
-    expect(tf.getKernel("Conv2DBackpropFilter", "wasm")?.kernelFunc).toBe(conv2dBackpropFilterWasm);
-    expect(tf.getKernel("Conv2DBackpropInput", "wasm")?.kernelFunc).toBe(conv2dBackpropInputWasm);
+    expect(wasmKernelOf("Conv2DBackpropFilter")).toBe(conv2dBackpropFilterWasm);
+    expect(wasmKernelOf("Conv2DBackpropInput")).toBe(conv2dBackpropInputWasm);
   });
 
   it("registers idempotently (a second call changes nothing and prints nothing)", () => {
+    const before = ["Conv2DBackpropFilter", "Conv2DBackpropInput"].map((k) => tf.getKernel(k, "wasm")?.kernelFunc);
     registerWasmExtras();
     registerWasmExtras();
-    expect(tf.getKernel("Conv2DBackpropFilter", "wasm")?.kernelFunc).toBe(conv2dBackpropFilterWasm);
-    expect(tf.getKernel("Conv2DBackpropInput", "wasm")?.kernelFunc).toBe(conv2dBackpropInputWasm);
+    expect(["Conv2DBackpropFilter", "Conv2DBackpropInput"].map((k) => tf.getKernel(k, "wasm")?.kernelFunc)).toEqual(before);
+    expect(wasmKernelOf("Conv2DBackpropFilter")).toBe(conv2dBackpropFilterWasm);
+    expect(wasmKernelOf("Conv2DBackpropInput")).toBe(conv2dBackpropInputWasm);
   });
 
   for (const c of cases) {

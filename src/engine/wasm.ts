@@ -38,6 +38,8 @@ export function registerWasmExtras(): void {
     const existing = tf.getKernel(kernelName, "wasm");
     if (existing?.kernelFunc === (kernelFunc as unknown)) continue;
     if (existing && !replace) continue;
+    // The native kernels (./nativeConv.ts) already wrap ours as their fallback.
+    if ((existing?.kernelFunc as { nativeWrapper?: string } | undefined)?.nativeWrapper) continue;
     // registerKernel warns (console noise) on a duplicate, so a stock kernel is removed first.
     if (existing) tf.unregisterKernel(kernelName, "wasm");
     tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc: kernelFunc as unknown as tf.KernelFunc });

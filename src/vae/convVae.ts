@@ -20,9 +20,11 @@
  *
  * On WASM, training needs the kernels of `../engine/wasm` (stock WASM has no Conv2DBackpropFilter and
  * a slow Conv2DBackpropInput); `initBackend` registers them. Measured at batch 128: ~220 ms per
- * training step on WASM, ~50 s on the pure-JS CPU backend.
+ * training step on WASM, ~50 s on the pure-JS CPU backend. With the native path each layer is one
+ * kernel each way (`fastPath.hooks.convLayer`, ../engine/fastConv.ts); its speed: docs/design.md §4.
  */
 import * as tf from "@tensorflow/tfjs";
+import { fastPath } from "../engine/fastPath";
 import type { Rng } from "./random";
 import { createDense, dense, denseSummary, denseVariableNames, type DenseLayer } from "./dense";
 import type { ConvVaeConfig, LayerSummary, Vae } from "./types";
@@ -79,6 +81,10 @@ function createConv(name: string, kind: ConvLayer["kind"], inC: number, outC: nu
 /** Applies a conv layer: [B, H, W, inC] → [B, H/2, W/2, outC] (conv) or [B, 2H, 2W, outC] (deconv). */
 function applyConv(x: tf.Tensor4D, layer: ConvLayer): tf.Tensor4D {
   const [batch, h, w] = x.shape;
+  const transposed = layer.kind === "deconv";
+  const outShape: [number, number, number, number] | undefined = transposed ? [batch, h * STRIDE, w * STRIDE, layer.outC] : undefined;
+  const fast = fastPath.hooks?.convLayer(x, layer.w as tf.Tensor4D, layer.b as tf.Tensor1D, { transposed, strides: STRIDE, pad: "same", activation: layer.relu ? "relu" : "linear", outShape });
+  if (fast) return fast;
   if (layer.kind === "conv") {
     return tf.fused.conv2d({
       x,
