@@ -64,6 +64,7 @@ export const reparameterizeHidden: HiddenSuite<ReparameterizeFn, ReparameterizeH
   checks: [
     {
       id: "moments-per-dimension",
+      points: 1,
       name: "z has mean mu and standard deviation exp(½·logVar) in every latent dimension",
       category: "statistics",
       needs: ["perDim"],
@@ -79,6 +80,7 @@ export const reparameterizeHidden: HiddenSuite<ReparameterizeFn, ReparameterizeH
     },
     {
       id: "gradients",
+      points: 1,
       name: "gradients ∂z/∂mu = 1 and ∂z/∂logVar = ½(z − mu) at another point",
       category: "gradients",
       needs: ["grads"],
@@ -92,6 +94,7 @@ export const reparameterizeHidden: HiddenSuite<ReparameterizeFn, ReparameterizeH
     },
     {
       id: "one-wide-row",
+      points: 0.5,
       name: "works for a single row with many latent dimensions",
       category: "shapes",
       needs: ["wide"],
