@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { exercises } from "./index";
 
 const root = path.resolve(__dirname, "..");
 const IMPORT = /(?:^|[\s;])(?:import|export)\s[^'"`;]*?from\s*["']([^"']+)["']|(?:^|[\s;(=])import\s*\(\s*["']([^"']+)["']\s*\)|require\(\s*["']([^"']+)["']\s*\)|^\s*import\s*["']([^"']+)["']/gm;
@@ -56,5 +57,17 @@ describe("import boundaries", () => {
     const build = JSON.parse(fs.readFileSync(path.join(root, "tsconfig.build.json"), "utf8")) as { include: string[]; exclude: string[] };
     expect([...build.include].sort()).toEqual(["exercises", "index.ts", "src"]);
     expect(build.exclude).toContain("**/*.test.ts");
+  });
+});
+
+describe("the exercises' folders", () => {
+  it("are one per registered exercise, each with its contract, mistakes and tests, and the hidden suite in grading/", () => {
+    const dir = path.join(root, "exercises");
+    const folders = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    expect(folders.sort()).toEqual(Object.keys(exercises).sort());
+    for (const id of folders) {
+      expect(fs.readdirSync(path.join(dir, id)).sort(), id).toEqual(["contract.test.ts", "contract.ts", "mistakes.ts"]);
+      expect(fs.existsSync(path.join(root, "grading", "hidden", `${id}.ts`)), id).toBe(true);
+    }
   });
 });

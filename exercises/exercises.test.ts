@@ -3,8 +3,7 @@ import { deserialize, serialize } from "node:v8";
 import { beforeAll, describe, expect, it } from "vitest";
 import { NotImplementedError } from "../src/notebook/notImplemented";
 import { check, formatCheckResult } from "./check";
-import { exercises, type AnyExercise } from "./index";
-import { mistakeCatalogue } from "./mistakes/index";
+import { exercises, mistakeCatalogue, type AnyExercise } from "./index";
 import { judge, matches, observe } from "./observe";
 
 const stub = (name: string) => () => {

@@ -6,7 +6,7 @@
  * its expectation, so decoding mu instead of z fails), and gradients. In the jail, the learner's
  * `reparameterize` is replaced by ours (docs/grading.md), so a wrong one is not charged twice.
  */
-import { computeVaeLossExercise, lossCall, lossGradsProbe, normalRows, sampledProbe, type ComputeVaeLossFn, type ComputeVaeLossSeen, type Weights } from "../../exercises/computeVaeLoss";
+import { computeVaeLossExercise, lossCall, lossGradsProbe, normalRows, sampledProbe, type ComputeVaeLossFn, type ComputeVaeLossSeen, type Weights } from "../../exercises/computeVaeLoss/contract";
 import { lossOut, uniformIn } from "../../exercises/raw";
 import type { Probe, Probes } from "../../exercises/types";
 import { near, type LossValues } from "../../exercises/util";

@@ -4,7 +4,7 @@
  * pixels, latentDim 3, grey-level targets): values, logits of ±500 (sigmoid saturates: only the
  * stable form stays exact), and gradients. Compared with our reference on the same inputs.
  */
-import { elboExercise, elboGrads, elboValues, type ElboFn, type ElboInputs } from "../../exercises/elbo";
+import { elboExercise, elboGrads, elboValues, type ElboFn, type ElboInputs } from "../../exercises/elbo/contract";
 import { uniformIn } from "../../exercises/raw";
 import type { Probes } from "../../exercises/types";
 import { near, type LossValues } from "../../exercises/util";

@@ -6,7 +6,7 @@
  * the trusted process, from the raw z. Tolerances are ≥ 5 standard errors over 8,000 draws, so
  * honest answers do not fail by chance.
  */
-import { reparameterizeExercise, type ReparameterizeFn } from "../../exercises/reparameterize";
+import { reparameterizeExercise, type ReparameterizeFn } from "../../exercises/reparameterize/contract";
 import { filledArg, gradOut, tensorArg, tensorOut, uniformIn } from "../../exercises/raw";
 import type { Probes } from "../../exercises/types";
 import type { Rng } from "../../src/random";

@@ -6,7 +6,7 @@
  * leaves its inputs unchanged (the navigator reuses them).
  */
 import { uniformIn } from "../../exercises/raw";
-import { pathOut, slerpAt, slerpCall, slerpExercise, type SlerpFn } from "../../exercises/slerp";
+import { pathOut, slerpAt, slerpCall, slerpExercise, type SlerpFn } from "../../exercises/slerp/contract";
 import type { Probes } from "../../exercises/types";
 import { allNear } from "../../exercises/util";
 import type { Rng } from "../../src/random";

@@ -3,12 +3,12 @@
  *   slerp(z0, z1, t) = sin((1−t)Ω)/sin Ω · z0 + sin(tΩ)/sin Ω · z1,   Ω = angle between z0 and z1,
  * falling back to linear interpolation when z0 and z1 are (nearly) parallel, where sin Ω ≈ 0.
  */
-import { slerp as librarySlerp } from "../src/latent";
-import { slerpMistakes } from "./mistakes/slerp";
-import type { Call, Raw } from "./harness";
-import { describeOut } from "./raw";
-import type { Exercise, Probe, Probes, PublicCheck } from "./types";
-import { allNear, CheckFailure, fmt, fmtList } from "./util";
+import { slerp as librarySlerp } from "../../src/latent";
+import { slerpMistakes } from "./mistakes";
+import type { Call, Raw } from "../harness";
+import { describeOut } from "../raw";
+import type { Exercise, Probe, Probes, PublicCheck } from "../types";
+import { allNear, CheckFailure, fmt, fmtList } from "../util";
 
 export type SlerpFn = (z0: number[], z1: number[], t: number) => number[];
 

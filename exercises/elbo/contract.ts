@@ -7,12 +7,12 @@
  * All inputs are given, so the probes are deterministic.
  */
 import * as tf from "@tensorflow/tfjs";
-import { elbo as libraryElbo } from "../src/losses";
-import { elboMistakes } from "./mistakes/elbo";
-import type { Call } from "./harness";
-import { gradOut, lossOut, tensorArg } from "./raw";
-import type { Exercise, Probe, Probes, PublicCheck } from "./types";
-import { fmt, gradientMismatch, near, type LossValues } from "./util";
+import { elbo as libraryElbo } from "../../src/losses";
+import { elboMistakes } from "./mistakes";
+import type { Call } from "../harness";
+import { gradOut, lossOut, tensorArg } from "../raw";
+import type { Exercise, Probe, Probes, PublicCheck } from "../types";
+import { fmt, gradientMismatch, near, type LossValues } from "../util";
 
 export type ElboResult = { total: tf.Tensor; recon: tf.Tensor; kl: tf.Tensor };
 export type ElboFn = (x: tf.Tensor2D, logits: tf.Tensor2D, mu: tf.Tensor2D, logVar: tf.Tensor2D) => ElboResult;

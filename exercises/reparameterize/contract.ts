@@ -5,11 +5,11 @@
  * answer does not fail by chance) and through gradients: ∂z/∂mu = 1, ∂z/∂logVar = ½(z − mu).
  */
 import * as tf from "@tensorflow/tfjs";
-import { reparameterize as libraryReparameterize } from "../src/models/reparameterize";
-import { reparameterizeMistakes } from "./mistakes/reparameterize";
-import { filledArg, gradOut, tensorArg, tensorOut, type Done } from "./raw";
-import type { Exercise, Probes, PublicCheck } from "./types";
-import { fmt, fmtList, near, sharing } from "./util";
+import { reparameterize as libraryReparameterize } from "../../src/models/reparameterize";
+import { reparameterizeMistakes } from "./mistakes";
+import { filledArg, gradOut, tensorArg, tensorOut, type Done } from "../raw";
+import type { Exercise, Probes, PublicCheck } from "../types";
+import { fmt, fmtList, near, sharing } from "../util";
 
 export type ReparameterizeFn = (mu: tf.Tensor2D, logVar: tf.Tensor2D) => tf.Tensor2D;
 

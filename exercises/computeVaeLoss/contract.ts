@@ -11,15 +11,15 @@
  * compared with its expectation under sampled z (so decoding mu instead of z is caught).
  */
 import * as tf from "@tensorflow/tfjs";
-import { elbo } from "../src/losses";
-import type { Vae } from "../src/models/types";
-import { forward } from "../src/models/vae";
-import { defaultRng, Rng } from "../src/random";
-import type { Call } from "./harness";
-import { computeVaeLossMistakes } from "./mistakes/computeVaeLoss";
-import { gradOut, lossOut, tensorArg } from "./raw";
-import type { Exercise, Probe, Probes, PublicCheck } from "./types";
-import { fmt, gradientMismatch, near, type LossValues } from "./util";
+import { elbo } from "../../src/losses";
+import type { Vae } from "../../src/models/types";
+import { forward } from "../../src/models/vae";
+import { defaultRng, Rng } from "../../src/random";
+import type { Call } from "../harness";
+import { computeVaeLossMistakes } from "./mistakes";
+import { gradOut, lossOut, tensorArg } from "../raw";
+import type { Exercise, Probe, Probes, PublicCheck } from "../types";
+import { fmt, gradientMismatch, near, type LossValues } from "../util";
 
 // A type alias, not an interface: only aliases are assignable to tf.tidy's TensorContainer.
 export type LossParts = { total: tf.Tensor; recon: tf.Tensor; kl: tf.Tensor };
