@@ -5,6 +5,9 @@
  * is the grader's (grading/hidden/<id>.ts), never shipped to learners. Everything keyed by exercise
  * (the grading manifest, the mistake catalogue) is derived from this list.
  */
+import { activeUnitsExercise } from "./activeUnits/contract";
+import { betaScheduleExercise } from "./betaSchedule/contract";
+import { centroidDirectionExercise } from "./centroidDirection/contract";
 import { computeVaeLossExercise } from "./computeVaeLoss/contract";
 import { elboExercise } from "./elbo/contract";
 import { reparameterizeExercise } from "./reparameterize/contract";
@@ -15,13 +18,17 @@ import type { Exercise } from "./types";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyExercise = Exercise<any, any>;
 
-const list: AnyExercise[] = [reparameterizeExercise, computeVaeLossExercise, elboExercise, slerpExercise];
+const list: AnyExercise[] = [
+  reparameterizeExercise, computeVaeLossExercise, // lesson 1
+  elboExercise, slerpExercise, // lesson 2
+  betaScheduleExercise, activeUnitsExercise, centroidDirectionExercise, // lesson 3
+];
 
 export const exercises: Record<string, AnyExercise> = Object.fromEntries(list.map((ex) => [ex.id, ex]));
 
 /** Every known mistake of every exercise, flat: the grader's catalogue runs each through its hidden tests. */
 export const mistakeCatalogue = list.flatMap((ex) => ex.mistakes.map((m) => ({ exerciseId: ex.id, ...m })));
 
-export { computeVaeLossExercise, elboExercise, reparameterizeExercise, slerpExercise };
+export { activeUnitsExercise, betaScheduleExercise, centroidDirectionExercise, computeVaeLossExercise, elboExercise, reparameterizeExercise, slerpExercise };
 export { diagnose, judge, matches, observe } from "./observe";
 export type { CheckOutcome, CheckResult, Exercise, Mistake, Observation, Observations, PublicCheck } from "./types";

@@ -64,7 +64,7 @@ export interface Mistake<F, S> {
 
 export interface Exercise<F, S> {
   id: string;
-  lesson: 1 | 2;
+  lesson: 1 | 2 | 3;
   functionName: string;
   signature: string;
   points: number;

@@ -58,6 +58,33 @@ const STABLE_IDS: [string, number][] = [
   ["slerp.hidden.nearly-parallel", 0.25],
   ["slerp.hidden.degenerate", 0.2],
   ["slerp.hidden.inputs-unchanged", 0.25],
+
+  ["betaSchedule.public.starts-at-zero", 0.1],
+  ["betaSchedule.public.ramp", 0.15],
+  ["betaSchedule.public.after-warmup", 0.125],
+  ["betaSchedule.public.no-warmup", 0.125],
+  ["betaSchedule.hidden.ramp", 0.75],
+  ["betaSchedule.hidden.after-warmup", 0.25],
+  ["betaSchedule.hidden.no-warmup", 0.25],
+  ["betaSchedule.hidden.short-warmup", 0.25],
+
+  ["activeUnits.public.shape", 0.1],
+  ["activeUnits.public.variance", 0.15],
+  ["activeUnits.public.count", 0.1],
+  ["activeUnits.public.boundary", 0.1],
+  ["activeUnits.public.inputs-unchanged", 0.05],
+  ["activeUnits.hidden.variance", 0.5],
+  ["activeUnits.hidden.count", 0.5],
+  ["activeUnits.hidden.edge-cases", 0.25],
+  ["activeUnits.hidden.inputs-unchanged", 0.25],
+
+  ["centroidDirection.public.shape", 0.1],
+  ["centroidDirection.public.formula", 0.2],
+  ["centroidDirection.public.single", 0.1],
+  ["centroidDirection.public.inputs-unchanged", 0.1],
+  ["centroidDirection.hidden.direction", 0.75],
+  ["centroidDirection.hidden.unequal-counts", 0.5],
+  ["centroidDirection.hidden.inputs-unchanged", 0.25],
 ];
 
 describe("the manifest", () => {
