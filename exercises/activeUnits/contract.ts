@@ -5,7 +5,7 @@
  * with threshold 0.01 in that paper. A collapsed unit (posterior collapse) has the same mu for every
  * image: its variance is ≈ 0, and the decoder can read nothing from it.
  */
-import { activeUnits } from "../../src/latentStats";
+import { activeUnits } from "../../src/vae/latentStats";
 import type { Call, Raw } from "../harness";
 import { describeOut, numberOut, rowsUnchanged } from "../raw";
 import type { Exercise, Probe, Probes, PublicCheck } from "../types";

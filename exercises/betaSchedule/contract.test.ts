@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import { betaAt } from "../../src/train";
+import { betaAt } from "../../src/vae/train";
 import { check } from "../check";
 import type { BetaScheduleFn } from "./contract";
 

@@ -7,7 +7,7 @@
  * The reference is the training loop's own schedule (`betaAt`), so what the learner writes is what
  * `train` does with `beta: { from: 0, to: betaMax, epochs: warmupEpochs }`.
  */
-import { betaAt } from "../../src/train";
+import { betaAt } from "../../src/vae/train";
 import type { Call, Raw } from "../harness";
 import { numberOut } from "../raw";
 import type { Exercise, Probe, Probes, PublicCheck } from "../types";

@@ -6,7 +6,7 @@
  * "Sampling Generative Networks", 2016). Not normalised: α = 1 moves the "from" centroid exactly
  * onto the "to" centroid.
  */
-import { centroidDirection } from "../../src/latentStats";
+import { centroidDirection } from "../../src/vae/latentStats";
 import type { Call, Raw } from "../harness";
 import { describeOut, rowsUnchanged } from "../raw";
 import type { Exercise, Probe, Probes, PublicCheck } from "../types";

@@ -8,8 +8,8 @@
 import { activeUnitsExercise, sameVariance, unitsCall, unitsOut, type ActiveUnitsFn, type ActiveUnitsOut } from "../../exercises/activeUnits/contract";
 import { rowsUnchanged } from "../../exercises/raw";
 import type { Probe, Probes } from "../../exercises/types";
-import type { Rng } from "../../src/random";
-import { activeUnits } from "../../src/latentStats";
+import type { Rng } from "../../src/vae/random";
+import { activeUnits } from "../../src/vae/latentStats";
 import { fraction, type HiddenSuite } from "./types";
 
 export type ActiveUnitsHiddenSeen = { cases: ActiveUnitsOut[]; edge: ActiveUnitsOut[]; unchanged: boolean };

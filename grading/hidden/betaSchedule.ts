@@ -6,7 +6,7 @@
  */
 import { betaAtEpochs, betaScheduleExercise, sameBeta, type BetaScheduleFn } from "../../exercises/betaSchedule/contract";
 import type { Probe, Probes } from "../../exercises/types";
-import type { Rng } from "../../src/random";
+import type { Rng } from "../../src/vae/random";
 import { fraction, type HiddenSuite } from "./types";
 
 /** β at `at` epochs for (betaMax, warmupEpochs), with the settings kept for the judge. */

@@ -7,7 +7,7 @@
 import { centroidDirectionExercise, directionCall, directionOut, sameDirection, type CentroidDirectionFn } from "../../exercises/centroidDirection/contract";
 import { rowsUnchanged } from "../../exercises/raw";
 import type { Probe, Probes } from "../../exercises/types";
-import type { Rng } from "../../src/random";
+import type { Rng } from "../../src/vae/random";
 import { fraction, type HiddenSuite } from "./types";
 
 export type CentroidDirectionHiddenSeen = { direction: number[][]; unequal: number[][]; unchanged: boolean };
