@@ -6,7 +6,8 @@
  * errors (CheckFailure) the notebook's checks give for a wrong type, shape or dtype.
  */
 import type { Rng } from "../src/vae/random";
-import { MAX_VALUES, RESULT_FIELDS, type Outcome, type Raw, type TensorData } from "./harness";
+import { MAX_VALUES, RESULT_FIELDS, type Call, type Outcome, type Raw, type TensorData } from "./harness";
+import type { Probe } from "./types";
 import { CheckFailure, type LossValues } from "./util";
 
 /** Thrown by `parseOutcome` on anything that is not an outcome. */
@@ -149,6 +150,9 @@ export const filledArg = (shape: number[], v: number) => tensorArg(new Array<num
 
 /** `n` numbers drawn uniformly from [lo, hi). */
 export const uniformIn = (rng: Rng, n: number, lo: number, hi: number): number[] => Array.from({ length: n }, () => lo + (hi - lo) * rng.uniform());
+
+/** A probe of several calls, each result read on its own (`read` may throw a CheckFailure). */
+export const eachCall = <V>(calls: Call[], read: (r: Raw) => V): Probe<V[]> => ({ calls, reduce: (os) => os.map((o) => read(o.out)) });
 
 /** The only outcome of a one-call plan, or the i-th. */
 export type Done = Extract<Outcome, { ok: true }>;

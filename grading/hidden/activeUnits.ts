@@ -2,11 +2,12 @@
  * Hidden tests of `activeUnits`, on encoder means drawn per grading run: 20–60 images of 3–10
  * latent dimensions, each dimension collapsed (spread 0.02), weak (0.2) or active (0.5–1.5) around
  * a mean in [−1, 1]; thresholds 0.01 and one in [0.08, 0.2], with no variance within 10 % of
- * either; the edge cases one image, every unit collapsed with threshold 0, and one latent dimension;
+ * either; the edge cases one image, every unit collapsed (identical codes, exactly representable so
+ * the variance is exactly 0 however it is computed) with threshold 0, and one latent dimension;
  * and that mu is left unchanged.
  */
 import { activeUnitsExercise, sameVariance, unitsCall, unitsOut, type ActiveUnitsFn, type ActiveUnitsOut } from "../../exercises/activeUnits/contract";
-import { rowsUnchanged } from "../../exercises/raw";
+import { eachCall, rowsUnchanged } from "../../exercises/raw";
 import type { Probe, Probes } from "../../exercises/types";
 import type { Rng } from "../../src/vae/random";
 import { activeUnits } from "../../src/vae/latentStats";
@@ -36,15 +37,14 @@ function drawCase(rng: Rng, threshold: () => number): { mu: number[][]; t: numbe
   }
 }
 
-function several(calls: { mu: number[][]; t: number }[]): Probe<ActiveUnitsOut[]> {
-  return { calls: calls.map(({ mu, t }) => unitsCall(mu, t)), reduce: (os) => os.map((o) => unitsOut(o.out)) };
-}
+const several = (calls: { mu: number[][]; t: number }[]): Probe<ActiveUnitsOut[]> => eachCall(calls.map(({ mu, t }) => unitsCall(mu, t)), unitsOut);
 
 const probes: Probes<ActiveUnitsFn, ActiveUnitsHiddenSeen> = {
   cases: (rng) => several([drawCase(rng, () => 0.01), drawCase(rng, () => 0.08 + 0.12 * rng.uniform()), drawCase(rng, () => 0.08 + 0.12 * rng.uniform())]),
   edge: (rng) => {
     const one = [drawMu(rng, 1, 4)[0]];
-    const z = drawMu(rng, 1, 5)[0], same = Array.from({ length: 12 }, () => [...z]);
+    // Identical codes of eighths, 8 of them: every way of computing the mean is exact, so the variance is exactly 0.
+    const z = Array.from({ length: 5 }, () => (rng.int(33) - 16) / 8), same = Array.from({ length: 8 }, () => [...z]);
     const column = drawMu(rng, 30, 3).map((r) => [r[2]]);
     return several([{ mu: one, t: 0.01 }, { mu: same, t: 0 }, { mu: column, t: 0.01 }]);
   },

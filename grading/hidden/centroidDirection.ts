@@ -5,7 +5,7 @@
  * two; and that the codes are left unchanged.
  */
 import { centroidDirectionExercise, directionCall, directionOut, sameDirection, type CentroidDirectionFn } from "../../exercises/centroidDirection/contract";
-import { rowsUnchanged } from "../../exercises/raw";
+import { eachCall, rowsUnchanged } from "../../exercises/raw";
 import type { Probe, Probes } from "../../exercises/types";
 import type { Rng } from "../../src/vae/random";
 import { fraction, type HiddenSuite } from "./types";
@@ -22,9 +22,7 @@ function groups(rng: Rng, latentDim: number, nFrom: number, nTo: number): [numbe
   return [group(rng, nFrom, a), group(rng, nTo, a.map((v, d) => v + (dist * dir[d]) / len))];
 }
 
-function several(pairs: [number[][], number[][]][]): Probe<number[][]> {
-  return { calls: pairs.map(([f, t]) => directionCall(f, t)), reduce: (os) => os.map((o) => directionOut(o.out)) };
-}
+const several = (pairs: [number[][], number[][]][]): Probe<number[][]> => eachCall(pairs.map(([f, t]) => directionCall(f, t)), directionOut);
 
 /** Group sizes 5–40 that differ. */
 function sizes(rng: Rng): [number, number] {
