@@ -19,8 +19,9 @@ function hiddenScore(id: string, fn: unknown, seed: number): number {
   const suite = hiddenSuites[id];
   const seen = observe(suite.exercise, fn, undefined, seed), ref = observe(suite.exercise, suite.exercise.reference, undefined, seed);
   return suite.checks.reduce((s, c) => {
-    if (!c.needs.every((k) => seen[k]?.ok && ref[k]?.ok)) return s;
-    const value = (o: typeof seen) => Object.fromEntries(c.needs.map((k) => [k, (o[k] as { value: unknown }).value]));
+    const needs = c.needs as string[];
+    if (!needs.every((k) => seen[k]?.ok && ref[k]?.ok)) return s;
+    const value = (o: typeof seen) => Object.fromEntries(needs.map((k) => [k, (o[k] as { value: unknown }).value]));
     return s + c.points * c.judge(value(seen), value(ref)).score;
   }, 0);
 }
