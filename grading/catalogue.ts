@@ -1,5 +1,5 @@
 /**
- * The wrong-answer catalogue as learners write it: for every known mistake of exercises/mistakes,
+ * The wrong-answer catalogue as learners write it: for every known mistake (exercises/<id>/mistakes.ts),
  * the solution cell a student would hand in (TypeScript, under the lesson's imports), next to a
  * right answer for each exercise. The grader's tests grade each one as a real notebook and require
  * that it loses points and gets that mistake's own hint.
@@ -15,6 +15,9 @@ export const correctSources: Record<string, string> = {
   computeVaeLoss: lossWith({}),
   elbo: elboWith({}),
   slerp: slerpWith({}),
+  betaSchedule: betaWith({}),
+  activeUnits: unitsWith({}),
+  centroidDirection: directionWith({}),
 };
 
 function lossWith(o: { recon?: string; kl?: string; total?: string }): string {
@@ -48,6 +51,39 @@ function slerpWith(o: { fallback?: string; w0?: string; w1?: string; prep?: stri
   ${o.fallback ?? "if (!(omega > 1e-4 && Math.PI - omega > 1e-4)) return z0.map((v, i) => (1 - t) * v + t * z1[i]); // parallel, opposite or a zero code (NaN)"}
   const s = Math.sin(omega);
   return z0.map((v, i) => (${o.w0 ?? "Math.sin((1 - t) * omega)"} / s) * v + (${o.w1 ?? "Math.sin(t * omega)"} / s) * z1[i]);
+}`;
+}
+
+function betaWith(o: { zero?: string; fraction?: string; value?: string }): string {
+  return `function betaSchedule(epochsDone: number, betaMax: number, warmupEpochs: number): number {
+  ${o.zero ?? "if (warmupEpochs === 0) return betaMax; // no warm-up"}
+  const fraction = ${o.fraction ?? "Math.min(1, epochsDone / warmupEpochs)"};
+  return ${o.value ?? "betaMax * fraction"};
+}`;
+}
+
+function unitsWith(o: { mean?: string; dev?: string; divide?: string; active?: string }): string {
+  return `function activeUnits(mu: number[][], threshold: number): { variance: number[]; count: number } {
+  const n = mu.length, latentDim = mu[0].length;
+  const variance: number[] = [];
+  for (let d = 0; d < latentDim; d++) {
+    ${o.mean ?? "let mean = 0;\n    for (const z of mu) mean += z[d] / n;"}
+    let sum = 0;
+    for (const z of mu) sum += ${o.dev ?? "(z[d] - mean) ** 2"};
+    variance.push(${o.divide ?? "sum / n"});
+  }
+  const count = variance.filter((v) => ${o.active ?? "v > threshold"}).length;
+  return { variance, count };
+}`;
+}
+
+function directionWith(o: { mean?: string; result?: string }): string {
+  return `function centroidDirection(codesFrom: number[][], codesTo: number[][]): number[] {
+  const centroid = (codes: number[][]) => {
+    ${o.mean ?? "const sum = new Array(codes[0].length).fill(0);\n    for (const z of codes) z.forEach((v, d) => (sum[d] += v));\n    return sum.map((s) => s / codes.length);"}
+  };
+  const from = centroid(codesFrom), to = centroid(codesTo);
+  return ${o.result ?? "to.map((v, d) => v - from[d])"};
 }`;
 }
 
@@ -97,5 +133,47 @@ export const mistakeSources: Record<string, Record<string, string>> = {
     "no-degenerate-fallback": slerpWith({ fallback: "if (omega < 1e-4) return z0.map((v, i) => (1 - t) * v + t * z1[i]);" }),
     "weights-swapped": slerpWith({ w0: "Math.sin(t * omega)", w1: "Math.sin((1 - t) * omega)" }),
     "unit-directions": slerpWith({ prep: "const n0 = Math.hypot(...z0), n1 = Math.hypot(...z1);\n  z0 = z0.map((v) => v / n0);\n  z1 = z1.map((v) => v / n1);" }),
+  },
+  betaSchedule: {
+    "warmup-to-one": betaWith({ zero: "if (warmupEpochs === 0) return 1;", value: "fraction" }),
+    "epoch-off-by-one": betaWith({ fraction: "Math.min(1, (epochsDone + 1) / warmupEpochs) // the epoch about to run" }),
+    "no-cap": betaWith({ fraction: "epochsDone / warmupEpochs" }),
+    "zero-warmup-nan": betaWith({ zero: "" }),
+    "decreasing": betaWith({ fraction: "Math.max(0, 1 - epochsDone / warmupEpochs)" }),
+    "warmup-ignored": `function betaSchedule(epochsDone: number, betaMax: number, warmupEpochs: number): number {\n  return betaMax;\n}`,
+  },
+  activeUnits: {
+    "wrong-axis": `function activeUnits(mu: number[][], threshold: number): { variance: number[]; count: number } {
+  const variance = mu.map((z) => {
+    const mean = z.reduce((a, b) => a + b, 0) / z.length;
+    return z.reduce((s, v) => s + (v - mean) ** 2, 0) / z.length;
+  });
+  return { variance, count: variance.filter((v) => v > threshold).length };
+}`,
+    "sample-variance": unitsWith({ divide: "sum / (n - 1)" }),
+    "std-not-variance": unitsWith({ divide: "Math.sqrt(sum / n)" }),
+    "mean-not-subtracted": unitsWith({ dev: "z[d] ** 2" }),
+    "sum-not-mean": unitsWith({ divide: "sum" }),
+    "at-least-threshold": unitsWith({ active: "v >= threshold" }),
+    "counts-inactive": unitsWith({ active: "v <= threshold" }),
+    "threshold-ignored": unitsWith({ active: "v > 0.01" }),
+    "centres-mu-in-place": unitsWith({ mean: "let mean = 0;\n    for (const z of mu) mean += z[d] / n;\n    for (const z of mu) z[d] -= mean; // centre the column\n    mean = 0;" }),
+  },
+  centroidDirection: {
+    "reversed": directionWith({ result: "from.map((v, d) => v - to[d])" }),
+    "normalised": directionWith({ result: "(() => { const d = to.map((v, k) => v - from[k]); const len = Math.hypot(...d); return d.map((v) => v / len); })()" }),
+    "sum-not-mean": directionWith({ mean: "const sum = new Array(codes[0].length).fill(0);\n    for (const z of codes) z.forEach((v, d) => (sum[d] += v));\n    return sum;" }),
+    "wrong-axis": directionWith({ mean: "return codes.map((z) => z.reduce((a, b) => a + b, 0) / z.length);" }),
+    "paired-differences": `function centroidDirection(codesFrom: number[][], codesTo: number[][]): number[] {
+  const diffs = codesFrom.map((z, i) => codesTo[i].map((v, d) => v - z[d]));
+  return diffs[0].map((_, d) => diffs.reduce((s, x) => s + x[d], 0) / diffs.length);
+}`,
+    "one-count": `function centroidDirection(codesFrom: number[][], codesTo: number[][]): number[] {
+  const n = codesTo.length;
+  const sum = (codes: number[][]) => codes[0].map((_, d) => codes.reduce((s, z) => s + z[d], 0));
+  const from = sum(codesFrom), to = sum(codesTo);
+  return to.map((v, d) => (v - from[d]) / n);
+}`,
+    "sums-into-first-code": directionWith({ mean: "const sum = codes[0];\n    for (const z of codes.slice(1)) z.forEach((v, d) => (sum[d] += v));\n    return sum.map((s) => s / codes.length);" }),
   },
 };

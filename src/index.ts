@@ -30,7 +30,6 @@ export { cacheDir } from "./paths";
 export { showPlot, showPlots, showMath, showMarkdown, progressDisplay } from "./notebook/display";
 export { showImages, showImageRows, type ShowImagesOptions } from "./notebook/images";
 export { livePlot, type LivePlot } from "./notebook/livePlot";
-export { check } from "./notebook/checks";
 export { NotImplementedError } from "./notebook/notImplemented";
 export { showNavigator } from "./navigator";
 export type { Figure, Trace } from "./plots/svg";
