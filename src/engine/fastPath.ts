@@ -1,0 +1,39 @@
+/**
+ * The one switch between the teaching core (src/vae/) and the fast path (the rest of src/engine/).
+ *
+ * The core is plain TensorFlow.js and correct on its own. Where a faster version of one of its
+ * operations exists, the core asks `fastPath.hooks` first, in one line:
+ *
+ *   if (fastPath.hooks) return fastPath.hooks.dense(x, layer.w, layer.b, layer.activation);
+ *
+ * `hooks` stays null until `installEngine()` (./install.ts, called once by `initBackend`) registers
+ * the engine's kernels and fills it in. Each hook computes the same function as the core's own code
+ * (tests compare the two: src/vae/dense.test.ts, optim.test.ts, losses.test.ts); a hook that cannot
+ * run on the current backend or inputs returns undefined, and the core's own code runs.
+ */
+import type * as tf from "@tensorflow/tfjs";
+import type { Activation } from "../vae/dense";
+import type { Optimizer } from "../vae/optim";
+
+export interface FastHooks {
+  /** act(x·W + b): x [batch, inDim], w [inDim, outDim], b [outDim] → [batch, outDim]. */
+  dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: Activation): tf.Tensor2D;
+  /** Adam with tf.train.adam's arithmetic. */
+  adam(learningRate: number, beta1: number, beta2: number, epsilon: number | undefined): Optimizer;
+  /** Σ over pixels of the stable Bernoulli NLL, [batch]; undefined where no faster one exists. */
+  bernoulliNll(x: tf.Tensor2D, logits: tf.Tensor2D): tf.Tensor1D | undefined;
+}
+
+/** null: the core runs its own code everywhere. */
+export const fastPath: { hooks: FastHooks | null } = { hooks: null };
+
+/** Runs `fn` (synchronous) with the fast path off, then restores it: how tests run the core alone. */
+export function withoutFastPath<T>(fn: () => T): T {
+  const saved = fastPath.hooks;
+  fastPath.hooks = null;
+  try {
+    return fn();
+  } finally {
+    fastPath.hooks = saved;
+  }
+}
