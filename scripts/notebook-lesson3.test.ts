@@ -8,7 +8,7 @@ import { checkRendering } from "./notebookRendering";
 import { expectAllRendered } from "./notebookRenderingExpect";
 import { check } from "../exercises/check";
 import { loadCheckpoint } from "../src/checkpoint";
-import { readIdxImages, readIdxLabels } from "../src/data/idx";
+import { readIdxImages, readIdxLabels } from "../src/vae/data/idx";
 import { NotImplementedError } from "../src/notebook/notImplemented";
 import * as tf from "@tensorflow/tfjs";
 import { launchChromium } from "./browser";

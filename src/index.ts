@@ -33,5 +33,5 @@ export { livePlot, type LivePlot } from "./notebook/livePlot";
 export * from "./experiments";
 export * from "./plots/experiments";
 export * from "./navigator";
-export { klPerDimension } from "./klPerDimension";
+export { klPerDimension } from "./vae/klPerDimension";
 export { priorCircleTrace, priorMassWithin, withPriorCircle } from "./plots/priorCircle";

@@ -2,9 +2,9 @@ import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import { evaluate } from "./evaluate";
 import { klPerDimension } from "./klPerDimension";
-import { mnistVae } from "./models/presets";
-import type { Vae } from "./models/types";
-import { createVae } from "./models/vae";
+import { mnistVae } from "./presets";
+import type { Vae } from "./types";
+import { createVae } from "./vae";
 import { Rng } from "./random";
 
 /** A stand-in whose encoder returns mu = the first two inputs and logVar = the next two. */

@@ -8,7 +8,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { gaussianKlPerDim } from "./losses";
-import type { Vae } from "./models/types";
+import type { Vae } from "./types";
 
 /**
  * Mean KL per latent dimension over `n` rows of `dim` values, in nats per example: entry j is
