@@ -2,7 +2,7 @@
  * check(id, fn): runs an exercise's public checks on the learner's function and, when one fails,
  * names the known mistake it matches. Never throws and never prints: a learner's function that
  * throws (the student stub's "not implemented yet"), returns garbage or leaks tensors still gets a
- * clear result. `formatCheckResult` renders it; the notebook adapter (src/notebook/checks.ts) shows it.
+ * clear result. `formatCheckResult` renders it; the notebook adapter (./notebook.ts) shows it.
  */
 import { escapeHtml } from "../src/html";
 import { exercises } from "./index";

@@ -15,8 +15,11 @@ export type TensorData = { shape: number[]; values: number[] };
 /** The weights of a linear probe VAE: mu = x·wMu + bMu, logVar = x·wLv + bLv, xHat = z·wDec. */
 export type LinearVaeData = { wMu: TensorData; bMu: TensorData; wLv: TensorData; bLv: TensorData; wDec: TensorData };
 
-/** An input, as plain data. */
-export type Arg = { tensor: TensorData } | { number: number } | { numbers: number[] } | { linearVae: LinearVaeData };
+/** An input, as plain data: a tensor, a number, an array of numbers, an array of rows of numbers ([n][dim]), or a linear VAE. */
+export type Arg = { tensor: TensorData } | { number: number } | { numbers: number[] } | { rows: number[][] } | { linearVae: LinearVaeData };
+
+/** Arguments the learner's function receives as plain (mutable) arrays: `argsAfter` reports these. */
+export const isArrayArg = (a: Arg): boolean => "numbers" in a || "rows" in a;
 
 export interface Call {
   args: Arg[];
@@ -24,9 +27,9 @@ export interface Call {
   seed?: number;
   /** Also report ∂(sum of the result, or of its field `total`)/∂ args[arg] (or that linear VAE's weight `param`). */
   grad?: { arg: number; param?: keyof LinearVaeData };
-  /** Fields of an object result to describe ("total", "recon", "kl"). */
+  /** Fields of an object result to describe (one of RESULT_FIELDS). */
   fields?: string[];
-  /** Also report the `numbers` arguments as they are after the call. */
+  /** Also report the `numbers` and `rows` arguments (rows flattened) as they are after the call. */
   argsAfter?: boolean;
 }
 
@@ -39,6 +42,9 @@ export type Raw =
   | { kind: "other"; what: string };
 
 export type Outcome = { ok: true; out: Raw; grad?: number[] | null; argsAfter?: number[][] } | { ok: false; error: string; notImplemented: boolean };
+
+/** The fields of an object result a call may ask about: `{ total, recon, kl }` of the losses, `{ variance, count }` of activeUnits. */
+export const RESULT_FIELDS = ["total", "recon", "kl", "variance", "count"];
 
 /** The most values one raw result may hold (the biggest probe returns 32,000). */
 export const MAX_VALUES = 100_000;
@@ -95,6 +101,12 @@ function linearVae(p: Record<keyof LinearVaeData, tf.Tensor>): Vae {
   };
 }
 
+/** An argument array as it is after the call, rows flattened (whatever the function put in it becomes numbers or NaN). */
+function flatAfter(x: unknown[]): number[] {
+  if (!Array.isArray(x)) return [];
+  return x.flatMap((v) => (Array.isArray(v) ? v.map(Number) : [Number(v)]));
+}
+
 /**
  * Calls `fn` as `call` says, inside a tfjs scope (whatever it leaves behind is disposed). Never
  * throws: what the function throws becomes the outcome's error.
@@ -104,12 +116,13 @@ export function runCall(fn: unknown, call: Call): Outcome {
   tf.engine().startScope();
   try {
     if (call.seed !== undefined) setSeed(call.seed);
-    const numbers: number[][] = [];
+    const arrays: unknown[][] = []; // the plain arrays handed to the function, by argument index
     const weights: Record<string, tf.Tensor>[] = [];
     const built: unknown[] = call.args.map((a, i) => {
       if ("tensor" in a) return tensorOf(a.tensor);
       if ("number" in a) return a.number;
-      if ("numbers" in a) return (numbers[i] = [...a.numbers]);
+      if ("numbers" in a) return (arrays[i] = [...a.numbers]);
+      if ("rows" in a) return (arrays[i] = a.rows.map((r) => [...r]));
       const w = Object.fromEntries(Object.entries(a.linearVae).map(([k, d]) => [k, tensorOf(d)])) as Record<keyof LinearVaeData, tf.Tensor>;
       weights[i] = w;
       return linearVae(w);
@@ -140,7 +153,7 @@ export function runCall(fn: unknown, call: Call): Outcome {
       }
     } else result = (fn as (...a: unknown[]) => unknown)(...built);
     const out = described ?? describeRaw(result, call.fields);
-    return { ok: true, out, ...(g ? { grad } : {}), ...(call.argsAfter ? { argsAfter: numbers.filter((x) => x !== undefined).map((x) => (Array.isArray(x) ? x.map(Number) : [])) } : {}) };
+    return { ok: true, out, ...(g ? { grad } : {}), ...(call.argsAfter ? { argsAfter: call.args.flatMap((a, i) => (isArrayArg(a) ? [flatAfter(arrays[i])] : [])) } : {}) };
   } catch (err) {
     const error = thrownMessage(err);
     return { ok: false, error, notImplemented: NOT_IMPLEMENTED.test(error) };

@@ -6,7 +6,7 @@
  * errors (CheckFailure) the notebook's checks give for a wrong type, shape or dtype.
  */
 import type { Rng } from "../src/vae/random";
-import { MAX_VALUES, type Outcome, type Raw, type TensorData } from "./harness";
+import { MAX_VALUES, RESULT_FIELDS, type Outcome, type Raw, type TensorData } from "./harness";
 import { CheckFailure, type LossValues } from "./util";
 
 /** Thrown by `parseOutcome` on anything that is not an outcome. */
@@ -63,7 +63,7 @@ function parseRaw(x: unknown, depth = 0): Raw {
     case "object": {
       if (depth > 0) bad("objects nest too deeply");
       const keys = (Array.isArray(o.keys) && o.keys.length <= 12 ? o.keys : bad("keys is not a short array")).map((k: unknown) => str(k, "a key", 40));
-      const f = plainObject(o.fields, ["total", "recon", "kl"], "fields");
+      const f = plainObject(o.fields, RESULT_FIELDS, "fields");
       return { kind: "object", keys, fields: Object.fromEntries(Object.entries(f).map(([k, v]) => [k, parseRaw(v, depth + 1)])) };
     }
     case "other":
@@ -152,3 +152,27 @@ export const uniformIn = (rng: Rng, n: number, lo: number, hi: number): number[]
 
 /** The only outcome of a one-call plan, or the i-th. */
 export type Done = Extract<Outcome, { ok: true }>;
+
+/** A plain number (NaN and Infinity kept: the checks name them), or a CheckFailure naming what came back instead. */
+export function numberOut(r: Raw | undefined, what: string): number {
+  if (!r) throw new CheckFailure(`the result has no ${what}.`);
+  if (r.kind === "number") return r.value;
+  if (r.kind === "tensor") throw new CheckFailure(`${what} should be a plain number, but is ${describeOut(r)}: compute with plain numbers, or read the tensor's value with .dataSync()[0].`);
+  throw new CheckFailure(`${what} should be a plain number, but is ${describeOut(r)}.`);
+}
+
+/** `n` plain numbers (one per latent dimension), or a CheckFailure naming what came back instead. */
+export function numbersOut(r: Raw | undefined, n: number, what: string, perWhat = "latent dimension"): number[] {
+  if (!r) throw new CheckFailure(`the result has no ${what}.`);
+  if (r.kind === "tensor") throw new CheckFailure(`${what} should be an array of plain numbers, but is ${describeOut(r)}: return Array.from(tensor.dataSync()) if you computed with tensors.`);
+  if (r.kind !== "array") throw new CheckFailure(`${what} should be an array of numbers, but is ${describeOut(r)}.`);
+  if (!r.numbers) throw new CheckFailure(`${what} should hold plain numbers, but holds something else (nested arrays or tensors?).`);
+  if (r.length !== n) throw new CheckFailure(`${what} should have ${n} numbers, one per ${perWhat}, but has ${r.length}.`);
+  return r.numbers;
+}
+
+/** Is a `rows` argument, as reported after the call (flattened, ../harness.ts argsAfter), exactly as given? */
+export function rowsUnchanged(after: number[] | undefined, rows: number[][]): boolean {
+  const flat = rows.flat();
+  return after !== undefined && after.length === flat.length && after.every((v, i) => v === flat[i]);
+}

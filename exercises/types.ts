@@ -34,7 +34,11 @@ export type Probes<_F, S> = { [K in keyof S]: (rng: Rng) => Probe<S[K]> };
 
 /** A public check: a verdict on some probes' values, compared with the reference's. */
 export interface PublicCheck<S> {
+  /** The grader's stable test id is "<exercise>.public.<id>" (gradebooks key on it: never rename). */
+  id: string;
   name: string;
+  /** What passing it is worth in the grader (the exercise's public and hidden points add up to its `points`). */
+  points: number;
   /** The probes it reads; when one of them failed, the check fails with that probe's error. */
   needs: (keyof S)[];
   /** undefined when the check passes, otherwise what is wrong, in words a learner can act on. */
@@ -60,7 +64,7 @@ export interface Mistake<F, S> {
 
 export interface Exercise<F, S> {
   id: string;
-  lesson: 1 | 2;
+  lesson: 1 | 2 | 3;
   functionName: string;
   signature: string;
   points: number;

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exercises } from "../exercises/index";
-import { mistakeCatalogue } from "../exercises/mistakes/index";
+import { mistakeCatalogue } from "../exercises/index";
 import { correctSources, mistakeSources } from "./catalogue";
 import { gradeBatch, type BatchResult } from "./grade";
 import { lesson1Template, submission, tempDir, templatesDir, writeNotebook } from "./testing/fixtures";

@@ -1,5 +1,5 @@
 /**
- * The wrong-answer catalogue as learners write it: for every known mistake of exercises/mistakes,
+ * The wrong-answer catalogue as learners write it: for every known mistake (exercises/<id>/mistakes.ts),
  * the solution cell a student would hand in (TypeScript, under the lesson's imports), next to a
  * right answer for each exercise. The grader's tests grade each one as a real notebook and require
  * that it loses points and gets that mistake's own hint.

@@ -11,7 +11,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
-import type { Outcome } from "../exercises/harness";
+import { isArrayArg, type Outcome } from "../exercises/harness";
 import { exercises } from "../exercises/index";
 import { observationOf, planProbe, PROBE_SEED } from "../exercises/observe";
 import { MalformedOutcome, parseOutcome } from "../exercises/raw";
@@ -182,7 +182,7 @@ async function runExercise(ctx: GradeContext, moduleFile: string, id: string, ot
           break;
         }
         try {
-          const o = parseOutcome(r.reply.ok ? r.reply.value : undefined, { grad: call.grad !== undefined, ...(call.argsAfter ? { argsAfter: call.args.filter((a) => "numbers" in a).length } : {}) });
+          const o = parseOutcome(r.reply.ok ? r.reply.value : undefined, { grad: call.grad !== undefined, ...(call.argsAfter ? { argsAfter: call.args.filter(isArrayArg).length } : {}) });
           outcomes.push(o);
           if (!o.ok) break;
         } catch (e) {

@@ -78,12 +78,12 @@ export function buildLibrary(): void {
   if (r.status !== 0) throw new Error("building the library for notebooks failed (see above).");
 }
 
-/** dist/ exists, the link exists, and dist/src/index.js is newer than every file in src/ and exercises/. */
+/** dist/ exists, the link exists, and dist/index.js (the package's entry) is newer than every file in src/ and exercises/ and the entry. */
 function distIsFresh(): boolean {
-  const built = join(ROOT, "dist", "src", "index.js");
+  const built = join(ROOT, "dist", "index.js");
   if (!existsSync(built) || !existsSync(join(ROOT, "node_modules", "vae-lab", "dist"))) return false;
   const builtAt = statSync(built).mtimeMs;
   const newest = (dir: string): number =>
     readdirSync(dir, { withFileTypes: true }).reduce((m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs), 0);
-  return Math.max(newest(join(ROOT, "src")), newest(join(ROOT, "exercises"))) < builtAt;
+  return Math.max(newest(join(ROOT, "src")), newest(join(ROOT, "exercises")), statSync(join(ROOT, "index.ts")).mtimeMs) < builtAt;
 }

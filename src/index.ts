@@ -21,7 +21,6 @@ export { showPlot, showMath, showHtml, showMarkdown, showText, renderMath, progr
 export type { Figure, Trace } from "./plots/svg";
 export * from "./plots/figures";
 export { NotImplementedError } from "./notebook/notImplemented";
-export { check } from "./notebook/checks";
 export { showPlots } from "./notebook/display";
 export { installPlotlyAsset, PLOTLY_NBEXTENSION } from "./notebook/plotOutput";
 export { texToMathMl } from "./notebook/math";

@@ -6,7 +6,7 @@
  * its expectation, so decoding mu instead of z fails), and gradients. In the jail, the learner's
  * `reparameterize` is replaced by ours (docs/grading.md), so a wrong one is not charged twice.
  */
-import { computeVaeLossExercise, lossCall, lossGradsProbe, normalRows, sampledProbe, type ComputeVaeLossFn, type ComputeVaeLossSeen, type Weights } from "../../exercises/computeVaeLoss";
+import { computeVaeLossExercise, lossCall, lossGradsProbe, normalRows, sampledProbe, type ComputeVaeLossFn, type ComputeVaeLossSeen, type Weights } from "../../exercises/computeVaeLoss/contract";
 import { lossOut, uniformIn } from "../../exercises/raw";
 import type { Probe, Probes } from "../../exercises/types";
 import { near, type LossValues } from "../../exercises/util";
@@ -50,18 +50,22 @@ const vsRef = (got: LossValues, want: LossValues, what: string) =>
 export const computeVaeLossHidden: HiddenSuite<ComputeVaeLossFn, ComputeVaeLossHiddenSeen> = {
   exercise: { ...computeVaeLossExercise, id: "computeVaeLoss:hidden", probes, checks: [], mistakes: [] },
   checks: [
-    { id: "values-beta", name: "recon, kl and total on another batch, model and beta", category: "values", needs: ["beta"], judge: (s, r) => fraction(vsRef(s.beta, r.beta, "with another beta")) },
+    { id: "values-beta",
+      points: 0.5, name: "recon, kl and total on another batch, model and beta", category: "values", needs: ["beta"], judge: (s, r) => fraction(vsRef(s.beta, r.beta, "with another beta")) },
     {
       id: "beta-zero",
+      points: 0.5,
       name: "with beta = 0, total equals recon",
       category: "edge case",
       needs: ["beta0"],
       // Two questions apart: is total recon (whatever recon is), and is recon right.
       judge: ({ beta0 }, r) => fraction([close(beta0.total, beta0.recon) ? undefined : "with beta = 0, total should equal recon.", close(beta0.recon, r.beta0.recon) ? undefined : "recon is wrong on a hidden batch."]),
     },
-    { id: "kl-wide", name: "kl for a wide posterior (logVar away from 0)", category: "values", needs: ["wide"], judge: (s, r) => fraction([vsRef(s.wide, r.wide, "with a wide posterior")[1]]) },
+    { id: "kl-wide",
+      points: 0.25, name: "kl for a wide posterior (logVar away from 0)", category: "values", needs: ["wide"], judge: (s, r) => fraction([vsRef(s.wide, r.wide, "with a wide posterior")[1]]) },
     {
       id: "sampled-z",
+      points: 0.5,
       name: "recon decodes a sampled z (a wide posterior on many points)",
       category: "statistics",
       needs: ["sampled"],
@@ -70,6 +74,7 @@ export const computeVaeLossHidden: HiddenSuite<ComputeVaeLossFn, ComputeVaeLossH
     },
     {
       id: "gradients",
+      points: 0.5,
       name: "gradients of total reach the encoder (mu and logVar) and the decoder",
       category: "gradients",
       needs: ["grads"],

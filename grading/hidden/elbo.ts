@@ -4,7 +4,7 @@
  * pixels, latentDim 3, grey-level targets): values, logits of ±500 (sigmoid saturates: only the
  * stable form stays exact), and gradients. Compared with our reference on the same inputs.
  */
-import { elboExercise, elboGrads, elboValues, type ElboFn, type ElboInputs } from "../../exercises/elbo";
+import { elboExercise, elboGrads, elboValues, type ElboFn, type ElboInputs } from "../../exercises/elbo/contract";
 import { uniformIn } from "../../exercises/raw";
 import type { Probes } from "../../exercises/types";
 import { near, type LossValues } from "../../exercises/util";
@@ -38,6 +38,7 @@ export const elboHidden: HiddenSuite<ElboFn, ElboHiddenSeen> = {
   checks: [
     {
       id: "values",
+      points: 1,
       name: "recon, kl and total on another batch (grey-level targets, another latentDim)",
       category: "values",
       needs: ["values"],
@@ -45,6 +46,7 @@ export const elboHidden: HiddenSuite<ElboFn, ElboHiddenSeen> = {
     },
     {
       id: "saturated-logits",
+      points: 0.5,
       name: "recon stays finite and exact when the decoder is very confident",
       category: "numerical stability",
       needs: ["saturated"],
@@ -53,6 +55,7 @@ export const elboHidden: HiddenSuite<ElboFn, ElboHiddenSeen> = {
     },
     {
       id: "gradients",
+      points: 1,
       name: "gradients of total with respect to logits, mu and logVar",
       category: "gradients",
       needs: ["grads"],

@@ -1,4 +1,7 @@
 /** The hidden suites, by exercise id. */
+import { activeUnitsHidden } from "./activeUnits";
+import { betaScheduleHidden } from "./betaSchedule";
+import { centroidDirectionHidden } from "./centroidDirection";
 import { computeVaeLossHidden } from "./computeVaeLoss";
 import { elboHidden } from "./elbo";
 import { reparameterizeHidden } from "./reparameterize";
@@ -13,4 +16,7 @@ export const hiddenSuites: Record<string, AnyHiddenSuite> = {
   computeVaeLoss: computeVaeLossHidden,
   elbo: elboHidden,
   slerp: slerpHidden,
+  betaSchedule: betaScheduleHidden,
+  activeUnits: activeUnitsHidden,
+  centroidDirection: centroidDirectionHidden,
 };

@@ -6,7 +6,7 @@
  * the trusted process, from the raw z. Tolerances are ≥ 5 standard errors over 8,000 draws, so
  * honest answers do not fail by chance.
  */
-import { reparameterizeExercise, type ReparameterizeFn } from "../../exercises/reparameterize";
+import { reparameterizeExercise, type ReparameterizeFn } from "../../exercises/reparameterize/contract";
 import { filledArg, gradOut, tensorArg, tensorOut, uniformIn } from "../../exercises/raw";
 import type { Probes } from "../../exercises/types";
 import type { Rng } from "../../src/vae/random";
@@ -64,6 +64,7 @@ export const reparameterizeHidden: HiddenSuite<ReparameterizeFn, ReparameterizeH
   checks: [
     {
       id: "moments-per-dimension",
+      points: 1,
       name: "z has mean mu and standard deviation exp(½·logVar) in every latent dimension",
       category: "statistics",
       needs: ["perDim"],
@@ -79,6 +80,7 @@ export const reparameterizeHidden: HiddenSuite<ReparameterizeFn, ReparameterizeH
     },
     {
       id: "gradients",
+      points: 1,
       name: "gradients ∂z/∂mu = 1 and ∂z/∂logVar = ½(z − mu) at another point",
       category: "gradients",
       needs: ["grads"],
@@ -92,6 +94,7 @@ export const reparameterizeHidden: HiddenSuite<ReparameterizeFn, ReparameterizeH
     },
     {
       id: "one-wide-row",
+      points: 0.5,
       name: "works for a single row with many latent dimensions",
       category: "shapes",
       needs: ["wide"],

@@ -6,7 +6,7 @@
  * leaves its inputs unchanged (the navigator reuses them).
  */
 import { uniformIn } from "../../exercises/raw";
-import { pathOut, slerpAt, slerpCall, slerpExercise, type SlerpFn } from "../../exercises/slerp";
+import { pathOut, slerpAt, slerpCall, slerpExercise, type SlerpFn } from "../../exercises/slerp/contract";
 import type { Probes } from "../../exercises/types";
 import { allNear } from "../../exercises/util";
 import type { Rng } from "../../src/vae/random";
@@ -61,6 +61,7 @@ export const slerpHidden: HiddenSuite<SlerpFn, SlerpHiddenSeen> = {
   checks: [
     {
       id: "path",
+      points: 0.3,
       name: "follows the formula for higher-dimensional codes of different norms at several t",
       category: "values",
       needs: ["path"],
@@ -68,6 +69,7 @@ export const slerpHidden: HiddenSuite<SlerpFn, SlerpHiddenSeen> = {
     },
     {
       id: "nearly-parallel",
+      points: 0.25,
       name: "no NaN for (nearly) parallel codes, even when the cosine rounds above 1",
       category: "numerical stability",
       needs: ["nearParallel"],
@@ -76,6 +78,7 @@ export const slerpHidden: HiddenSuite<SlerpFn, SlerpHiddenSeen> = {
     },
     {
       id: "degenerate",
+      points: 0.2,
       name: "the line for a zero code and for opposite codes",
       category: "edge case",
       needs: ["degenerate"],
@@ -83,6 +86,7 @@ export const slerpHidden: HiddenSuite<SlerpFn, SlerpHiddenSeen> = {
     },
     {
       id: "inputs-unchanged",
+      points: 0.25,
       name: "leaves z0 and z1 unchanged",
       category: "side effects",
       needs: ["unchanged"],

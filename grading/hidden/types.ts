@@ -16,8 +16,10 @@ export interface HiddenVerdict {
 }
 
 export interface HiddenCheck<S> {
-  /** The manifest's test id without the exercise prefix ("stats-per-dim"). */
+  /** The manifest's test id without the exercise prefix ("stats-per-dim"): stable, gradebooks key on it. */
   id: string;
+  /** What full credit on it is worth. */
+  points: number;
   name: string;
   /** A short category shown with the result ("statistics", "gradients", "edge case"). */
   category: string;

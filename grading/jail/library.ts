@@ -3,7 +3,8 @@
  * the library a solution to that exercise may use, and nothing that computes an answer. The lesson
  * text of each exercise says the same (solutions/*.ipynb). Everything else of vae-lab — display,
  * files, datasets, models and their forward pass (it samples z itself), the losses (they are
- * computeVaeLoss's and elbo's answers), interpolationPath (it is slerp) — gives a clear error when
+ * computeVaeLoss's and elbo's answers), interpolationPath (it is slerp), the training loop's betaAt
+ * (it is betaSchedule), activeUnits and centroidDirection (lesson 3's answers) — gives a clear error when
  * called, naming the helper; notebook no-ops (check, initBackend, show…) do nothing.
  *
  * ./bundle.ts builds one runner per exercise from these lists, so a runner file holds only the
@@ -26,6 +27,9 @@ export const ALLOWED: Record<string, Record<string, string>> = {
   computeVaeLoss: COMMON,
   elbo: COMMON,
   slerp: { ...COMMON, lerp: "../../src/vae/latent", SLERP_PARALLEL_THRESHOLD: "../../src/vae/latent" },
+  betaSchedule: COMMON,
+  activeUnits: COMMON,
+  centroidDirection: COMMON,
 };
 
 /** The same, in words, for feedback (the lesson's exercise cell says it too). */
@@ -34,6 +38,9 @@ export const ALLOWED_TEXT: Record<string, string> = {
   computeVaeLoss: "tf operations, model.encode, model.decode and your reparameterize",
   elbo: "tf operations",
   slerp: "plain arithmetic (Math) and lerp",
+  betaSchedule: "plain arithmetic (Math)",
+  activeUnits: "plain arithmetic (Math) or tf operations",
+  centroidDirection: "plain arithmetic (Math) or tf operations",
 };
 
 /**
@@ -44,6 +51,7 @@ export const KNOWN_HELPERS = new Set([
   "forward", "createVae", "decodeMean", "samplePrior", "paramCount", "mse", "bernoulliNll", "gaussianKl", "gaussianKlPerDim", "elbo",
   "reparameterize", "interpolationPath", "morphPath", "latentGrid", "slerp", "lerp", "train", "evaluate", "swissRoll", "swissRollSampler",
   "swissRollVae", "swissRollVaeConfig", "mnistVae", "convMnistVae", "encodeDataset", "classCentroids", "clusterSeparation", "loadMnistData", "trainOrLoadMnist",
+  "betaAt", "activeUnits", "centroidDirection",
 ]);
 
 /** The error a forbidden helper throws in the jail; the trusted side recognises it by this prefix. */

@@ -1,9 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import { randn } from "../src/vae/reparameterize";
-import { defaultRng } from "../src/vae/random";
-import { check } from "./check";
-import type { ReparameterizeFn } from "./reparameterize";
+import { randn } from "../../src/vae/reparameterize";
+import { defaultRng } from "../../src/vae/random";
+import { check } from "../check";
+import type { ReparameterizeFn } from "./contract";
 
 const z = (mu: tf.Tensor2D, sigma: tf.Tensor, eps: tf.Tensor) => tf.add(mu, tf.mul(sigma, eps)) as tf.Tensor2D;
 

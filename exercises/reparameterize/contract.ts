@@ -5,11 +5,11 @@
  * answer does not fail by chance) and through gradients: ∂z/∂mu = 1, ∂z/∂logVar = ½(z − mu).
  */
 import * as tf from "@tensorflow/tfjs";
-import { reparameterize as libraryReparameterize } from "../src/vae/reparameterize";
-import { reparameterizeMistakes } from "./mistakes/reparameterize";
-import { filledArg, gradOut, tensorArg, tensorOut, type Done } from "./raw";
-import type { Exercise, Probes, PublicCheck } from "./types";
-import { fmt, fmtList, near, sharing } from "./util";
+import { reparameterize as libraryReparameterize } from "../../src/vae/reparameterize";
+import { reparameterizeMistakes } from "./mistakes";
+import { filledArg, gradOut, tensorArg, tensorOut, type Done } from "../raw";
+import type { Exercise, Probes, PublicCheck } from "../types";
+import { fmt, fmtList, near, sharing } from "../util";
 
 export type ReparameterizeFn = (mu: tf.Tensor2D, logVar: tf.Tensor2D) => tf.Tensor2D;
 
@@ -65,12 +65,16 @@ const lv = (v: number) => (v === 0 ? "0" : `log ${fmt(Math.exp(v))}`);
 
 const checks: PublicCheck<ReparameterizeSeen>[] = [
   {
+    id: "shape",
     name: "returns a float32 tensor shaped like mu, without NaN",
+    points: 0.25,
     needs: ["shape"],
     judge: ({ shape }) => (shape.every(Number.isFinite) ? undefined : `z contains NaN or Infinity for mu = 0, logVar = ${LV}: ${fmtList(shape)}.`),
   },
   {
+    id: "own-eps",
     name: "each element of z gets its own eps",
+    points: 0.25,
     needs: ["shape"],
     judge: ({ shape }) => {
       if (shape.every((v) => v === 0)) return `z is all zeros for mu = 0, logVar = ${LV}: z should be mu plus the noise sigma·eps.`;
@@ -80,12 +84,16 @@ const checks: PublicCheck<ReparameterizeSeen>[] = [
     },
   },
   {
+    id: "fresh-eps",
     name: "z is random: a fresh eps on every call",
+    points: 0.25,
     needs: ["twice"],
     judge: ({ twice: { a, b } }) => (a.some((v, i) => v !== b[i]) ? undefined : "two calls with the same mu and logVar returned the same z."),
   },
   {
+    id: "moments",
     name: "z has mean mu and standard deviation exp(½·logVar)",
+    points: 0.25,
     needs: ["stats"],
     judge: ({ stats }) => {
       for (const s of stats.slice(0, 2)) {
@@ -99,7 +107,9 @@ const checks: PublicCheck<ReparameterizeSeen>[] = [
     },
   },
   {
+    id: "normal-eps",
     name: "eps is standard normal",
+    points: 0.25,
     needs: ["stats"],
     judge: ({ stats: [, , s] }) => {
       // N(0, 1): 68.27% within ±1, 4.55% beyond ±2; standard errors over N draws 0.33% and 0.15%.
@@ -108,7 +118,9 @@ const checks: PublicCheck<ReparameterizeSeen>[] = [
     },
   },
   {
+    id: "gradients",
     name: "gradients: ∂z/∂mu = 1 and ∂z/∂logVar = ½(z − mu)",
+    points: 0.25,
     needs: ["grads"],
     judge: ({ grads: g }) => {
       const blocked = (what: string) => `no gradient reaches ${what}: build z from mu and logVar with tf operations only (no dataSync, arraySync or tf.tensor of read-back values).`;

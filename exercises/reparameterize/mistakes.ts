@@ -5,7 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { randn, reparameterize } from "../../src/vae/reparameterize";
 import { defaultRng, Rng } from "../../src/vae/random";
-import type { ReparameterizeFn, ReparameterizeSeen, ZStats } from "../reparameterize";
+import type { ReparameterizeFn, ReparameterizeSeen, ZStats } from "./contract";
 import type { Mistake } from "../types";
 import { near, sharing } from "../util";
 

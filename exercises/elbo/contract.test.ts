@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import { check } from "./check";
-import type { ElboFn } from "./elbo";
+import { check } from "../check";
+import type { ElboFn } from "./contract";
 
 const kl = (mu: tf.Tensor, logVar: tf.Tensor) => tf.mean(tf.sum(tf.mul(-0.5, tf.sub(tf.sub(tf.add(1, logVar), tf.square(mu)), tf.exp(logVar))), 1));
 

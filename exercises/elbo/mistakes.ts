@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { bernoulliNll, gaussianKlPerDim } from "../../src/vae/losses";
-import type { ElboFn, ElboResult, ElboSeen } from "../elbo";
+import type { ElboFn, ElboResult, ElboSeen } from "./contract";
 import type { Mistake } from "../types";
 import { near, type LossValues } from "../util";
 

@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { gaussianKlPerDim } from "../../src/vae/losses";
 import { reparameterize } from "../../src/vae/reparameterize";
-import type { ComputeVaeLossFn, ComputeVaeLossSeen, LossParts } from "../computeVaeLoss";
+import type { ComputeVaeLossFn, ComputeVaeLossSeen, LossParts } from "./contract";
 import type { Mistake } from "../types";
 import { near, type LossValues } from "../util";
 

@@ -1,12 +1,12 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import { elbo, gaussianKlPerDim } from "../src/vae/losses";
-import { randn } from "../src/vae/reparameterize";
-import type { Vae } from "../src/vae/types";
-import { forward } from "../src/vae/vae";
-import { Rng } from "../src/vae/random";
-import { check } from "./check";
-import type { ComputeVaeLossFn } from "./computeVaeLoss";
+import { elbo, gaussianKlPerDim } from "../../src/vae/losses";
+import { randn } from "../../src/vae/reparameterize";
+import type { Vae } from "../../src/vae/types";
+import { forward } from "../../src/vae/vae";
+import { Rng } from "../../src/vae/random";
+import { check } from "../check";
+import type { ComputeVaeLossFn } from "./contract";
 
 const learnersReparameterize = (mu: tf.Tensor2D, logVar: tf.Tensor2D) => tf.add(mu, tf.mul(tf.exp(tf.div(logVar, 2)), randn(mu.shape))) as tf.Tensor2D;
 

@@ -3,12 +3,12 @@
  *   slerp(z0, z1, t) = sin((1−t)Ω)/sin Ω · z0 + sin(tΩ)/sin Ω · z1,   Ω = angle between z0 and z1,
  * falling back to linear interpolation when z0 and z1 are (nearly) parallel, where sin Ω ≈ 0.
  */
-import { slerp as librarySlerp } from "../src/vae/latent";
-import { slerpMistakes } from "./mistakes/slerp";
-import type { Call, Raw } from "./harness";
-import { describeOut } from "./raw";
-import type { Exercise, Probe, Probes, PublicCheck } from "./types";
-import { allNear, CheckFailure, fmt, fmtList } from "./util";
+import { slerp as librarySlerp } from "../../src/vae/latent";
+import { slerpMistakes } from "./mistakes";
+import type { Call, Raw } from "../harness";
+import { describeOut } from "../raw";
+import type { Exercise, Probe, Probes, PublicCheck } from "../types";
+import { allNear, CheckFailure, fmt, fmtList } from "../util";
 
 export type SlerpFn = (z0: number[], z1: number[], t: number) => number[];
 
@@ -63,13 +63,17 @@ const probes: Probes<SlerpFn, SlerpSeen> = {
 
 const checks: PublicCheck<SlerpSeen>[] = [
   {
+    id: "ends",
     name: "returns z0 at t = 0 and z1 at t = 1",
+    points: 0.2,
     needs: ["ends"],
     judge: ({ ends: { t0, t1 } }) =>
       allNear(t0, A, 0, 1e-6) && allNear(t1, B, 0, 1e-6) ? undefined : `slerp(z0, z1, 0) should be z0 = ${fmtList(A)} and slerp(z0, z1, 1) should be z1 = ${fmtList(B)}; got ${fmtList(t0)} and ${fmtList(t1)}.`,
   },
   {
+    id: "arc",
     name: "stays on the arc: constant norm, angle from z0 proportional to t",
+    points: 0.2,
     needs: ["arc"],
     judge: ({ arc }) => {
       for (const [i, z] of arc.entries()) {
@@ -81,13 +85,17 @@ const checks: PublicCheck<SlerpSeen>[] = [
     },
   },
   {
+    id: "formula",
     name: "follows the formula for codes of different norms",
+    points: 0.2,
     needs: ["general"],
     judge: ({ general }, { general: want }) =>
       allNear(general, want, 1e-6, 1e-6) ? undefined : `for z0 = ${fmtList(G0)}, z1 = ${fmtList(G1)}, t = 0.3, expected ${fmtList(want)}, got ${fmtList(general)}.`,
   },
   {
+    id: "parallel",
     name: "falls back to lerp for (nearly) parallel codes, without NaN",
+    points: 0.2,
     needs: ["parallel", "rounding"],
     judge: ({ parallel: z, rounding: r }) => {
       if (!z.every(Number.isFinite)) return `for the parallel codes [3, 4] and [6, 8], slerp returned ${fmtList(z)}: sin Ω is 0 there, so fall back to linear interpolation.`;
@@ -98,7 +106,9 @@ const checks: PublicCheck<SlerpSeen>[] = [
     },
   },
   {
+    id: "degenerate",
     name: "falls back to lerp for a zero code and for opposite codes",
+    points: 0.2,
     needs: ["degenerate"],
     judge: ({ degenerate: { zero, opposite } }) => {
       const wz = lerpOf(Z0, Z1, 0.4), wo = lerpOf(Z1, OPP, 0.4);

@@ -11,15 +11,15 @@
  * compared with its expectation under sampled z (so decoding mu instead of z is caught).
  */
 import * as tf from "@tensorflow/tfjs";
-import { elbo } from "../src/vae/losses";
-import type { Vae } from "../src/vae/types";
-import { forward } from "../src/vae/vae";
-import { defaultRng, Rng } from "../src/vae/random";
-import type { Call } from "./harness";
-import { computeVaeLossMistakes } from "./mistakes/computeVaeLoss";
-import { gradOut, lossOut, tensorArg } from "./raw";
-import type { Exercise, Probe, Probes, PublicCheck } from "./types";
-import { fmt, gradientMismatch, near, type LossValues } from "./util";
+import { elbo } from "../../src/vae/losses";
+import type { Vae } from "../../src/vae/types";
+import { forward } from "../../src/vae/vae";
+import { defaultRng, Rng } from "../../src/vae/random";
+import type { Call } from "../harness";
+import { computeVaeLossMistakes } from "./mistakes";
+import { gradOut, lossOut, tensorArg } from "../raw";
+import type { Exercise, Probe, Probes, PublicCheck } from "../types";
+import { fmt, gradientMismatch, near, type LossValues } from "../util";
 
 // A type alias, not an interface: only aliases are assignable to tf.tidy's TensorContainer.
 export type LossParts = { total: tf.Tensor; recon: tf.Tensor; kl: tf.Tensor };
@@ -120,9 +120,13 @@ const PUBLIC_ROWS_SEED = 7;
 const fix = (got: number, want: number, what: string) => (near(got, want) ? undefined : `on a fixed test batch ${what} should be ${fmt(want)}, but it is ${fmt(got)}.`);
 
 const checks: PublicCheck<ComputeVaeLossSeen>[] = [
-  { name: "returns { total, recon, kl } as scalar tensors", needs: ["sharp"], judge: () => undefined },
+  { id: "returns",
+    name: "returns { total, recon, kl } as scalar tensors",
+    points: 0.25, needs: ["sharp"], judge: () => undefined },
   {
+    id: "recon",
     name: "recon is the mean squared error over all elements",
+    points: 0.25,
     needs: ["sharp"],
     judge: (s, r) => {
       const m = fix(s.sharp.recon, r.sharp.recon, "recon");
@@ -130,13 +134,19 @@ const checks: PublicCheck<ComputeVaeLossSeen>[] = [
     },
   },
   {
+    id: "kl-prior",
     name: "kl is 0 when mu = 0 and logVar = 0",
+    points: 0.25,
     needs: ["prior"],
     judge: ({ prior: { kl } }) => (Math.abs(kl) < 1e-6 ? undefined : `kl should be 0 when mu = 0 and logVar = 0 (q(z|x) is then the prior), but it is ${fmt(kl)}.`),
   },
-  { name: "kl is the mean over all elements of ½(mu² + exp(logVar) − logVar − 1)", needs: ["wide"], judge: (s, r) => fix(s.wide.kl, r.wide.kl, "kl") },
+  { id: "kl",
+    name: "kl is the mean over all elements of ½(mu² + exp(logVar) − logVar − 1)",
+    points: 0.25, needs: ["wide"], judge: (s, r) => fix(s.wide.kl, r.wide.kl, "kl") },
   {
+    id: "sampled-z",
     name: "recon decodes a sampled z, not mu",
+    points: 0.25,
     needs: ["sampled"],
     judge: ({ sampled: s }) =>
       Math.abs(s.recon - s.expected) <= 6 * s.se
@@ -144,12 +154,16 @@ const checks: PublicCheck<ComputeVaeLossSeen>[] = [
         : `with a wide posterior on ${SAMPLED_N} points, recon should be about ${fmt(s.expected)} (± ${fmt(6 * s.se)}) when z = reparameterize(mu, logVar) is decoded, but it is ${fmt(s.recon)}. (It uses your reparameterize: make sure its check passes first.)`,
   },
   {
+    id: "total",
     name: "total = recon + beta·kl",
+    points: 0.25,
     needs: ["sharp", "sharpBeta4"],
     judge: (s, r) => fix(s.sharp.total, r.sharp.total, "total (beta = 0.01)") ?? fix(s.sharpBeta4.total, r.sharpBeta4.total, "total (beta = 4)"),
   },
   {
+    id: "gradients",
     name: "gradients of total reach the encoder and the decoder",
+    points: 0.25,
     needs: ["grads"],
     judge: ({ grads: g }, { grads: want }) => {
       for (const [k, what] of [["wMu", "the encoder's mu weights"], ["wLv", "the encoder's logVar weights"], ["wDec", "the decoder's weights"]] as const) {

@@ -7,12 +7,12 @@
  * All inputs are given, so the probes are deterministic.
  */
 import * as tf from "@tensorflow/tfjs";
-import { elbo as libraryElbo } from "../src/vae/losses";
-import { elboMistakes } from "./mistakes/elbo";
-import type { Call } from "./harness";
-import { gradOut, lossOut, tensorArg } from "./raw";
-import type { Exercise, Probe, Probes, PublicCheck } from "./types";
-import { fmt, gradientMismatch, near, type LossValues } from "./util";
+import { elbo as libraryElbo } from "../../src/vae/losses";
+import { elboMistakes } from "./mistakes";
+import type { Call } from "../harness";
+import { gradOut, lossOut, tensorArg } from "../raw";
+import type { Exercise, Probe, Probes, PublicCheck } from "../types";
+import { fmt, gradientMismatch, near, type LossValues } from "../util";
 
 export type ElboResult = { total: tf.Tensor; recon: tf.Tensor; kl: tf.Tensor };
 export type ElboFn = (x: tf.Tensor2D, logits: tf.Tensor2D, mu: tf.Tensor2D, logVar: tf.Tensor2D) => ElboResult;
@@ -63,16 +63,26 @@ const close = (a: number, b: number) => near(a, b, 1e-4, 1e-3);
 const fix = (got: number, want: number, what: string) => (close(got, want) ? undefined : `${what} should be ${fmt(want)} on a fixed batch, but it is ${fmt(got)}.`);
 
 const checks: PublicCheck<ElboSeen>[] = [
-  { name: "returns { total, recon, kl } as scalar tensors", needs: ["small"], judge: () => undefined },
-  { name: "recon is the Bernoulli NLL from logits, summed over pixels, averaged over the batch", needs: ["small"], judge: (s, r) => fix(s.small.recon, r.small.recon, "recon (nats per image)") },
-  { name: "kl is the closed-form KL, summed over latent dimensions, averaged over the batch", needs: ["small"], judge: (s, r) => fix(s.small.kl, r.small.kl, "kl") },
+  { id: "returns",
+    name: "returns { total, recon, kl } as scalar tensors",
+    points: 0.25, needs: ["small"], judge: () => undefined },
+  { id: "recon",
+    name: "recon is the Bernoulli NLL from logits, summed over pixels, averaged over the batch",
+    points: 0.25, needs: ["small"], judge: (s, r) => fix(s.small.recon, r.small.recon, "recon (nats per image)") },
+  { id: "kl",
+    name: "kl is the closed-form KL, summed over latent dimensions, averaged over the batch",
+    points: 0.25, needs: ["small"], judge: (s, r) => fix(s.small.kl, r.small.kl, "kl") },
   {
+    id: "total",
     name: "total = recon + kl",
+    points: 0.25,
     needs: ["small"],
     judge: ({ small: v }) => (close(v.total, v.recon + v.kl) ? undefined : `total (${fmt(v.total)}) should equal recon + kl (${fmt(v.recon + v.kl)}).`),
   },
   {
+    id: "confident-logits",
     name: "stays finite and exact for confident logits (±180)",
+    points: 0.25,
     needs: ["big"],
     judge: ({ big }, { big: want }) =>
       Number.isFinite(big.recon) && close(big.recon, want.recon)
@@ -80,7 +90,9 @@ const checks: PublicCheck<ElboSeen>[] = [
         : `with logits of ±180, recon should be ${fmt(want.recon)}, but it is ${fmt(big.recon)}. Compute it from the logits stably: max(l, 0) − l·x + log(1 + exp(−|l|)).`,
   },
   {
+    id: "gradients",
     name: "gradients of total reach logits, mu and logVar",
+    points: 0.25,
     needs: ["grads"],
     judge: ({ grads: g }, { grads: want }) => {
       for (const k of ["logits", "mu", "logVar"] as const) {

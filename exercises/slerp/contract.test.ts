@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { slerp } from "../src/vae/latent";
-import { check } from "./check";
-import type { SlerpFn } from "./slerp";
+import { slerp } from "../../src/vae/latent";
+import { check } from "../check";
+import type { SlerpFn } from "./contract";
 
 const norm = (v: number[]) => Math.hypot(...v);
 

@@ -1,12 +1,13 @@
 /**
- * The notebook side of the exercises: `showCheck(check("reparameterize", reparameterize))` shows a
- * clear pass, or what is wrong and the hint for the mistake it matches. (The one place src/ reaches
- * into exercises/: it is the display edge of the checks, not part of the library core.)
+ * The notebook side of the exercises: `check("reparameterize", reparameterize)` in a lesson shows a
+ * clear pass, or what is wrong and the hint for the mistake it matches. The package's entry
+ * (../index.ts) adds it to the library's API, so notebooks get it from "vae-lab" while src/ knows
+ * nothing of the exercises.
  */
-import { check as runCheck, formatCheckResult, type CheckResult } from "../../exercises/check";
-import { exercises } from "../../exercises/index";
-import { recordCellRuns, staleDefinition } from "./cellHistory";
-import { displayBundle, escapeHtml, inNotebook } from "./display";
+import { recordCellRuns, staleDefinition } from "../src/notebook/cellHistory";
+import { displayBundle, escapeHtml, inNotebook } from "../src/notebook/display";
+import { check as runCheck, formatCheckResult, type CheckResult } from "./check";
+import { exercises } from "./index";
 
 // From the moment a notebook imports vae-lab: which cells ran, so check() can spot a stale function.
 recordCellRuns();
