@@ -60,7 +60,7 @@ const usage = `Usage: npm run experiment -- [options]
 Runs the instructor experiments and records every run in a results file (JSON and CSV): held-out
 and training reconstruction, KL and negative ELBO per image, the training curve (held-out ELBO and
 the fraction of digit classes forming distinct clusters, per epoch), time, backend, and the exact
-config and seed. A checkpoint of each trained model is kept beside the results for notebook 03.
+config and seed. A checkpoint of each trained model is kept beside the results for notebook 04.
 MNIST runs train through the same job as npm start and lesson 2.
 
   latent   MNIST VAE (784-400-L, or --model conv) at each --latent, β = 1
@@ -74,7 +74,7 @@ Examples:
 
 Runs already in the results file with the same config are reused, not recomputed (--rerun to
 recompute). Ctrl-C stops after saving the finished runs; the same command resumes the sweep.
-Notebook 03 (notebooks/03_latent_dim_experiments.ipynb) draws the figures from the results file,
+Notebook 04 (notebooks/04_latent_dim_experiments.ipynb) draws the figures from the results file,
 and npm start's trade-off panel reads the same file.
 
 Options:
@@ -229,7 +229,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`These runs diverged and were not recorded: ${outcome.failed.map((f) => f.label).join(", ")}.`);
     return 1;
   }
-  console.log("Open notebooks/03_latent_dim_experiments.ipynb to see the figures.");
+  console.log("Open notebooks/04_latent_dim_experiments.ipynb to see the figures.");
   return 0;
 }
 

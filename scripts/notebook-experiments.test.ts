@@ -6,14 +6,14 @@ import { executeNotebook, joined, type Output } from "./notebookTesting";
 import { skipWithout } from "../src/testing/guard";
 skipWithout(import.meta.url, "jupyter");
 
-// Notebook 03 (the instructor experiments) through the real Jupyter kernel (nbclient + tslab), on
+// Notebook 04 (the instructor experiments) through the real Jupyter kernel (nbclient + tslab), on
 // the CI-sized sweep (VAE_LAB_SWEEP=ci) written to a fresh results file (VAE_LAB_RESULTS), so the
 // notebook runs its own sweep and draws every figure from it.
-const NOTEBOOK = "notebooks/03_latent_dim_experiments.ipynb";
+const NOTEBOOK = "notebooks/04_latent_dim_experiments.ipynb";
 
 
 
-describe("notebook 03: instructor experiments", () => {
+describe("notebook 04: instructor experiments", () => {
   it("is an instructor notebook: no TODOs, no solution markers, the vae-lab kernel, no outputs committed", () => {
     const nb = JSON.parse(readFileSync(NOTEBOOK, "utf8"));
     const text = nb.cells.map((c: { source: string[] }) => c.source.join("")).join("\n");
@@ -21,7 +21,7 @@ describe("notebook 03: instructor experiments", () => {
     expect(nb.metadata.kernelspec.name).toBe("vae-lab");
     expect(nb.cells.every((c: { outputs?: unknown[] }) => (c.outputs ?? []).length === 0)).toBe(true);
     // release regenerates notebooks/ only from masters in solutions/: this one has none, so it is never drift.
-    expect(existsSync("solutions/03_latent_dim_experiments.ipynb")).toBe(false);
+    expect(existsSync("solutions/04_latent_dim_experiments.ipynb")).toBe(false);
   });
 
   it("runs top to bottom through the real kernel on the CI sweep, every figure drawn from the runs", async () => {
@@ -35,7 +35,7 @@ describe("notebook 03: instructor experiments", () => {
     expect(runs).toHaveLength(6);
     for (const run of runs) expect(existsSync(join(dirname(results), run.checkpoint, "checkpoint.json"))).toBe(true);
 
-    const nb = JSON.parse(readFileSync(join(r.out, "03_latent_dim_experiments.ipynb"), "utf8"));
+    const nb = JSON.parse(readFileSync(join(r.out, "04_latent_dim_experiments.ipynb"), "utf8"));
     const outputs: Output[] = nb.cells.filter((c: { cell_type: string }) => c.cell_type === "code").flatMap((c: { outputs: Output[] }) => c.outputs);
     expect(outputs.some((o) => o.output_type === "error")).toBe(false);
     const markdown = outputs.map((o) => joined(o.data?.["text/markdown"])).join("\n");

@@ -1,12 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { transformSync } from "esbuild";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { executeNotebook, joined, rerunCells, type Output } from "./notebookTesting";
+import { executeNotebook, exerciseFunction as exerciseFunctionIn, joined, notebookCells, recordMeasurement, rerunCells, type NotebookCell, type Output } from "./notebookTesting";
 import { checkRendering } from "./notebookRendering";
 import { expectAllRendered } from "./notebookRenderingExpect";
 import { check } from "../exercises/check";
@@ -27,25 +26,10 @@ const STUDENT = "notebooks/02_mnist_vae.ipynb";
 const SCREENSHOTS = "out/screenshots/lesson2";
 const NAVIGATOR_ID = "lesson2";
 
-interface Cell { cell_type: string; source: string | string[]; metadata: { nbgrader?: { grade_id?: string } }; outputs?: Output[] }
-const cells = (path: string): Cell[] => JSON.parse(readFileSync(path, "utf8")).cells;
-
-/** The function defined in the cell with nbgrader grade_id `id`, compiled and loaded as learners' code would be. */
-function exerciseFunction(path: string, id: string): unknown {
-  const cell = cells(path).find((c) => c.metadata.nbgrader?.grade_id === id);
-  if (!cell) throw new Error(`${path}: no cell with grade_id "${id}"`);
-  const js = transformSync(joined(cell.source), { loader: "ts", format: "cjs" }).code;
-  return new Function("tf", "lerp", "NotImplementedError", `${js}\nreturn ${id};`)(tf, lerp, NotImplementedError);
-}
-
-
-/** Figures worth keeping (run time, decode times) go next to the screenshots: tests must not print. */
-function record(key: string, value: unknown): void {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  const file = join(SCREENSHOTS, "measurements.json");
-  const all = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
-  writeFileSync(file, JSON.stringify({ ...all, [key]: value, date: new Date().toISOString() }, null, 1) + "\n");
-}
+type Cell = NotebookCell;
+const cells = notebookCells;
+const exerciseFunction = (path: string, id: string) => exerciseFunctionIn(path, id, { tf, lerp, NotImplementedError });
+const record = (key: string, value: unknown) => recordMeasurement(SCREENSHOTS, key, value);
 
 describe("lesson 2: the exercises as written in the notebooks", () => {
   it.each(["elbo", "slerp"])("the solution notebook's %s passes every public check; the student stub says 'not implemented yet'", (id) => {

@@ -4,9 +4,10 @@
  * whole run) and read the executed notebook's outputs.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { transformSync } from "esbuild";
 
 export interface ExecuteResult {
   status: number | null;
@@ -43,4 +44,28 @@ export function rerunCells(notebook: string): string {
   const math = code.length - [...code].reverse().findIndex((s) => /\bshowMath\(/.test(s));
   if (plot === 0 || math > code.length) throw new Error(`${notebook}: no showPlot or showMath cell to re-run`);
   return `${plot},${math}`;
+}
+
+export interface NotebookCell { cell_type: string; source: string | string[]; metadata: { nbgrader?: { grade_id?: string; points?: number } }; outputs?: Output[] }
+
+/** The cells of a notebook file. */
+export const notebookCells = (path: string): NotebookCell[] => JSON.parse(readFileSync(path, "utf8")).cells;
+
+/**
+ * The function defined in the cell with nbgrader grade_id `id`, compiled and loaded as learners' code
+ * would be, with `globals` (e.g. tf, NotImplementedError) in scope.
+ */
+export function exerciseFunction(path: string, id: string, globals: Record<string, unknown>): unknown {
+  const cell = notebookCells(path).find((c) => c.metadata.nbgrader?.grade_id === id);
+  if (!cell) throw new Error(`${path}: no cell with grade_id "${id}"`);
+  const js = transformSync(joined(cell.source), { loader: "ts", format: "cjs" }).code;
+  return new Function(...Object.keys(globals), `${js}\nreturn ${id};`)(...Object.values(globals));
+}
+
+/** Figures worth keeping (run times, decode times) go to `<dir>/measurements.json`: tests must not print. */
+export function recordMeasurement(dir: string, key: string, value: unknown): void {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, "measurements.json");
+  const all = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
+  writeFileSync(file, JSON.stringify({ ...all, [key]: value, date: new Date().toISOString() }, null, 1) + "\n");
 }

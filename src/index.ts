@@ -1,5 +1,5 @@
 /**
- * vae-lab's public API, `import { ... } from "vae-lab"`: what the notebooks (00–03) use, and the
+ * vae-lab's public API, `import { ... } from "vae-lab"`: what the notebooks (00–04) use, and the
  * teaching core's functions a learner may call in a cell. Instructor and tool APIs (checkpoints,
  * experiment results, navigator internals, IDX readers, the engine switch, …) are on
  * "vae-lab/instructor" (./instructor.ts). scripts/publicApi.test.ts keeps this list curated.
@@ -36,10 +36,14 @@ export type { Figure, Trace } from "./plots/svg";
 export { scatter2d, lossFigure, reconstructionFigure, overlayFigure, snapshotSliderFigure } from "./plots/figures";
 export { classScatterFigure, confusionFigure } from "./plots/latentFigures";
 
-// Notebook 03, the experiment sweeps.
+// Notebook 04, the experiment sweeps.
 export { SWEEP_PRESETS, planSweep } from "./experiments/sweeps";
 export { readResults, defaultResultsPath } from "./experiments/results";
 export { runSweep, sweepStatus, computePath } from "./experiments/runner";
 export { betaSweepRuns, latentSweepRuns, swissGridRuns, heldOutImages, loadRunModel } from "./experiments/select";
 export { betaText, describeRuns, runsTable } from "./experiments/report";
 export { tradeoffFigure, latentMapFigure, curvesFigure, panel } from "./plots/experiments";
+
+// Lesson 3: β, posterior collapse and the conv VAE.
+export { klPerDimension } from "./vae/klPerDimension";
+export { priorCircleTrace, priorMassWithin, withPriorCircle } from "./plots/priorCircle";

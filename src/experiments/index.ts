@@ -1,6 +1,6 @@
 /**
  * The instructor experiments: sweep definitions, the runner, the results file, and run selection
- * for the figures. `npm run experiment` (cli/experiment.ts) and notebook 03 are thin fronts.
+ * for the figures. `npm run experiment` (cli/experiment.ts) and notebook 04 are thin fronts.
  */
 export * from "./sweeps";
 export * from "./results";

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { displayBundle, inNotebook, progressDisplay, renderMath, setDisplaySink, showMath, showPlot, type MimeBundle } from "./display";
 
 const captured: { bundle: MimeBundle; id?: string; update: boolean }[] = [];
@@ -59,5 +59,24 @@ describe("notebook display adapter", () => {
     expect(new Set(captured.map((c) => c.id)).size).toBe(1);
     expect(captured[1].bundle["text/plain"]).toContain("3/10 steps (30%)");
     expect(captured[1].bundle["text/plain"]).toContain("stopped");
+  });
+
+  it("gives the speed of a slow loop as seconds per unit (a conv epoch), of a fast one as units per second", () => {
+    let now = 0;
+    const clock = vi.spyOn(performance, "now").mockImplementation(() => now);
+    try {
+      capture();
+      const slow = progressDisplay(10, "conv", "epoch");
+      now = 50_000; // 2 epochs in 50 s
+      slow.update(2);
+      expect(captured.at(-1)!.bundle["text/plain"]).toContain("2/10 epochs (20%), 25.0 s/epoch, ETA 200.0 s");
+      expect(captured.at(-1)!.bundle["text/html"]).toContain("25.0 s/epoch");
+      const fast = progressDisplay(100, "mlp", "step");
+      now += 2_000; // 40 steps in 2 s
+      fast.update(40);
+      expect(captured.at(-1)!.bundle["text/plain"]).toContain("40/100 steps (40%), 20.0 step/s");
+    } finally {
+      clock.mockRestore();
+    }
   });
 });

@@ -129,10 +129,12 @@ export function progressDisplay(total: number, label: string, unit = "step"): Pr
     const rate = seconds > 0 ? done / seconds : 0;
     const eta = rate > 0 ? (total - done) / rate : NaN;
     const timing = final || done >= total ? `${seconds.toFixed(1)} s` : Number.isFinite(eta) ? `ETA ${eta.toFixed(1)} s` : "";
-    const text = `${label}: ${done}/${total} ${unit}s (${Math.floor(frac * 100)}%)${rate > 0 ? `, ${rate.toFixed(1)} ${unit}/s` : ""}${timing ? `, ${timing}` : ""}${info ? ` — ${info}` : ""}`;
+    // Slow loops (a conv VAE's epochs) read better as seconds per unit than as "0.0 epoch/s".
+    const speed = rate >= 1 ? `${rate.toFixed(1)} ${unit}/s` : rate > 0 ? `${(1 / rate).toFixed(1)} s/${unit}` : "";
+    const text = `${label}: ${done}/${total} ${unit}s (${Math.floor(frac * 100)}%)${speed ? `, ${speed}` : ""}${timing ? `, ${timing}` : ""}${info ? ` — ${info}` : ""}`;
     const html = `<div style="font-family:monospace;font-size:13px"><div style="display:flex;align-items:center;gap:8px"><span>${label}</span>
 <div style="flex:0 0 240px;height:10px;background:#e5e7eb;border-radius:5px;overflow:hidden"><div style="width:${(frac * 100).toFixed(1)}%;height:100%;background:#2563eb"></div></div>
-<span>${Math.floor(frac * 100)}% · ${done}/${total} ${unit}s${rate > 0 ? ` · ${rate.toFixed(1)} ${unit}/s` : ""}${timing ? ` · ${timing}` : ""}</span></div>${info ? `<div>${escapeHtml(info)}</div>` : ""}</div>`;
+<span>${Math.floor(frac * 100)}% · ${done}/${total} ${unit}s${speed ? ` · ${speed}` : ""}${timing ? ` · ${timing}` : ""}</span></div>${info ? `<div>${escapeHtml(info)}</div>` : ""}</div>`;
     displayBundle({ "text/html": html, "text/plain": text }, { id, update: !first });
     first = false;
   };

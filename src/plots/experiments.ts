@@ -1,5 +1,5 @@
 /**
- * Figure builders for the instructor experiments (notebook 03): the latent-dimension trade-off,
+ * Figure builders for the instructor experiments (notebook 04): the latent-dimension trade-off,
  * a latent map coloured by class, and curves over training. Pure: plain
  * arrays in, Plotly figure specs out (src/plots/svg.ts draws their static fallback).
  */
