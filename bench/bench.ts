@@ -5,7 +5,7 @@
  * Each measurement runs in a fresh process (bench/workload.ts, bench/torch_ref.py), times the steps
  * after a warm-up, and is repeated, PyTorch's and ours interleaved; figures are medians. PyTorch runs with 1 and 2 threads and the
  * faster counts, on the best OpenBLAS kernels for the CPU (see openblasCore) — and our native path
- * (src/kernels/native.ts) on the same OpenBLAS core. "wasm+native" is the default WASM backend with
+ * (src/engine/native.ts) on the same OpenBLAS core. "wasm+native" is the default WASM backend with
  * the native BLAS path; "wasm" is the same with VAE_LAB_NATIVE=0. Besides wall time, both sides
  * report CPU time per step, which other processes on the same cores disturb much less.
  * bench/profile.ts breaks one training step down by kernel.
@@ -14,9 +14,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { BACKEND_ORDER, type BackendChoiceName } from "../src/backend";
+import { BACKEND_ORDER, type BackendChoiceName } from "../src/engine/backend";
 import { formatOptions, parseArgs, UsageError } from "../src/cli/args";
-import { Rng } from "../src/random";
+import { Rng } from "../src/vae/random";
 
 type Unit = "steps/s" | "s/epoch";
 type Steps = [timed: number, warmup: number];
@@ -158,7 +158,7 @@ function targetEnv(target: Target, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 /** Asks each backend in a child: loading tfjs-node in this process would change our own backend. */
 function availableBackends(): Target[] {
-  const probe = "import('./src/backend.ts').then(m => m.initBackend()).then(c => console.log(c.name + ' ' + !!c.native?.active))";
+  const probe = "import('./src/engine/backend.ts').then(m => m.initBackend()).then(c => console.log(c.name + ' ' + !!c.native?.active))";
   const found: Target[] = [];
   for (const name of BACKEND_ORDER) {
     const r = spawnSync(process.execPath, ["--import", "tsx", "-e", probe], { env: { ...process.env, VAE_LAB_BACKEND: name }, encoding: "utf8" });
@@ -172,11 +172,11 @@ function availableBackends(): Target[] {
 
 /**
  * The MNIST images both sides train on, as n × 784 bytes: the embedded digits, or — while
- * src/data/mnist.ts cannot load them — 10,000 synthetic binary images (same shapes and cost).
+ * src/vae/data/mnist.ts cannot load them — 10,000 synthetic binary images (same shapes and cost).
  */
 async function writeImages(file: string): Promise<string> {
   try {
-    const { loadEmbeddedMnist } = await import("../src/data/mnist");
+    const { loadEmbeddedMnist } = await import("../src/vae/data/mnist");
     const ds = loadEmbeddedMnist();
     writeFileSync(file, Uint8Array.from(ds.images, (v) => Math.round(v * 255)));
     return ds.source;
@@ -280,7 +280,7 @@ async function main(argv: string[]): Promise<number> {
         const [steps, warmup] = quick || backend === "cpu" ? w.steps.slow : w.steps.fast;
         const n = backend === "cpu" && CPU_ONE_RUN.has(w.id) ? 1 : runs;
         // The same OpenBLAS core as PyTorch's for our native path, and like PyTorch the faster of the
-        // thread counts (the library's default is 1: src/kernels/native.ts).
+        // thread counts (the library's default is 1: src/engine/native.ts).
         for (const threads of backend === "wasm+native" ? threadChoices : [1]) {
           const env = { ...targetEnv(backend, blas?.env ?? process.env), VAE_LAB_BLAS_THREADS: String(threads) };
           configs.push({ key: `${backend}:${threads}`, side: backend, threads, runs: n, cmd: process.execPath, args: ["--import", "tsx", "bench/workload.ts", w.id, String(steps), String(warmup), images], env });

@@ -14,10 +14,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { initBackend } from "../src/backend";
+import { initBackend } from "../src/engine/backend";
 import { formatOptions, parseCommandLine } from "../src/cli/args";
 import { MNIST_JOB_DEFAULTS, trainOrLoadMnist } from "../src/mnistJob";
-import type { LossValues } from "../src/train";
+import type { LossValues } from "../src/vae/train";
 
 /** The requirement (issue 4): PyTorch's held-out −ELBO within 3 % of ours. */
 export const ELBO_PARITY_TOLERANCE = 0.03;

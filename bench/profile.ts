@@ -3,8 +3,8 @@
  * shapes, against the step's wall time (the difference is dispatch overhead: tape, tidy, JS).
  *
  * Usage: tsx bench/profile.ts [swiss-32|swiss-256|swiss-1024|mnist-L2|mnist-L20] [--top N] [--tf-adam] [--cpu]
- * (backend from VAE_LAB_BACKEND). The step is the one src/train.ts runs, with
- * src/optim.ts's fused Adam (or tf.train.adam with --tf-adam).
+ * (backend from VAE_LAB_BACKEND). The step is the one src/vae/train.ts runs, with
+ * src/vae/optim.ts's fused Adam (or tf.train.adam with --tf-adam).
  *
  * --cpu: instead of tf.profile's wall-clock kernel times, the process's CPU time spent inside each
  * top-level kernel (every kernel of the backend wrapped), and the step's CPU time outside kernels
@@ -12,12 +12,12 @@
  * share the cores, where wall-clock kernel times do (a preempted 10 µs kernel shows up as 3 ms).
  */
 import * as tf from "@tensorflow/tfjs";
-import { initBackend } from "../src/backend";
-import { elbo } from "../src/losses";
-import { mnistVae, swissRollVae } from "../src/models/presets";
-import { createVae, forward } from "../src/models/vae";
-import { adam } from "../src/optim";
-import { Rng } from "../src/random";
+import { initBackend } from "../src/engine/backend";
+import { elbo } from "../src/vae/losses";
+import { mnistVae, swissRollVae } from "../src/vae/presets";
+import { createVae, forward } from "../src/vae/vae";
+import { adam } from "../src/vae/optim";
+import { Rng } from "../src/vae/random";
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

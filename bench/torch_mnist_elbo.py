@@ -7,12 +7,12 @@ DATA.json names the float32 files written by elboParity.ts and the settings:
    "epochs": 30, "batchSize": 128, "learningRate": 0.001, "seed": 1, "threads": 2}
 Prints one JSON line: {"heldOut": {"total", "recon", "kl"}, "lastEpoch": {...}, "seconds": ...}.
 
-Same model as src/models/mlpVae.ts (784 → 400 ReLU → separate mu / logVar heads; L → 400 ReLU → 784
-logits; nn.Linear's default init, U(±1/√fanIn) for weights and biases, the scheme src/models/dense.ts
-copies), same loss as src/losses.ts with reduction "sum" (BCE from logits summed over pixels plus KL
-summed over latent dimensions, both averaged over the batch), same optimiser as src/optim.ts (Adam,
-eps 1e-7 as tf.train.adam), same epochs as src/train.ts (a fresh permutation each epoch, the last
-batch partial), and the same held-out estimate as src/evaluate.ts (one z per image, mean over images).
+Same model as src/vae/mlpVae.ts (784 → 400 ReLU → separate mu / logVar heads; L → 400 ReLU → 784
+logits; nn.Linear's default init, U(±1/√fanIn) for weights and biases, the scheme src/vae/dense.ts
+copies), same loss as src/vae/losses.ts with reduction "sum" (BCE from logits summed over pixels plus KL
+summed over latent dimensions, both averaged over the batch), same optimiser as src/vae/optim.ts (Adam,
+eps 1e-7 as tf.train.adam), same epochs as src/vae/train.ts (a fresh permutation each epoch, the last
+batch partial), and the same held-out estimate as src/vae/evaluate.ts (one z per image, mean over images).
 """
 import json
 import sys

@@ -3,9 +3,9 @@
 Usage: python3 bench/torch_ref.py WORKLOAD STEPS WARMUP THREADS [PIXELS_FILE]
 Prints one JSON line: {"secondsPerStep": ..., "cpuSecondsPerStep": ..., "finalLoss": ..., "peakRssMb": ...}.
 
-Mirrors src/models/mlpVae.ts (nn.Linear default init, separate mu/logVar heads, mirrored decoder),
-src/losses.ts (Swiss roll: MSE and KL means over elements; MNIST: BCE-with-logits summed over pixels
-and KL summed over latent dimensions, averaged over the batch) and src/train.ts (Adam, lr 1e-3).
+Mirrors src/vae/mlpVae.ts (nn.Linear default init, separate mu/logVar heads, mirrored decoder),
+src/vae/losses.ts (Swiss roll: MSE and KL means over elements; MNIST: BCE-with-logits summed over pixels
+and KL summed over latent dimensions, averaged over the batch) and src/vae/train.ts (Adam, lr 1e-3).
 """
 import json
 import math
@@ -84,7 +84,7 @@ def main():
             kl = torch.sum(0.5 * (mu ** 2 + torch.exp(log_var) - log_var - 1)) / x.shape[0]
             return recon + kl
 
-    # eps as tf.train.adam and src/optim.ts (PyTorch's default is 1e-8); it does not change the timing.
+    # eps as tf.train.adam and src/vae/optim.ts (PyTorch's default is 1e-8); it does not change the timing.
     opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
     loss_value = float("nan")
     for step in range(warmup + steps):

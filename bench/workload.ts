@@ -1,24 +1,24 @@
 /**
  * One benchmark workload in a fresh process (spawned by bench/bench.ts): trains with the library's
- * own loop (src/train.ts) and prints one JSON line with the time per step after a warm-up, the final
+ * own loop (src/vae/train.ts) and prints one JSON line with the time per step after a warm-up, the final
  * loss and the peak RSS. The backend comes from VAE_LAB_BACKEND.
  *
  * Usage: tsx bench/workload.ts <swiss-32|swiss-256|swiss-1024|mnist-L2|mnist-L20> <steps> <warmup> [pixels.u8]
  * MNIST workloads read their images from `pixels.u8` (n × 784 bytes, written by bench.ts, the same
  * file the PyTorch reference reads).
  *
- * VAE_LAB_NATIVE=0 turns the native BLAS path off (src/kernels/native.ts).
- * VAE_LAB_WASM_THREADS=2 runs the threaded WASM build (src/kernels/fastWasmThreads.ts) — an
+ * VAE_LAB_NATIVE=0 turns the native BLAS path off (src/engine/native.ts).
+ * VAE_LAB_WASM_THREADS=2 runs the threaded WASM build (bench/fastWasmThreads.ts) — an
  * experiment: see that file.
  */
 import { readFileSync } from "node:fs";
-import { initBackend } from "../src/backend";
-import { swissRollSampler } from "../src/data/swissRoll";
-import { registerThreadedWasm } from "../src/kernels/fastWasmThreads";
-import { mnistVae, swissRollVae } from "../src/models/presets";
-import { createVae } from "../src/models/vae";
-import { Rng } from "../src/random";
-import { train, type TrainConfig, type TrainingData } from "../src/train";
+import { initBackend } from "../src/engine/backend";
+import { swissRollSampler } from "../src/vae/data/swissRoll";
+import { registerThreadedWasm } from "./fastWasmThreads";
+import { mnistVae, swissRollVae } from "../src/vae/presets";
+import { createVae } from "../src/vae/vae";
+import { Rng } from "../src/vae/random";
+import { train, type TrainConfig, type TrainingData } from "../src/vae/train";
 
 const PIXELS = 784;
 

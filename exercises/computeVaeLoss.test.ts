@@ -1,10 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import { elbo, gaussianKlPerDim } from "../src/losses";
-import { randn } from "../src/models/reparameterize";
-import type { Vae } from "../src/models/types";
-import { forward } from "../src/models/vae";
-import { Rng } from "../src/random";
+import { elbo, gaussianKlPerDim } from "../src/vae/losses";
+import { randn } from "../src/vae/reparameterize";
+import type { Vae } from "../src/vae/types";
+import { forward } from "../src/vae/vae";
+import { Rng } from "../src/vae/random";
 import { check } from "./check";
 import type { ComputeVaeLossFn } from "./computeVaeLoss";
 

@@ -1,6 +1,6 @@
 /**
  * Lesson 1, TODO 2: the VAE loss of the Swiss-roll lesson, with the lesson's reduction (means over
- * elements, as the original PyTorch lesson; see the header of src/losses.ts):
+ * elements, as the original PyTorch lesson; see the header of src/vae/losses.ts):
  *   recon = mean over batch × coordinates of (x − xHat)²
  *   kl    = mean over batch × latentDim of ½(mu² + exp(logVar) − logVar − 1)
  *   total = recon + beta·kl
@@ -11,10 +11,10 @@
  * compared with its expectation under sampled z (so decoding mu instead of z is caught).
  */
 import * as tf from "@tensorflow/tfjs";
-import { elbo } from "../src/losses";
-import type { Vae } from "../src/models/types";
-import { forward } from "../src/models/vae";
-import { defaultRng, Rng } from "../src/random";
+import { elbo } from "../src/vae/losses";
+import type { Vae } from "../src/vae/types";
+import { forward } from "../src/vae/vae";
+import { defaultRng, Rng } from "../src/vae/random";
 import type { Call } from "./harness";
 import { computeVaeLossMistakes } from "./mistakes/computeVaeLoss";
 import { gradOut, lossOut, tensorArg } from "./raw";

@@ -1,5 +1,5 @@
 /**
- * Lesson 2: the negative ELBO for images, as published MNIST results report it (src/losses.ts,
+ * Lesson 2: the negative ELBO for images, as published MNIST results report it (src/vae/losses.ts,
  * reduction "sum"):
  *   recon = Bernoulli negative log-likelihood of x under the decoder's logits, summed over pixels
  *   kl    = ½ Σ_j (mu_j² + exp(logVar_j) − logVar_j − 1), summed over latent dimensions
@@ -7,7 +7,7 @@
  * All inputs are given, so the probes are deterministic.
  */
 import * as tf from "@tensorflow/tfjs";
-import { elbo as libraryElbo } from "../src/losses";
+import { elbo as libraryElbo } from "../src/vae/losses";
 import { elboMistakes } from "./mistakes/elbo";
 import type { Call } from "./harness";
 import { gradOut, lossOut, tensorArg } from "./raw";

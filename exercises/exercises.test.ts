@@ -125,7 +125,7 @@ describe("check", () => {
   });
 
   it("leaves the notebook's random stream where it was", async () => {
-    const { setSeed, defaultRng } = await import("../src/random");
+    const { setSeed, defaultRng } = await import("../src/vae/random");
     setSeed(5);
     const a = defaultRng().uniform();
     setSeed(5);

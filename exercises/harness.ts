@@ -6,8 +6,8 @@
  * grader's trusted process (docs/grading.md).
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Vae } from "../src/models/types";
-import { setSeed } from "../src/random";
+import type { Vae } from "../src/vae/types";
+import { setSeed } from "../src/vae/random";
 import { describeValue, gradientOrNull } from "./util";
 
 export type TensorData = { shape: number[]; values: number[] };

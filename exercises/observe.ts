@@ -5,7 +5,7 @@
  * of it in one realm (the notebook's `check()`); the grader makes the calls in its jail and reduces
  * and judges in its trusted process.
  */
-import { defaultRng, restoreRng, Rng } from "../src/random";
+import { defaultRng, restoreRng, Rng } from "../src/vae/random";
 import { runCall, thrownMessage, type Outcome } from "./harness";
 import type { CheckOutcome, CheckResult, Exercise, Mistake, Observation, Observations, Probe } from "./types";
 import { CheckFailure } from "./util";

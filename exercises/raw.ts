@@ -5,7 +5,7 @@
  * probe only. Then the readers below turn raw results into values, with the same plain-words
  * errors (CheckFailure) the notebook's checks give for a wrong type, shape or dtype.
  */
-import type { Rng } from "../src/random";
+import type { Rng } from "../src/vae/random";
 import { MAX_VALUES, type Outcome, type Raw, type TensorData } from "./harness";
 import { CheckFailure, type LossValues } from "./util";
 

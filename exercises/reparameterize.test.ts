@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import { randn } from "../src/models/reparameterize";
-import { defaultRng } from "../src/random";
+import { randn } from "../src/vae/reparameterize";
+import { defaultRng } from "../src/vae/random";
 import { check } from "./check";
 import type { ReparameterizeFn } from "./reparameterize";
 

@@ -5,7 +5,7 @@
  * answer does not fail by chance) and through gradients: ∂z/∂mu = 1, ∂z/∂logVar = ½(z − mu).
  */
 import * as tf from "@tensorflow/tfjs";
-import { reparameterize as libraryReparameterize } from "../src/models/reparameterize";
+import { reparameterize as libraryReparameterize } from "../src/vae/reparameterize";
 import { reparameterizeMistakes } from "./mistakes/reparameterize";
 import { filledArg, gradOut, tensorArg, tensorOut, type Done } from "./raw";
 import type { Exercise, Probes, PublicCheck } from "./types";

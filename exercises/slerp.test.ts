@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { slerp } from "../src/latent";
+import { slerp } from "../src/vae/latent";
 import { check } from "./check";
 import type { SlerpFn } from "./slerp";
 

@@ -3,7 +3,7 @@
  *   slerp(z0, z1, t) = sin((1−t)Ω)/sin Ω · z0 + sin(tΩ)/sin Ω · z1,   Ω = angle between z0 and z1,
  * falling back to linear interpolation when z0 and z1 are (nearly) parallel, where sin Ω ≈ 0.
  */
-import { slerp as librarySlerp } from "../src/latent";
+import { slerp as librarySlerp } from "../src/vae/latent";
 import { slerpMistakes } from "./mistakes/slerp";
 import type { Call, Raw } from "./harness";
 import { describeOut } from "./raw";

@@ -11,7 +11,7 @@
  * - checks and mistake detectors only read observations.
  */
 import type { Call, Outcome } from "./harness";
-import type { Rng } from "../src/random";
+import type { Rng } from "../src/vae/random";
 
 /** What one probe saw: its plain-data value, or the error the learner's function (or a shape check) raised. */
 export type Observation<T> = { ok: true; value: T } | { ok: false; error: string; notImplemented: boolean };

@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { exercises } from "../exercises/index";
 import { referenceObservations } from "../exercises/observe";
-import { initBackend } from "../src/backend";
+import { initBackend } from "../src/engine/backend";
 import { ProgressBar } from "../src/cli/progressBar";
 import { hiddenSuites } from "./hidden/index";
 import { buildCompileWorker, buildRunner, projectDir } from "./jail/bundle";

@@ -8,13 +8,13 @@
  * - The small loops around them (bias + ReLU, the ReLU mask and bias gradient, the fused Adam
  *   update, the Bernoulli loss and its gradient) are C with SSE2 where it pays, compiled with
  *   -ffp-contract=off so float32 results round as tfjs's kernels do (Adam is bit-identical to
- *   tf.train.adam; see src/kernels/fastAdam.ts).
+ *   tf.train.adam; see src/engine/fastAdam.ts).
  *
  * Every function takes the WASM memory's ArrayBuffer and byte offsets of tensors inside it (the
  * backend's `memoryOffset`). Offsets and sizes are bounds-checked: a wrong call throws a JS error
  * instead of crashing the process (a notebook kernel would die with it).
  *
- * Used by src/kernels/native.ts; built by scripts/build-native.mjs (node-gyp) at npm install.
+ * Used by src/engine/native.ts; built by scripts/build-native.mjs (node-gyp) at npm install.
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
@@ -406,7 +406,7 @@ static inline __m128 log1p_unit_ps(__m128 e) {
 
 /*
  * bernoulliNll(mem, x, logits, out, rows, cols): out[r] = Σ_j max(l, 0) − l·x + log1p(e^(−|l|)), the
- * stable Bernoulli negative log-likelihood of src/losses.ts (bernoulliNll), summed per row.
+ * stable Bernoulli negative log-likelihood of src/vae/losses.ts (bernoulliNll), summed per row.
  */
 static napi_value BernoulliNll(napi_env env, napi_callback_info info) {
   Call c;

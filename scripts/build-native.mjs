@@ -1,5 +1,5 @@
 // npm run build:native (also run by scripts/build.mjs, hence by npm install): builds the native fast
-// path, native/vae_lab_native.c → native/build/Release/vae_lab_native.node (src/kernels/native.ts).
+// path, native/vae_lab_native.c → native/build/Release/vae_lab_native.node (src/engine/native.ts).
 //
 // It never fails the install: without a C compiler, Node's headers or make, it prints one line and
 // training runs on WASM as before. The addon needs no BLAS to build (OpenBLAS is opened at run time).

@@ -11,7 +11,7 @@ import { checkRendering } from "./notebookRendering";
 import { expectAllRendered } from "./notebookRenderingExpect";
 import { check } from "../exercises/check";
 import { loadMnistData, MNIST_JOB_DEFAULTS } from "../src/mnistJob";
-import { lerp } from "../src/latent";
+import { lerp } from "../src/vae/latent";
 import { NotImplementedError } from "../src/notebook/notImplemented";
 import { launchChromium, startNotebookServer } from "./browser";
 import { findPython } from "./jupyter";

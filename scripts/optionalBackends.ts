@@ -1,7 +1,7 @@
 /**
  * The optional native TensorFlow.js backends: never installed by `npm install` (tfjs-node-gpu alone
  * downloads CUDA libtensorflow, hundreds of MB, on every machine), each enabled with one command
- * where it installs. src/backend.ts uses them when present; `npm run doctor` lists them.
+ * where it installs. src/engine/backend.ts uses them when present; `npm run doctor` lists them.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";

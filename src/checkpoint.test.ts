@@ -5,10 +5,10 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { CheckpointError, checkpointExists, configDifferences, configsEqual, loadCheckpoint, readCheckpointInfo, saveCheckpoint } from "./checkpoint";
-import { mnistVae, swissRollVae } from "./models/presets";
-import type { VaeConfig } from "./models/types";
-import { createVae, decodeMean } from "./models/vae";
-import { Rng } from "./random";
+import { mnistVae, swissRollVae } from "./vae/presets";
+import type { VaeConfig } from "./vae/types";
+import { createVae, decodeMean } from "./vae/vae";
+import { Rng } from "./vae/random";
 
 // Simulates a process dying at a chosen rename: the save stops there, as it would on a crash.
 const crash = vi.hoisted(() => ({ atRenameTo: "" }));

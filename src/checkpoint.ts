@@ -23,9 +23,9 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, rea
 import { endianness } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import type { Vae, VaeConfig } from "./models/types";
-import { createVae } from "./models/vae";
-import { Rng } from "./random";
+import type { Vae, VaeConfig } from "./vae/types";
+import { createVae } from "./vae/vae";
+import { Rng } from "./vae/random";
 
 export const CHECKPOINT_FORMAT = "vae-lab-checkpoint";
 /** Bump when the layout changes in a way version-1 readers would misread. */

@@ -4,11 +4,11 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint";
-import { elbo } from "./losses";
+import { elbo } from "./vae/losses";
 import { checkpointMismatch, elboSignature, MNIST_JOB_DEFAULTS, parseHeldOutHistory, posteriorCollapseWarning, signaturesDiffer, trainOrLoadMnist, type ElboFunction, type MnistJobSettings } from "./mnistJob";
-import type { Vae } from "./models/types";
-import { forward } from "./models/vae";
-import { Rng } from "./random";
+import type { Vae } from "./vae/types";
+import { forward } from "./vae/vae";
+import { Rng } from "./vae/random";
 
 // A tiny model: the behaviour under test is the checkpoint logic, not the model's quality.
 const tiny: MnistJobSettings = { ...MNIST_JOB_DEFAULTS, hidden: 16, epochs: 2, batchSize: 256 };

@@ -16,17 +16,17 @@
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { CheckpointError, checkpointExists, configDifferences, loadCheckpoint, readCheckpointInfo, saveCheckpoint } from "./checkpoint";
-import { type ImageDataset, splitDataset } from "./data/dataset";
-import { loadIdxDataset } from "./data/idx";
-import { loadEmbeddedMnist } from "./data/mnist";
-import { evaluate } from "./evaluate";
-import { clusterSeparation, encodeDataset } from "./latent";
-import { convMnistVae, mnistVae } from "./models/presets";
-import type { Vae, VaeConfig } from "./models/types";
-import { createVae } from "./models/vae";
+import { type ImageDataset, splitDataset } from "./vae/data/dataset";
+import { loadIdxDataset } from "./vae/data/idx";
+import { loadEmbeddedMnist } from "./vae/data/mnist";
+import { evaluate } from "./vae/evaluate";
+import { clusterSeparation, encodeDataset } from "./vae/latent";
+import { convMnistVae, mnistVae } from "./vae/presets";
+import type { Vae, VaeConfig } from "./vae/types";
+import { createVae } from "./vae/vae";
 import { cacheDir } from "./paths";
-import { Rng } from "./random";
-import { train, type BetaSchedule, type EpochInfo, type LossValues, type TrainCallbacks, type TrainResult } from "./train";
+import { Rng } from "./vae/random";
+import { train, type BetaSchedule, type EpochInfo, type LossValues, type TrainCallbacks, type TrainResult } from "./vae/train";
 
 export interface MnistJobSettings {
   model: "mlp" | "conv";

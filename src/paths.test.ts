@@ -34,7 +34,7 @@ describe("projectRoot", () => {
 
   it("finds this repository from the working directory", () => {
     expect(projectRoot()).toBeDefined();
-    expect(projectRoot(join(projectRoot()!, "src", "data"))).toBe(projectRoot());
+    expect(projectRoot(join(projectRoot()!, "src", "vae", "data"))).toBe(projectRoot());
   });
 });
 

@@ -1,16 +1,16 @@
 /**
  * Lesson 1 §10: what the model's size and the KL term change, in numbers. Each variant is the
- * lesson's Swiss-roll VAE (src/models/presets.ts) with another hidden size, latent size or β,
+ * lesson's Swiss-roll VAE (src/vae/presets.ts) with another hidden size, latent size or β,
  * trained with the library's loop; the result says how far its samples fall from the roll, how well
  * it reconstructs, and how much KL each latent dimension carries (≈ 0: the dimension is unused).
  */
 import * as tf from "@tensorflow/tfjs";
-import { swissRoll, swissRollSampler } from "./data/swissRoll";
-import { gaussianKlPerDim } from "./losses";
-import { swissRollVae } from "./models/presets";
-import { createVae, decodeMean, samplePrior } from "./models/vae";
-import { Rng } from "./random";
-import { train, type LossValues } from "./train";
+import { swissRoll, swissRollSampler } from "./vae/data/swissRoll";
+import { gaussianKlPerDim } from "./vae/losses";
+import { swissRollVae } from "./vae/presets";
+import { createVae, decodeMean, samplePrior } from "./vae/vae";
+import { Rng } from "./vae/random";
+import { train, type LossValues } from "./vae/train";
 
 export interface SwissRollVariant {
   hidden: number;

@@ -4,8 +4,8 @@
  * gives the same numbers as its implementation on every deterministic probe.
  */
 import * as tf from "@tensorflow/tfjs";
-import { gaussianKlPerDim } from "../../src/losses";
-import { reparameterize } from "../../src/models/reparameterize";
+import { gaussianKlPerDim } from "../../src/vae/losses";
+import { reparameterize } from "../../src/vae/reparameterize";
 import type { ComputeVaeLossFn, ComputeVaeLossSeen, LossParts } from "../computeVaeLoss";
 import type { Mistake } from "../types";
 import { near, type LossValues } from "../util";

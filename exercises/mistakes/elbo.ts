@@ -4,7 +4,7 @@
  * mistake when the learner's elbo gives the same numbers as its implementation on both fixed batches.
  */
 import * as tf from "@tensorflow/tfjs";
-import { bernoulliNll, gaussianKlPerDim } from "../../src/losses";
+import { bernoulliNll, gaussianKlPerDim } from "../../src/vae/losses";
 import type { ElboFn, ElboResult, ElboSeen } from "../elbo";
 import type { Mistake } from "../types";
 import { near, type LossValues } from "../util";

@@ -3,8 +3,8 @@
  * the probes' observations (see ../reparameterize.ts) and the hint that names it.
  */
 import * as tf from "@tensorflow/tfjs";
-import { randn, reparameterize } from "../../src/models/reparameterize";
-import { defaultRng, Rng } from "../../src/random";
+import { randn, reparameterize } from "../../src/vae/reparameterize";
+import { defaultRng, Rng } from "../../src/vae/random";
 import type { ReparameterizeFn, ReparameterizeSeen, ZStats } from "../reparameterize";
 import type { Mistake } from "../types";
 import { near, sharing } from "../util";

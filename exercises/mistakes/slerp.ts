@@ -1,5 +1,5 @@
 /** Wrong answers learners write for `slerp`, with detectors on the probes' observations (../slerp.ts). */
-import { lerp, slerp } from "../../src/latent";
+import { lerp, slerp } from "../../src/vae/latent";
 import type { SlerpFn, SlerpSeen } from "../slerp";
 import type { Mistake } from "../types";
 import { allNear } from "../util";

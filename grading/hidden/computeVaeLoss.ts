@@ -10,7 +10,7 @@ import { computeVaeLossExercise, lossCall, lossGradsProbe, normalRows, sampledPr
 import { lossOut, uniformIn } from "../../exercises/raw";
 import type { Probe, Probes } from "../../exercises/types";
 import { near, type LossValues } from "../../exercises/util";
-import type { Rng } from "../../src/random";
+import type { Rng } from "../../src/vae/random";
 import { fraction, type HiddenSuite } from "./types";
 
 const LATENT = 4;

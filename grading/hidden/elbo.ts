@@ -8,7 +8,7 @@ import { elboExercise, elboGrads, elboValues, type ElboFn, type ElboInputs } fro
 import { uniformIn } from "../../exercises/raw";
 import type { Probes } from "../../exercises/types";
 import { near, type LossValues } from "../../exercises/util";
-import type { Rng } from "../../src/random";
+import type { Rng } from "../../src/vae/random";
 import { fraction, type HiddenSuite } from "./types";
 
 const B = 4, P = 6, L = 3;

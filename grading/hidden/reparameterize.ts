@@ -9,7 +9,7 @@
 import { reparameterizeExercise, type ReparameterizeFn } from "../../exercises/reparameterize";
 import { filledArg, gradOut, tensorArg, tensorOut, uniformIn } from "../../exercises/raw";
 import type { Probes } from "../../exercises/types";
-import type { Rng } from "../../src/random";
+import type { Rng } from "../../src/vae/random";
 import { near } from "../../exercises/util";
 import { fraction, type HiddenSuite } from "./types";
 

@@ -9,7 +9,7 @@ import { uniformIn } from "../../exercises/raw";
 import { pathOut, slerpAt, slerpCall, slerpExercise, type SlerpFn } from "../../exercises/slerp";
 import type { Probes } from "../../exercises/types";
 import { allNear } from "../../exercises/util";
-import type { Rng } from "../../src/random";
+import type { Rng } from "../../src/vae/random";
 import { fraction, type HiddenSuite } from "./types";
 
 const TS = [0.1, 0.35, 0.5, 0.9];

@@ -13,10 +13,10 @@
 /** Names every exercise may import, and the module each comes from (relative to this folder). */
 const COMMON: Record<string, string> = {
   tf: "@tensorflow/tfjs",
-  Rng: "../../src/random",
-  setSeed: "../../src/random",
-  defaultRng: "../../src/random",
-  randn: "../../src/models/reparameterize",
+  Rng: "../../src/vae/random",
+  setSeed: "../../src/vae/random",
+  defaultRng: "../../src/vae/random",
+  randn: "../../src/vae/reparameterize",
   NotImplementedError: "../../src/notebook/notImplemented",
 };
 
@@ -25,7 +25,7 @@ export const ALLOWED: Record<string, Record<string, string>> = {
   reparameterize: COMMON,
   computeVaeLoss: COMMON,
   elbo: COMMON,
-  slerp: { ...COMMON, lerp: "../../src/latent", SLERP_PARALLEL_THRESHOLD: "../../src/latent" },
+  slerp: { ...COMMON, lerp: "../../src/vae/latent", SLERP_PARALLEL_THRESHOLD: "../../src/vae/latent" },
 };
 
 /** The same, in words, for feedback (the lesson's exercise cell says it too). */

@@ -18,7 +18,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vm from "node:vm";
 import { runCall, thrownMessage, type Call } from "../../exercises/harness";
-import { registerWasmExtras } from "../../src/kernels/wasm";
+import { registerWasmExtras } from "../../src/engine/wasm";
 import { forbiddenMessage } from "./library";
 import { encodeFrame, FrameReader, TAMPERED, type Reply, type Request } from "./protocol";
 

@@ -5,8 +5,8 @@
  */
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { initBackend } from "../backend";
-import { findIdxFiles } from "../data/idx";
+import { initBackend } from "../engine/backend";
+import { findIdxFiles } from "../vae/data/idx";
 import {
   csvPathFor,
   defaultResultsPath,

@@ -4,9 +4,9 @@
  * write it to one self-contained HTML file and exit. Thin: parse arguments, call the library, print.
  */
 import type { Server } from "node:http";
-import { initBackend } from "../backend";
+import { initBackend } from "../engine/backend";
 import { MNIST_JOB_DEFAULTS, trainOrLoadMnist, type MnistJobSettings } from "../mnistJob";
-import { paramCount } from "../models/vae";
+import { paramCount } from "../vae/vae";
 import { closeServer, createPlaygroundServer, isLoopback, listen, loopbackHostNames, playgroundHtml, serverUrl, writeExport } from "../playground";
 import { formatOptions, parseCommandLine } from "./args";
 import { formatDuration, ProgressBar } from "./progressBar";

@@ -12,17 +12,17 @@
 import { createHash } from "node:crypto";
 import { dirname, join, relative, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { loadNativeAddon } from "../kernels/native";
+import { loadNativeAddon } from "../engine/native";
 import { checkpointExists, saveCheckpoint } from "../checkpoint";
-import { swissRoll, swissRollSampler } from "../data/swissRoll";
-import { evaluate } from "../evaluate";
-import { clusterSeparation, encodeDataset } from "../latent";
+import { swissRoll, swissRollSampler } from "../vae/data/swissRoll";
+import { evaluate } from "../vae/evaluate";
+import { clusterSeparation, encodeDataset } from "../vae/latent";
 import { loadMnistData, type MnistData } from "../mnistJob";
-import { mnistVae, swissRollVae } from "../models/presets";
-import type { Vae, VaeConfig } from "../models/types";
-import { createVae } from "../models/vae";
-import { Rng } from "../random";
-import { train, TrainingDivergedError, type LossValues, type TrainingData } from "../train";
+import { mnistVae, swissRollVae } from "../vae/presets";
+import type { Vae, VaeConfig } from "../vae/types";
+import { createVae } from "../vae/vae";
+import { Rng } from "../vae/random";
+import { train, TrainingDivergedError, type LossValues, type TrainingData } from "../vae/train";
 import { findRun, readResults, withRun, writeResults, type HistoryPoint, type ResultsFile, type RunMetrics, type RunRecord } from "./results";
 import { configKey, EMBEDDED, estimateSeconds, isSwissRoll, type ComputePath, type PlannedRun, type RunConfig } from "./sweeps";
 

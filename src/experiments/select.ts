@@ -9,8 +9,8 @@
  */
 import { dirname, resolve } from "node:path";
 import { checkpointExists, loadCheckpoint } from "../checkpoint";
-import type { Vae } from "../models/types";
-import type { ImageDataset } from "../data/dataset";
+import type { Vae } from "../vae/types";
+import type { ImageDataset } from "../vae/data/dataset";
 import { loadMnistData } from "../mnistJob";
 import type { RunRecord } from "./results";
 import { configKey, EMBEDDED, isSwissRoll, runLabel, type RunConfig } from "./sweeps";

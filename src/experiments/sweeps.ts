@@ -11,7 +11,7 @@
  * A run's identity is its whole config: the same config is the same run, whichever sweep asked.
  */
 import { MNIST_JOB_DEFAULTS, stableStringify } from "../mnistJob";
-import type { Reduction } from "../losses";
+import type { Reduction } from "../vae/losses";
 
 export const EMBEDDED = "embedded";
 export const SWISS_ROLL = "swissroll";
@@ -182,7 +182,7 @@ export function configKey(config: RunConfig): string {
 // - WASM alone: an MNIST epoch over 9,000 images ≈ 1.8–2.5 s (≈ 0.25 ms per image, latent size barely
 //   matters); a Swiss-roll step ≈ 8 ms at hidden 32, 23 ms at 256, 200 ms at 1024 (the 1024 × 1024
 //   layers dominate: cost grows with hidden²).
-// - WASM + native BLAS (src/kernels/native.ts): the default sweep's MNIST runs took 15–19 s for 20
+// - WASM + native BLAS (src/engine/native.ts): the default sweep's MNIST runs took 15–19 s for 20
 //   epochs (≈ 0.07 ms per image), Swiss-roll runs 0.5 s / 1.7 s / 21 s for 500 steps at 32 / 256 / 1024.
 export type ComputePath = "wasm" | "native";
 const COSTS: Record<ComputePath, { mnistPerImage: number; mnistEvalPerEpoch: number; swissPerStep: (hidden: number, depth: number) => number }> = {

@@ -108,7 +108,7 @@ var vaeLabNavigatorCore = (function () {
   }
 
   // Spherical interpolation (Shoemake 1985) on the directions of z0 and z1; falls back to linear
-  // when either is ~0 or they are (anti)parallel, as src/latent.ts `slerp` does.
+  // when either is ~0 or they are (anti)parallel, as src/vae/latent.ts `slerp` does.
   function slerp(z0, z1, t) {
     var n0 = Math.hypot.apply(null, z0), n1 = Math.hypot.apply(null, z1);
     if (n0 < 1e-8 || n1 < 1e-8) return lerp(z0, z1, t);

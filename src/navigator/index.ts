@@ -4,7 +4,7 @@
  * playground embeds `navigatorHtml` in its page.
  */
 import { showHtml } from "../notebook/display";
-import type { Vae } from "../models/types";
+import type { Vae } from "../vae/types";
 import { navigatorData, type NavigatorDataOptions } from "./navigatorData";
 import { navigatorHtml, type NavigatorHtmlOptions } from "./navigatorHtml";
 

@@ -1,10 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import { classCentroids, encodeDataset } from "../latent";
-import { convMnistVae, mnistVae } from "../models/presets";
-import type { Vae } from "../models/types";
-import { createVae } from "../models/vae";
-import { Rng } from "../random";
+import { classCentroids, encodeDataset } from "../vae/latent";
+import { convMnistVae, mnistVae } from "../vae/presets";
+import type { Vae } from "../vae/types";
+import { createVae } from "../vae/vae";
+import { Rng } from "../vae/random";
 import { exportDecoder, navigatorClientSource, navigatorData, navigatorHtml } from "./index";
 import { toFloat16 } from "./navigatorData";
 

@@ -3,9 +3,9 @@
  * page decodes z → image by itself), the class centroids of held-out codes (for "jump to digit"), and
  * a sample of held-out codes for the latent map. Shared by lesson 2's notebook and `npm start`.
  */
-import { classCentroids, encodeDataset } from "../latent";
-import type { Vae } from "../models/types";
-import { Rng } from "../random";
+import { classCentroids, encodeDataset } from "../vae/latent";
+import type { Vae } from "../vae/types";
+import { Rng } from "../vae/random";
 
 /**
  * One decoder layer with its weights as base64 little-endian float32 (row-major, TensorFlow.js

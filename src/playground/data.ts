@@ -4,13 +4,13 @@
  * the browser only decodes (the navigator embeds the decoder's weights).
  */
 import * as tf from "@tensorflow/tfjs";
-import type { ImageDataset } from "../data/dataset";
-import { classCentroids, clusterSeparation, encodeDataset } from "../latent";
+import type { ImageDataset } from "../vae/data/dataset";
+import { classCentroids, clusterSeparation, encodeDataset } from "../vae/latent";
 import type { HeldOutEpoch, MnistJobSettings } from "../mnistJob";
-import type { LayerSummary, Vae, VaeConfig } from "../models/types";
-import { decodeMean, paramCount } from "../models/vae";
-import { Rng } from "../random";
-import type { LossValues, TrainResult } from "../train";
+import type { LayerSummary, Vae, VaeConfig } from "../vae/types";
+import { decodeMean, paramCount } from "../vae/vae";
+import { Rng } from "../vae/random";
+import type { LossValues, TrainResult } from "../vae/train";
 import type { ExperimentResults } from "./experiments";
 
 export interface PlaygroundData {

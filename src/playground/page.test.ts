@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
-import type { ImageDataset } from "../data/dataset";
-import { mnistVae } from "../models/presets";
-import { createVae } from "../models/vae";
+import type { ImageDataset } from "../vae/data/dataset";
+import { mnistVae } from "../vae/presets";
+import { createVae } from "../vae/vae";
 import { MNIST_JOB_DEFAULTS } from "../mnistJob";
-import { Rng } from "../random";
+import { Rng } from "../vae/random";
 import { playgroundData, type PlaygroundInputs } from "./data";
 import { playgroundPage, VIEWS } from "./page";
 

@@ -1,6 +1,6 @@
 /**
  * Figures of a labelled latent space (lesson 2): codes coloured by class, and how well the classes
- * separate (the confusion of nearest-centroid assignment, src/latent.ts `clusterSeparation`).
+ * separate (the confusion of nearest-centroid assignment, src/vae/latent.ts `clusterSeparation`).
  * Pure builders of Plotly specs, like src/plots/figures.ts.
  */
 import { column } from "./figures";

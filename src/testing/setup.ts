@@ -3,7 +3,7 @@
  * console noise — a stray tfjs banner or a forgotten console.log is a defect, not decoration.
  */
 import { afterEach, beforeAll, vi } from "vitest";
-import { initBackend } from "../backend";
+import { initBackend } from "../engine/backend";
 
 const noisy: string[] = [];
 

@@ -15,7 +15,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { loadNativeAddon } from "../kernels/native";
+import { loadNativeAddon } from "../engine/native";
 
 export const HIDE_PARTS_ENV_VAR = "VAE_LAB_HIDE_PARTS";
 export const CHROMIUM_ENV_VAR = "VAE_LAB_CHROMIUM";

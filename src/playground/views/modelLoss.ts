@@ -6,9 +6,9 @@
  * The KL term is the closed form for a diagonal Gaussian against N(0, I) (Kingma & Welling 2014,
  * Appendix B); the reconstruction term is the Bernoulli (or Gaussian) negative log-likelihood.
  */
-import type { BetaSchedule } from "../../train";
+import type { BetaSchedule } from "../../vae/train";
 import { escapeHtml, renderMath } from "../../notebook/display";
-import type { LayerSummary } from "../../models/types";
+import type { LayerSummary } from "../../vae/types";
 import type { PlaygroundData } from "../data";
 
 const fmt = (v: number, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : "—");

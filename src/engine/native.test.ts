@@ -1,0 +1,256 @@
+import { spawnSync } from "node:child_process";
+import * as tf from "@tensorflow/tfjs";
+import { afterEach, describe, expect, it } from "vitest";
+import { swissRollSampler } from "../vae/data/swissRoll";
+import { createDense, dense } from "../vae/dense";
+import { swissRollVae } from "../vae/presets";
+import { createVae, forward } from "../vae/vae";
+import { bernoulliNll, elbo } from "../vae/losses";
+import { adam } from "../vae/optim";
+import { Rng } from "../vae/random";
+import { train } from "../vae/train";
+import { nativeCallCount, nativeFor, nativeStatus, setNativeEnabled } from "./native";
+import { skipWithout } from "../testing/guard";
+skipWithout(import.meta.url, "openblas");
+
+// The setup file started WASM; with the addon built (npm install) and OpenBLAS installed (.ci/run),
+// the native path is active. Reference: the same computation with the native path switched off,
+// i.e. the stock WASM kernels (and our WASM dense/Adam kernels).
+afterEach(() => setNativeEnabled(true));
+
+const maxAbs = (t: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(t)).dataSync()[0]);
+const relDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => maxAbs(tf.sub(a, b)) / Math.max(maxAbs(b), 1e-12));
+
+/** Runs `f` natively and on WASM alone; returns both results and whether the native path ran. */
+function both<T>(f: () => T): { native: T; wasm: T; nativeRan: boolean; wasmRanNative: boolean } {
+  const c0 = nativeCallCount();
+  setNativeEnabled(true);
+  const native = f();
+  const c1 = nativeCallCount();
+  setNativeEnabled(false);
+  const wasm = f();
+  const c2 = nativeCallCount();
+  setNativeEnabled(true);
+  return { native, wasm, nativeRan: c1 > c0, wasmRanNative: c2 > c1 };
+}
+
+const rngTensor = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, "float32", seed);
+
+describe("native fast path (OpenBLAS through the addon)", () => {
+  it("is active here: the addon is built and OpenBLAS is installed", () => {
+    const s = nativeStatus();
+    expect(s.active, `native path off: ${s.reason}`).toBe(true);
+    expect(s.library).toMatch(/openblas/i);
+    expect(s.threads).toBeGreaterThanOrEqual(1);
+  });
+
+  const CASES: { name: string; a: number[]; b: number[]; tA?: boolean; tB?: boolean }[] = [
+    { name: "[128×256]·[256×256]", a: [128, 256], b: [256, 256] },
+    { name: "odd sizes [7×5]·[5×3]", a: [7, 5], b: [5, 3] },
+    { name: "transposed A (dW = xᵀ·dy)", a: [128, 33], b: [128, 17], tA: true },
+    { name: "transposed B (dx = dy·Wᵀ)", a: [128, 17], b: [33, 17], tB: true },
+    { name: "both transposed", a: [9, 6], b: [4, 9], tA: true, tB: true },
+    { name: "batched, equal batch", a: [3, 5, 7], b: [3, 7, 2] },
+    { name: "batched, B broadcast", a: [3, 5, 7], b: [1, 7, 2] },
+    { name: "batched against rank 2", a: [2, 3, 5, 7], b: [7, 4] },
+  ];
+  for (const c of CASES) {
+    it(`tf.matMul matches WASM's own kernel and the CPU backend: ${c.name}`, async () => {
+      const a = rngTensor(c.a, 1), b = rngTensor(c.b, 2);
+      const r = both(() => tf.matMul(a, b, c.tA, c.tB));
+      expect(r.nativeRan).toBe(true);
+      expect(r.wasmRanNative).toBe(false);
+      expect(r.native.shape).toEqual(r.wasm.shape);
+      expect(relDiff(r.native, r.wasm)).toBeLessThan(1e-5);
+      const [av, bv, nv] = await Promise.all([a.data(), b.data(), r.native.data()]);
+      await tf.setBackend("cpu");
+      try {
+        tf.tidy(() => {
+          expect(relDiff(tf.tensor(nv, r.native.shape), tf.matMul(tf.tensor(av, c.a), tf.tensor(bv, c.b), c.tA, c.tB))).toBeLessThan(1e-5);
+        });
+      } finally {
+        await tf.setBackend("wasm");
+      }
+      tf.dispose([a, b, r.native, r.wasm]);
+    });
+  }
+
+  it("tf.matMul broadcasts batch dimensions on both sides correctly (stock WASM and CPU kernels do not)", () => {
+    // tfjs 4.22: WASM writes only max(batchA, batchB) of the 6 products, CPU pairs batches by modulo.
+    const a = rngTensor([2, 1, 5, 7], 1), b = rngTensor([1, 3, 7, 4], 2);
+    const ours = tf.matMul(a, b);
+    const ref = tf.tidy(() =>
+      tf.stack([0, 1].map((p) => tf.stack([0, 1, 2].map((q) => tf.matMul(tf.slice(a, [p, 0, 0, 0], [1, 1, 5, 7]).reshape([5, 7]), tf.slice(b, [0, q, 0, 0], [1, 1, 7, 4]).reshape([7, 4])))))),
+    );
+    expect(ours.shape).toEqual([2, 3, 5, 4]);
+    expect(relDiff(ours, ref)).toBeLessThan(1e-6);
+    tf.dispose([a, b, ours, ref]);
+  });
+
+  it("tf.fused.matMul with bias and ReLU, and its gradients, match WASM's kernels", () => {
+    const x = rngTensor([64, 40], 3), w = rngTensor([40, 24], 4), bias = rngTensor([24], 5), c = rngTensor([64, 24], 6);
+    for (const activation of ["relu", "linear"] as const) {
+      const f = (xi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor) =>
+        tf.sum(tf.mul(tf.fused.matMul({ a: xi as tf.Tensor2D, b: wi as tf.Tensor2D, bias: bi, activation }), c));
+      const y = both(() => tf.fused.matMul({ a: x, b: w, bias, activation }));
+      expect(y.nativeRan).toBe(true);
+      expect(relDiff(y.native, y.wasm)).toBeLessThan(1e-5);
+      const g = both(() => tf.grads(f)([x, w, bias]));
+      for (let k = 0; k < 3; k++) expect(relDiff(g.native[k], g.wasm[k])).toBeLessThan(1e-5);
+      tf.dispose([y.native, y.wasm, ...g.native, ...g.wasm]);
+    }
+    tf.dispose([x, w, bias, c]);
+  });
+
+  for (const [batch, inDim, outDim] of [[128, 2, 256], [128, 256, 256], [128, 784, 400], [5, 3, 7]]) {
+    it(`the dense layer and its gradients match the WASM path and the CPU backend (${inDim}→${outDim}, batch ${batch})`, async () => {
+      for (const activation of ["relu", "linear"] as const) {
+        const layer = createDense("n", inDim, outDim, activation, new Rng(inDim + outDim));
+        const x = rngTensor([batch, inDim], 7) as tf.Tensor2D, c = rngTensor([batch, outDim], 8);
+        const f = (xi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor) =>
+          tf.sum(tf.mul(dense(xi as tf.Tensor2D, { ...layer, w: wi as tf.Variable, b: bi as tf.Variable }), c));
+        const y = both(() => dense(x, layer));
+        const g = both(() => tf.grads(f)([x, layer.w, layer.b]));
+        expect(y.nativeRan && g.nativeRan).toBe(true);
+        expect(relDiff(y.native, y.wasm)).toBeLessThan(1e-5);
+        for (let k = 0; k < 3; k++) expect(relDiff(g.native[k], g.wasm[k])).toBeLessThan(1e-5);
+        // And against the pure-JS CPU backend, which shares no code with either.
+        const values = await Promise.all([x, layer.w, layer.b, c, y.native, ...g.native].map((t) => t.data()));
+        await tf.setBackend("cpu");
+        try {
+          tf.tidy(() => {
+            const [xc, wc, bc, cc] = [x, layer.w, layer.b, c].map((t, i) => tf.tensor(values[i], t.shape));
+            const yc = tf.tidy(() => {
+              const pre = tf.add(tf.matMul(xc, wc), bc);
+              return activation === "relu" ? tf.relu(pre) : pre;
+            });
+            expect(relDiff(tf.tensor(values[4], yc.shape), yc)).toBeLessThan(1e-5);
+            const ref = tf.grads((xi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor) => {
+              const pre = tf.add(tf.matMul(xi, wi), bi);
+              return tf.sum(tf.mul(activation === "relu" ? tf.relu(pre) : pre, cc));
+            })([xc, wc, bc]);
+            for (let k = 0; k < 3; k++) expect(relDiff(tf.tensor(values[5 + k], ref[k].shape), ref[k])).toBeLessThan(1e-5);
+          });
+        } finally {
+          await tf.setBackend("wasm");
+        }
+        tf.dispose([x, c, y.native, y.wasm, ...g.native, ...g.wasm, layer.w, layer.b]);
+      }
+    });
+  }
+
+  it("the fused Bernoulli NLL and its gradients match the tensor-op formula", () => {
+    // Logits from −30 to 30 (saturated pixels included), targets in [0, 1] and exactly 0 or 1.
+    const x = tf.tidy(() => tf.concat([tf.randomUniform([64, 784], 0, 1, "float32", 11), tf.round(tf.randomUniform([64, 784], 0, 1, "float32", 12))])) as tf.Tensor2D;
+    const l = tf.tidy(() => tf.mul(tf.randomNormal([128, 784], 0, 1, "float32", 13), tf.linspace(0.1, 30, 784))) as tf.Tensor2D;
+    const c = rngTensor([128], 14);
+    const f = (xi: tf.Tensor, li: tf.Tensor) => tf.sum(tf.mul(bernoulliNll(xi as tf.Tensor2D, li as tf.Tensor2D), c));
+    const y = both(() => bernoulliNll(x, l));
+    expect(y.nativeRan).toBe(true);
+    expect(y.wasmRanNative).toBe(false);
+    expect(relDiff(y.native, y.wasm)).toBeLessThan(1e-5);
+    const g = both(() => tf.grads(f)([x, l]));
+    for (let k = 0; k < 2; k++) expect(relDiff(g.native[k], g.wasm[k])).toBeLessThan(1e-5);
+    // log1p(e^(−|l|)) where 1 + e rounds to 1: the exact value, not 0.
+    const tiny = bernoulliNll(tf.tensor2d([[0]]), tf.tensor2d([[-20]]));
+    expect(tiny.dataSync()[0]).toBeCloseTo(Math.log1p(Math.exp(-20)), 12);
+    tf.dispose([x, l, c, y.native, y.wasm, ...g.native, ...g.wasm, tiny]);
+  });
+
+  it("trains the Swiss-roll VAE to the same losses as the WASM path", async () => {
+    const run = async (native: boolean) => {
+      setNativeEnabled(native);
+      const model = createVae(swissRollVae(64), new Rng(1));
+      const before = nativeCallCount();
+      const r = await train(model, swissRollSampler, { steps: 60, batchSize: 128, learningRate: 1e-3, beta: 0.01, reduction: "mean", seed: 1 });
+      const ran = nativeCallCount() > before;
+      model.variables.forEach((v) => v.dispose());
+      setNativeEnabled(true);
+      return { losses: r.history.map((h) => h.total), ran };
+    };
+    const native = await run(true);
+    const wasm = await run(false);
+    expect(native.ran).toBe(true);
+    expect(wasm.ran).toBe(false);
+    expect(native.losses).toHaveLength(60);
+    // Summation order differs (BLAS vs XNNPACK blocks), so float32 rounding differs slightly.
+    native.losses.forEach((l, i) => expect(Math.abs(l - wasm.losses[i]) / Math.abs(wasm.losses[i])).toBeLessThan(1e-3));
+    expect(native.losses[59]).toBeLessThan(native.losses[0]);
+  });
+
+  it("keeps the number of live tensors constant across training steps", () => {
+    const model = createVae(swissRollVae(32), new Rng(2));
+    const opt = adam(1e-3);
+    const rng = new Rng(3);
+    const x = rngTensor([128, 2], 9) as tf.Tensor2D;
+    const step = () =>
+      tf.tidy(() => {
+        const { grads } = tf.variableGrads(() => {
+          const f = forward(model, x, { rng });
+          return elbo(x, f.out, f.mu, f.logVar, { likelihood: "gaussian", reduction: "mean", beta: 0.01 }).total;
+        }, model.variables);
+        opt.applyGradients(grads as tf.NamedTensorMap);
+      });
+    step();
+    step(); // Adam's moments exist from here on
+    const before = nativeCallCount();
+    const counts: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      step();
+      counts.push(tf.memory().numTensors);
+    }
+    expect(nativeCallCount()).toBeGreaterThan(before);
+    expect(new Set(counts).size).toBe(1);
+    opt.dispose();
+    x.dispose();
+    model.variables.forEach((v) => v.dispose());
+  });
+
+  it("rejects offsets outside the WASM memory with an error instead of crashing", () => {
+    const nat = nativeFor(tf.backend())!;
+    expect(() => nat.native.gemm(nat.mem, 0, 0, 4, 4, 4, nat.mem.byteLength - 8, 0, 0, 0, -1, 0)).toThrow(/outside the WASM memory/);
+    expect(() => nat.native.denseGradPre(nat.mem, -4, 0, 0, 0, 1, 1, 0)).toThrow(/outside the WASM memory/);
+  });
+});
+
+describe("fallback when the native path is off", () => {
+  // A fresh process each: the addon is loaded once per process.
+  const child = (env: Record<string, string>) => {
+    const script = [
+      "const { initBackend } = await import('./src/engine/backend.ts');",
+      "const tf = await import('@tensorflow/tfjs');",
+      "const { createDense, dense } = await import('./src/vae/dense.ts');",
+      "const { Rng } = await import('./src/vae/random.ts');",
+      "const c = await initBackend();",
+      "const layer = createDense('t', 3, 4, 'relu', new Rng(1));",
+      "const g = tf.grads((w) => tf.sum(dense(tf.ones([2, 3]), { ...layer, w })))([layer.w]);",
+      "console.log(JSON.stringify({ message: c.message, active: c.native?.active, grad: Array.from(g[0].dataSync()).length }));",
+    ].join("\n");
+    const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      env: { ...process.env, VAE_LAB_BACKEND: "", ...env },
+      encoding: "utf8",
+    });
+    expect(r.status, r.stderr).toBe(0);
+    return JSON.parse(r.stdout.trim().split("\n").pop()!) as { message: string; active: boolean; grad: number };
+  };
+
+  it("VAE_LAB_NATIVE=0 runs on WASM and the report says why", () => {
+    const r = child({ VAE_LAB_NATIVE: "0" });
+    expect(r.active).toBe(false);
+    expect(r.message).toMatch(/^vae-lab: using wasm \(native BLAS off: off by VAE_LAB_NATIVE=0/);
+    expect(r.grad).toBe(12);
+  });
+
+  it("a missing addon falls back to WASM with a plain reason", () => {
+    const r = child({ VAE_LAB_NATIVE_ADDON: "/nonexistent/vae_lab_native.node" });
+    expect(r.active).toBe(false);
+    expect(r.message).toMatch(/^vae-lab: using wasm \(native BLAS off: no native addon at \/nonexistent/);
+    expect(r.grad).toBe(12);
+  });
+
+  it("with the addon present the report says wasm + native BLAS", () => {
+    const r = child({});
+    expect(r.active).toBe(true);
+    expect(r.message).toMatch(/^vae-lab: using wasm \+ native BLAS \(OpenBLAS/);
+  });
+});
