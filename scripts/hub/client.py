@@ -10,6 +10,7 @@ Python because Node 20 has no WebSocket client; requests and tornado come with D
 
 Prints one JSON object: {"ok": ..., "seconds": {...}, ...}; exits 1 with {"ok": false, "error": ...}.
 """
+import asyncio
 import json
 import sys
 import time
@@ -48,8 +49,6 @@ def start_server(s, hub, user):
         if server.get("ready"):
             mark("server_ready")
             return
-        if not server.get("pending") and not server.get("ready") and r.status_code != 202:
-            pass
         time.sleep(0.5)
     raise RuntimeError("%s's server did not become ready in 180 s" % user)
 
@@ -76,6 +75,13 @@ def run_cells(s, hub, user, headers, codes):
     if r.status_code != 201:
         raise RuntimeError("starting the vae-lab kernel failed: HTTP %d %s" % (r.status_code, r.text[:300]))
     kernel = r.json()["id"]
+    # A kernel still "starting" may not answer the server's kernel_info yet: the server then closes
+    # a new websocket. Wait until it is up (as Jupyter's own front ends do), and reconnect if closed.
+    until = time.monotonic() + 180
+    while s.get(hub + "user/%s/api/kernels/%s" % (user, kernel), headers=headers, timeout=30).json().get("execution_state") == "starting":
+        if time.monotonic() > until:
+            raise RuntimeError("the vae-lab kernel did not start in 180 s")
+        time.sleep(0.5)
     mark("kernel_started")
     ws_url = hub.replace("http", "ws", 1) + "user/%s/api/kernels/%s/channels" % (user, kernel)
     cookie = "; ".join("%s=%s" % (c.name, c.value) for c in s.cookies)
@@ -86,17 +92,26 @@ def run_cells(s, hub, user, headers, codes):
         conn = await websocket.websocket_connect(req)
         for i, code in enumerate(codes):
             msg_id = uuid.uuid4().hex
-            conn.write_message(json.dumps({
+            request = json.dumps({
                 "header": {"msg_id": msg_id, "username": user, "session": uuid.uuid4().hex, "msg_type": "execute_request", "version": "5.3"},
                 "parent_header": {}, "metadata": {}, "channel": "shell",
                 "content": {"code": code, "silent": False, "store_history": True, "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
-            }))
+            })
+            for attempt in range(3):
+                try:
+                    await conn.write_message(request)
+                    break
+                except websocket.WebSocketClosedError:
+                    if attempt == 2:
+                        raise RuntimeError("the server closed the kernel's websocket three times before a request could be sent")
+                    await asyncio.sleep(2)  # nothing was sent: connect again
+                    conn = await websocket.websocket_connect(req)
             out, status, idle = [], None, False
             deadline = time.monotonic() + 240
             while not (idle and status) and time.monotonic() < deadline:
                 raw = await conn.read_message()
                 if raw is None:
-                    raise RuntimeError("the kernel's websocket closed")
+                    raise RuntimeError("the kernel's websocket closed (%s %s)" % (conn.close_code, conn.close_reason))
                 m = json.loads(raw)
                 if m.get("parent_header", {}).get("msg_id") != msg_id:
                     continue

@@ -1,0 +1,186 @@
+/**
+ * A class on one hub, end to end, with Debian's JupyterHub and configurable-http-proxy: `npm run hub
+ * --demo` on a free loopback port; two students log in through the login form and start their
+ * servers through the hub's REST API; each runs lesson 1's setup cell and a short training on
+ * their own vae-lab kernel, through the hub's proxy (scripts/hub/client.py: contents API + kernel
+ * websocket); one of them solves the exercises and saves the notebook through the hub; a second
+ * start of the hub leaves that notebook as she saved it; then collect, grade, and check both
+ * students' scores and the late flag. Every process of both hubs is gone at the end.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { collect, COLLECT_MANIFEST } from "../grading/collect";
+import { gradeBatch } from "../grading/grade";
+import { skipWithout } from "../src/testing/guard";
+import { findPython } from "../src/testing/systemParts";
+import { hubProcesses, stopHubProcesses } from "./hub/processes";
+
+skipWithout(import.meta.url, "jupyterhub", "jupyter");
+
+const ROOT = process.cwd();
+// client.py's requests and tornado come with Debian's jupyterhub.
+const PYTHON = findPython(["jupyterhub", "requests", "tornado"]) ?? "python3";
+const TSX = path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
+const PASSWORD = "class-of-2026";
+const LESSON = "vae-lab/01_swiss_roll_vae.ipynb";
+const TRAIN = `const m = createVae(swissRollVae(32), new Rng(1));
+const r = await train(m, swissRollSampler, { steps: 20, batchSize: 64, learningRate: 1e-3, beta: 1, reduction: "mean", seed: 1 });
+console.log(\`trained \${r.steps} steps, loss \${r.final.total.toFixed(3)}\`);`;
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vae-lab-hub-"));
+const state = path.join(tmp, "hub");
+const started: ChildProcess[] = [];
+
+type Hub = { url: string; child: ChildProcess; pids: number[] };
+
+/** `npm run hub -- --demo …` in a process group of its own; resolves once the banner names the URL. */
+function startHub(): Promise<Hub> {
+  const child = spawn(process.execPath, [TSX, "scripts/hub.ts", "--demo", "--users", "alice,bob", "--password", PASSWORD, "--port", "0", "--state", state], { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  started.push(child);
+  let out = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner within 120 s:\n${out}`)), 120_000);
+    const read = (d: Buffer) => {
+      out += d.toString("utf8");
+      const m = out.match(/vae-lab hub: (http:\/\/127\.0\.0\.1:\d+\/)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: m[1], child, pids: hubProcesses(state) });
+      }
+    };
+    child.stdout!.on("data", read);
+    child.stderr!.on("data", read);
+    child.on("exit", (code) => reject(new Error(`npm run hub exited (${code}) before its banner:\n${out}`)));
+  });
+}
+
+/** Ctrl-C's path (SIGTERM to npm run hub); resolves with its exit status. */
+async function stopHub(h: Hub): Promise<number | null> {
+  const exited = new Promise<number | null>((r) => h.child.on("exit", (code) => r(code)));
+  process.kill(h.child.pid!, "SIGTERM");
+  return exited;
+}
+
+/** One student's session, through the hub only (scripts/hub/client.py). */
+function student(url: string, user: string, ...args: string[]): Promise<{ ok: boolean; error?: string; cells?: { status: string; output: string }[]; notebook?: Notebook; seconds: Record<string, number> }> {
+  return new Promise((resolve) => {
+    const c = spawn(PYTHON, [path.join(ROOT, "scripts", "hub", "client.py"), url, user, PASSWORD, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "", err = "";
+    c.stdout.on("data", (d: Buffer) => (out += d));
+    c.stderr.on("data", (d: Buffer) => (err += d));
+    c.on("exit", () => {
+      try {
+        resolve(JSON.parse(out));
+      } catch {
+        resolve({ ok: false, error: `client.py printed no result: ${out} ${err}`, seconds: {} });
+      }
+    });
+  });
+}
+
+type Notebook = { cells: { cell_type: string; source: string | string[]; metadata: { nbgrader?: { grade_id?: string; solution?: boolean } } }[] };
+const sha = (f: string) => createHash("sha256").update(fs.readFileSync(f)).digest("hex");
+
+/** The student's notebook with each exercise cell replaced by the solution's cell of the same grade_id. */
+function solved(nb: Notebook): Notebook {
+  const solution = JSON.parse(fs.readFileSync(path.join(ROOT, "solutions", "01_swiss_roll_vae.ipynb"), "utf8")) as Notebook;
+  const byId = new Map(solution.cells.filter((c) => c.metadata.nbgrader?.solution).map((c) => [c.metadata.nbgrader!.grade_id!, c.source]));
+  return { ...nb, cells: nb.cells.map((c) => (byId.has(c.metadata.nbgrader?.grade_id ?? "") ? { ...c, source: byId.get(c.metadata.nbgrader!.grade_id!)! } : c)) };
+}
+
+afterAll(async () => {
+  for (const c of started) {
+    try {
+      process.kill(-c.pid!, "SIGKILL");
+    } catch { /* gone */ }
+  }
+  await stopHubProcesses(state, 2000);
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe("a class on one JupyterHub", () => {
+  it("serves two students their lessons on the vae-lab kernel, keeps one's saved work across a restart, and collects and grades both", async () => {
+    const hub = await startHub();
+    expect(hub.pids.length).toBeGreaterThanOrEqual(2); // JupyterHub and its proxy carry the hub's marker
+
+    // Both students at once: log in, start the server, run lesson 1's setup cell and a short training.
+    const runs = await Promise.all(["alice", "bob"].map((u) => student(hub.url, u, "run", LESSON, "1", writeTrain())));
+    for (const [i, r] of runs.entries()) {
+      expect(r.error, `${["alice", "bob"][i]}: ${r.error}\n${logTail()}`).toBeUndefined();
+      expect(r.cells!.map((c) => c.status)).toEqual(["ok", "ok"]);
+      expect(r.cells![0].output).toMatch(/vae-lab: using /);
+      expect(r.cells![1].output).toMatch(/trained 20 steps, loss \d+\.\d{3}/);
+    }
+    const homes = path.join(state, "homes");
+    for (const u of ["alice", "bob"]) expect(fs.readdirSync(path.join(homes, u, "vae-lab")).filter((f) => f.endsWith(".ipynb")).sort()).toEqual(fs.readdirSync("notebooks").filter((f) => f.endsWith(".ipynb")).sort());
+    expect(fs.readFileSync(path.join(homes, "bob", LESSON))).toEqual(fs.readFileSync(path.join(ROOT, "notebooks", "01_swiss_roll_vae.ipynb")));
+
+    // Alice solves the exercises and saves through the hub (the contents API, as Jupyter's editor does).
+    const mine = await student(hub.url, "alice", "get", LESSON);
+    expect(mine.error).toBeUndefined();
+    const edited = path.join(tmp, "alice-solved.ipynb");
+    fs.writeFileSync(edited, JSON.stringify(solved(mine.notebook!)));
+    const beforeEdit = new Date(Date.now() - 1000);
+    expect((await student(hub.url, "alice", "put", LESSON, edited)).error).toBeUndefined();
+    const aliceFile = path.join(homes, "alice", LESSON);
+    const savedSha = sha(aliceFile);
+    expect(fs.readFileSync(aliceFile, "utf8")).toMatch(/function reparameterize[\s\S]*tf\.exp/);
+
+    expect(await stopHub(hub)).toBe(0);
+    expect(hubProcesses(state)).toEqual([]);
+    expect(hub.pids.filter(alive).map((p) => `${p}: ${fs.readFileSync(`/proc/${p}/stat`, "utf8").slice(0, 60)}`)).toEqual([]);
+
+    // A second start: alice's server starts again (the lessons are seeded again), her work stays.
+    const again = await startHub();
+    const back = await student(again.url, "alice", "get", LESSON);
+    expect(back.error).toBeUndefined();
+    expect(sha(aliceFile)).toBe(savedSha);
+    expect(fs.readdirSync(path.join(homes, "alice", "vae-lab")).filter((f) => f.includes("(updated"))).toEqual([]);
+    expect(await stopHub(again)).toBe(0);
+    expect(hubProcesses(state)).toEqual([]);
+
+    // Collect from the hub's state folder, deadline between bob's seeding and alice's save; grade.
+    const out = path.join(tmp, "submissions");
+    const manifest = collect({ from: state, lesson: "01", out, deadline: beforeEdit });
+    expect(manifest.students.map((s) => [s.student, s.files.map((f) => [path.basename(f.file), f.late])])).toEqual([
+      ["alice", [["01_swiss_roll_vae.ipynb", true]]],
+      ["bob", [["01_swiss_roll_vae.ipynb", false]]],
+    ]);
+    expect(manifest.students[0].files[0].sha256).toBe(savedSha);
+    expect(fs.existsSync(path.join(out, COLLECT_MANIFEST))).toBe(true);
+    const graded = await gradeBatch({ inputs: [out], outDir: path.join(tmp, "grades"), progress: false, jobs: 2 });
+    expect(graded.exitCode).toBe(0);
+    const score = (u: string) => graded.results.find((r) => r.student === u);
+    expect(score("alice")).toMatchObject({ score: 8, maxScore: 8 });
+    expect(score("bob")).toMatchObject({ score: 0, maxScore: 8 });
+    expect(graded.info.identities.alice.late).toBe(true);
+    expect(graded.info.identities.bob.late).toBeUndefined();
+    expect(graded.info.skipped).toEqual([]);
+  }, 400_000);
+});
+
+/** The end of the hub's log (servers and kernels log there too), for failure messages. */
+function logTail(): string {
+  const log = path.join(state, "hub.log");
+  return fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").filter((l) => !/ 200 (GET|POST|PUT)/.test(l)).slice(-60).join("\n") : "(no hub.log)";
+}
+
+/** A process that still runs (a zombie waiting for its parent to reap it runs no more). */
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
+function writeTrain(): string {
+  const f = path.join(tmp, "train.ts");
+  fs.writeFileSync(f, TRAIN);
+  return f;
+}
+
