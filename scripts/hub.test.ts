@@ -7,7 +7,7 @@
  * start of the hub leaves that notebook as she saved it; then collect, grade, and check both
  * students' scores and the late flag. Every process of both hubs is gone at the end.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -16,15 +16,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { collect, COLLECT_MANIFEST } from "../grading/collect";
 import { gradeBatch } from "../grading/grade";
 import { skipWithout } from "../src/testing/guard";
-import { findPython } from "../src/testing/systemParts";
 import { hubProcesses, stopHubProcesses } from "./hub/processes";
+import { kernelSpec } from "./jupyter";
+import { hubLogTail, killHubGroup, startHub, stopHub, studentSession, type Notebook, type RunningHub } from "./hub/session";
 
 skipWithout(import.meta.url, "jupyterhub", "jupyter");
 
 const ROOT = process.cwd();
-// client.py's requests and tornado come with Debian's jupyterhub.
-const PYTHON = findPython(["jupyterhub", "requests", "tornado"]) ?? "python3";
-const TSX = path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
 const PASSWORD = "class-of-2026";
 const LESSON = "vae-lab/01_swiss_roll_vae.ipynb";
 const TRAIN = `const m = createVae(swissRollVae(32), new Rng(1));
@@ -33,56 +31,14 @@ console.log(\`trained \${r.steps} steps, loss \${r.final.total.toFixed(3)}\`);`;
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vae-lab-hub-"));
 const state = path.join(tmp, "hub");
-const started: ChildProcess[] = [];
+const started: RunningHub[] = [];
+const start = async () => {
+  const h = await startHub(state, ["--demo", "--users", "alice,bob", "--password", PASSWORD, "--port", "0"]);
+  started.push(h);
+  return h;
+};
+const student = (url: string, user: string, ...args: string[]) => studentSession(url, user, PASSWORD, args);
 
-type Hub = { url: string; child: ChildProcess; pids: number[] };
-
-/** `npm run hub -- --demo …` in a process group of its own; resolves once the banner names the URL. */
-function startHub(): Promise<Hub> {
-  const child = spawn(process.execPath, [TSX, "scripts/hub.ts", "--demo", "--users", "alice,bob", "--password", PASSWORD, "--port", "0", "--state", state], { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  started.push(child);
-  let out = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner within 120 s:\n${out}`)), 120_000);
-    const read = (d: Buffer) => {
-      out += d.toString("utf8");
-      const m = out.match(/vae-lab hub: (http:\/\/127\.0\.0\.1:\d+\/)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ url: m[1], child, pids: hubProcesses(state) });
-      }
-    };
-    child.stdout!.on("data", read);
-    child.stderr!.on("data", read);
-    child.on("exit", (code) => reject(new Error(`npm run hub exited (${code}) before its banner:\n${out}`)));
-  });
-}
-
-/** Ctrl-C's path (SIGTERM to npm run hub); resolves with its exit status. */
-async function stopHub(h: Hub): Promise<number | null> {
-  const exited = new Promise<number | null>((r) => h.child.on("exit", (code) => r(code)));
-  process.kill(h.child.pid!, "SIGTERM");
-  return exited;
-}
-
-/** One student's session, through the hub only (scripts/hub/client.py). */
-function student(url: string, user: string, ...args: string[]): Promise<{ ok: boolean; error?: string; cells?: { status: string; output: string }[]; notebook?: Notebook; seconds: Record<string, number> }> {
-  return new Promise((resolve) => {
-    const c = spawn(PYTHON, [path.join(ROOT, "scripts", "hub", "client.py"), url, user, PASSWORD, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "", err = "";
-    c.stdout.on("data", (d: Buffer) => (out += d));
-    c.stderr.on("data", (d: Buffer) => (err += d));
-    c.on("exit", () => {
-      try {
-        resolve(JSON.parse(out));
-      } catch {
-        resolve({ ok: false, error: `client.py printed no result: ${out} ${err}`, seconds: {} });
-      }
-    });
-  });
-}
-
-type Notebook = { cells: { cell_type: string; source: string | string[]; metadata: { nbgrader?: { grade_id?: string; solution?: boolean } } }[] };
 const sha = (f: string) => createHash("sha256").update(fs.readFileSync(f)).digest("hex");
 
 /** The student's notebook with each exercise cell replaced by the solution's cell of the same grade_id. */
@@ -93,24 +49,30 @@ function solved(nb: Notebook): Notebook {
 }
 
 afterAll(async () => {
-  for (const c of started) {
-    try {
-      process.kill(-c.pid!, "SIGKILL");
-    } catch { /* gone */ }
-  }
+  for (const h of started) killHubGroup(h);
   await stopHubProcesses(state, 2000);
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
+describe("npm run hub -- --install-kernel (the container image's registration)", () => {
+  it("registers the vae-lab kernel under the prefix, as the hub registers it for its students' servers", () => {
+    const prefix = path.join(tmp, "prefix");
+    const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), "scripts/hub.ts", "--install-kernel", prefix], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    const spec = JSON.parse(fs.readFileSync(path.join(prefix, "share", "jupyter", "kernels", "vae-lab", "kernel.json"), "utf8"));
+    expect(spec).toEqual(kernelSpec());
+  });
+});
+
 describe("a class on one JupyterHub", () => {
   it("serves two students their lessons on the vae-lab kernel, keeps one's saved work across a restart, and collects and grades both", async () => {
-    const hub = await startHub();
+    const hub = await start();
     expect(hub.pids.length).toBeGreaterThanOrEqual(2); // JupyterHub and its proxy carry the hub's marker
 
     // Both students at once: log in, start the server, run lesson 1's setup cell and a short training.
     const runs = await Promise.all(["alice", "bob"].map((u) => student(hub.url, u, "run", LESSON, "1", writeTrain())));
     for (const [i, r] of runs.entries()) {
-      expect(r.error, `${["alice", "bob"][i]}: ${r.error}\n${logTail()}`).toBeUndefined();
+      expect(r.error, `${["alice", "bob"][i]}: ${r.error}\n${hubLogTail(state)}`).toBeUndefined();
       expect(r.cells!.map((c) => c.status)).toEqual(["ok", "ok"]);
       expect(r.cells![0].output).toMatch(/vae-lab: using /);
       expect(r.cells![1].output).toMatch(/trained 20 steps, loss \d+\.\d{3}/);
@@ -135,7 +97,7 @@ describe("a class on one JupyterHub", () => {
     expect(hub.pids.filter(alive).map((p) => `${p}: ${fs.readFileSync(`/proc/${p}/stat`, "utf8").slice(0, 60)}`)).toEqual([]);
 
     // A second start: alice's server starts again (the lessons are seeded again), her work stays.
-    const again = await startHub();
+    const again = await start();
     const back = await student(again.url, "alice", "get", LESSON);
     expect(back.error).toBeUndefined();
     expect(sha(aliceFile)).toBe(savedSha);
@@ -162,12 +124,6 @@ describe("a class on one JupyterHub", () => {
     expect(graded.info.skipped).toEqual([]);
   }, 400_000);
 });
-
-/** The end of the hub's log (servers and kernels log there too), for failure messages. */
-function logTail(): string {
-  const log = path.join(state, "hub.log");
-  return fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").filter((l) => !/ 200 (GET|POST|PUT)/.test(l)).slice(-60).join("\n") : "(no hub.log)";
-}
 
 /** A process that still runs (a zombie waiting for its parent to reap it runs no more). */
 function alive(pid: number): boolean {

@@ -34,6 +34,7 @@ const spec = {
   nproc: { type: "number", integer: true, min: 32, default: 512, help: "PAM: processes and threads per student (enforced, with prlimit)" },
   "idle-kernel-minutes": { type: "number", integer: true, min: 0, default: 60, help: "stop kernels idle this long (0: never)" },
   "idle-server-minutes": { type: "number", integer: true, min: 0, default: 180, help: "a student's server idle this long stops itself (0: never)" },
+  "install-kernel": { type: "string", help: "only register the vae-lab kernel under this prefix (e.g. /usr/local, for a container image: deploy/Dockerfile) and exit" },
   help: { type: "boolean", help: "show this help" },
 } as const;
 
@@ -126,12 +127,26 @@ function banner(s: HubSettings, url: string, state: string, log: string): string
   ].join("\n");
 }
 
+/** `--install-kernel <prefix>`: the vae-lab kernel where every Jupyter on this system (or image) finds it. */
+function installKernel(prefix: string): number {
+  const python = findPython(["jupyter_client"]);
+  if (!python) {
+    process.stderr.write("npm run hub: no python3 imports jupyter_client: sudo apt-get install jupyter-notebook.\n");
+    return 1;
+  }
+  buildLibrary();
+  const { specDir } = registerKernel(python, { prefix: path.resolve(prefix) });
+  process.stdout.write(`Registered the "${KERNEL_DISPLAY_NAME}" kernel in ${specDir}.\n`);
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const parsed = parseCommandLine(argv, spec, usage, "npm run hub");
   if ("exit" in parsed) return parsed.exit;
   const a = parsed.args;
   const fail = (msg: string, code = 1) => (process.stderr.write(`npm run hub: ${msg}\n`), code);
   if (a._.length) return fail(`unexpected argument "${a._[0]}" (see npm run hub -- --help).`, 2);
+  if (a["install-kernel"]) return installKernel(a["install-kernel"]);
   const root = process.getuid?.() === 0;
   if (!a.demo && a.password) return fail("--password is for --demo only: with system accounts (PAM) students log in with their own passwords.", 2);
   if (!a.demo && a.homes) return fail("--homes is for --demo only: with system accounts (PAM) each student's home is their system home.", 2);
