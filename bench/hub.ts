@@ -35,6 +35,26 @@ function rssMb(pid: number): number {
   }
 }
 
+/** PSS in MB (shared pages split between the processes sharing them: sums add up), 0 when unknown. */
+function pssMb(pid: number): number {
+  try {
+    const m = fs.readFileSync(`/proc/${pid}/smaps_rollup`, "utf8").match(/^Pss:\s+(\d+) kB/m);
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSeconds(pid: number): number {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100 on Linux)
+  } catch {
+    return 0;
+  }
+}
+
 function userOf(pid: number): string | undefined {
   try {
     return fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").find((e) => e.startsWith("JUPYTERHUB_USER="))?.slice("JUPYTERHUB_USER=".length);
@@ -74,19 +94,18 @@ async function main(argv: string[]): Promise<number> {
       if (i === 0) w(`npm run hub → first executed cell (${u}'s setup cell): ${((t - hub.startedAt) / 1000 + s.cell_0_done).toFixed(1)} s`);
       w(`${u}: login ${s.logged_in} s, server ready ${s.server_ready} s, kernel up ${s.kernel_started} s, setup cell done ${s.cell_0_done} s, 200 training steps done ${s.cell_1_done} s (from the login)`);
     }
-    const byUser = new Map<string, { pid: number; mb: number; what: string }[]>();
+    const byUser = new Map<string, { pid: number; mb: number; pss: number; cpu: number; what: string }[]>();
     for (const pid of hubProcesses(state)) {
       const u = userOf(pid) ?? "(hub)";
       const what = /tslab/.test(command(pid)) ? "kernel" : /singleuser/.test(command(pid)) ? "server" : /configurable-http-proxy/.test(command(pid)) ? "proxy" : /jupyterhub/.test(command(pid)) ? "hub" : command(pid).slice(0, 40);
-      byUser.set(u, [...(byUser.get(u) ?? []), { pid, mb: rssMb(pid), what }]);
+      byUser.set(u, [...(byUser.get(u) ?? []), { pid, mb: rssMb(pid), pss: pssMb(pid), cpu: cpuSeconds(pid), what }]);
     }
-    const total = (u: string) => (byUser.get(u) ?? []).reduce((s, p) => s + p.mb, 0);
-    for (const [u, ps] of [...byUser].sort()) w(`RSS ${u}: ${total(u).toFixed(0)} MB (${ps.map((p) => `${p.what} ${p.mb.toFixed(0)}`).join(", ")})`);
-    const perUser = users.map(total);
-    const mean = perUser.reduce((a, b) => a + b, 0) / perUser.length;
-    const hubMb = total("(hub)");
-    w(`per active student: mean ${mean.toFixed(0)} MB (min ${Math.min(...perUser).toFixed(0)}, max ${Math.max(...perUser).toFixed(0)}); hub + proxy ${hubMb.toFixed(0)} MB`);
-    w(`extrapolated, not measured: 100 active students ≈ ${((100 * mean + hubMb) / 1024).toFixed(1)} GB RSS (100 × ${mean.toFixed(0)} MB + ${hubMb.toFixed(0)} MB)`);
+    const sum = (u: string, k: "mb" | "pss" | "cpu") => (byUser.get(u) ?? []).reduce((s, p) => s + p[k], 0);
+    for (const [u, ps] of [...byUser].sort()) w(`${u}: RSS ${sum(u, "mb").toFixed(0)} MB, PSS ${sum(u, "pss").toFixed(0)} MB, CPU ${sum(u, "cpu").toFixed(1)} s (${ps.map((p) => `${p.what}: RSS ${p.mb.toFixed(0)}, PSS ${p.pss.toFixed(0)} MB, CPU ${p.cpu.toFixed(1)} s`).join("; ")})`);
+    const mean = (k: "mb" | "pss" | "cpu") => users.reduce((a, u) => a + sum(u, k), 0) / users.length;
+    const hubMb = sum("(hub)", "mb");
+    w(`per active student: RSS ${mean("mb").toFixed(0)} MB, PSS ${mean("pss").toFixed(0)} MB, CPU ${mean("cpu").toFixed(1)} s for login, setup cell and 200 steps; hub + proxy RSS ${hubMb.toFixed(0)} MB`);
+    w(`extrapolated, not measured: 100 active students ≈ ${((100 * mean("mb") + hubMb) / 1024).toFixed(1)} GB by RSS (${((100 * mean("pss") + hubMb) / 1024).toFixed(1)} GB by PSS), and ${(100 * mean("cpu") / 60).toFixed(0)} CPU-minutes if all run these cells at once`);
   } finally {
     await stopHub(hub);
     killHubGroup(hub);
