@@ -15,6 +15,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { collect, COLLECT_MANIFEST } from "../grading/collect";
 import { gradeBatch } from "../grading/grade";
+import { needsLook } from "../grading/report";
 import { skipWithout } from "../src/testing/guard";
 import { hubProcesses, stopHubProcesses } from "./hub/processes";
 import { kernelSpec } from "./jupyter";
@@ -122,6 +123,7 @@ describe("a class on one JupyterHub", () => {
     expect(graded.info.identities.alice.late).toBe(true);
     expect(graded.info.identities.bob.late).toBeUndefined();
     expect(graded.info.skipped).toEqual([]);
+    expect(needsLook(graded.results, graded.info)).toContain("alice: saved after the deadline (npm run collect --deadline)");
   }, 400_000);
 });
 
