@@ -118,12 +118,11 @@ function homesIn(root: string, roster: string[], folder: string): Map<string, st
 /** PAM hub: the listed users and the groups' members, with their homes from /etc/passwd (or every user whose home has lessons). */
 function systemHomes(users: string[], groups: string[], passwd = "/etc/passwd", group = "/etc/group"): Map<string, string | undefined> {
   const rows = fs.readFileSync(passwd, "utf8").split("\n").map((l) => l.split(":")).filter((f) => f.length >= 7);
-  const byName = new Map(rows.map((f) => [f[0], { gid: f[3], home: f[5] }]));
+  const byName = new Map(rows.map((f) => [f[0], { home: f[5] }]));
   const wanted = new Set(users);
   if (groups.length) {
     for (const g of fs.readFileSync(group, "utf8").split("\n").map((l) => l.split(":")).filter((f) => f.length >= 4 && groups.includes(f[0]))) {
-      for (const m of g[3].split(",").filter(Boolean)) wanted.add(m);
-      for (const [name, r] of byName) if (r.gid === g[2]) wanted.add(name);
+      for (const m of g[3].split(",").filter(Boolean)) wanted.add(m); // the members JupyterHub lets in (not the group's primary-gid users)
     }
   }
   const homes = new Map<string, string | undefined>();

@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import { createServer } from "node:net";
+import { hostname } from "node:os";
 import * as path from "node:path";
 import { formatOptions, parseCommandLine } from "../src/cli/args";
 import { isLoopback, serverUrl } from "../src/playground/server";
@@ -22,8 +23,8 @@ import { buildLibrary, findPython, KERNEL_DISPLAY_NAME, registerKernel, ROOT } f
 const spec = {
   demo: { type: "boolean", help: "try it out: any name from --users logs in with one shared password, homes under --homes, servers run as this user (never for a real class)" },
   users: { type: "string", help: "who may log in, comma-separated (PAM: system user names; --demo: any names)" },
-  groups: { type: "string", help: "PAM: members of these system groups may log in too, comma-separated" },
-  admins: { type: "string", help: "hub admins (may stop students' servers), comma-separated" },
+  groups: { type: "string", help: "PAM: instead of --users, the members of these system groups (listed in /etc/group, e.g. useradd -G) may log in, comma-separated" },
+  admins: { type: "string", help: "hub admins (may stop students' servers), comma-separated; they must be allowed to log in too (in --users or --groups)" },
   password: { type: "string", help: "--demo: the shared password (default: a random one, printed)" },
   host: { type: "string", default: "127.0.0.1", help: "address to listen on; anything but loopback exposes the hub to your network" },
   port: { type: "number", integer: true, min: 0, max: 65535, default: 8000, help: "port of the hub's address (0 picks a free one)" },
@@ -113,7 +114,7 @@ const shownPath = (p: string) => {
 function banner(s: HubSettings, url: string, state: string, log: string): string {
   const who = s.mode === "demo"
     ? `demo users ${s.users.length ? s.users.join(", ") : "(any name)"}, password: ${s.demoPassword}`
-    : [s.users.length ? `system users ${s.users.join(", ")}` : "", s.groups.length ? `members of ${s.groups.join(", ")}` : ""].filter(Boolean).join(" and ") || "any system user of this machine (PAM): restrict with --users or --groups";
+    : s.groups.length ? `system users in the group${s.groups.length > 1 ? "s" : ""} ${s.groups.join(", ")}` : s.users.length ? `system users ${s.users.join(", ")}` : "any system user of this machine (PAM): restrict with --users or --groups";
   return [
     "",
     `vae-lab hub: ${url}`,
@@ -150,6 +151,7 @@ export async function main(argv: string[]): Promise<number> {
   const root = process.getuid?.() === 0;
   if (!a.demo && a.password) return fail("--password is for --demo only: with system accounts (PAM) students log in with their own passwords.", 2);
   if (!a.demo && a.homes) return fail("--homes is for --demo only: with system accounts (PAM) each student's home is their system home.", 2);
+  if (!a.demo && a.users && a.groups) return fail("give --users or --groups, not both: JupyterHub ignores the users when groups are given. Add those users to the group instead (usermod -aG <group> <user>).", 2);
   if (!a.demo && !root) return fail("system accounts (PAM) need the hub to run as root, to start each student's server as that student: sudo npm run hub. To try it without, add --demo.", 2);
   const hub = detectPart("jupyterhub");
   if (!hub.present) return fail(`JupyterHub is not installed (${hub.detail}): sudo apt-get install jupyterhub (it brings configurable-http-proxy).`);
@@ -202,7 +204,8 @@ export async function main(argv: string[]): Promise<number> {
   process.on("SIGINT", () => void stop("Ctrl-C"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
 
-  const url = serverUrl(a.host!, port);
+  // Listening on every address: show the machine's name, which students can type (serverUrl would show 127.0.0.1).
+  const url = a.host === "0.0.0.0" || a.host === "::" ? `http://${hostname()}:${port}/` : serverUrl(a.host!, port);
   try {
     await waitForHub(`http://127.0.0.1:${port}/`, child, 90_000);
     process.stdout.write(banner(settings, url, state, logFile) + "\n");
