@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collect, COLLECT_MANIFEST } from "../grading/collect";
 import { gradeBatch } from "../grading/grade";
 import { needsLook } from "../grading/report";
@@ -30,8 +30,11 @@ const TRAIN = `const m = createVae(swissRollVae(32), new Rng(1));
 const r = await train(m, swissRollSampler, { steps: 20, batchSize: 64, learningRate: 1e-3, beta: 1, reduction: "mean", seed: 1 });
 console.log(\`trained \${r.steps} steps, loss \${r.final.total.toFixed(3)}\`);`;
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vae-lab-hub-"));
-const state = path.join(tmp, "hub");
+let tmp: string, state: string;
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vae-lab-hub-"));
+  state = path.join(tmp, "hub");
+});
 const started: RunningHub[] = [];
 const start = async () => {
   const h = await startHub(state, ["--demo", "--users", "alice,bob", "--password", PASSWORD, "--port", "0"]);
@@ -51,6 +54,7 @@ function solved(nb: Notebook): Notebook {
 
 afterAll(async () => {
   for (const h of started) killHubGroup(h);
+  if (!tmp) return;
   await stopHubProcesses(state, 2000);
   fs.rmSync(tmp, { recursive: true, force: true });
 });
