@@ -15,6 +15,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { formatOptions, parseCommandLine } from "../src/cli/args";
+import { groupMembers, systemAccounts } from "../scripts/hub/accounts";
 import { releasedLessons, LESSONS_FOLDER } from "../scripts/hub/seed";
 import { SETTINGS_FILE, type HubSettings } from "../scripts/hub/settings";
 import { csv, type CsvValue } from "./csv";
@@ -115,22 +116,16 @@ function homesIn(root: string, roster: string[], folder: string): Map<string, st
   return homes;
 }
 
-/** PAM hub: the listed users and the groups' members, with their homes from /etc/passwd (or every user whose home has lessons). */
-function systemHomes(users: string[], groups: string[], passwd = "/etc/passwd", group = "/etc/group"): Map<string, string | undefined> {
-  const rows = fs.readFileSync(passwd, "utf8").split("\n").map((l) => l.split(":")).filter((f) => f.length >= 7);
-  const byName = new Map(rows.map((f) => [f[0], { home: f[5] }]));
-  const wanted = new Set(users);
-  if (groups.length) {
-    for (const g of fs.readFileSync(group, "utf8").split("\n").map((l) => l.split(":")).filter((f) => f.length >= 4 && groups.includes(f[0]))) {
-      for (const m of g[3].split(",").filter(Boolean)) wanted.add(m); // the members JupyterHub lets in (not the group's primary-gid users)
-    }
-  }
+/** PAM hub: the listed users and the groups' members, with their homes (or every account whose home has lessons). */
+function systemHomes(users: string[], groups: string[]): Map<string, string | undefined> {
+  const accounts = systemAccounts();
+  const wanted = new Set([...users, ...(groups.length ? groupMembers(groups) : [])]);
   const homes = new Map<string, string | undefined>();
   if (wanted.size === 0) {
-    for (const [name, r] of byName) if (fs.existsSync(path.join(r.home, LESSONS_FOLDER))) homes.set(name, r.home);
+    for (const [name, home] of accounts) if (fs.existsSync(path.join(home, LESSONS_FOLDER))) homes.set(name, home);
     return homes;
   }
-  for (const name of [...wanted].sort()) homes.set(name, byName.get(name)?.home);
+  for (const name of [...wanted].sort()) homes.set(name, accounts.get(name));
   return homes;
 }
 

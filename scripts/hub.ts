@@ -15,6 +15,7 @@ import * as path from "node:path";
 import { formatOptions, parseCommandLine } from "../src/cli/args";
 import { isLoopback, serverUrl } from "../src/playground/server";
 import { detectPart } from "../src/testing/systemParts";
+import { systemAccounts } from "./hub/accounts";
 import { hubProcesses, stopHubProcesses } from "./hub/processes";
 import { LESSONS_FOLDER } from "./hub/seed";
 import { HUB_ENV_VAR, hubSettings, SETTINGS_FILE, type HubSettings } from "./hub/settings";
@@ -159,6 +160,9 @@ export async function main(argv: string[]): Promise<number> {
   const python = findPython(["jupyterhub", "notebook"]);
   if (!python) return fail("no python3 imports both jupyterhub and notebook: sudo apt-get install jupyterhub jupyter-notebook.");
   if (!a.demo) {
+    const accounts = systemAccounts();
+    const unknown = [...list(a.users), ...list(a.admins)].filter((u) => !accounts.has(u));
+    if (unknown.length) process.stderr.write(`Warning: ${unknown.join(", ")} ${unknown.length > 1 ? "are" : "is"} not a system account here: they cannot log in until you create them (useradd -m).\n`);
     const closed = closedToOthers(ROOT);
     if (closed.length) process.stderr.write(`Warning: students' servers run as the students and must read this project, but ${closed.join(", ")} ${closed.length > 1 ? "are" : "is"} closed to other users: install vae-lab in a folder everyone can read (e.g. /opt/vae-lab) or chmod o+rx ${closed[0]}.\n`);
   }
@@ -186,7 +190,7 @@ export async function main(argv: string[]): Promise<number> {
   fs.chmodSync(settingsFile, 0o600); // holds the demo password
 
   const logFile = path.join(state, "hub.log");
-  const log = fs.openSync(logFile, "a");
+  const log = fs.openSync(logFile, "a", 0o600); // names and addresses of who logged in
   const env = { ...process.env, [HUB_ENV_VAR]: state, NODE_PATH: proxyNodePath(process.env) ?? "" };
   const child = spawn("jupyterhub", ["-f", path.join(ROOT, "scripts", "hub", "jupyterhub_config.py")], { cwd: privateDir, env, stdio: ["ignore", log, log], detached: true });
   fs.closeSync(log);
