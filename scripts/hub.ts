@@ -211,7 +211,8 @@ export async function main(argv: string[]): Promise<number> {
   // Listening on every address: show the machine's name, which students can type (serverUrl would show 127.0.0.1).
   const url = a.host === "0.0.0.0" || a.host === "::" ? `http://${hostname()}:${port}/` : serverUrl(a.host!, port);
   try {
-    await waitForHub(`http://127.0.0.1:${port}/`, child, 90_000);
+    const everywhere = a.host === "0.0.0.0" || a.host === "::";
+    await waitForHub(everywhere ? `http://127.0.0.1:${port}/` : serverUrl(a.host!, port), child, 90_000);
     process.stdout.write(banner(settings, url, state, logFile) + "\n");
     if (!isLoopback(a.host!)) process.stderr.write(`Warning: --host ${a.host} is not a loopback address: anyone who can reach this machine on port ${port} can open the login page. Put HTTPS in front (docs/course-setup.md) before students log in: passwords travel in the clear otherwise.\n`);
   } catch (e) {
