@@ -14,7 +14,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { formatOptions, parseCommandLine } from "../src/cli/args";
+import { formatOptions, invokedDirectly, parseCommandLine } from "../src/cli/args";
 import { groupMembers, systemAccounts } from "../scripts/hub/accounts";
 import { releasedLessons, LESSONS_FOLDER } from "../scripts/hub/seed";
 import { SETTINGS_FILE, type HubSettings } from "../scripts/hub/settings";
@@ -301,5 +301,4 @@ export function main(argv: string[]): number {
   }
 }
 
-const invokedDirectly = process.argv[1] && path.resolve(process.argv[1]).replace(/\.[cm]?[jt]s$/, "") === path.resolve(new URL(import.meta.url).pathname).replace(/\.[cm]?[jt]s$/, "");
-if (invokedDirectly) process.exit(main(process.argv.slice(2)));
+if (invokedDirectly(import.meta.url)) process.exit(main(process.argv.slice(2)));

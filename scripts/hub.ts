@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import { createServer } from "node:net";
 import { hostname } from "node:os";
 import * as path from "node:path";
-import { formatOptions, parseCommandLine } from "../src/cli/args";
+import { formatOptions, invokedDirectly, parseCommandLine } from "../src/cli/args";
 import { isLoopback, serverUrl } from "../src/playground/server";
 import { detectPart } from "../src/testing/systemParts";
 import { systemAccounts } from "./hub/accounts";
@@ -227,8 +227,7 @@ export async function main(argv: string[]): Promise<number> {
   return startFailed ? 1 : stopping ? 0 : code;
 }
 
-const invokedDirectly = process.argv[1] && path.resolve(process.argv[1]).replace(/\.[cm]?[jt]s$/, "") === path.resolve(new URL(import.meta.url).pathname).replace(/\.[cm]?[jt]s$/, "");
-if (invokedDirectly) {
+if (invokedDirectly(import.meta.url)) {
   main(process.argv.slice(2)).then((code) => process.exit(code), (e) => {
     process.stderr.write(`npm run hub: ${(e as Error).message}\n`);
     process.exit(1);

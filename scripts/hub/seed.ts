@@ -21,6 +21,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { invokedDirectly } from "../../src/cli/args";
 
 /** The folder of a home that holds the lessons (also where the collector looks). */
 export const LESSONS_FOLDER = "vae-lab";
@@ -216,5 +217,4 @@ function main(argv: string[]): number {
   }
 }
 
-const invokedDirectly = process.argv[1] && path.resolve(process.argv[1]).replace(/\.[cm]?[jt]s$/, "") === path.resolve(new URL(import.meta.url).pathname).replace(/\.[cm]?[jt]s$/, "");
-if (invokedDirectly) process.exit(main(process.argv.slice(2)));
+if (invokedDirectly(import.meta.url)) process.exit(main(process.argv.slice(2)));
