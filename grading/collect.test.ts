@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -117,6 +118,12 @@ describe("collecting a lesson from the students' homes", () => {
     const found = collectInputs([out]);
     expect(found.notebooks.map((n) => path.relative(out, n.file))).toEqual(["ada/01_swiss_roll_vae.ipynb"]);
     expect(found.skipped).toEqual([]); // the manifest is the collector's index, not an ungraded file
+  });
+
+  it("is also vae-lab collect", () => {
+    const r = spawnSync(process.execPath, [path.join("grading", "bin", "vae-lab.mjs"), "collect", "--help"], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("vae-lab collect --from");
   });
 
   it("exits 2 with the reason for a missing --from or a deadline that is not a date", () => {

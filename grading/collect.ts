@@ -257,6 +257,7 @@ const spec = {
 } as const;
 
 const usage = `Usage: npm run collect -- --from <homes or hub state> --lesson <01> [--out submissions] [--deadline ISO]
+       vae-lab collect --from <homes or hub state> --lesson <01> [options]
 
 Copies each student's notebooks of one lesson (~/${LESSONS_FOLDER}/<lesson>*.ipynb: the lesson and its
 copies) into <out>/<student>/, with collect-manifest.json and .csv: who handed in which file, when it
