@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatOptions, parseArgs, UsageError } from "./args";
+import { formatOptions, invokedDirectly, parseArgs, UsageError } from "./args";
 
 const spec = {
   epochs: { type: "number", integer: true, min: 1, default: 30, help: "passes over the data" },
@@ -29,5 +29,21 @@ describe("parseArgs", () => {
     expect(help).toContain("--epochs <n>");
     expect(help).toContain("(default 30)");
     expect(help).toContain("[mlp|conv]");
+  });
+});
+
+describe("invokedDirectly", () => {
+  it("is true only for the script Node was started with, with or without its extension", () => {
+    const argv1 = process.argv[1];
+    try {
+      expect(invokedDirectly("file:///p/grading/cli.ts")).toBe(false);
+      process.argv[1] = "/p/grading/cli.ts";
+      expect(invokedDirectly("file:///p/grading/cli.ts")).toBe(true);
+      process.argv[1] = "/p/grading/cli";
+      expect(invokedDirectly("file:///p/grading/cli.ts")).toBe(true);
+      expect(invokedDirectly("file:///p/grading/collect.ts")).toBe(false);
+    } finally {
+      process.argv[1] = argv1;
+    }
   });
 });

@@ -2,6 +2,9 @@
  * A small typed argument parser for the vae-lab commands (start, bench, grade, experiment).
  * Unknown flags, missing values and bad numbers are errors that name the flag and show the usage.
  */
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
 export type OptionSpec =
   | { type: "number"; default?: number; integer?: boolean; min?: number; max?: number; help: string }
   | { type: "string"; default?: string; choices?: readonly string[]; help: string }
@@ -90,4 +93,10 @@ export function parseCommandLine<S extends Spec>(argv: string[], spec: S, usage:
     return { exit: 0 };
   }
   return { args };
+}
+
+/** Whether the module at `moduleUrl` (its import.meta.url) is the script Node was started with (`tsx grading/cli.ts`), not an import. */
+export function invokedDirectly(moduleUrl: string): boolean {
+  const strip = (p: string) => p.replace(/\.[cm]?[jt]s$/, "");
+  return !!process.argv[1] && strip(resolve(process.argv[1])) === strip(resolve(fileURLToPath(moduleUrl)));
 }

@@ -3,7 +3,7 @@
  * Thin: parse arguments, grade, print where the reports are.
  */
 import * as path from "node:path";
-import { formatOptions, parseCommandLine } from "../cli/args";
+import { formatOptions, invokedDirectly, parseCommandLine } from "../cli/args";
 import { gradeBatch, InputError } from "./grade";
 import { needsLook, statusOf } from "./report";
 
@@ -74,5 +74,4 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const invokedDirectly = process.argv[1] && path.resolve(process.argv[1]).replace(/\.[cm]?[jt]s$/, "") === path.resolve(new URL(import.meta.url).pathname).replace(/\.[cm]?[jt]s$/, "");
-if (invokedDirectly) main(process.argv.slice(2)).then((code) => process.exit(code));
+if (invokedDirectly(import.meta.url)) main(process.argv.slice(2)).then((code) => process.exit(code));

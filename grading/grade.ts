@@ -17,6 +17,7 @@ import { hiddenSuites } from "./hidden/index";
 import { buildCompileWorker, buildRunner, projectDir } from "./jail/bundle";
 import { DEFAULT_LIMITS, detectJail, type JailLimits, type JailMode } from "./jail/sandbox";
 import { attribute, chooseOne, readGradescopeMetadata, type Attribution } from "./attribution";
+import { COLLECT_MANIFEST, COLLECT_MANIFEST_CSV, lateFiles } from "./collect";
 import { writeExports } from "./exports";
 import { intake, type Intake, type IntakeLimits, type Notebook } from "./notebook";
 import { outputNames, writeReports, type BatchInfo, type NotebookEntry } from "./report";
@@ -102,6 +103,7 @@ export function collectInputs(inputs: string[], exclude?: string): Collected {
     }
     if (!st.isFile()) return void skipped.push({ file: shown(p), reason: "not a regular file" });
     if (name === "submission_metadata.yml" && path.dirname(p) === root) return void gradescopeMetadata.push(p);
+    if ((name === COLLECT_MANIFEST || name === COLLECT_MANIFEST_CSV) && path.dirname(p) === root) return; // npm run collect's index: its late flags are read below
     if (name.startsWith(".")) return void skipped.push({ file: shown(p), reason: "a hidden file (its name starts with \".\"): not graded" });
     if (!/\.ipynb$/i.test(name)) return void skipped.push({ file: shown(p), reason: "not a notebook (.ipynb): not graded" });
     if (!notebooks.has(p)) notebooks.set(p, root);
@@ -142,6 +144,7 @@ export async function gradeBatch(options: GradeOptions): Promise<BatchResult> {
   await initBackend();
   const submitters = new Map([...found.gradescopeMetadata.flatMap((f) => [...readGradescopeMetadata(f)])]);
   const stems = templates.map((t) => t.stem);
+  const late = new Set([...new Set(found.notebooks.map((n) => n.root))].flatMap((root) => [...lateFiles(root)]));
   const store = path.join(outDir, ".intake");
   const skipped = [...found.skipped];
   const entries: NotebookEntry[] = [];
@@ -150,7 +153,8 @@ export async function gradeBatch(options: GradeOptions): Promise<BatchResult> {
     const it = intake(file, store, options.intakeLimits);
     const shown = path.relative(process.cwd(), file) || file;
     const t = it.notebook ? templateFor(file, it, templates) : templates.find((x) => path.basename(file).includes(x.stem));
-    const attribution = options.singleStudent ? { student: options.singleStudent, rule: "one submission: the whole input is one student's" } : attribute(file, root, stems, submitters);
+    const attributed = options.singleStudent ? { student: options.singleStudent, rule: "one submission: the whole input is one student's" } : attribute(file, root, stems, submitters);
+    const attribution: Attribution = late.has(file) ? { ...attributed, late: true } : attributed;
     if (it.notebook && !t) {
       skipped.push({ file: shown, reason: "not a lesson notebook: none of the lessons' exercises is in it" });
       entries.push({ file: shown, student: attribution.student, rule: attribution.rule, status: "not a lesson", reason: "none of the lessons' exercises is in it" });

@@ -181,7 +181,8 @@ export function needsLook(results: SubmissionResult[], info: BatchInfo): string[
     if (!r.graderError && mine.length && mine.every((n) => n.status === "unreadable")) out.push(`${r.student}: nothing readable was handed in (${mine.map((n) => `${path.basename(n.file)}: ${n.reason}`).join("; ")})`);
     const dups = mine.filter((n) => n.status === "duplicate");
     if (dups.length) out.push(`${r.student}: ${dups.length + 1} notebooks for one lesson; graded ${path.basename(dups[0].duplicateOf ?? "")} (${dups[0].reason}), not ${dups.map((d) => path.basename(d.file)).join(", ")}`);
-    if (info.identities[r.student]?.late) out.push(`${r.student}: marked late by the LMS`);
+    const id = info.identities[r.student];
+    if (id?.late) out.push(`${r.student}: ${id.lms ? "marked late by the LMS" : "saved after the deadline (npm run collect --deadline)"}`);
   }
   for (const n of info.notebooks) if (n.status === "not a lesson") out.push(`${n.file}: not a lesson notebook, not graded`);
   return out;
