@@ -18,7 +18,7 @@ import { formatOptions, invokedDirectly, parseCommandLine } from "../cli/args";
 import { groupMembers, systemAccounts } from "../scripts/hub/accounts";
 import { releasedLessons, LESSONS_FOLDER } from "../scripts/hub/seed";
 import { SETTINGS_FILE, type HubSettings } from "../scripts/hub/settings";
-import { csv, type CsvValue } from "./csv";
+import { csv, type CsvValue } from "../src/csv";
 import { projectDir } from "./jail/bundle";
 import { INTAKE_LIMITS } from "./notebook";
 

@@ -9,7 +9,7 @@
  *   exports/github-classroom/        the result each student's run gives classroom-resources/
  *                                    autograding-grading-reporter (base64 JSON, version 1), and the
  *                                    workflow (classroom.yml) that produces it in a student's repository
- * Every CSV goes through ./csv; student-controlled text in Markdown through ./escape.
+ * Every CSV goes through src/csv.ts; student-controlled text in Markdown through ./escape.
  */
 import * as path from "node:path";
 import { csv } from "../src/csv";

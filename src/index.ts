@@ -39,7 +39,7 @@ export { classScatterFigure, confusionFigure } from "./plots/latentFigures";
 // Notebook 04, the experiment sweeps.
 export { SWEEP_PRESETS, planSweep } from "./experiments/sweeps";
 export { readResults, defaultResultsPath } from "./experiments/results";
-export { runSweep, sweepStatus, computePath } from "./experiments/runner";
+export { runSweep, sweepStatus, computePath } from "./experiments/sweep";
 export { betaSweepRuns, latentSweepRuns, swissGridRuns, heldOutImages, loadRunModel } from "./experiments/select";
 export { betaText, describeRuns, runsTable } from "./experiments/report";
 export { tradeoffFigure, latentMapFigure, curvesFigure, panel } from "./plots/experiments";
