@@ -46,4 +46,4 @@ export { tradeoffFigure, latentMapFigure, curvesFigure, panel } from "./plots/ex
 
 // Lesson 3: β, posterior collapse and the conv VAE.
 export { klPerDimension } from "./vae/klPerDimension";
-export { priorCircleTrace, priorMassWithin, withPriorCircle } from "./plots/priorCircle";
+export { withPriorCircle } from "./plots/priorCircle";

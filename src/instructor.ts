@@ -25,3 +25,4 @@ export { CLASS_COLOURS } from "./plots/latentFigures";
 export * from "./experiments";
 export * from "./plots/experiments";
 export * from "./navigator";
+export { priorCircleTrace, priorMassWithin } from "./plots/priorCircle";
