@@ -20,42 +20,10 @@ import { releasedLessons, LESSONS_FOLDER } from "../scripts/hub/seed";
 import { SETTINGS_FILE, type HubSettings } from "../scripts/hub/settings";
 import { csv, type CsvValue } from "../src/csv";
 import { projectDir } from "./jail/bundle";
+import { COLLECT_MANIFEST, COLLECT_MANIFEST_CSV, type CollectManifest, type StudentEntry } from "./collectManifest";
 import { INTAKE_LIMITS } from "./notebook";
 
-/** The manifest's file name at the top of --out; the grader reads its late flags (./grade.ts). */
-export const COLLECT_MANIFEST = "collect-manifest.json";
-export const COLLECT_MANIFEST_CSV = "collect-manifest.csv";
-
-export interface CollectedFile {
-  /** Relative to --out: "<student>/<file name>". */
-  file: string;
-  /** Where it was copied from. */
-  source: string;
-  /** The file's modification time (ISO 8601, UTC): when the student last saved it. */
-  modified: string;
-  bytes: number;
-  sha256: string;
-  /** Modified after --deadline. */
-  late: boolean;
-}
-
-export interface StudentEntry {
-  student: string;
-  files: CollectedFile[];
-  /** Why nothing was collected (never logged in, no notebook of the lesson, …). */
-  nothing?: string;
-  /** Files seen but not collected, each with why. */
-  refused?: { file: string; reason: string }[];
-}
-
-export interface CollectManifest {
-  version: 1;
-  lesson: string;
-  from: string;
-  collectedAt: string;
-  deadline: string | null;
-  students: StudentEntry[];
-}
+export { COLLECT_MANIFEST, COLLECT_MANIFEST_CSV, lateFiles, type CollectedFile, type CollectManifest, type StudentEntry } from "./collectManifest";
 
 export interface CollectOptions {
   from: string;
@@ -232,19 +200,6 @@ export function collect(o: CollectOptions): CollectManifest {
     : [[s.student, "", "", null, "", "", s.nothing ?? ""]]);
   fs.writeFileSync(path.join(out, COLLECT_MANIFEST_CSV), csv([["student", "file", "modified", "bytes", "sha256", "late", "note"], ...rows]));
   return manifest;
-}
-
-/** The late flags of a collection in `root`, by absolute file path (./grade.ts marks those notebooks late). */
-export function lateFiles(root: string): Set<string> {
-  const file = path.join(root, COLLECT_MANIFEST);
-  const late = new Set<string>();
-  try {
-    const m = JSON.parse(fs.readFileSync(file, "utf8")) as CollectManifest;
-    for (const s of m.students ?? []) for (const f of s.files ?? []) if (f.late) late.add(path.join(root, f.file));
-  } catch {
-    // no manifest, or not one of ours: nothing is late by it
-  }
-  return late;
 }
 
 const spec = {

@@ -17,7 +17,7 @@ import { hiddenSuites } from "./hidden/index";
 import { buildCompileWorker, buildRunner, projectDir } from "./jail/bundle";
 import { DEFAULT_LIMITS, detectJail, type JailLimits, type JailMode } from "./jail/sandbox";
 import { attribute, chooseOne, readGradescopeMetadata, type Attribution } from "./attribution";
-import { COLLECT_MANIFEST, COLLECT_MANIFEST_CSV, lateFiles } from "./collect";
+import { COLLECT_MANIFEST, COLLECT_MANIFEST_CSV, lateFiles } from "./collectManifest";
 import { writeExports } from "./exports";
 import { intake, type Intake, type IntakeLimits, type Notebook } from "./notebook";
 import { outputNames, writeReports, type BatchInfo, type NotebookEntry } from "./report";
