@@ -2,7 +2,14 @@ import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts", "cli/**/*.test.ts", "exercises/**/*.test.ts", "grading/**/*.test.ts", "scripts/**/*.test.ts", "bench/**/*.test.ts"],
+    include: [
+      "src/**/*.test.ts",
+      "cli/**/*.test.ts",
+      "exercises/**/*.test.ts",
+      "grading/**/*.test.ts",
+      "scripts/**/*.test.ts",
+      "bench/**/*.test.ts",
+    ],
     // Fixtures that src/testing/guard.test.ts runs with their own config.
     exclude: [...configDefaults.exclude, "src/testing/fixtures/**"],
     // tfjs + WASM start-up and the short training runs need more than the 5 s default.

@@ -14,7 +14,11 @@ const dir = mkdtempSync(join(tmpdir(), "vae-lab-bench-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const bench = (...args: string[]) =>
-  spawnSync(process.execPath, ["--import", "tsx", "bench/bench.ts", ...args], { encoding: "utf8", timeout: 600_000, env: { ...process.env, VAE_LAB_BACKEND: "" } });
+  spawnSync(process.execPath, ["--import", "tsx", "bench/bench.ts", ...args], {
+    encoding: "utf8",
+    timeout: 600_000,
+    env: { ...process.env, VAE_LAB_BACKEND: "" },
+  });
 
 describe("npm run bench", () => {
   it("conv-mnist runs on the native path and reports ms per step, s per epoch and the ratio to PyTorch", () => {

@@ -65,7 +65,14 @@ export interface BenchRecord {
   runs: number;
   finalLoss: number;
   peakRssMb: number;
-  pytorch?: { value: number; secondsPerStep: number; cpuSecondsPerStep: number; threads: number; finalLoss: number; peakRssMb: number };
+  pytorch?: {
+    value: number;
+    secondsPerStep: number;
+    cpuSecondsPerStep: number;
+    threads: number;
+    finalLoss: number;
+    peakRssMb: number;
+  };
   /** ours / PyTorch in time per step: 2.0 means we take twice as long. */
   ratio?: number;
   /** wasm+native: the BLAS thread count that was faster. */
@@ -76,16 +83,26 @@ export interface BenchRecord {
 }
 
 const spec = {
-  backends: { type: "string", help: "comma-separated backends to measure: wasm+native, wasm, cpu, node, gpu (default: every one that loads)" },
+  backends: {
+    type: "string",
+    help: "comma-separated backends to measure: wasm+native, wasm, cpu, node, gpu (default: every one that loads)",
+  },
   workloads: { type: "string", help: `comma-separated subset of ${WORKLOADS.map((w) => w.id).join(", ")}` },
   runs: { type: "number", integer: true, min: 1, default: 3, help: "repetitions per measurement (median reported)" },
   quick: { type: "boolean", help: "one short run per workload, for a smoke test (~1 minute)" },
   json: { type: "string", help: "also write the figures to this JSON file" },
   "no-pytorch": { type: "boolean", help: "skip the PyTorch comparison" },
-  threads: { type: "string", default: "1,2", help: "BLAS thread counts to try, for PyTorch and for wasm+native (the faster is reported)" },
+  threads: {
+    type: "string",
+    default: "1,2",
+    help: "BLAS thread counts to try, for PyTorch and for wasm+native (the faster is reported)",
+  },
   timeout: { type: "number", min: 1, default: 300, help: "seconds before one measurement is abandoned" },
   "no-grade": { type: "boolean", help: "skip the grader's throughput part at the end (bench/grade.ts)" },
-  elbo: { type: "boolean", help: "only lesson 2's ELBO parity: held-out −ELBO of its model, ours vs PyTorch (bench/elboParity.ts)" },
+  elbo: {
+    type: "boolean",
+    help: "only lesson 2's ELBO parity: held-out −ELBO of its model, ours vs PyTorch (bench/elboParity.ts)",
+  },
   help: { type: "boolean", help: "show this help" },
 } as const;
 
@@ -111,10 +128,20 @@ const median = (xs: number[]) => {
 
 function runJson(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutSeconds: number): Measurement {
   const r = spawnSync(cmd, args, { env, encoding: "utf8", maxBuffer: 1 << 22, timeout: timeoutSeconds * 1000 });
-  if (r.error && (r.error as NodeJS.ErrnoException).code === "ETIMEDOUT") throw new Error(`timed out after ${timeoutSeconds} s`);
-  const line = (r.stdout ?? "").trim().split("\n").filter((l) => l.startsWith("{")).pop();
+  if (r.error && (r.error as NodeJS.ErrnoException).code === "ETIMEDOUT")
+    throw new Error(`timed out after ${timeoutSeconds} s`);
+  const line = (r.stdout ?? "")
+    .trim()
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .pop();
   if (r.status !== 0 || !line) {
-    const tail = (r.stderr ?? "").trim().split("\n").filter((l) => l.length < 400).slice(-2).join(" | ");
+    const tail = (r.stderr ?? "")
+      .trim()
+      .split("\n")
+      .filter((l) => l.length < 400)
+      .slice(-2)
+      .join(" | ");
     throw new Error(`exit ${r.status ?? r.signal}: ${tail}`);
   }
   return JSON.parse(line) as Measurement;
@@ -130,7 +157,10 @@ function runJson(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutSec
 function openblasCore(): { env: NodeJS.ProcessEnv; note: string } {
   const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_VERBOSE: "2" };
   delete env.OPENBLAS_CORETYPE;
-  const r = spawnSync("/usr/bin/python3", ["-c", "import torch; torch.ones(64, 64) @ torch.ones(64, 64)"], { env, encoding: "utf8" });
+  const r = spawnSync("/usr/bin/python3", ["-c", "import torch; torch.ones(64, 64) @ torch.ones(64, 64)"], {
+    env,
+    encoding: "utf8",
+  });
   const detected = /Core: (\S+)/.exec(`${r.stderr ?? ""}${r.stdout ?? ""}`)?.[1];
   delete env.OPENBLAS_VERBOSE;
   let flags = "";
@@ -164,10 +194,14 @@ function targetEnv(target: Target, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 /** Asks each backend in a child: loading tfjs-node in this process would change our own backend. */
 function availableBackends(): Target[] {
-  const probe = "import('./src/engine/backend.ts').then(m => m.initBackend()).then(c => console.log(c.name + ' ' + !!c.native?.active))";
+  const probe =
+    "import('./src/engine/backend.ts').then(m => m.initBackend()).then(c => console.log(c.name + ' ' + !!c.native?.active))";
   const found: Target[] = [];
   for (const name of BACKEND_ORDER) {
-    const r = spawnSync(process.execPath, ["--import", "tsx", "-e", probe], { env: { ...process.env, VAE_LAB_BACKEND: name }, encoding: "utf8" });
+    const r = spawnSync(process.execPath, ["--import", "tsx", "-e", probe], {
+      env: { ...process.env, VAE_LAB_BACKEND: name },
+      encoding: "utf8",
+    });
     const [got, native] = r.stdout?.trim().split("\n").pop()?.split(" ") ?? [];
     if (r.status !== 0 || got !== name) continue;
     if (name === "wasm" && native === "true") found.push("wasm+native");
@@ -184,22 +218,44 @@ async function writeImages(file: string): Promise<string> {
   try {
     const { loadEmbeddedMnist } = await import("../src/vae/data/mnist");
     const ds = loadEmbeddedMnist();
-    writeFileSync(file, Uint8Array.from(ds.images, (v) => Math.round(v * 255)));
+    writeFileSync(
+      file,
+      Uint8Array.from(ds.images, (v) => Math.round(v * 255)),
+    );
     return ds.source;
   } catch (err) {
     const rng = new Rng(7);
-    writeFileSync(file, Uint8Array.from({ length: 10_000 * 784 }, () => (rng.uniform() < 0.13 ? 255 : 0)));
+    writeFileSync(
+      file,
+      Uint8Array.from({ length: 10_000 * 784 }, () => (rng.uniform() < 0.13 ? 255 : 0)),
+    );
     return `synthetic binary images (the embedded MNIST did not load: ${(err as Error).message.split("\n")[0]})`;
   }
 }
 
-const fmtValue = (unit: Unit, v: number) => (unit === "steps/s" ? `${v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)} steps/s` : `${v.toFixed(2)} s/epoch`);
+const fmtValue = (unit: Unit, v: number) =>
+  unit === "steps/s" ? `${v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)} steps/s` : `${v.toFixed(2)} s/epoch`;
 const fmtRatio = (r: number) => `${r.toFixed(r < 10 ? 2 : 1)}×`;
 const fmtMs = (seconds: number) => (seconds * 1000).toFixed(seconds < 0.01 ? 2 : seconds < 0.1 ? 1 : 0);
 const fmtLoss = (v: number) => (Number.isFinite(v) ? v.toPrecision(4) : String(v));
 
 function table(records: BenchRecord[]): string {
-  const rows = [["workload", "backend", "ours", "PyTorch", "ms/step ours", "ms/step PyTorch", "ours/PyTorch", "CPU ours/PyTorch", "loss ours", "loss PyTorch", "peak RSS", "steps×runs"]];
+  const rows = [
+    [
+      "workload",
+      "backend",
+      "ours",
+      "PyTorch",
+      "ms/step ours",
+      "ms/step PyTorch",
+      "ours/PyTorch",
+      "CPU ours/PyTorch",
+      "loss ours",
+      "loss PyTorch",
+      "peak RSS",
+      "steps×runs",
+    ],
+  ];
   for (const r of records) {
     const w = WORKLOADS.find((x) => x.id === r.workload)!;
     rows.push([
@@ -218,7 +274,8 @@ function table(records: BenchRecord[]): string {
     ]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-  const line = (row: string[]) => row.map((cell, c) => (c >= 2 && c <= 10 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ");
+  const line = (row: string[]) =>
+    row.map((cell, c) => (c >= 2 && c <= 10 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ");
   return [line(rows[0]), widths.map((n) => "-".repeat(n)).join("  "), ...rows.slice(1).map(line)].join("\n");
 }
 
@@ -237,7 +294,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage);
     return 0;
   }
-  if (args.elbo) return spawnSync(process.execPath, ["--import", "tsx", "bench/elboParity.ts"], { stdio: "inherit" }).status ?? 1; // lesson 2's ELBO parity
+  if (args.elbo)
+    return spawnSync(process.execPath, ["--import", "tsx", "bench/elboParity.ts"], { stdio: "inherit" }).status ?? 1; // lesson 2's ELBO parity
   const quick = !!args.quick;
   const runs = quick ? 1 : args.runs!;
   const workloads = args.workloads
@@ -249,7 +307,8 @@ async function main(argv: string[]): Promise<number> {
     : WORKLOADS;
   const backends = args.backends ? (args.backends.split(",").map((b) => b.trim()) as Target[]) : availableBackends();
   const threadChoices = quick ? [1] : args.threads!.split(",").map((t) => Number(t.trim()));
-  if (threadChoices.some((t) => !Number.isInteger(t) || t < 1)) throw new UsageError(`--threads takes thread counts like 1,2 (got "${args.threads}").`);
+  if (threadChoices.some((t) => !Number.isInteger(t) || t < 1))
+    throw new UsageError(`--threads takes thread counts like 1,2 (got "${args.threads}").`);
   const torch = args["no-pytorch"] ? undefined : torchVersion();
   const blas = torch ? openblasCore() : undefined;
   const dir = mkdtempSync(join(tmpdir(), "vae-lab-bench-"));
@@ -257,16 +316,24 @@ async function main(argv: string[]): Promise<number> {
   const imageSource = await writeImages(images);
 
   const started = performance.now();
-  console.log(`vae-lab bench — backends: ${backends.join(", ")}; ${quick ? "quick smoke run" : `${runs} run(s) per figure, median reported`}`);
+  console.log(
+    `vae-lab bench — backends: ${backends.join(", ")}; ${quick ? "quick smoke run" : `${runs} run(s) per figure, median reported`}`,
+  );
   console.log(`MNIST data: ${imageSource}`);
   console.log(
     torch
       ? `PyTorch ${torch} (Debian python3-torch), ${blas!.note}; PyTorch and wasm+native: best of ${threadChoices.join(" and ")} BLAS thread(s)`
       : "PyTorch: not installed (apt-get install python3-torch libopenblas0-pthread for the comparison)",
   );
-  if (backends.includes("cpu") && !quick) console.log(`CPU backend: fewer steps, and one run for ${[...CPU_ONE_RUN].join(", ")}`);
-  const load = () => loadavg().map((v) => v.toFixed(2)).join(" ");
-  console.log(`Machine load (1/5/15 min) at start: ${load()} on ${availableParallelism()} cores — above ~0.5 per core, other processes disturb the wall times; compare CPU times too.`);
+  if (backends.includes("cpu") && !quick)
+    console.log(`CPU backend: fewer steps, and one run for ${[...CPU_ONE_RUN].join(", ")}`);
+  const load = () =>
+    loadavg()
+      .map((v) => v.toFixed(2))
+      .join(" ");
+  console.log(
+    `Machine load (1/5/15 min) at start: ${load()} on ${availableParallelism()} cores — above ~0.5 per core, other processes disturb the wall times; compare CPU times too.`,
+  );
   console.log("");
 
   const records: BenchRecord[] = [];
@@ -275,14 +342,30 @@ async function main(argv: string[]): Promise<number> {
       // Every configuration of this workload: PyTorch and ours at each thread count. Runs are
       // interleaved (one run of each, then the next round), so that a busy minute on a shared
       // machine falls on both sides rather than on one.
-      interface Config { key: string; side: "pytorch" | Target; threads: number; runs: number; cmd: string; args: string[]; env: NodeJS.ProcessEnv }
+      interface Config {
+        key: string;
+        side: "pytorch" | Target;
+        threads: number;
+        runs: number;
+        cmd: string;
+        args: string[];
+        env: NodeJS.ProcessEnv;
+      }
       const configs: Config[] = [];
       if (torch) {
         const [steps, warmup] = quick ? [Math.max(50, w.steps.slow[0]), w.steps.slow[1]] : w.steps.fast;
         for (const threads of threadChoices) {
           // OpenBLAS keeps its own thread pool, which torch.set_num_threads does not size.
           const env: NodeJS.ProcessEnv = { ...blas!.env, OPENBLAS_NUM_THREADS: String(threads) };
-          configs.push({ key: `pytorch:${threads}`, side: "pytorch", threads, runs, cmd: "/usr/bin/python3", args: ["bench/torch_ref.py", w.id, String(steps), String(warmup), String(threads), images], env });
+          configs.push({
+            key: `pytorch:${threads}`,
+            side: "pytorch",
+            threads,
+            runs,
+            cmd: "/usr/bin/python3",
+            args: ["bench/torch_ref.py", w.id, String(steps), String(warmup), String(threads), images],
+            env,
+          });
         }
       }
       for (const backend of backends) {
@@ -292,7 +375,15 @@ async function main(argv: string[]): Promise<number> {
         // thread counts (the library's default is 1: src/engine/native.ts).
         for (const threads of backend === "wasm+native" ? threadChoices : [1]) {
           const env = { ...targetEnv(backend, blas?.env ?? process.env), VAE_LAB_BLAS_THREADS: String(threads) };
-          configs.push({ key: `${backend}:${threads}`, side: backend, threads, runs: n, cmd: process.execPath, args: ["--import", "tsx", "bench/workload.ts", w.id, String(steps), String(warmup), images], env });
+          configs.push({
+            key: `${backend}:${threads}`,
+            side: backend,
+            threads,
+            runs: n,
+            cmd: process.execPath,
+            args: ["--import", "tsx", "bench/workload.ts", w.id, String(steps), String(warmup), images],
+            env,
+          });
         }
       }
       const got = new Map<string, Measurement[]>(configs.map((c) => [c.key, []]));
@@ -304,7 +395,8 @@ async function main(argv: string[]): Promise<number> {
             got.get(c.key)!.push(runJson(c.cmd, c.args, c.env, args.timeout!));
           } catch (err) {
             failed.set(c.key, (err as Error).message);
-            if (c.side === "pytorch") console.log(`${w.title}: PyTorch with ${c.threads} thread(s) failed (${(err as Error).message})`);
+            if (c.side === "pytorch")
+              console.log(`${w.title}: PyTorch with ${c.threads} thread(s) failed (${(err as Error).message})`);
           }
         }
       }
@@ -313,7 +405,8 @@ async function main(argv: string[]): Promise<number> {
         let pick: { c: Config; ms: Measurement[] } | undefined;
         for (const c of configs.filter((x) => x.side === side && !failed.has(x.key))) {
           const ms = got.get(c.key)!;
-          if (!pick || median(ms.map((m) => m.secondsPerStep)) < median(pick.ms.map((m) => m.secondsPerStep))) pick = { c, ms };
+          if (!pick || median(ms.map((m) => m.secondsPerStep)) < median(pick.ms.map((m) => m.secondsPerStep)))
+            pick = { c, ms };
         }
         return pick;
       };
@@ -334,7 +427,18 @@ async function main(argv: string[]): Promise<number> {
       for (const backend of backends) {
         const ours = best(backend);
         const anyConfig = configs.find((c) => c.side === backend)!;
-        const rec: BenchRecord = { workload: w.id, backend, unit: w.unit, value: NaN, secondsPerStep: NaN, cpuSecondsPerStep: NaN, stepsTimed: Number(anyConfig.args[4]), runs: anyConfig.runs, finalLoss: NaN, peakRssMb: NaN };
+        const rec: BenchRecord = {
+          workload: w.id,
+          backend,
+          unit: w.unit,
+          value: NaN,
+          secondsPerStep: NaN,
+          cpuSecondsPerStep: NaN,
+          stepsTimed: Number(anyConfig.args[4]),
+          runs: anyConfig.runs,
+          finalLoss: NaN,
+          peakRssMb: NaN,
+        };
         if (!ours) {
           rec.error = failed.get(anyConfig.key) ?? "no measurement";
         } else {
@@ -353,15 +457,22 @@ async function main(argv: string[]): Promise<number> {
           }
         }
         records.push(rec);
-        const vs = rec.ratio !== undefined ? `  (PyTorch ${fmtValue(w.unit, rec.pytorch!.value)}, ${fmtMs(rec.pytorch!.secondsPerStep)} ms/step; ours/PyTorch ${fmtRatio(rec.ratio)}, CPU time ${fmtRatio(rec.cpuRatio!)})` : "";
-        console.log(`${w.title.padEnd(24)} ${backend.padEnd(11)} ${rec.error ? `failed: ${rec.error}` : `${fmtValue(w.unit, rec.value)}, ${fmtMs(rec.secondsPerStep)} ms/step`}${vs}`);
+        const vs =
+          rec.ratio !== undefined
+            ? `  (PyTorch ${fmtValue(w.unit, rec.pytorch!.value)}, ${fmtMs(rec.pytorch!.secondsPerStep)} ms/step; ours/PyTorch ${fmtRatio(rec.ratio)}, CPU time ${fmtRatio(rec.cpuRatio!)})`
+            : "";
+        console.log(
+          `${w.title.padEnd(24)} ${backend.padEnd(11)} ${rec.error ? `failed: ${rec.error}` : `${fmtValue(w.unit, rec.value)}, ${fmtMs(rec.secondsPerStep)} ms/step`}${vs}`,
+        );
       }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(`\n${table(records)}\n`);
-  console.log(`ours/PyTorch is the ratio of times per step (2.0× = we take twice as long; below 1.0× we are faster). ${((performance.now() - started) / 1000).toFixed(0)} s in all.`);
+  console.log(
+    `ours/PyTorch is the ratio of times per step (2.0× = we take twice as long; below 1.0× we are faster). ${((performance.now() - started) / 1000).toFixed(0)} s in all.`,
+  );
   const paths = [...new Set(records.filter((r) => r.path).map((r) => `${r.backend}: ${r.path}`))];
   if (paths.length) console.log(`What ran: ${paths.join(" | ")}`);
   console.log(`Machine load (1/5/15 min) at end: ${load()}.`);
@@ -370,7 +481,21 @@ async function main(argv: string[]): Promise<number> {
     await (await import("./grade")).benchGrade(quick ? 10 : 100, 2, (s) => console.log(s)); // issue #5 (grader): throughput and jail overhead, bench/grade.ts
   }
   if (args.json) {
-    writeFileSync(args.json, JSON.stringify({ date: new Date().toISOString(), loadAtEnd: loadavg(), torch: torch ?? null, openblas: blas?.note ?? null, mnist: imageSource, records }, null, 1) + "\n");
+    writeFileSync(
+      args.json,
+      JSON.stringify(
+        {
+          date: new Date().toISOString(),
+          loadAtEnd: loadavg(),
+          torch: torch ?? null,
+          openblas: blas?.note ?? null,
+          mnist: imageSource,
+          records,
+        },
+        null,
+        1,
+      ) + "\n",
+    );
     console.log(`wrote ${args.json}`);
   }
   return records.some((r) => r.error) ? 1 : 0;

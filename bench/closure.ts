@@ -60,8 +60,14 @@ function functionsOf(file: string): { name: string; lines: number }[] {
   const out: { name: string; lines: number }[] = [];
   const visit = (node: ts.Node) => {
     let name: string | undefined;
-    if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node)) && node.name && node.body) name = node.name.getText(source);
-    else if (ts.isVariableDeclaration(node) && node.initializer && (ts.isArrowFunction(node.initializer) || ts.isFunctionExpression(node.initializer))) name = node.name.getText(source);
+    if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node)) && node.name && node.body)
+      name = node.name.getText(source);
+    else if (
+      ts.isVariableDeclaration(node) &&
+      node.initializer &&
+      (ts.isArrowFunction(node.initializer) || ts.isFunctionExpression(node.initializer))
+    )
+      name = node.name.getText(source);
     if (name) {
       const start = source.getLineAndCharacterOfPosition(node.getStart(source)).line;
       const end = source.getLineAndCharacterOfPosition(node.getEnd()).line;
@@ -86,10 +92,18 @@ function main(): void {
   const root = resolve(option(args, "--root", "."));
   const speed = option(args, "--speed", "src/engine/,src/kernels/").split(",");
   const top = Number(option(args, "--top", "10"));
-  const flagged = new Set(["--root", "--speed", "--top"].flatMap((f) => (args.includes(f) ? [f, args[args.indexOf(f) + 1]] : [])));
+  const flagged = new Set(
+    ["--root", "--speed", "--top"].flatMap((f) => (args.includes(f) ? [f, args[args.indexOf(f) + 1]] : [])),
+  );
   const named = args.filter((a) => !flagged.has(a));
-  const entries = (named.length ? named : ["src/vae/vae.ts", "src/vae/train.ts", "src/vae/losses.ts", "src/vae/optim.ts"]).map((e) => resolve(root, e));
-  for (const e of entries) if (!existsSync(e)) throw new Error(`closure: ${relative(root, e)} does not exist under ${root}; pass the entry files of that layout.`);
+  const entries = (
+    named.length ? named : ["src/vae/vae.ts", "src/vae/train.ts", "src/vae/losses.ts", "src/vae/optim.ts"]
+  ).map((e) => resolve(root, e));
+  for (const e of entries)
+    if (!existsSync(e))
+      throw new Error(
+        `closure: ${relative(root, e)} does not exist under ${root}; pass the entry files of that layout.`,
+      );
 
   const rel = (f: string) => relative(root, f);
   const files = importClosure(entries).map((f) => ({ file: rel(f), lines: lineCount(f) }));
@@ -98,17 +112,26 @@ function main(): void {
   const fast = files.filter((f) => isSpeed(f.file));
   const fastLines = fast.reduce((n, f) => n + f.lines, 0);
   console.log(`Import closure of ${entries.map(rel).join(", ")}:`);
-  console.log(`  ${files.length} files, ${total} lines; speed-up code (${speed.join(", ")}): ${fast.length} files, ${fastLines} lines (${Math.round((100 * fastLines) / total)} %)`);
-  for (const f of files) console.log(`  ${String(f.lines).padStart(5)}  ${f.file}${isSpeed(f.file) ? "  (speed)" : ""}`);
+  console.log(
+    `  ${files.length} files, ${total} lines; speed-up code (${speed.join(", ")}): ${fast.length} files, ${fastLines} lines (${Math.round((100 * fastLines) / total)} %)`,
+  );
+  for (const f of files)
+    console.log(`  ${String(f.lines).padStart(5)}  ${f.file}${isSpeed(f.file) ? "  (speed)" : ""}`);
 
   const library = libraryFiles(join(root, "src"));
   console.log(`\nLargest files of src/ (tests and src/testing/ left out):`);
-  for (const f of library.map((f) => ({ file: rel(f), lines: lineCount(f) })).sort((a, b) => b.lines - a.lines).slice(0, top)) {
+  for (const f of library
+    .map((f) => ({ file: rel(f), lines: lineCount(f) }))
+    .sort((a, b) => b.lines - a.lines)
+    .slice(0, top)) {
     console.log(`  ${String(f.lines).padStart(5)}  ${f.file}`);
   }
   console.log(`\nLargest functions of src/:`);
-  const functions = library.filter((f) => f.endsWith(".ts") || f.endsWith(".js")).flatMap((f) => functionsOf(f).map((fn) => ({ ...fn, file: rel(f) })));
-  for (const fn of functions.sort((a, b) => b.lines - a.lines).slice(0, top)) console.log(`  ${String(fn.lines).padStart(5)}  ${fn.name} (${fn.file})`);
+  const functions = library
+    .filter((f) => f.endsWith(".ts") || f.endsWith(".js"))
+    .flatMap((f) => functionsOf(f).map((fn) => ({ ...fn, file: rel(f) })));
+  for (const fn of functions.sort((a, b) => b.lines - a.lines).slice(0, top))
+    console.log(`  ${String(fn.lines).padStart(5)}  ${fn.name} (${fn.file})`);
 }
 
 main();

@@ -25,7 +25,13 @@ export const ELBO_PARITY_TOLERANCE = 0.03;
 const spec = {
   retrain: { type: "boolean", help: "train our model again instead of loading its checkpoint" },
   seeds: { type: "string", default: "1,2,3", help: "PyTorch seeds, comma-separated (one training run each)" },
-  threads: { type: "number", integer: true, min: 1, default: 1, help: "PyTorch threads (1: steadiest on a shared machine)" },
+  threads: {
+    type: "number",
+    integer: true,
+    min: 1,
+    default: 1,
+    help: "PyTorch threads (1: steadiest on a shared machine)",
+  },
   timeout: { type: "number", min: 1, default: 600, help: "seconds one PyTorch run may take" },
   help: { type: "boolean", help: "show this help" },
 } as const;
@@ -86,18 +92,24 @@ async function main(argv: string[]): Promise<number> {
   }
   const torch = spawnSync("/usr/bin/python3", ["-c", "import torch; print(torch.__version__)"], { encoding: "utf8" });
   if (torch.status !== 0) {
-    process.stderr.write("elboParity: PyTorch is not installed for /usr/bin/python3 (apt-get install python3-torch).\n");
+    process.stderr.write(
+      "elboParity: PyTorch is not installed for /usr/bin/python3 (apt-get install python3-torch).\n",
+    );
     return 2;
   }
 
   const backend = await initBackend();
   const settings = { ...MNIST_JOB_DEFAULTS };
-  console.log(`ELBO parity, lesson 2's default model: 784 → ${settings.hidden} → ${settings.latentDim}, batch ${settings.batchSize}, Adam ${settings.learningRate}, ${settings.epochs} epochs`);
+  console.log(
+    `ELBO parity, lesson 2's default model: 784 → ${settings.hidden} → ${settings.latentDim}, batch ${settings.batchSize}, Adam ${settings.learningRate}, ${settings.epochs} epochs`,
+  );
   const job = await trainOrLoadMnist(settings, { retrain: args.retrain });
   const { train, test } = job.data;
   const dim = train.height * train.width;
   console.log(`data: ${job.data.source}: ${train.n} training, ${test.n} held-out images`);
-  console.log(`ours (${backend.name}): ${job.loaded ? `loaded from ${job.checkpointDir}` : `trained in ${job.trainSeconds.toFixed(1)} s`}; held-out −ELBO ${fmt(job.heldOut)} nats per image`);
+  console.log(
+    `ours (${backend.name}): ${job.loaded ? `loaded from ${job.checkpointDir}` : `trained in ${job.trainSeconds.toFixed(1)} s`}; held-out −ELBO ${fmt(job.heldOut)} nats per image`,
+  );
 
   const dir = mkdtempSync(join(tmpdir(), "vae-lab-elbo-"));
   const runs: TorchRun[] = [];
@@ -106,20 +118,41 @@ async function main(argv: string[]): Promise<number> {
     writeFloats(join(dir, "test.f32"), test.images);
     for (const seed of seeds) {
       const config = {
-        train: join(dir, "train.f32"), nTrain: train.n, test: join(dir, "test.f32"), nTest: test.n, dim,
-        latentDim: settings.latentDim, hidden: settings.hidden, epochs: settings.epochs, batchSize: settings.batchSize,
-        learningRate: settings.learningRate, seed, threads: args.threads,
+        train: join(dir, "train.f32"),
+        nTrain: train.n,
+        test: join(dir, "test.f32"),
+        nTest: test.n,
+        dim,
+        latentDim: settings.latentDim,
+        hidden: settings.hidden,
+        epochs: settings.epochs,
+        batchSize: settings.batchSize,
+        learningRate: settings.learningRate,
+        seed,
+        threads: args.threads,
       };
       writeFileSync(join(dir, "config.json"), JSON.stringify(config));
-      const r = spawnSync("/usr/bin/python3", ["bench/torch_mnist_elbo.py", join(dir, "config.json")], { encoding: "utf8", env: torchEnv(args.threads!), timeout: args.timeout! * 1000 });
-      const line = (r.stdout ?? "").trim().split("\n").filter((l) => l.startsWith("{")).pop();
+      const r = spawnSync("/usr/bin/python3", ["bench/torch_mnist_elbo.py", join(dir, "config.json")], {
+        encoding: "utf8",
+        env: torchEnv(args.threads!),
+        timeout: args.timeout! * 1000,
+      });
+      const line = (r.stdout ?? "")
+        .trim()
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .pop();
       if (r.status !== 0 || !line) {
-        process.stderr.write(`PyTorch run with seed ${seed} failed (exit ${r.status ?? r.signal}): ${(r.stderr ?? "").trim().split("\n").slice(-3).join(" | ")}\n`);
+        process.stderr.write(
+          `PyTorch run with seed ${seed} failed (exit ${r.status ?? r.signal}): ${(r.stderr ?? "").trim().split("\n").slice(-3).join(" | ")}\n`,
+        );
         return 1;
       }
       const out = JSON.parse(line) as { heldOut: LossValues; seconds: number };
       runs.push({ seed, heldOut: out.heldOut, seconds: out.seconds });
-      console.log(`PyTorch seed ${seed}: trained in ${out.seconds.toFixed(1)} s; held-out −ELBO ${fmt(out.heldOut)}  (${pct(out.heldOut.total / job.heldOut.total - 1)} vs ours)`);
+      console.log(
+        `PyTorch seed ${seed}: trained in ${out.seconds.toFixed(1)} s; held-out −ELBO ${fmt(out.heldOut)}  (${pct(out.heldOut.total / job.heldOut.total - 1)} vs ours)`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -130,8 +163,12 @@ async function main(argv: string[]): Promise<number> {
   const diff = mean / job.heldOut.total - 1;
   const ok = Math.abs(diff) <= ELBO_PARITY_TOLERANCE;
   console.log("");
-  console.log(`held-out −ELBO per image: ours ${job.heldOut.total.toFixed(2)}, PyTorch ${mean.toFixed(2)} (mean of ${runs.length} seeds, ${spread[0].toFixed(2)}–${spread[1].toFixed(2)})`);
-  console.log(`relative difference (PyTorch − ours) / ours: ${pct(diff)}  ${ok ? "✓" : "✗"} ${ok ? "within" : "outside"} ±${ELBO_PARITY_TOLERANCE * 100} %`);
+  console.log(
+    `held-out −ELBO per image: ours ${job.heldOut.total.toFixed(2)}, PyTorch ${mean.toFixed(2)} (mean of ${runs.length} seeds, ${spread[0].toFixed(2)}–${spread[1].toFixed(2)})`,
+  );
+  console.log(
+    `relative difference (PyTorch − ours) / ours: ${pct(diff)}  ${ok ? "✓" : "✗"} ${ok ? "within" : "outside"} ±${ELBO_PARITY_TOLERANCE * 100} %`,
+  );
   return ok ? 0 : 1;
 }
 

@@ -37,13 +37,23 @@ async function main(): Promise<void> {
   if (process.env.VAE_LAB_BENCH_CHILD) return measure(steps, hidden);
   console.log(`Swiss-roll VAE, hidden ${hidden} × 3, batch 128, ${steps} steps after 10 warm-up steps:`);
   for (const engine of ["1", "0"]) {
-    const r = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-      env: { ...process.env, VAE_LAB_ENGINE: engine, VAE_LAB_BENCH_CHILD: "1" },
-      encoding: "utf8",
-    });
+    const r = spawnSync(
+      process.execPath,
+      ["--import", "tsx", fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+      {
+        env: { ...process.env, VAE_LAB_ENGINE: engine, VAE_LAB_BENCH_CHILD: "1" },
+        encoding: "utf8",
+      },
+    );
     if (r.status !== 0) throw new Error(`bench/engine: the run with VAE_LAB_ENGINE=${engine} failed:\n${r.stderr}`);
-    const m = JSON.parse(r.stdout.trim().split("\n").pop()!) as { backend: string; stepsPerSecond: number; final: number };
-    console.log(`  ${engine === "1" ? "engine on " : "core alone"}  ${m.stepsPerSecond.toFixed(1).padStart(7)} steps/s  final loss ${m.final.toFixed(5)}  (${m.backend})`);
+    const m = JSON.parse(r.stdout.trim().split("\n").pop()!) as {
+      backend: string;
+      stepsPerSecond: number;
+      final: number;
+    };
+    console.log(
+      `  ${engine === "1" ? "engine on " : "core alone"}  ${m.stepsPerSecond.toFixed(1).padStart(7)} steps/s  final loss ${m.final.toFixed(5)}  (${m.backend})`,
+    );
   }
 }
 

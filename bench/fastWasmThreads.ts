@@ -47,7 +47,9 @@ export async function registerThreadedWasm(threads: number, priority = 2): Promi
     const req = createRequire(join(process.cwd(), "package.json"));
     gluePath = req.resolve(`${PKG}/wasm-out/tfjs-backend-wasm-threaded-simd.js`);
     factory = req(gluePath);
-    const { wasmWorkerContents } = req(`${PKG}/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js`) as { wasmWorkerContents: string };
+    const { wasmWorkerContents } = req(`${PKG}/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js`) as {
+      wasmWorkerContents: string;
+    };
     nodeOs = req("os");
     workerPath = join(tmpdir(), `vae-lab-tfjs-wasm-worker-${process.pid}.js`);
     // The package escapes newlines the same way before it makes its Blob (they sit inside strings).
@@ -66,7 +68,11 @@ export async function registerThreadedWasm(threads: number, priority = 2): Promi
       try {
         module = await factory({
           locateFile: (path: string, prefix: string) =>
-            path.endsWith(".worker.js") ? workerPath : path.endsWith(".wasm") ? join(dirname(gluePath), path) : prefix + path,
+            path.endsWith(".worker.js")
+              ? workerPath
+              : path.endsWith(".wasm")
+                ? join(dirname(gluePath), path)
+                : prefix + path,
           mainScriptUrlOrBlob: gluePath,
         });
       } finally {

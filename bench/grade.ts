@@ -49,7 +49,15 @@ const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length
 /** Ms from spawning a child to its module being loaded. */
 async function startupOnce(mode: JailMode, runnerDir: string, moduleFile: string): Promise<number> {
   const t = performance.now();
-  const s = new JailSession(runnerDir, moduleFile, DEFAULT_LIMITS, mode, 0, runnerFile("reparameterize"), Date.now() + 60_000);
+  const s = new JailSession(
+    runnerDir,
+    moduleFile,
+    DEFAULT_LIMITS,
+    mode,
+    0,
+    runnerFile("reparameterize"),
+    Date.now() + 60_000,
+  );
   await s.start();
   await s.call({ op: "load", underTest: "reparameterize", others: [] });
   const ms = performance.now() - t;
@@ -57,19 +65,47 @@ async function startupOnce(mode: JailMode, runnerDir: string, moduleFile: string
   return ms;
 }
 
-export async function benchGrade(copies = 100, jobs = 2, log: (s: string) => void = (s) => process.stdout.write(s + "\n")): Promise<GradeBench> {
+export async function benchGrade(
+  copies = 100,
+  jobs = 2,
+  log: (s: string) => void = (s) => process.stdout.write(s + "\n"),
+): Promise<GradeBench> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "vae-lab-bench-grade-"));
   try {
-    const wrong = [...Object.entries(mistakeSources.reparameterize).map(([, s]) => ({ reparameterize: s, computeVaeLoss: correctSources.computeVaeLoss })),
-      ...Object.entries(mistakeSources.computeVaeLoss).map(([, s]) => ({ reparameterize: correctSources.reparameterize, computeVaeLoss: s }))];
+    const wrong = [
+      ...Object.entries(mistakeSources.reparameterize).map(([, s]) => ({
+        reparameterize: s,
+        computeVaeLoss: correctSources.computeVaeLoss,
+      })),
+      ...Object.entries(mistakeSources.computeVaeLoss).map(([, s]) => ({
+        reparameterize: correctSources.reparameterize,
+        computeVaeLoss: s,
+      })),
+    ];
     const t1 = lesson1Template();
-    for (let i = 0; i < copies; i++) writeNotebook(path.join(root, "subs"), `s${String(i).padStart(3, "0")}_01_swiss_roll_vae.ipynb`, submission(t1, i % 2 === 0 ? correctSources : wrong[(i >> 1) % wrong.length]));
+    for (let i = 0; i < copies; i++)
+      writeNotebook(
+        path.join(root, "subs"),
+        `s${String(i).padStart(3, "0")}_01_swiss_roll_vae.ipynb`,
+        submission(t1, i % 2 === 0 ? correctSources : wrong[(i >> 1) % wrong.length]),
+      );
     const run = async (jail: JailMode) => {
       const t = performance.now();
-      const b = await gradeBatch({ inputs: [path.join(root, "subs")], outDir: path.join(root, `out-${jail.kind}`), jobs, progress: false, jail });
+      const b = await gradeBatch({
+        inputs: [path.join(root, "subs")],
+        outDir: path.join(root, `out-${jail.kind}`),
+        jobs,
+        progress: false,
+        jail,
+      });
       const seconds = (performance.now() - t) / 1000;
       if (b.exitCode !== 0) throw new Error(`grading failed: ${b.info.graderErrors.join("; ")}`);
-      return { seconds, perSubmission: seconds / copies, perSecond: copies / seconds, childCpuPerSubmission: b.results.reduce((sum, r) => sum + (r.childCpuMs ?? 0), 0) / 1000 / copies };
+      return {
+        seconds,
+        perSubmission: seconds / copies,
+        perSecond: copies / seconds,
+        childCpuPerSubmission: b.results.reduce((sum, r) => sum + (r.childCpuMs ?? 0), 0) / 1000 / copies,
+      };
     };
     const detected = detectJail();
     const jailed = detected.kind === "bwrap" ? await run(detected) : null;
@@ -84,7 +120,8 @@ export async function benchGrade(copies = 100, jobs = 2, log: (s: string) => voi
     for (const f of fs.readdirSync(runnerDir)) fs.chmodSync(path.join(runnerDir, f), 0o644);
     const times = { jailed: [] as number[], fallback: [] as number[] };
     for (let i = 0; i < 15; i++) {
-      if (detected.kind === "bwrap") times.jailed.push(await startupOnce(detected, runnerDir, path.join(modDir, "module.js")));
+      if (detected.kind === "bwrap")
+        times.jailed.push(await startupOnce(detected, runnerDir, path.join(modDir, "module.js")));
       times.fallback.push(await startupOnce({ kind: "rlimits" }, runnerDir, path.join(modDir, "module.js")));
     }
     const startupMs = { jailed: times.jailed.length ? median(times.jailed) : null, fallback: median(times.fallback) };
@@ -95,14 +132,29 @@ export async function benchGrade(copies = 100, jobs = 2, log: (s: string) => voi
     }
     const bareNodeMs = { jailed: bare.jailed.length ? median(bare.jailed) : null, fallback: median(bare.fallback) };
     const r: GradeBench = { copies, jobs, jailed, fallback, startupMs, bareNodeMs };
-    const f = (x: BatchFigures) => `${x.seconds.toFixed(1)} s wall, ${(x.perSubmission * 1000).toFixed(0)} ms per submission, ${x.perSecond.toFixed(2)} submissions/s; children's CPU ${(x.childCpuPerSubmission * 1000).toFixed(0)} ms per submission`;
-    log(`grader: ${copies} lesson-1 submissions (half right, half catalogued mistakes), ${jobs} jobs, ${os.cpus().length} cores`);
+    const f = (x: BatchFigures) =>
+      `${x.seconds.toFixed(1)} s wall, ${(x.perSubmission * 1000).toFixed(0)} ms per submission, ${x.perSecond.toFixed(2)} submissions/s; children's CPU ${(x.childCpuPerSubmission * 1000).toFixed(0)} ms per submission`;
+    log(
+      `grader: ${copies} lesson-1 submissions (half right, half catalogued mistakes), ${jobs} jobs, ${os.cpus().length} cores`,
+    );
     log(`  bubblewrap jail   ${jailed ? f(jailed) : "unavailable"}`);
     log(`  rlimits fallback  ${f(fallback)}`);
-    if (jailed) log(`  jail overhead     ${(((jailed.childCpuPerSubmission / fallback.childCpuPerSubmission) - 1) * 100).toFixed(0)}% more child CPU per submission; wall ratio ${(jailed.seconds / fallback.seconds).toFixed(2)} (wall figures move with the machine's load)`);
-    log(`  child start-up (node + tfjs + WASM + module), median of 15 interleaved: jailed ${startupMs.jailed?.toFixed(0) ?? "-"} ms, fallback ${startupMs.fallback.toFixed(0)} ms`);
-    log(`  bare \`node -e 0\` through the wrappers, median of 21 interleaved: jailed ${bareNodeMs.jailed?.toFixed(0) ?? "-"} ms, fallback ${bareNodeMs.fallback.toFixed(0)} ms (bubblewrap's own cost per child: ${bareNodeMs.jailed === null ? "-" : (bareNodeMs.jailed - bareNodeMs.fallback).toFixed(0)} ms)`);
-    log(`  load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(", ")}`);
+    if (jailed)
+      log(
+        `  jail overhead     ${((jailed.childCpuPerSubmission / fallback.childCpuPerSubmission - 1) * 100).toFixed(0)}% more child CPU per submission; wall ratio ${(jailed.seconds / fallback.seconds).toFixed(2)} (wall figures move with the machine's load)`,
+      );
+    log(
+      `  child start-up (node + tfjs + WASM + module), median of 15 interleaved: jailed ${startupMs.jailed?.toFixed(0) ?? "-"} ms, fallback ${startupMs.fallback.toFixed(0)} ms`,
+    );
+    log(
+      `  bare \`node -e 0\` through the wrappers, median of 21 interleaved: jailed ${bareNodeMs.jailed?.toFixed(0) ?? "-"} ms, fallback ${bareNodeMs.fallback.toFixed(0)} ms (bubblewrap's own cost per child: ${bareNodeMs.jailed === null ? "-" : (bareNodeMs.jailed - bareNodeMs.fallback).toFixed(0)} ms)`,
+    );
+    log(
+      `  load average at the end: ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(", ")}`,
+    );
     return r;
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
@@ -114,8 +166,11 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(im
     copies: { type: "number", integer: true, min: 1, default: 100, help: "submissions to grade" },
     jobs: { type: "number", integer: true, min: 1, default: 2, help: "worker pool size" },
   });
-  benchGrade(a.copies, a.jobs).then(() => process.exit(0), (e) => {
-    process.stderr.write(`bench/grade: ${(e as Error).message}\n`);
-    process.exit(1);
-  });
+  benchGrade(a.copies, a.jobs).then(
+    () => process.exit(0),
+    (e) => {
+      process.stderr.write(`bench/grade: ${(e as Error).message}\n`);
+      process.exit(1);
+    },
+  );
 }

@@ -16,7 +16,14 @@ import { hubProcesses, stopHubProcesses } from "../scripts/hub/processes";
 import { hubLogTail, killHubGroup, startHub, stopHub, studentSession } from "../scripts/hub/session";
 
 const spec = {
-  users: { type: "number", integer: true, min: 1, max: 20, default: 3, help: "students logging in one after the other" },
+  users: {
+    type: "number",
+    integer: true,
+    min: 1,
+    max: 20,
+    default: 3,
+    help: "students logging in one after the other",
+  },
   help: { type: "boolean", help: "show this help" },
 } as const;
 const usage = `Usage: tsx bench/hub.ts [--users 3]\n\nThe time to a first executed cell and the memory per active student on a local hub.\n\nOptions:\n${formatOptions(spec)}\n`;
@@ -48,7 +55,10 @@ function pssMb(pid: number): number {
 /** CPU seconds (user + system) a process has used so far. */
 function cpuSeconds(pid: number): number {
   try {
-    const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+    const f = fs
+      .readFileSync(`/proc/${pid}/stat`, "utf8")
+      .replace(/^.*\) /, "")
+      .split(" ");
     return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100 on Linux)
   } catch {
     return 0;
@@ -57,7 +67,11 @@ function cpuSeconds(pid: number): number {
 
 function userOf(pid: number): string | undefined {
   try {
-    return fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").find((e) => e.startsWith("JUPYTERHUB_USER="))?.slice("JUPYTERHUB_USER=".length);
+    return fs
+      .readFileSync(`/proc/${pid}/environ`, "utf8")
+      .split("\0")
+      .find((e) => e.startsWith("JUPYTERHUB_USER="))
+      ?.slice("JUPYTERHUB_USER=".length);
   } catch {
     return undefined;
   }
@@ -81,7 +95,9 @@ async function main(argv: string[]): Promise<number> {
   const train = path.join(tmp, "train.ts");
   fs.writeFileSync(train, TRAIN);
   const w = (l = "") => process.stdout.write(l + "\n");
-  w(`machine: ${loadavg()[0].toFixed(1)} load (1 min) at start, ${Math.round(totalmem() / 2 ** 30)} GB RAM; shared with other work, so times are upper bounds`);
+  w(
+    `machine: ${loadavg()[0].toFixed(1)} load (1 min) at start, ${Math.round(totalmem() / 2 ** 30)} GB RAM; shared with other work, so times are upper bounds`,
+  );
   const hub = await startHub(state, ["--demo", "--users", users.join(","), "--password", "bench", "--port", "0"]);
   process.on("SIGINT", () => void stopHub(hub).then(() => process.exit(130))); // Ctrl-C stops the hub too
   try {
@@ -91,21 +107,41 @@ async function main(argv: string[]): Promise<number> {
       const r = await studentSession(hub.url, u, "bench", ["run", "vae-lab/01_swiss_roll_vae.ipynb", "1", train], true);
       if (!r.ok) throw new Error(`${u}: ${r.error ?? JSON.stringify(r.cells)}\n${hubLogTail(state)}`);
       const s = r.seconds;
-      if (i === 0) w(`npm run hub → first executed cell (${u}'s setup cell): ${((t - hub.startedAt) / 1000 + s.cell_0_done).toFixed(1)} s`);
-      w(`${u}: login ${s.logged_in} s, server ready ${s.server_ready} s, kernel up ${s.kernel_started} s, setup cell done ${s.cell_0_done} s, 200 training steps done ${s.cell_1_done} s (from the login)`);
+      if (i === 0)
+        w(
+          `npm run hub → first executed cell (${u}'s setup cell): ${((t - hub.startedAt) / 1000 + s.cell_0_done).toFixed(1)} s`,
+        );
+      w(
+        `${u}: login ${s.logged_in} s, server ready ${s.server_ready} s, kernel up ${s.kernel_started} s, setup cell done ${s.cell_0_done} s, 200 training steps done ${s.cell_1_done} s (from the login)`,
+      );
     }
     const byUser = new Map<string, { pid: number; mb: number; pss: number; cpu: number; what: string }[]>();
     for (const pid of hubProcesses(state)) {
       const u = userOf(pid) ?? "(hub)";
-      const what = /tslab/.test(command(pid)) ? "kernel" : /singleuser/.test(command(pid)) ? "server" : /configurable-http-proxy/.test(command(pid)) ? "proxy" : /jupyterhub/.test(command(pid)) ? "hub" : command(pid).slice(0, 40);
+      const what = /tslab/.test(command(pid))
+        ? "kernel"
+        : /singleuser/.test(command(pid))
+          ? "server"
+          : /configurable-http-proxy/.test(command(pid))
+            ? "proxy"
+            : /jupyterhub/.test(command(pid))
+              ? "hub"
+              : command(pid).slice(0, 40);
       byUser.set(u, [...(byUser.get(u) ?? []), { pid, mb: rssMb(pid), pss: pssMb(pid), cpu: cpuSeconds(pid), what }]);
     }
     const sum = (u: string, k: "mb" | "pss" | "cpu") => (byUser.get(u) ?? []).reduce((s, p) => s + p[k], 0);
-    for (const [u, ps] of [...byUser].sort()) w(`${u}: RSS ${sum(u, "mb").toFixed(0)} MB, PSS ${sum(u, "pss").toFixed(0)} MB, CPU ${sum(u, "cpu").toFixed(1)} s (${ps.map((p) => `${p.what}: RSS ${p.mb.toFixed(0)}, PSS ${p.pss.toFixed(0)} MB, CPU ${p.cpu.toFixed(1)} s`).join("; ")})`);
+    for (const [u, ps] of [...byUser].sort())
+      w(
+        `${u}: RSS ${sum(u, "mb").toFixed(0)} MB, PSS ${sum(u, "pss").toFixed(0)} MB, CPU ${sum(u, "cpu").toFixed(1)} s (${ps.map((p) => `${p.what}: RSS ${p.mb.toFixed(0)}, PSS ${p.pss.toFixed(0)} MB, CPU ${p.cpu.toFixed(1)} s`).join("; ")})`,
+      );
     const mean = (k: "mb" | "pss" | "cpu") => users.reduce((a, u) => a + sum(u, k), 0) / users.length;
     const hubMb = sum("(hub)", "mb");
-    w(`per active student: RSS ${mean("mb").toFixed(0)} MB, PSS ${mean("pss").toFixed(0)} MB, CPU ${mean("cpu").toFixed(1)} s for login, setup cell and 200 steps; hub + proxy RSS ${hubMb.toFixed(0)} MB`);
-    w(`extrapolated, not measured: 100 active students ≈ ${((100 * mean("mb") + hubMb) / 1024).toFixed(1)} GB by RSS (${((100 * mean("pss") + hubMb) / 1024).toFixed(1)} GB by PSS), and ${(100 * mean("cpu") / 60).toFixed(0)} CPU-minutes if all run these cells at once`);
+    w(
+      `per active student: RSS ${mean("mb").toFixed(0)} MB, PSS ${mean("pss").toFixed(0)} MB, CPU ${mean("cpu").toFixed(1)} s for login, setup cell and 200 steps; hub + proxy RSS ${hubMb.toFixed(0)} MB`,
+    );
+    w(
+      `extrapolated, not measured: 100 active students ≈ ${((100 * mean("mb") + hubMb) / 1024).toFixed(1)} GB by RSS (${((100 * mean("pss") + hubMb) / 1024).toFixed(1)} GB by PSS), and ${((100 * mean("cpu")) / 60).toFixed(0)} CPU-minutes if all run these cells at once`,
+    );
   } finally {
     await stopHub(hub);
     killHubGroup(hub);
@@ -116,7 +152,10 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then((c) => process.exit(c), (e) => {
-  process.stderr.write(`bench/hub.ts: ${(e as Error).message}\n`);
-  process.exit(1);
-});
+main(process.argv.slice(2)).then(
+  (c) => process.exit(c),
+  (e) => {
+    process.stderr.write(`bench/hub.ts: ${(e as Error).message}\n`);
+    process.exit(1);
+  },
+);

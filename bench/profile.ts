@@ -27,12 +27,17 @@ async function main(): Promise<void> {
   const backend = await initBackend();
   const [kind, size] = workload.split("-");
   const swiss = kind === "swiss";
-  const model = createVae(swiss ? swissRollVae(Number(size)) : kind === "conv" ? convMnistVae(2) : mnistVae(Number(size.slice(1))), new Rng(1));
+  const model = createVae(
+    swiss ? swissRollVae(Number(size)) : kind === "conv" ? convMnistVae(2) : mnistVae(Number(size.slice(1))),
+    new Rng(1),
+  );
   const dim = swiss ? 2 : 784;
   const rng = new Rng(2);
   const xValues = Float32Array.from({ length: 128 * dim }, () => (swiss ? rng.normal() : rng.uniform()));
   const optimizer = args.includes("--tf-adam") ? tf.train.adam(1e-3) : adam(1e-3);
-  const opts = swiss ? { likelihood: "gaussian" as const, reduction: "mean" as const, beta: 0.01 } : { likelihood: "bernoulli" as const, reduction: "sum" as const, beta: 1 };
+  const opts = swiss
+    ? { likelihood: "gaussian" as const, reduction: "mean" as const, beta: 0.01 }
+    : { likelihood: "bernoulli" as const, reduction: "sum" as const, beta: 1 };
 
   const step = () => {
     const parts = tf.tidy(() => {
@@ -73,13 +78,22 @@ async function main(): Promise<void> {
     e.n += 1 / profiled;
     byKey.set(key, e);
   }
-  console.log(`${workload} on ${backend.name}: wall ${wall.toFixed(2)} ms/step (median of ${reps}), kernels ${kernelMs.toFixed(2)} ms in ${profile.kernels.length / profiled} kernel calls (per step, mean of ${profiled} profiled steps)`);
+  console.log(
+    `${workload} on ${backend.name}: wall ${wall.toFixed(2)} ms/step (median of ${reps}), kernels ${kernelMs.toFixed(2)} ms in ${profile.kernels.length / profiled} kernel calls (per step, mean of ${profiled} profiled steps)`,
+  );
   console.log(`  (the profiled step's own kernel timings; wall − kernels ≈ dispatch overhead)`);
   const rows = [...byKey.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, top);
   for (const [key, { ms, n }] of rows) console.log(`  ${ms.toFixed(3).padStart(9)} ms  ×${String(n).padEnd(3)} ${key}`);
   const byName = new Map<string, number>();
-  for (const k of profile.kernels) byName.set(k.name, (byName.get(k.name) ?? 0) + (k.kernelTimeMs as number) / profiled);
-  console.log("  by kernel: " + [...byName.entries()].sort((a, b) => b[1] - a[1]).map(([n, ms]) => `${n} ${ms.toFixed(2)}`).join(", "));
+  for (const k of profile.kernels)
+    byName.set(k.name, (byName.get(k.name) ?? 0) + (k.kernelTimeMs as number) / profiled);
+  console.log(
+    "  by kernel: " +
+      [...byName.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .map(([n, ms]) => `${n} ${ms.toFixed(2)}`)
+        .join(", "),
+  );
   optimizer.dispose();
 }
 
@@ -108,7 +122,9 @@ function cpuProfile(workload: string, message: string, step: () => void, reps: n
       } finally {
         const ms = cpuNow() - t0;
         depth--;
-        const shapes = Object.values(args.inputs ?? {}).map((t) => `[${(t as tf.TensorInfo).shape}]`).join(" ");
+        const shapes = Object.values(args.inputs ?? {})
+          .map((t) => `[${(t as tf.TensorInfo).shape}]`)
+          .join(" ");
         const key = `${config.kernelName} ${shapes}`;
         const e = byKey.get(key) ?? { ms: 0, n: 0 };
         e.ms += ms;
@@ -128,7 +144,8 @@ function cpuProfile(workload: string, message: string, step: () => void, reps: n
   recording = false;
   const cpu = (cpuNow() - c0) / reps;
   const wall = (performance.now() - t0) / reps;
-  let inKernels = 0, calls = 0;
+  let inKernels = 0,
+    calls = 0;
   for (const { ms, n } of byKey.values()) [inKernels, calls] = [inKernels + ms / reps, calls + n / reps];
   // The clock itself costs CPU (a getrusage call): about one reading's cost lands inside each
   // measured kernel and one outside. Measured here and subtracted.
@@ -144,10 +161,20 @@ function cpuProfile(workload: string, message: string, step: () => void, reps: n
   );
   const rows = [...byKey.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, top);
   const adj = (ms: number, n: number) => (ms - n * perReading) / reps;
-  for (const [key, { ms, n }] of rows) console.log(`  ${adj(ms, n).toFixed(3).padStart(8)} ms CPU  ×${String(Math.round(n / reps)).padEnd(3)} ${key.length > 120 ? key.slice(0, 117) + "..." : key}`);
+  for (const [key, { ms, n }] of rows)
+    console.log(
+      `  ${adj(ms, n).toFixed(3).padStart(8)} ms CPU  ×${String(Math.round(n / reps)).padEnd(3)} ${key.length > 120 ? key.slice(0, 117) + "..." : key}`,
+    );
   const byName = new Map<string, number>();
-  for (const [key, { ms, n }] of byKey) byName.set(key.split(" ")[0], (byName.get(key.split(" ")[0]) ?? 0) + adj(ms, n));
-  console.log("  by kernel (ms CPU): " + [...byName.entries()].sort((a, b) => b[1] - a[1]).map(([n, ms]) => `${n} ${ms.toFixed(2)}`).join(", "));
+  for (const [key, { ms, n }] of byKey)
+    byName.set(key.split(" ")[0], (byName.get(key.split(" ")[0]) ?? 0) + adj(ms, n));
+  console.log(
+    "  by kernel (ms CPU): " +
+      [...byName.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .map(([n, ms]) => `${n} ${ms.toFixed(2)}`)
+        .join(", "),
+  );
 }
 
 main().catch((err) => {

@@ -36,7 +36,8 @@ function imageSampler(images: Float32Array, n: number): TrainingData {
         at = 0;
       }
       const out = new Float32Array(batch * PIXELS);
-      for (let r = 0; r < batch; r++) out.set(images.subarray(perm[at + r] * PIXELS, (perm[at + r] + 1) * PIXELS), r * PIXELS);
+      for (let r = 0; r < batch; r++)
+        out.set(images.subarray(perm[at + r] * PIXELS, (perm[at + r] + 1) * PIXELS), r * PIXELS);
       at += batch;
       return out;
     },
@@ -45,7 +46,8 @@ function imageSampler(images: Float32Array, n: number): TrainingData {
 
 async function main(): Promise<void> {
   const [workload, stepsArg, warmupArg, pixelsFile] = process.argv.slice(2);
-  const steps = Number(stepsArg), warmup = Number(warmupArg);
+  const steps = Number(stepsArg),
+    warmup = Number(warmupArg);
   const threads = Number(process.env.VAE_LAB_WASM_THREADS ?? 1);
   if (process.env.VAE_LAB_BACKEND === "wasm" && threads > 1 && !(await registerThreadedWasm(threads))) {
     throw new Error("the threaded WASM build cannot start here");

@@ -12,7 +12,11 @@ export type OptionSpec =
 
 export type Spec = Record<string, OptionSpec>;
 
-type ValueOf<O extends OptionSpec> = O extends { type: "number" } ? number : O extends { type: "string" } ? string : boolean;
+type ValueOf<O extends OptionSpec> = O extends { type: "number" }
+  ? number
+  : O extends { type: "string" }
+    ? string
+    : boolean;
 export type Parsed<S extends Spec> = { [K in keyof S]: ValueOf<S[K]> | undefined } & { _: string[] };
 
 export class UsageError extends Error {
@@ -39,14 +43,20 @@ export function parseArgs<S extends Spec>(argv: string[], spec: S): Parsed<S> {
     const eq = arg.indexOf("=");
     const name = arg.slice(2, eq === -1 ? undefined : eq);
     const o = spec[name];
-    if (!o) throw new UsageError(`unknown option --${name}. Options: ${Object.keys(spec).map((k) => `--${k}`).join(", ")}.`);
+    if (!o)
+      throw new UsageError(
+        `unknown option --${name}. Options: ${Object.keys(spec)
+          .map((k) => `--${k}`)
+          .join(", ")}.`,
+      );
     if (o.type === "boolean") {
       if (eq !== -1) throw new UsageError(`--${name} is a switch and takes no value.`);
       out[name] = true;
       continue;
     }
     const raw = eq === -1 ? argv[++i] : arg.slice(eq + 1);
-    if (raw === undefined || (eq === -1 && raw.startsWith("--"))) throw new UsageError(`--${name} needs a value (${o.help}).`);
+    if (raw === undefined || (eq === -1 && raw.startsWith("--")))
+      throw new UsageError(`--${name} needs a value (${o.help}).`);
     if (o.type === "number") {
       const v = Number(raw);
       if (raw.trim() === "" || !Number.isFinite(v)) throw new UsageError(`--${name} must be a number, got "${raw}".`);
@@ -55,7 +65,8 @@ export function parseArgs<S extends Spec>(argv: string[], spec: S): Parsed<S> {
       if (o.max !== undefined && v > o.max) throw new UsageError(`--${name} must be at most ${o.max}, got ${raw}.`);
       out[name] = v;
     } else {
-      if (o.choices && !o.choices.includes(raw)) throw new UsageError(`--${name} must be one of ${o.choices.join(", ")}, got "${raw}".`);
+      if (o.choices && !o.choices.includes(raw))
+        throw new UsageError(`--${name} must be one of ${o.choices.join(", ")}, got "${raw}".`);
       out[name] = raw;
     }
   }
@@ -77,7 +88,12 @@ export function formatOptions(spec: Spec): string {
  * The front of every vae-lab command: parses `argv`, and on --help or a usage error prints the usage
  * and returns the exit code (0 or 2) instead of arguments.
  */
-export function parseCommandLine<S extends Spec>(argv: string[], spec: S, usage: string, command: string): { args: Parsed<S> } | { exit: number } {
+export function parseCommandLine<S extends Spec>(
+  argv: string[],
+  spec: S,
+  usage: string,
+  command: string,
+): { args: Parsed<S> } | { exit: number } {
   let args: Parsed<S>;
   try {
     args = parseArgs(argv, spec);

@@ -6,10 +6,16 @@ import { describe, expect, it } from "vitest";
 import { writeIdxFolder } from "../src/testing/idxFolder";
 
 // `npm run experiment` end to end, as a child process (async: a sync spawn would block vitest's worker).
-function cli(args: string[], options: { onStderr?: (text: string, kill: (signal: NodeJS.Signals) => void) => void } = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  options: { onStderr?: (text: string, kill: (signal: NodeJS.Signals) => void) => void } = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "cli/experiment.ts", ...args], { env: { ...process.env, VAE_LAB_BACKEND: "wasm" } });
-    let stdout = "", stderr = "";
+    const child = spawn(process.execPath, ["--import", "tsx", "cli/experiment.ts", ...args], {
+      env: { ...process.env, VAE_LAB_BACKEND: "wasm" },
+    });
+    let stdout = "",
+      stderr = "";
     child.stdout.on("data", (c: Buffer) => void (stdout += c.toString()));
     child.stderr.on("data", (c: Buffer) => {
       stderr += c.toString();
@@ -29,7 +35,9 @@ describe("npm run experiment", () => {
     expect(first.status, first.stdout + first.stderr).toBe(0);
     expect(first.stdout).toMatch(/Sweep "all": 2 runs; 0 already in .* \(reused\), 2 to train, about \S+/);
     expect(first.stderr).toMatch(/sweep \[[█░]+\]/);
-    expect(first.stderr).toMatch(/✓ run 1\/2 MNIST L=2: held-out −ELBO [\d.]+ = recon [\d.]+ \+ KL [\d.]+, \d+% of classes in distinct clusters/);
+    expect(first.stderr).toMatch(
+      /✓ run 1\/2 MNIST L=2: held-out −ELBO [\d.]+ = recon [\d.]+ \+ KL [\d.]+, \d+% of classes in distinct clusters/,
+    );
     expect(first.stdout).toContain("Trained 2, reused 0");
     const json = readFileSync(out, "utf8");
     const runs = JSON.parse(json).runs;
@@ -71,7 +79,20 @@ describe("npm run experiment", () => {
   it("sweeps the conv VAE with --model conv, through the same MNIST job, into the same results file", async () => {
     const out = outIn();
     const data = writeIdxFolder(join(dirname(out), "idx"), 200, 50);
-    const r = await cli(["--sweep", "latent", "--model", "conv", "--latent", "2", "--epochs", "1", "--dataset", data, "--out", out]);
+    const r = await cli([
+      "--sweep",
+      "latent",
+      "--model",
+      "conv",
+      "--latent",
+      "2",
+      "--epochs",
+      "1",
+      "--dataset",
+      data,
+      "--out",
+      out,
+    ]);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stderr).toMatch(/✓ run 1\/1 MNIST \(IDX\) conv L=2: held-out −ELBO [\d.]+/);
     const [run] = JSON.parse(readFileSync(out, "utf8")).runs;
@@ -88,7 +109,19 @@ describe("npm run experiment", () => {
     expect(r.stdout).toMatch(/Sweep "beta": 4 runs/);
     expect(r.stdout).toMatch(/1\. MNIST conv L=2 β=0 +train/);
     expect(r.stdout).toMatch(/4\. MNIST conv L=2 β 0→4 warm-up +train/);
-    const epochs = await cli(["--sweep", "beta", "--preset", "navigator", "--epochs", "12", "--beta", "warmup:4:10", "--dry-run", "--out", outIn()]);
+    const epochs = await cli([
+      "--sweep",
+      "beta",
+      "--preset",
+      "navigator",
+      "--epochs",
+      "12",
+      "--beta",
+      "warmup:4:10",
+      "--dry-run",
+      "--out",
+      outIn(),
+    ]);
     expect(epochs.stdout).toMatch(/Sweep "beta": 1 run;/); // flags given override the preset's
   });
 
@@ -111,18 +144,30 @@ describe("npm run experiment", () => {
     };
 
     it("an unknown dataset", () =>
-      bad(["--dataset", "mnist-full"], /--dataset "mnist-full" is not a dataset: use --dataset embedded .* or the path of a folder of MNIST or Fashion-MNIST IDX files/));
+      bad(
+        ["--dataset", "mnist-full"],
+        /--dataset "mnist-full" is not a dataset: use --dataset embedded .* or the path of a folder of MNIST or Fashion-MNIST IDX files/,
+      ));
 
-    it("a folder without IDX files", () => bad(["--dataset", tmpdir()], /--dataset .*: .*no train images file found; looked for train-images-idx3-ubyte/));
+    it("a folder without IDX files", () =>
+      bad(["--dataset", tmpdir()], /--dataset .*: .*no train images file found; looked for train-images-idx3-ubyte/));
 
-    it("latent dimension 0", () => bad(["--latent", "2,0"], /--latent: a latent dimension must be a whole number ≥ 1, got "0"\. Example: --latent 2,5,10\./));
+    it("latent dimension 0", () =>
+      bad(
+        ["--latent", "2,0"],
+        /--latent: a latent dimension must be a whole number ≥ 1, got "0"\. Example: --latent 2,5,10\./,
+      ));
 
-    it("an unknown sweep", () => bad(["--sweep", "width"], /--sweep must be one of latent, beta, swiss, all, got "width"/));
+    it("an unknown sweep", () =>
+      bad(["--sweep", "width"], /--sweep must be one of latent, beta, swiss, all, got "width"/));
 
     it("a malformed results file", async () => {
       const out = outIn();
       writeFileSync(out, '{"runs": [');
-      await bad(["--out", out], /results file .*results\.json: is not valid JSON .*Fix or delete the file .*or pass --out <another file>/);
+      await bad(
+        ["--out", out],
+        /results file .*results\.json: is not valid JSON .*Fix or delete the file .*or pass --out <another file>/,
+      );
     });
 
     it("a results file that is not ours", async () => {
@@ -141,11 +186,16 @@ describe("npm run experiment", () => {
       if (process.getuid?.() !== 0) await bad(["--out", locked], /cannot be read \(EACCES\)/); // root reads anything
     });
 
-    it("a warm-up with a single epoch", () => bad(["--beta", "warmup", "--epochs", "1"], /--beta warmup .* needs --epochs 2 or more/));
+    it("a warm-up with a single epoch", () =>
+      bad(["--beta", "warmup", "--epochs", "1"], /--beta warmup .* needs --epochs 2 or more/));
 
     it("an unknown option", () => bad(["--latnet", "2"], /unknown option --latnet/));
 
-    it("the conv model for the Swiss roll", () => bad(["--sweep", "swiss", "--model", "conv"], /--model conv applies to the MNIST sweeps .* Use --sweep latent or --sweep beta/));
+    it("the conv model for the Swiss roll", () =>
+      bad(
+        ["--sweep", "swiss", "--model", "conv"],
+        /--model conv applies to the MNIST sweeps .* Use --sweep latent or --sweep beta/,
+      ));
 
     it("a warm-up to a negative β", () => bad(["--beta", "warmup:-1"], /the β a warm-up reaches must be a number ≥ 0/));
   });

@@ -39,17 +39,37 @@ const list = (xs: readonly (string | number)[]) => xs.join(",");
 // No defaults in the spec for what a preset sets: a flag given overrides the preset, one not given keeps it.
 const spec = {
   sweep: { type: "string", choices: SWEEP_NAMES, default: "all", help: "which sweep" },
-  preset: { type: "string", choices: PRESET_NAMES, default: "default", help: "starting values of the options below (navigator: β 0, 1, 4 and warm-up 0 → 4 over 10 of 20 epochs)" },
-  model: { type: "string", choices: ["mlp", "conv"], default: "mlp", help: "MNIST model of the latent and β sweeps (conv: the convolutional VAE; the Swiss roll is always mlp)" },
-  dataset: { type: "string", default: EMBEDDED, help: `MNIST data: "embedded" (10,000 digits shipped with vae-lab) or a folder of IDX files` },
+  preset: {
+    type: "string",
+    choices: PRESET_NAMES,
+    default: "default",
+    help: "starting values of the options below (navigator: β 0, 1, 4 and warm-up 0 → 4 over 10 of 20 epochs)",
+  },
+  model: {
+    type: "string",
+    choices: ["mlp", "conv"],
+    default: "mlp",
+    help: "MNIST model of the latent and β sweeps (conv: the convolutional VAE; the Swiss roll is always mlp)",
+  },
+  dataset: {
+    type: "string",
+    default: EMBEDDED,
+    help: `MNIST data: "embedded" (10,000 digits shipped with vae-lab) or a folder of IDX files`,
+  },
   latent: { type: "string", help: `latent dimensions of the latent sweep (default ${list(d.latent)})` },
-  beta: { type: "string", help: `β values of the β sweep (at L = 2; default ${list(d.beta.map(betaChoiceText))}): "warmup" ramps β 0 → 1 over the first half of the epochs, "warmup:4" to 4, "warmup:4:10" to 4 over 10 epochs` },
+  beta: {
+    type: "string",
+    help: `β values of the β sweep (at L = 2; default ${list(d.beta.map(betaChoiceText))}): "warmup" ramps β 0 → 1 over the first half of the epochs, "warmup:4" to 4, "warmup:4:10" to 4 over 10 epochs`,
+  },
   hidden: { type: "string", help: `hidden sizes of the Swiss-roll sweep (default ${list(d.hidden)})` },
   "swiss-latent": { type: "string", help: `latent sizes of the Swiss-roll sweep (default ${list(d.swissLatent)})` },
   epochs: { type: "number", integer: true, min: 1, help: `MNIST epochs per run (default ${d.epochs})` },
   steps: { type: "number", integer: true, min: 1, help: `Swiss-roll training steps per run (default ${d.steps})` },
   seed: { type: "number", integer: true, min: 0, help: `random seed (data split, init, eps; default ${d.seed})` },
-  out: { type: "string", help: "results file (default $VAE_LAB_RESULTS, else .cache/experiments/results.json; a .csv is written beside it)" },
+  out: {
+    type: "string",
+    help: "results file (default $VAE_LAB_RESULTS, else .cache/experiments/results.json; a .csv is written beside it)",
+  },
   rerun: { type: "boolean", help: "train every run again, even those already in the results file" },
   "dry-run": { type: "boolean", help: "print the plan and the time estimate, train nothing" },
   help: { type: "boolean", help: "show this help" },
@@ -112,7 +132,8 @@ function resolveDataset(text: string): string {
 
 function sweepOptions(args: Record<string, unknown>): SweepOptions {
   const preset = SWEEP_PRESETS[args.preset as keyof typeof SWEEP_PRESETS];
-  const given = <T>(name: string, parse: (text: string) => T, fallback: T): T => (args[name] === undefined ? fallback : parse(args[name] as string));
+  const given = <T>(name: string, parse: (text: string) => T, fallback: T): T =>
+    args[name] === undefined ? fallback : parse(args[name] as string);
   let options: SweepOptions;
   try {
     options = {
@@ -121,7 +142,11 @@ function sweepOptions(args: Record<string, unknown>): SweepOptions {
       latent: given("latent", (t) => parseSizeList(t, "--latent", "a latent dimension", 256), preset.latent),
       beta: given("beta", (t) => parseBetaList(t), preset.beta),
       hidden: given("hidden", (t) => parseSizeList(t, "--hidden", "a hidden size"), preset.hidden),
-      swissLatent: given("swiss-latent", (t) => parseSizeList(t, "--swiss-latent", "a latent size", 64), preset.swissLatent),
+      swissLatent: given(
+        "swiss-latent",
+        (t) => parseSizeList(t, "--swiss-latent", "a latent size", 64),
+        preset.swissLatent,
+      ),
       epochs: (args.epochs as number | undefined) ?? preset.epochs,
       steps: (args.steps as number | undefined) ?? preset.steps,
       seed: (args.seed as number | undefined) ?? preset.seed,
@@ -131,11 +156,17 @@ function sweepOptions(args: Record<string, unknown>): SweepOptions {
     throw new BadArgument((err as Error).message);
   }
   if (options.model === "conv" && args.sweep === "swiss") {
-    throw new BadArgument(`--model conv applies to the MNIST sweeps (latent, beta); the Swiss-roll sweep always trains lesson 1's MLP. Use --sweep latent or --sweep beta.`);
+    throw new BadArgument(
+      `--model conv applies to the MNIST sweeps (latent, beta); the Swiss-roll sweep always trains lesson 1's MLP. Use --sweep latent or --sweep beta.`,
+    );
   }
-  const halfWarmup = options.beta.some((b) => b === "warmup" || (typeof b !== "number" && b.epochs === undefined && b.steps === undefined));
+  const halfWarmup = options.beta.some(
+    (b) => b === "warmup" || (typeof b !== "number" && b.epochs === undefined && b.steps === undefined),
+  );
   if (halfWarmup && options.epochs < 2 && (args.sweep === "beta" || args.sweep === "all")) {
-    throw new BadArgument(`--beta warmup ramps β over the first half of the epochs, so it needs --epochs 2 or more (got ${options.epochs}).`);
+    throw new BadArgument(
+      `--beta warmup ramps β over the first half of the epochs, so it needs --epochs 2 or more (got ${options.epochs}).`,
+    );
   }
   return options;
 }
@@ -145,14 +176,20 @@ const fmt = (v: number, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) :
 function summaryLine(r: RunRecord): string {
   const m = r.metrics;
   const clusters = r.history.at(-1)?.clusterFraction;
-  const c = clusters === null || clusters === undefined ? "" : `, ${Math.round(clusters * 100)}% of classes in distinct clusters`;
+  const c =
+    clusters === null || clusters === undefined
+      ? ""
+      : `, ${Math.round(clusters * 100)}% of classes in distinct clusters`;
   const digits = isSwissRoll(r.config) ? 4 : 1;
   return `held-out −ELBO ${fmt(m.testNegElbo, digits)} = recon ${fmt(m.testRecon, digits)} + KL ${fmt(m.testKl, digits)}${c}, ${formatDuration(r.seconds)}`;
 }
 
 function planTable(plan: PlannedRun[], toTrain: PlannedRun[]): string {
   return plan
-    .map((p, i) => `  ${String(i + 1).padStart(2)}. ${p.label.padEnd(30)} ${toTrain.includes(p) ? `train, ~${formatDuration(estimateSeconds(p.config, undefined, computePath()))}` : "reuse (already in the results file)"}`)
+    .map(
+      (p, i) =>
+        `  ${String(i + 1).padStart(2)}. ${p.label.padEnd(30)} ${toTrain.includes(p) ? `train, ~${formatDuration(estimateSeconds(p.config, undefined, computePath()))}` : "reuse (already in the results file)"}`,
+    )
     .join("\n");
 }
 
@@ -160,7 +197,8 @@ async function main(argv: string[]): Promise<number> {
   const parsed = parseCommandLine(argv, spec, usage, COMMAND);
   if ("exit" in parsed) return parsed.exit;
   const { args } = parsed;
-  if (args._.length > 0) throw new BadArgument(`unexpected argument "${args._[0]}"; options start with --, e.g. --sweep latent.`);
+  if (args._.length > 0)
+    throw new BadArgument(`unexpected argument "${args._[0]}"; options start with --, e.g. --sweep latent.`);
   const options = sweepOptions(args);
   const sweep = args.sweep as SweepName;
   const resultsPath = resolve(args.out ?? defaultResultsPath());
@@ -176,7 +214,9 @@ async function main(argv: string[]): Promise<number> {
   console.log(
     `Sweep "${sweep}": ${plan.length} run${plan.length === 1 ? "" : "s"}; ${status.reused.length} already in ${resultsPath} (reused), ` +
       `${status.toTrain.length} to train` +
-      (status.toTrain.length > 0 ? `, about ${formatDuration(status.estimatedSeconds)}${onWasm ? "" : ` on WASM (this machine uses ${backend.name})`} (estimated; the bar's ETA adjusts).` : "."),
+      (status.toTrain.length > 0
+        ? `, about ${formatDuration(status.estimatedSeconds)}${onWasm ? "" : ` on WASM (this machine uses ${backend.name})`} (estimated; the bar's ETA adjusts).`
+        : "."),
   );
   if (args["dry-run"]) {
     console.log(planTable(plan, status.toTrain));
@@ -210,7 +250,10 @@ async function main(argv: string[]): Promise<number> {
       else if (p.event === "failed") say(`✗ ${head}: ${p.error!.message}`);
       if (p.event === "progress" || p.event === "start") {
         const loss = p.loss ? `, loss ${fmt(p.loss.total, isSwissRoll(plan[p.run - 1].config) ? 4 : 1)}` : "";
-        bar.update(Math.min(total - 1, Math.round(p.doneSeconds * 10)), `${head}${p.where ? `: ${p.where}` : ""}${loss}`);
+        bar.update(
+          Math.min(total - 1, Math.round(p.doneSeconds * 10)),
+          `${head}${p.where ? `: ${p.where}` : ""}${loss}`,
+        );
       }
     },
   });
@@ -219,10 +262,15 @@ async function main(argv: string[]): Promise<number> {
 
   const seconds = (performance.now() - started) / 1000;
   console.log("");
-  console.log(`Trained ${outcome.trained.length}, reused ${outcome.reused.length}${outcome.failed.length ? `, failed ${outcome.failed.length}` : ""} in ${formatDuration(seconds)}.`);
-  if (outcome.trained.length + outcome.reused.length > 0) console.log(`Results: ${resultsPath} and ${csvPathFor(resultsPath)}`);
+  console.log(
+    `Trained ${outcome.trained.length}, reused ${outcome.reused.length}${outcome.failed.length ? `, failed ${outcome.failed.length}` : ""} in ${formatDuration(seconds)}.`,
+  );
+  if (outcome.trained.length + outcome.reused.length > 0)
+    console.log(`Results: ${resultsPath} and ${csvPathFor(resultsPath)}`);
   if (outcome.stopped) {
-    console.log(`Stopped before the end: ${outcome.remaining} run${outcome.remaining === 1 ? "" : "s"} left. Run the same command again to resume.`);
+    console.log(
+      `Stopped before the end: ${outcome.remaining} run${outcome.remaining === 1 ? "" : "s"} left. Run the same command again to resume.`,
+    );
     return 130;
   }
   if (outcome.failed.length > 0) {

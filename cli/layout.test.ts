@@ -20,8 +20,12 @@ function sourceFiles(dir: string): string[] {
 describe("the library's boundary with the tools", () => {
   it("src/ imports nothing from cli/", () => {
     const offenders = sourceFiles(join(root, "src")).filter((file) => {
-      const specs = [...readFileSync(file, "utf8").matchAll(/\bfrom\s+["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']/g)].map((m) => m[1] ?? m[2]);
-      return specs.some((s) => s.startsWith(".") && relative(root, resolve(join(file, ".."), s)).split(/[\\/]/)[0] === "cli");
+      const specs = [
+        ...readFileSync(file, "utf8").matchAll(/\bfrom\s+["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']/g),
+      ].map((m) => m[1] ?? m[2]);
+      return specs.some(
+        (s) => s.startsWith(".") && relative(root, resolve(join(file, ".."), s)).split(/[\\/]/)[0] === "cli",
+      );
     });
     expect(offenders.map((f) => relative(root, f))).toEqual([]);
   });

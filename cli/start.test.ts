@@ -24,10 +24,14 @@ interface Run {
 }
 
 function start(args: string[]): Run {
-  const child = spawn(process.execPath, [join("node_modules", "tsx", "dist", "cli.mjs"), join("cli", "start.ts"), ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, FORCE_COLOR: "0" },
-  });
+  const child = spawn(
+    process.execPath,
+    [join("node_modules", "tsx", "dist", "cli.mjs"), join("cli", "start.ts"), ...args],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, FORCE_COLOR: "0" },
+    },
+  );
   let out = "";
   child.stdout!.on("data", (c: Buffer) => void (out += c.toString()));
   child.stderr!.on("data", (c: Buffer) => void (out += c.toString()));
@@ -40,8 +44,10 @@ async function waitFor(run: Run, pattern: RegExp, timeoutMs = 90_000): Promise<R
   for (;;) {
     const m = run.output().match(pattern);
     if (m) return m;
-    if (run.child.exitCode !== null) throw new Error(`npm start exited (${run.child.exitCode}) before printing ${pattern}:\n${run.output()}`);
-    if (Date.now() - t0 > timeoutMs) throw new Error(`npm start did not print ${pattern} within ${timeoutMs} ms:\n${run.output()}`);
+    if (run.child.exitCode !== null)
+      throw new Error(`npm start exited (${run.child.exitCode}) before printing ${pattern}:\n${run.output()}`);
+    if (Date.now() - t0 > timeoutMs)
+      throw new Error(`npm start did not print ${pattern} within ${timeoutMs} ms:\n${run.output()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -83,7 +89,9 @@ describe("npm start", () => {
     const file = join(work, "out", "playground.html");
     const run = start([...tiny, "--epochs", "2", "--export", file]);
     expect(await run.exited).toBe(0);
-    expect(run.output()).toContain(`Checkpoint ${checkpoint} was trained with other settings (epochs: wanted 2, found 1): training again.`);
+    expect(run.output()).toContain(
+      `Checkpoint ${checkpoint} was trained with other settings (epochs: wanted 2, found 1): training again.`,
+    );
     expect(run.output()).toMatch(/Wrote the playground to .*playground\.html \(\d+\.\d MB, self-contained/);
     expect(run.output()).not.toContain("Serving");
     const html = readFileSync(file, "utf8");
@@ -100,9 +108,37 @@ describe("npm start", () => {
     const results = join(work, "sweep", "results.json");
     const config = mnistRunConfig("embedded", 2, 1, 10, 1);
     const metrics = { trainRecon: 140, trainKl: 6, trainNegElbo: 146, testRecon: 141, testKl: 6, testNegElbo: 147 };
-    writeResults(results, { ...emptyResults(), runs: [{ config, metrics, seconds: 20, backend: "wasm", data: { source: "x", trainN: 9000, testN: 1000 }, units: "nats", history: [], checkpoint: "checkpoints/x", finishedAt: "2026-12-03T14:00:00.000Z" }] });
+    writeResults(results, {
+      ...emptyResults(),
+      runs: [
+        {
+          config,
+          metrics,
+          seconds: 20,
+          backend: "wasm",
+          data: { source: "x", trainN: 9000, testN: 1000 },
+          units: "nats",
+          history: [],
+          checkpoint: "checkpoints/x",
+          finishedAt: "2026-12-03T14:00:00.000Z",
+        },
+      ],
+    });
     const file = join(work, "conv.html");
-    const run = start(["--model", "conv", "--epochs", "1", "--data", data, "--checkpoint", join(work, "conv-ckpt"), "--results", results, "--export", file]);
+    const run = start([
+      "--model",
+      "conv",
+      "--epochs",
+      "1",
+      "--data",
+      data,
+      "--checkpoint",
+      join(work, "conv-ckpt"),
+      "--results",
+      results,
+      "--export",
+      file,
+    ]);
     expect(await run.exited, run.output()).toBe(0);
     expect(run.output()).toMatch(/model: conv VAE, latent dimension 2, [\d,]+ parameters/);
     const html = readFileSync(file, "utf8");
@@ -113,9 +149,20 @@ describe("npm start", () => {
 
   it("names --port when the port is taken, before loading data or training", async () => {
     const blocker: Server = createServer();
-    const port = await new Promise<number>((resolve) => blocker.listen(0, "127.0.0.1", () => resolve((blocker.address() as { port: number }).port)));
+    const port = await new Promise<number>((resolve) =>
+      blocker.listen(0, "127.0.0.1", () => resolve((blocker.address() as { port: number }).port)),
+    );
     try {
-      const run = start(["--hidden", "32", "--checkpoint", join(work, "never"), "--epochs", "2", "--port", String(port)]);
+      const run = start([
+        "--hidden",
+        "32",
+        "--checkpoint",
+        join(work, "never"),
+        "--epochs",
+        "2",
+        "--port",
+        String(port),
+      ]);
       expect(await run.exited).toBe(1);
       expect(run.output()).not.toContain("data:");
       expect(existsSync(join(work, "never"))).toBe(false);

@@ -7,7 +7,16 @@ import type { Server } from "node:http";
 import { initBackend } from "../src/engine/backend";
 import { MNIST_JOB_DEFAULTS, trainOrLoadMnist, type MnistJobSettings } from "../src/mnistJob";
 import { paramCount } from "../src/vae/vae";
-import { closeServer, createPlaygroundServer, isLoopback, listen, loopbackHostNames, playgroundHtml, serverUrl, writeExport } from "../src/playground";
+import {
+  closeServer,
+  createPlaygroundServer,
+  isLoopback,
+  listen,
+  loopbackHostNames,
+  playgroundHtml,
+  serverUrl,
+  writeExport,
+} from "../src/playground";
 import { formatOptions, parseCommandLine } from "./args";
 import { formatDuration } from "../src/format";
 import { ProgressBar } from "./progressBar";
@@ -25,11 +34,28 @@ const spec = {
   seed: { type: "number", integer: true, default: d.seed, help: "random seed (data split, init, ε)" },
   data: { type: "string", help: "folder of IDX files (full MNIST or Fashion-MNIST) instead of the embedded digits" },
   checkpoint: { type: "string", help: "checkpoint folder (default: .cache/checkpoints/<every setting>-<hash>)" },
-  results: { type: "string", help: "results file of npm run experiment for the trade-off panel (default $VAE_LAB_RESULTS, else .cache/experiments/results.json)" },
+  results: {
+    type: "string",
+    help: "results file of npm run experiment for the trade-off panel (default $VAE_LAB_RESULTS, else .cache/experiments/results.json)",
+  },
   retrain: { type: "boolean", help: "train again even if a matching checkpoint exists" },
-  port: { type: "number", integer: true, min: 0, max: 65535, default: 7862, help: "port of the playground (0: any free port)" },
-  host: { type: "string", default: "127.0.0.1", help: "address to listen on; anything but loopback exposes the playground to your network" },
-  export: { type: "string", help: "write the playground to this one self-contained HTML file (works offline) and exit" },
+  port: {
+    type: "number",
+    integer: true,
+    min: 0,
+    max: 65535,
+    default: 7862,
+    help: "port of the playground (0: any free port)",
+  },
+  host: {
+    type: "string",
+    default: "127.0.0.1",
+    help: "address to listen on; anything but loopback exposes the playground to your network",
+  },
+  export: {
+    type: "string",
+    help: "write the playground to this one self-contained HTML file (works offline) and exit",
+  },
   help: { type: "boolean", help: "show this help" },
 } as const;
 
@@ -66,11 +92,16 @@ async function main(argv: string[]): Promise<number> {
   let routes: Record<string, string> | undefined;
   const loopback = isLoopback(args.host!);
   // On loopback, answer only requests addressed to this machine by name (DNS-rebinding protection).
-  const server = args.export === undefined ? createPlaygroundServer(() => routes, loopback ? { allowedHosts: loopbackHostNames(args.host!) } : {}) : undefined;
+  const server =
+    args.export === undefined
+      ? createPlaygroundServer(() => routes, loopback ? { allowedHosts: loopbackHostNames(args.host!) } : {})
+      : undefined;
   let url = "";
   if (server) {
     if (!loopback) {
-      console.warn(`Warning: --host ${args.host} is not a loopback address: anyone who can reach this machine on that port can open the playground.`);
+      console.warn(
+        `Warning: --host ${args.host} is not a loopback address: anyone who can reach this machine on that port can open the playground.`,
+      );
     }
     url = serverUrl(args.host!, await listen(server, args.port!, args.host!));
   }
@@ -93,7 +124,9 @@ async function main(argv: string[]): Promise<number> {
     signal: stop.signal,
     onNotice: (message) => console.log(message),
     onLoadData: (seconds, data) => {
-      console.log(`data: ${data.source}: ${data.train.n} training and ${data.test.n} held-out images (loaded in ${seconds.toFixed(2)} s)`);
+      console.log(
+        `data: ${data.source}: ${data.train.n} training and ${data.test.n} held-out images (loaded in ${seconds.toFixed(2)} s)`,
+      );
       bar = new ProgressBar({ label: "training", total: settings.epochs, unit: "epoch" });
     },
     onEpoch: (e) => {
@@ -105,23 +138,38 @@ async function main(argv: string[]): Promise<number> {
 
   const last = job.history.at(-1);
   console.log("");
-  console.log(job.loaded ? `Loaded the trained model from ${job.checkpointDir}` : stop.signal.aborted ? "Training stopped early; no checkpoint saved." : `Saved the checkpoint to ${job.checkpointDir}`);
-  console.log(`model: ${settings.model} VAE, latent dimension ${settings.latentDim}, ${paramCount(job.model).toLocaleString("en-US")} parameters`);
+  console.log(
+    job.loaded
+      ? `Loaded the trained model from ${job.checkpointDir}`
+      : stop.signal.aborted
+        ? "Training stopped early; no checkpoint saved."
+        : `Saved the checkpoint to ${job.checkpointDir}`,
+  );
+  console.log(
+    `model: ${settings.model} VAE, latent dimension ${settings.latentDim}, ${paramCount(job.model).toLocaleString("en-US")} parameters`,
+  );
   if (last) {
-    console.log(`training: ${job.history.length} epochs in ${formatDuration(job.trainSeconds)} on ${backend.name}${backend.native?.active ? " + native BLAS" : ""}; last epoch loss ${last.total.toFixed(2)} = recon ${last.recon.toFixed(2)} + KL ${last.kl.toFixed(2)} (nats per image)`);
+    console.log(
+      `training: ${job.history.length} epochs in ${formatDuration(job.trainSeconds)} on ${backend.name}${backend.native?.active ? " + native BLAS" : ""}; last epoch loss ${last.total.toFixed(2)} = recon ${last.recon.toFixed(2)} + KL ${last.kl.toFixed(2)} (nats per image)`,
+    );
   }
-  console.log(`held-out negative ELBO: ${job.heldOut.total.toFixed(2)} nats per image (recon ${job.heldOut.recon.toFixed(2)}, KL ${job.heldOut.kl.toFixed(2)})`);
+  console.log(
+    `held-out negative ELBO: ${job.heldOut.total.toFixed(2)} nats per image (recon ${job.heldOut.recon.toFixed(2)}, KL ${job.heldOut.kl.toFixed(2)})`,
+  );
   if (stop.signal.aborted) {
     job.model.dispose();
     return 130;
   }
-  if (!job.loaded) console.log("Run npm start again to load this model in seconds, or add -- --retrain to train again.");
+  if (!job.loaded)
+    console.log("Run npm start again to load this model in seconds, or add -- --retrain to train again.");
 
   const { html } = playgroundHtml(job, backend.name, { experimentsFile: args.results });
   job.model.dispose();
   if (!server) {
     const { path, bytes } = writeExport(args.export!, html);
-    console.log(`Wrote the playground to ${path} (${(bytes / 1e6).toFixed(1)} MB, self-contained: open it in a browser, no server or network needed).`);
+    console.log(
+      `Wrote the playground to ${path} (${(bytes / 1e6).toFixed(1)} MB, self-contained: open it in a browser, no server or network needed).`,
+    );
     return 0;
   }
   routes = { "/": html, "/index.html": html };

@@ -10,10 +10,19 @@ import { describe, expect, it } from "vitest";
 import { exercises } from "./index";
 
 const root = path.resolve(__dirname, "..");
-const IMPORT = /(?:^|[\s;])(?:import|export)\s[^'"`;]*?from\s*["']([^"']+)["']|(?:^|[\s;(=])import\s*\(\s*["']([^"']+)["']\s*\)|require\(\s*["']([^"']+)["']\s*\)|^\s*import\s*["']([^"']+)["']/gm;
+const IMPORT =
+  /(?:^|[\s;])(?:import|export)\s[^'"`;]*?from\s*["']([^"']+)["']|(?:^|[\s;(=])import\s*\(\s*["']([^"']+)["']\s*\)|require\(\s*["']([^"']+)["']\s*\)|^\s*import\s*["']([^"']+)["']/gm;
 
 const walk = (dir: string): string[] =>
-  fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : /\.(ts|mjs|cjs|js)$/.test(e.name) ? [path.join(dir, e.name)] : []));
+  fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory()
+        ? walk(path.join(dir, e.name))
+        : /\.(ts|mjs|cjs|js)$/.test(e.name)
+          ? [path.join(dir, e.name)]
+          : [],
+    );
 
 /** The files a source file imports by relative path (resolved, with .ts or /index.ts added). */
 function localImports(file: string): string[] {
@@ -22,18 +31,27 @@ function localImports(file: string): string[] {
     const spec = m[1] ?? m[2] ?? m[3] ?? m[4];
     if (!spec.startsWith(".")) continue;
     const base = path.resolve(path.dirname(file), spec);
-    out.push([base, `${base}.ts`, path.join(base, "index.ts")].find((p) => fs.existsSync(p) && fs.statSync(p).isFile()) ?? base);
+    out.push(
+      [base, `${base}.ts`, path.join(base, "index.ts")].find((p) => fs.existsSync(p) && fs.statSync(p).isFile()) ??
+        base,
+    );
   }
   return out;
 }
 
 const rel = (p: string) => path.relative(root, p).split(path.sep).join("/");
 const crossings = (dir: string, allowed: (target: string, from: string) => boolean) =>
-  walk(path.join(root, dir)).flatMap((f) => localImports(f).filter((t) => !allowed(rel(t), rel(f))).map((t) => `${rel(f)} → ${rel(t)}`));
+  walk(path.join(root, dir)).flatMap((f) =>
+    localImports(f)
+      .filter((t) => !allowed(rel(t), rel(f)))
+      .map((t) => `${rel(f)} → ${rel(t)}`),
+  );
 
 describe("import boundaries", () => {
   it("the library imports only itself (its tests may use scripts/' test helpers), never exercises/ or grading/", () => {
-    expect(crossings("src", (t, f) => t.startsWith("src/") || (/\.test\.ts$/.test(f) && t.startsWith("scripts/")))).toEqual([]);
+    expect(
+      crossings("src", (t, f) => t.startsWith("src/") || (/\.test\.ts$/.test(f) && t.startsWith("scripts/"))),
+    ).toEqual([]);
   });
 
   it("the exercises import the library and each other, never the grader", () => {
@@ -54,7 +72,10 @@ describe("import boundaries", () => {
     expect(closure).toContain("exercises/notebook.ts"); // check() reaches the notebooks through the entry
     expect(closure.filter((f) => !/^(index\.ts|src\/|exercises\/)/.test(f) || f.endsWith(".test.ts"))).toEqual([]);
     // The build compiles exactly the entry, src/ and exercises/ (no grading/, no tests).
-    const build = JSON.parse(fs.readFileSync(path.join(root, "tsconfig.build.json"), "utf8")) as { include: string[]; exclude: string[] };
+    const build = JSON.parse(fs.readFileSync(path.join(root, "tsconfig.build.json"), "utf8")) as {
+      include: string[];
+      exclude: string[];
+    };
     expect([...build.include].sort()).toEqual(["exercises", "index.ts", "src"]);
     expect(build.exclude).toContain("**/*.test.ts");
   });
@@ -63,7 +84,10 @@ describe("import boundaries", () => {
 describe("the exercises' folders", () => {
   it("are one per registered exercise, each with its contract, mistakes and tests, and the hidden suite in grading/", () => {
     const dir = path.join(root, "exercises");
-    const folders = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    const folders = fs
+      .readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
     expect(folders.sort()).toEqual(Object.keys(exercises).sort());
     for (const id of folders) {
       expect(fs.readdirSync(path.join(dir, id)).sort(), id).toEqual(["contract.test.ts", "contract.ts", "mistakes.ts"]);

@@ -11,21 +11,24 @@ import type { CheckResult } from "./types";
 
 export type { CheckOutcome, CheckResult } from "./types";
 
-const HIDDEN = "These are the public checks: the grader runs further hidden checks, so keep your code right in general, not just for these inputs.";
+const HIDDEN =
+  "These are the public checks: the grader runs further hidden checks, so keep your code right in general, not just for these inputs.";
 
 /** Runs `fn` through the public checks of exercise `id`. */
 export function check(id: string, fn: unknown): CheckResult {
   const ex = exercises[id];
   const fail = (summary: string): CheckResult => ({ id, passed: false, notImplemented: false, checks: [], summary });
   if (!ex) return fail(`There is no exercise "${id}". Known: ${Object.keys(exercises).join(", ")}.`);
-  if (typeof fn !== "function") return fail(`check("${id}", …) needs the function ${ex.functionName} itself, but got ${fn === undefined ? "undefined" : typeof fn}.`);
+  if (typeof fn !== "function")
+    return fail(
+      `check("${id}", …) needs the function ${ex.functionName} itself, but got ${fn === undefined ? "undefined" : typeof fn}.`,
+    );
   try {
     return judge(ex, observe(ex, fn));
   } catch (err) {
     return fail(`The checks themselves failed (${errorMessage(err)}): a bug in vae-lab, please report it.`);
   }
 }
-
 
 /** The result as plain text (terminal, text/plain) and HTML (notebook). */
 export function formatCheckResult(r: CheckResult): { text: string; html: string } {
@@ -45,7 +48,11 @@ export function formatCheckResult(r: CheckResult): { text: string; html: string 
   const footer = r.checks.length > 0 && !r.notImplemented ? HIDDEN : "";
   if (footer) lines.push(footer);
 
-  const [colour, background] = r.passed ? ["#166534", "#f0fdf4"] : r.notImplemented ? ["#92400e", "#fffbeb"] : ["#991b1b", "#fef2f2"];
+  const [colour, background] = r.passed
+    ? ["#166534", "#f0fdf4"]
+    : r.notImplemented
+      ? ["#92400e", "#fffbeb"]
+      : ["#991b1b", "#fef2f2"];
   const html =
     `<div style="border-left:4px solid ${colour};background:${background};padding:8px 12px;font-family:sans-serif;font-size:14px;line-height:1.4">` +
     `<div style="color:${colour};font-weight:bold">${escapeHtml(r.summary)}</div>` +

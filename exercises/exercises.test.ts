@@ -25,14 +25,22 @@ beforeAll(() => {
 describe.each(Object.values(exercises))("exercise $id", (ex) => {
   it("passes every public check with the reference solution, and matches no mistake", () => {
     const r = check(ex.id, ex.reference);
-    expect(r.checks.filter((c) => !c.passed), JSON.stringify(r.checks)).toEqual([]);
+    expect(
+      r.checks.filter((c) => !c.passed),
+      JSON.stringify(r.checks),
+    ).toEqual([]);
     expect(r.passed).toBe(true);
     expect(r.summary).toMatch(new RegExp(`^✓ ${ex.functionName} passes all ${ex.checks.length} public checks`));
     expect(detected(ex, ex.reference)).toEqual([]);
   });
 
   it("gives the released stub a clear 'not implemented yet' result with its message, not a crash", () => {
-    for (const fn of [stub(ex.functionName), () => { throw new NotImplementedError(ex.functionName); }]) {
+    for (const fn of [
+      stub(ex.functionName),
+      () => {
+        throw new NotImplementedError(ex.functionName);
+      },
+    ]) {
       const r = check(ex.id, fn);
       expect(r.passed).toBe(false);
       expect(r.notImplemented).toBe(true);
@@ -61,16 +69,37 @@ describe.each(Object.values(exercises))("exercise $id", (ex) => {
       returnsNumber ? [() => "42", /a string/] : [() => 42, /the number 42/],
       [() => undefined, /undefined \(did you forget to return\?\)/],
       [async () => 1, /a Promise/],
-      [() => { throw "boom"; }, /non-Error value: boom/],
-      [() => { throw null; }, /non-Error value: null/],
-      [() => { throw Object.create(null); }, /non-Error value: \(a value that cannot be printed\)/],
+      [
+        () => {
+          throw "boom";
+        },
+        /non-Error value: boom/,
+      ],
+      [
+        () => {
+          throw null;
+        },
+        /non-Error value: null/,
+      ],
+      [
+        () => {
+          throw Object.create(null);
+        },
+        /non-Error value: \(a value that cannot be printed\)/,
+      ],
     ];
     for (const [fn, message] of garbage) {
       const r = check(ex.id, fn);
       expect(r.passed).toBe(false);
       expect(r.notImplemented).toBe(false);
       expect(r.checks[0].message).toMatch(message);
-      expect(r.checks.slice(1).every((c) => c.passed || c.message.startsWith("fails for the same reason") || c.message === r.checks[0].message)).toBe(true);
+      expect(
+        r.checks
+          .slice(1)
+          .every(
+            (c) => c.passed || c.message.startsWith("fails for the same reason") || c.message === r.checks[0].message,
+          ),
+      ).toBe(true);
       expect(() => formatCheckResult(r)).not.toThrow();
     }
   });
@@ -99,9 +128,12 @@ describe("the mistake catalogue", () => {
     expect(of("reparameterize").length + of("computeVaeLoss").length).toBeGreaterThanOrEqual(5);
     expect(of("elbo").length).toBeGreaterThanOrEqual(3);
     expect(of("slerp").length).toBeGreaterThanOrEqual(2);
-    for (const id of ["betaSchedule", "activeUnits", "centroidDirection"]) expect(of(id).length, id).toBeGreaterThanOrEqual(5);
+    for (const id of ["betaSchedule", "activeUnits", "centroidDirection"])
+      expect(of(id).length, id).toBeGreaterThanOrEqual(5);
     expect(mistakeCatalogue.map((m) => `${m.exerciseId}/${m.id}`).sort()).toEqual(
-      Object.values(exercises).flatMap((ex) => ex.mistakes.map((m) => `${ex.id}/${m.id}`)).sort(),
+      Object.values(exercises)
+        .flatMap((ex) => ex.mistakes.map((m) => `${ex.id}/${m.id}`))
+        .sort(),
     );
     for (const ex of Object.values(exercises)) {
       expect(new Set(ex.mistakes.map((m) => m.id)).size).toBe(ex.mistakes.length);
@@ -113,7 +145,9 @@ describe("the mistake catalogue", () => {
 describe("check", () => {
   it("names an unknown exercise and a missing function", () => {
     expect(check("nope", () => 0).summary).toContain('There is no exercise "nope"');
-    expect(check("reparameterize", undefined).summary).toContain("needs the function reparameterize itself, but got undefined");
+    expect(check("reparameterize", undefined).summary).toContain(
+      "needs the function reparameterize itself, but got undefined",
+    );
   });
 
   it("judges missing or malformed observations as failures, not crashes", () => {
@@ -147,10 +181,18 @@ describe("formatCheckResult", () => {
   it("shows each failed check, its message and the hint, as text and escaped HTML", () => {
     const m = exercises.reparameterize.mistakes.find((x) => x.id === "sigma-is-exp-logvar")!;
     const { text, html } = formatCheckResult(check("reparameterize", m.implementation));
-    expect(text).toContain("✗ z has mean mu and standard deviation exp(½·logVar): for mu = 1.5, logVar = log 0.25, the standard deviation of z should be sigma = 0.5, but it is 0.2");
+    expect(text).toContain(
+      "✗ z has mean mu and standard deviation exp(½·logVar): for mu = 1.5, logVar = log 0.25, the standard deviation of z should be sigma = 0.5, but it is 0.2",
+    );
     expect(text).toContain("Hint: sigma should be exp(½·logVar)");
     expect(html).toContain("<b>Hint:</b>");
-    const r = formatCheckResult({ id: "x", passed: false, notImplemented: false, checks: [{ name: "<b>", passed: false, message: "a < b & c" }], summary: "s" });
+    const r = formatCheckResult({
+      id: "x",
+      passed: false,
+      notImplemented: false,
+      checks: [{ name: "<b>", passed: false, message: "a < b & c" }],
+      summary: "s",
+    });
     expect(r.html).toContain("&lt;b&gt;");
     expect(r.html).toContain("a &lt; b &amp; c");
   });

@@ -16,7 +16,12 @@ export type TensorData = { shape: number[]; values: number[] };
 export type LinearVaeData = { wMu: TensorData; bMu: TensorData; wLv: TensorData; bLv: TensorData; wDec: TensorData };
 
 /** An input, as plain data: a tensor, a number, an array of numbers, an array of rows of numbers ([n][dim]), or a linear VAE. */
-export type Arg = { tensor: TensorData } | { number: number } | { numbers: number[] } | { rows: number[][] } | { linearVae: LinearVaeData };
+export type Arg =
+  | { tensor: TensorData }
+  | { number: number }
+  | { numbers: number[] }
+  | { rows: number[][] }
+  | { linearVae: LinearVaeData };
 
 /** Arguments the learner's function receives as plain (mutable) arrays: `argsAfter` reports these. */
 export const isArrayArg = (a: Arg): boolean => "numbers" in a || "rows" in a;
@@ -41,7 +46,9 @@ export type Raw =
   | { kind: "object"; keys: string[]; fields: Record<string, Raw> }
   | { kind: "other"; what: string };
 
-export type Outcome = { ok: true; out: Raw; grad?: number[] | null; argsAfter?: number[][] } | { ok: false; error: string; notImplemented: boolean };
+export type Outcome =
+  | { ok: true; out: Raw; grad?: number[] | null; argsAfter?: number[][] }
+  | { ok: false; error: string; notImplemented: boolean };
 
 /** The fields of an object result a call may ask about: `{ total, recon, kl }` of the losses, `{ variance, count }` of activeUnits. */
 export const RESULT_FIELDS = ["total", "recon", "kl", "variance", "count"];
@@ -61,7 +68,8 @@ function safeString(v: unknown): string {
 
 /** What an exception says, in one line. Non-Error throws (strings, objects) are described too. */
 export function thrownMessage(err: unknown): string {
-  if (err instanceof Error) return `it threw ${safeString(err.name).slice(0, 60)}: ${safeString(err.message).split("\n")[0].slice(0, 300)}`;
+  if (err instanceof Error)
+    return `it threw ${safeString(err.name).slice(0, 60)}: ${safeString(err.message).split("\n")[0].slice(0, 300)}`;
   return `it threw a non-Error value: ${safeString(err).slice(0, 160)}`;
 }
 
@@ -79,7 +87,13 @@ export function describeRaw(v: unknown, fields: string[] = []): Raw {
   }
   if (v !== null && typeof v === "object" && !(v instanceof Promise)) {
     const o = v as Record<string, unknown>;
-    return { kind: "object", keys: Object.keys(o).slice(0, 12).map((k) => k.slice(0, 40)), fields: Object.fromEntries(fields.filter((f) => o[f] !== undefined).map((f) => [f, describeRaw(o[f])])) };
+    return {
+      kind: "object",
+      keys: Object.keys(o)
+        .slice(0, 12)
+        .map((k) => k.slice(0, 40)),
+      fields: Object.fromEntries(fields.filter((f) => o[f] !== undefined).map((f) => [f, describeRaw(o[f])])),
+    };
   }
   return { kind: "other", what: describeValue(v) };
 }
@@ -94,7 +108,10 @@ function linearVae(p: Record<keyof LinearVaeData, tf.Tensor>): Vae {
     config: { kind: "mlp", inputDim, hiddenDims: [], latentDim, likelihood: "gaussian" },
     variables: [],
     variableNames: [],
-    encode: (x) => ({ mu: tf.add(tf.matMul(x, p.wMu), p.bMu) as tf.Tensor2D, logVar: tf.add(tf.matMul(x, p.wLv), p.bLv) as tf.Tensor2D }),
+    encode: (x) => ({
+      mu: tf.add(tf.matMul(x, p.wMu), p.bMu) as tf.Tensor2D,
+      logVar: tf.add(tf.matMul(x, p.wLv), p.bLv) as tf.Tensor2D,
+    }),
     decode: (z) => tf.matMul(z, p.wDec) as tf.Tensor2D,
     summary: () => [],
     dispose: () => {},
@@ -112,7 +129,8 @@ function flatAfter(x: unknown[]): number[] {
  * throws: what the function throws becomes the outcome's error.
  */
 export function runCall(fn: unknown, call: Call): Outcome {
-  if (typeof fn !== "function") return { ok: false, error: `it is not a function but ${describeValue(fn)}`, notImplemented: false };
+  if (typeof fn !== "function")
+    return { ok: false, error: `it is not a function but ${describeValue(fn)}`, notImplemented: false };
   tf.engine().startScope();
   try {
     if (call.seed !== undefined) setSeed(call.seed);
@@ -123,7 +141,10 @@ export function runCall(fn: unknown, call: Call): Outcome {
       if ("number" in a) return a.number;
       if ("numbers" in a) return (arrays[i] = [...a.numbers]);
       if ("rows" in a) return (arrays[i] = a.rows.map((r) => [...r]));
-      const w = Object.fromEntries(Object.entries(a.linearVae).map(([k, d]) => [k, tensorOf(d)])) as Record<keyof LinearVaeData, tf.Tensor>;
+      const w = Object.fromEntries(Object.entries(a.linearVae).map(([k, d]) => [k, tensorOf(d)])) as Record<
+        keyof LinearVaeData,
+        tf.Tensor
+      >;
       weights[i] = w;
       return linearVae(w);
     });
@@ -136,7 +157,8 @@ export function runCall(fn: unknown, call: Call): Outcome {
       const target = g.param ? weights[g.arg][g.param] : (built[g.arg] as tf.Tensor);
       const f = (x: tf.Tensor) => {
         const args = [...built];
-        if (g.param) args[g.arg] = linearVae({ ...(weights[g.arg] as Record<keyof LinearVaeData, tf.Tensor>), [g.param]: x });
+        if (g.param)
+          args[g.arg] = linearVae({ ...(weights[g.arg] as Record<keyof LinearVaeData, tf.Tensor>), [g.param]: x });
         else args[g.arg] = x;
         result = (fn as (...a: unknown[]) => unknown)(...args);
         returned = true;
@@ -153,7 +175,14 @@ export function runCall(fn: unknown, call: Call): Outcome {
       }
     } else result = (fn as (...a: unknown[]) => unknown)(...built);
     const out = described ?? describeRaw(result, call.fields);
-    return { ok: true, out, ...(g ? { grad } : {}), ...(call.argsAfter ? { argsAfter: call.args.flatMap((a, i) => (isArrayArg(a) ? [flatAfter(arrays[i])] : [])) } : {}) };
+    return {
+      ok: true,
+      out,
+      ...(g ? { grad } : {}),
+      ...(call.argsAfter
+        ? { argsAfter: call.args.flatMap((a, i) => (isArrayArg(a) ? [flatAfter(arrays[i])] : [])) }
+        : {}),
+    };
   } catch (err) {
     const error = thrownMessage(err);
     return { ok: false, error, notImplemented: NOT_IMPLEMENTED.test(error) };

@@ -19,9 +19,13 @@ import type { Exercise } from "./types";
 export type AnyExercise = Exercise<any, any>;
 
 const list: AnyExercise[] = [
-  reparameterizeExercise, computeVaeLossExercise, // lesson 1
-  elboExercise, slerpExercise, // lesson 2
-  betaScheduleExercise, activeUnitsExercise, centroidDirectionExercise, // lesson 3
+  reparameterizeExercise,
+  computeVaeLossExercise, // lesson 1
+  elboExercise,
+  slerpExercise, // lesson 2
+  betaScheduleExercise,
+  activeUnitsExercise,
+  centroidDirectionExercise, // lesson 3
 ];
 
 export const exercises: Record<string, AnyExercise> = Object.fromEntries(list.map((ex) => [ex.id, ex]));
@@ -29,6 +33,14 @@ export const exercises: Record<string, AnyExercise> = Object.fromEntries(list.ma
 /** Every known mistake of every exercise, flat: the grader's catalogue runs each through its hidden tests. */
 export const mistakeCatalogue = list.flatMap((ex) => ex.mistakes.map((m) => ({ exerciseId: ex.id, ...m })));
 
-export { activeUnitsExercise, betaScheduleExercise, centroidDirectionExercise, computeVaeLossExercise, elboExercise, reparameterizeExercise, slerpExercise };
+export {
+  activeUnitsExercise,
+  betaScheduleExercise,
+  centroidDirectionExercise,
+  computeVaeLossExercise,
+  elboExercise,
+  reparameterizeExercise,
+  slerpExercise,
+};
 export { diagnose, judge, matches, observe } from "./observe";
 export type { CheckOutcome, CheckResult, Exercise, Mistake, Observation, Observations, PublicCheck } from "./types";

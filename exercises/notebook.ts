@@ -19,7 +19,8 @@ recordCellRuns();
 export function check(id: string, fn: unknown): void {
   const stale = staleDefinition(exercises[id]?.functionName ?? id);
   if (stale) {
-    if (inNotebook()) displayBundle({ "text/html": `<div style="color:#7f1d1d">${escapeHtml(stale)}</div>`, "text/plain": stale });
+    if (inNotebook())
+      displayBundle({ "text/html": `<div style="color:#7f1d1d">${escapeHtml(stale)}</div>`, "text/plain": stale });
     return;
   }
   const result = runCheck(id, fn);

@@ -35,8 +35,14 @@ export const LOGSIGMOID_HINT =
 /** The observation from a plan's outcomes: the first failed call's error, else the reduction (or what it objected to). */
 export function observationOf<V>(plan: Probe<V>, outcomes: Outcome[]): Observation<V> {
   const failed = outcomes.find((o) => !o.ok);
-  if (failed && !failed.ok) return { ok: false, error: LOGSIGMOID_BUG.test(failed.error) ? LOGSIGMOID_HINT : failed.error, notImplemented: failed.notImplemented };
-  if (outcomes.length !== plan.calls.length) return { ok: false, error: "not every call was made.", notImplemented: false };
+  if (failed && !failed.ok)
+    return {
+      ok: false,
+      error: LOGSIGMOID_BUG.test(failed.error) ? LOGSIGMOID_HINT : failed.error,
+      notImplemented: failed.notImplemented,
+    };
+  if (outcomes.length !== plan.calls.length)
+    return { ok: false, error: "not every call was made.", notImplemented: false };
   try {
     return { ok: true, value: plan.reduce(outcomes as Extract<Outcome, { ok: true }>[]) };
   } catch (err) {
@@ -74,8 +80,10 @@ function observeOnce<F, S>(ex: Exercise<F, S>, key: object, fn: F, inputSeed: nu
   if (!o) bySeed.set(inputSeed, (o = observe(ex, fn, undefined, inputSeed)) as Observations<unknown>);
   return o;
 }
-export const referenceObservations = <F, S>(ex: Exercise<F, S>, inputSeed = PROBE_SEED) => observeOnce(ex, ex, ex.reference, inputSeed);
-export const mistakeObservations = <F, S>(ex: Exercise<F, S>, m: Mistake<F, S>, inputSeed = PROBE_SEED) => observeOnce(ex, m, m.implementation, inputSeed);
+export const referenceObservations = <F, S>(ex: Exercise<F, S>, inputSeed = PROBE_SEED) =>
+  observeOnce(ex, ex, ex.reference, inputSeed);
+export const mistakeObservations = <F, S>(ex: Exercise<F, S>, m: Mistake<F, S>, inputSeed = PROBE_SEED) =>
+  observeOnce(ex, m, m.implementation, inputSeed);
 
 type Failed = Extract<Observation<unknown>, { ok: false }>;
 
@@ -101,7 +109,8 @@ export function diagnose<F, S>(ex: Exercise<F, S>, seen: Observations<S>): Mista
 
 /** Does mistake `m`'s detector fire on these observations? (false when a needed probe failed) */
 export function matches<F, S>(ex: Exercise<F, S>, m: Mistake<F, S>, seen: Observations<S>): boolean {
-  const mine = valuesOf(seen, m.needs), own = valuesOf(mistakeObservations(ex, m), m.needs);
+  const mine = valuesOf(seen, m.needs),
+    own = valuesOf(mistakeObservations(ex, m), m.needs);
   const ref = valuesOf(referenceObservations(ex), m.needs);
   if (!("values" in mine && "values" in own && "values" in ref)) return false;
   try {
@@ -114,7 +123,9 @@ export function matches<F, S>(ex: Exercise<F, S>, m: Mistake<F, S>, seen: Observ
 /** The verdict on observations: every public check, and the hint of the mistake they match. */
 export function judge<F, S>(ex: Exercise<F, S>, seen: Observations<S>): CheckResult {
   const n = ex.checks.length;
-  const stub = Object.values<Observation<unknown> | undefined>(seen ?? {}).find((o) => o?.ok === false && o.notImplemented === true);
+  const stub = Object.values<Observation<unknown> | undefined>(seen ?? {}).find(
+    (o) => o?.ok === false && o.notImplemented === true,
+  );
   if (stub && !stub.ok) {
     return {
       id: ex.id,
@@ -127,9 +138,11 @@ export function judge<F, S>(ex: Exercise<F, S>, seen: Observations<S>): CheckRes
   const reference = referenceObservations(ex);
   const earlier = new Map<string, string>();
   const checks: CheckOutcome[] = ex.checks.map((c) => {
-    const mine = valuesOf(seen, c.needs), ref = valuesOf(reference, c.needs);
+    const mine = valuesOf(seen, c.needs),
+      ref = valuesOf(reference, c.needs);
     let message: string | undefined;
-    if ("failed" in ref) message = `the reference solution failed this check (${ref.failed.error}): a bug in vae-lab, please report it.`;
+    if ("failed" in ref)
+      message = `the reference solution failed this check (${ref.failed.error}): a bug in vae-lab, please report it.`;
     else if ("failed" in mine) {
       const { error } = mine.failed;
       message = earlier.has(error) ? `fails for the same reason as "${earlier.get(error)}".` : error;
@@ -145,7 +158,13 @@ export function judge<F, S>(ex: Exercise<F, S>, seen: Observations<S>): CheckRes
   });
   const failed = checks.filter((c) => !c.passed).length;
   if (failed === 0) {
-    return { id: ex.id, passed: true, notImplemented: false, checks, summary: `✓ ${ex.functionName} passes all ${n} public checks.` };
+    return {
+      id: ex.id,
+      passed: true,
+      notImplemented: false,
+      checks,
+      summary: `✓ ${ex.functionName} passes all ${n} public checks.`,
+    };
   }
   const mistake = diagnose(ex, seen);
   return {

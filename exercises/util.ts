@@ -28,18 +28,31 @@ export function describeValue(v: unknown): string {
  */
 export function tensorValues(v: unknown, shape: number[], what: string, shapeNote = ""): number[] {
   if (!(v instanceof tf.Tensor)) throw new CheckFailure(`${what} should be a tensor, but is ${describeValue(v)}.`);
-  if (v.isDisposed) throw new CheckFailure(`${what} is a tensor that was already disposed: return it from tf.tidy instead of disposing it.`);
-  if (v.shape.join() !== shape.join()) throw new CheckFailure(`${what} should have shape [${shape.join(", ")}]${shapeNote ? ` ${shapeNote}` : ""}, but has shape [${v.shape.join(", ")}].`);
+  if (v.isDisposed)
+    throw new CheckFailure(
+      `${what} is a tensor that was already disposed: return it from tf.tidy instead of disposing it.`,
+    );
+  if (v.shape.join() !== shape.join())
+    throw new CheckFailure(
+      `${what} should have shape [${shape.join(", ")}]${shapeNote ? ` ${shapeNote}` : ""}, but has shape [${v.shape.join(", ")}].`,
+    );
   if (v.dtype !== "float32") throw new CheckFailure(`${what} should be a float32 tensor, but is ${v.dtype}.`);
   return Array.from(v.dataSync());
 }
 
 /** A loss term's value: a tensor holding one number (what the training loop differentiates). */
 export function scalarValue(v: unknown, what: string): number {
-  if (typeof v === "number") throw new CheckFailure(`${what} should be a scalar tensor, but is the plain number ${v}: keep it a tensor (the training loop differentiates it).`);
-  if (!(v instanceof tf.Tensor)) throw new CheckFailure(`${what} should be a scalar tensor, but is ${describeValue(v)}.`);
+  if (typeof v === "number")
+    throw new CheckFailure(
+      `${what} should be a scalar tensor, but is the plain number ${v}: keep it a tensor (the training loop differentiates it).`,
+    );
+  if (!(v instanceof tf.Tensor))
+    throw new CheckFailure(`${what} should be a scalar tensor, but is ${describeValue(v)}.`);
   if (v.isDisposed) throw new CheckFailure(`${what} is a tensor that was already disposed.`);
-  if (v.size !== 1) throw new CheckFailure(`${what} should be a scalar (one number), but has shape [${v.shape.join(", ")}]: reduce it with tf.mean or tf.sum.`);
+  if (v.size !== 1)
+    throw new CheckFailure(
+      `${what} should be a scalar (one number), but has shape [${v.shape.join(", ")}]: reduce it with tf.mean or tf.sum.`,
+    );
   return v.dataSync()[0];
 }
 
@@ -47,11 +60,18 @@ export type LossValues = { total: number; recon: number; kl: number };
 
 /** { total, recon, kl } as numbers, or a CheckFailure saying what is missing or wrong. */
 export function lossValues(out: unknown, fnName: string): LossValues {
-  if (out === null || typeof out !== "object" || out instanceof tf.Tensor || Array.isArray(out) || out instanceof Promise) {
+  if (
+    out === null ||
+    typeof out !== "object" ||
+    out instanceof tf.Tensor ||
+    Array.isArray(out) ||
+    out instanceof Promise
+  ) {
     throw new CheckFailure(`${fnName} should return { total, recon, kl }, but returned ${describeValue(out)}.`);
   }
   const o = out as Record<string, unknown>;
-  for (const k of ["total", "recon", "kl"]) if (o[k] === undefined) throw new CheckFailure(`the result has no "${k}": return { total, recon, kl }.`);
+  for (const k of ["total", "recon", "kl"])
+    if (o[k] === undefined) throw new CheckFailure(`the result has no "${k}": return { total, recon, kl }.`);
   return { total: scalarValue(o.total, "total"), recon: scalarValue(o.recon, "recon"), kl: scalarValue(o.kl, "kl") };
 }
 
@@ -68,7 +88,10 @@ export function gradientOrNull(f: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor): nu
     return g ? Array.from(g.dataSync()) : null;
   } catch (err) {
     // f threw (or returned garbage) mid-recording: free the tensors the tape kept for the backward pass.
-    const state = tf.engine().state as unknown as { gradientDepth: number; activeTape: { saved?: tf.Tensor[] }[] | null };
+    const state = tf.engine().state as unknown as {
+      gradientDepth: number;
+      activeTape: { saved?: tf.Tensor[] }[] | null;
+    };
     if (state.gradientDepth === 0 && state.activeTape) {
       for (const node of state.activeTape) node.saved?.forEach((t) => t.dispose());
       state.activeTape = null;
@@ -98,7 +121,8 @@ export const fmtList = (v: number[]) => `[${v.map(fmt).join(", ")}]`;
 /** A message when gradient `got` differs from `want` (lists shown only when short), else undefined. */
 export function gradientMismatch(got: number[], want: number[], what: string): string | undefined {
   if (allNear(got, want, 1e-3, 1e-4)) return undefined;
-  if (got.length <= 6) return `the gradient of total with respect to ${what} should be ${fmtList(want)}, but it is ${fmtList(got)}.`;
+  if (got.length <= 6)
+    return `the gradient of total with respect to ${what} should be ${fmtList(want)}, but it is ${fmtList(got)}.`;
   const off = Math.max(...got.map((g, i) => Math.abs(g - want[i])));
   return `the gradient of total with respect to ${what} is off by up to ${fmt(off)} per element (if a check above fails, fix it first: the gradient follows from the values).`;
 }
@@ -108,5 +132,8 @@ export function sharing(values: number[], rows: number, cols: number): { sameRow
   const row = (r: number) => values.slice(cols * r, cols * r + cols).join();
   const col = (c: number) => Array.from({ length: rows }, (_, r) => values[cols * r + c]).join();
   const repeats = (keys: string[]) => new Set(keys).size < keys.length;
-  return { sameRows: repeats(Array.from({ length: rows }, (_, r) => row(r))), sameColumns: repeats(Array.from({ length: cols }, (_, c) => col(c))) };
+  return {
+    sameRows: repeats(Array.from({ length: rows }, (_, r) => row(r))),
+    sameColumns: repeats(Array.from({ length: cols }, (_, c) => col(c))),
+  };
 }

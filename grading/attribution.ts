@@ -47,7 +47,8 @@ const GRADESCOPE_FOLDER = /^submission_(\d+)$/;
 
 /** `stem` without trailing copy markers, and the markers removed. */
 export function dropCopyMarkers(stem: string): { stem: string; copy?: string } {
-  let s = stem, copy = "";
+  let s = stem,
+    copy = "";
   for (let m = s.match(COPY); m && m[0].length < s.length; m = s.match(COPY)) {
     copy = m[0] + copy;
     s = s.slice(0, -m[0].length);
@@ -70,27 +71,62 @@ function idFromName(stem: string, lessonStems: string[]): string {
  * The student of `file`, found under the input `root` (a folder; for a notebook given by itself,
  * its own folder). `lessonStems` are the lessons' file names without .ipynb.
  */
-export function attribute(file: string, root: string, lessonStems: string[], submitters?: GradescopeSubmitters): Attribution {
+export function attribute(
+  file: string,
+  root: string,
+  lessonStems: string[],
+  submitters?: GradescopeSubmitters,
+): Attribution {
   const parts = path.relative(root, file).split(path.sep);
   if (parts.length > 1) {
     const folder = parts[0];
     const moodle = folder.match(/^(.+?)_(\d+)_assignsubmission_[a-z]+_?$/);
-    if (moodle) return { student: `${moodle[1]}_${moodle[2]}`, rule: "Moodle submission folder", lms: "moodle", lmsId: moodle[2], ...copyOf(file) };
+    if (moodle)
+      return {
+        student: `${moodle[1]}_${moodle[2]}`,
+        rule: "Moodle submission folder",
+        lms: "moodle",
+        lmsId: moodle[2],
+        ...copyOf(file),
+      };
     const gs = folder.match(GRADESCOPE_FOLDER);
     if (gs) {
       const who = submitters?.get(folder)?.[0];
       const student = who?.email ?? who?.sid ?? who?.name ?? folder;
-      return { student, rule: who ? "Gradescope export (submission_metadata.yml)" : "Gradescope submission folder (no submission_metadata.yml)", lms: "gradescope", lmsId: gs[1], ...(who?.email ? { email: who.email } : {}), ...copyOf(file) };
+      return {
+        student,
+        rule: who
+          ? "Gradescope export (submission_metadata.yml)"
+          : "Gradescope submission folder (no submission_metadata.yml)",
+        lms: "gradescope",
+        lmsId: gs[1],
+        ...(who?.email ? { email: who.email } : {}),
+        ...copyOf(file),
+      };
     }
     return { student: folder, rule: "folder", ...copyOf(file) };
   }
   const stem = path.basename(file).replace(/\.ipynb$/i, "");
   const canvas = stem.match(CANVAS);
   if (canvas && !lessonStems.some((t) => stem.startsWith(t))) {
-    return { student: `${canvas[1]}_${canvas[3]}`, rule: "Canvas download name", lms: "canvas", lmsId: canvas[3], ...(canvas[2] ? { late: true } : {}), ...copyMarker(canvas[5], true) };
+    return {
+      student: `${canvas[1]}_${canvas[3]}`,
+      rule: "Canvas download name",
+      lms: "canvas",
+      lmsId: canvas[3],
+      ...(canvas[2] ? { late: true } : {}),
+      ...copyMarker(canvas[5], true),
+    };
   }
   const moodle = stem.match(MOODLE);
-  if (moodle) return { student: `${moodle[1]}_${moodle[2]}`, rule: "Moodle download name", lms: "moodle", lmsId: moodle[2], ...copyMarker(moodle[3], false) };
+  if (moodle)
+    return {
+      student: `${moodle[1]}_${moodle[2]}`,
+      rule: "Moodle download name",
+      lms: "moodle",
+      lmsId: moodle[2],
+      ...copyMarker(moodle[3], false),
+    };
   const { stem: bare, copy } = dropCopyMarkers(stem);
   const id = idFromName(bare, lessonStems);
   const c = copy ? { copy } : {};
@@ -145,14 +181,25 @@ export interface Candidate {
 
 /** The one notebook graded among a student's notebooks for one lesson (rule 4), and why. */
 export function chooseOne<C extends Candidate>(candidates: C[]): { chosen: C; why: string } {
-  const sorted = [...candidates].sort((a, b) =>
-    Number(b.readable) - Number(a.readable) || b.attempted - a.attempted || Number(!!a.copy) - Number(!!b.copy) || b.mtimeMs - a.mtimeMs || a.file.localeCompare(b.file));
+  const sorted = [...candidates].sort(
+    (a, b) =>
+      Number(b.readable) - Number(a.readable) ||
+      b.attempted - a.attempted ||
+      Number(!!a.copy) - Number(!!b.copy) ||
+      b.mtimeMs - a.mtimeMs ||
+      a.file.localeCompare(b.file),
+  );
   const [chosen, next] = sorted;
   if (!next) return { chosen, why: "" };
-  const why = chosen.readable && !next.readable ? "the others could not be read"
-    : chosen.attempted > next.attempted ? "it has the most exercises done"
-    : !chosen.copy && next.copy ? "it is the original, the others are copies"
-    : chosen.mtimeMs > next.mtimeMs ? "it is the newest"
-    : "they are alike: the first by path was taken";
+  const why =
+    chosen.readable && !next.readable
+      ? "the others could not be read"
+      : chosen.attempted > next.attempted
+        ? "it has the most exercises done"
+        : !chosen.copy && next.copy
+          ? "it is the original, the others are copies"
+          : chosen.mtimeMs > next.mtimeMs
+            ? "it is the newest"
+            : "they are alike: the first by path was taken";
   return { chosen, why };
 }

@@ -87,20 +87,35 @@ function directionWith(o: { mean?: string; result?: string }): string {
 }`;
 }
 
-const rep = (body: string) => `function reparameterize(mu: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor2D {\n${body}\n}`;
+const rep = (body: string) =>
+  `function reparameterize(mu: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor2D {\n${body}\n}`;
 
 /** exercise id → mistake id → the student's cell. */
 export const mistakeSources: Record<string, Record<string, string>> = {
   reparameterize: {
-    "sigma-is-exp-logvar": rep(`  const sigma = tf.exp(logVar);\n  return tf.add(mu, tf.mul(sigma, randn(mu.shape))) as tf.Tensor2D;`),
+    "sigma-is-exp-logvar": rep(
+      `  const sigma = tf.exp(logVar);\n  return tf.add(mu, tf.mul(sigma, randn(mu.shape))) as tf.Tensor2D;`,
+    ),
     "logvar-as-sigma": rep(`  return tf.add(mu, tf.mul(logVar, randn(mu.shape))) as tf.Tensor2D;`),
-    "sigma-half-exp": rep(`  const sigma = tf.mul(0.5, tf.exp(logVar));\n  return tf.add(mu, tf.mul(sigma, randn(mu.shape))) as tf.Tensor2D;`),
-    "sqrt-logvar": rep(`  const sigma = tf.sqrt(logVar);\n  return tf.add(mu, tf.mul(sigma, randn(mu.shape))) as tf.Tensor2D;`),
-    "uniform-eps": rep(`  const eps = tf.randomUniform(mu.shape);\n  return tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logVar)), eps)) as tf.Tensor2D;`),
+    "sigma-half-exp": rep(
+      `  const sigma = tf.mul(0.5, tf.exp(logVar));\n  return tf.add(mu, tf.mul(sigma, randn(mu.shape))) as tf.Tensor2D;`,
+    ),
+    "sqrt-logvar": rep(
+      `  const sigma = tf.sqrt(logVar);\n  return tf.add(mu, tf.mul(sigma, randn(mu.shape))) as tf.Tensor2D;`,
+    ),
+    "uniform-eps": rep(
+      `  const eps = tf.randomUniform(mu.shape);\n  return tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logVar)), eps)) as tf.Tensor2D;`,
+    ),
     "no-eps": rep(`  return mu;`),
-    "fixed-eps": rep(`  const eps = randn(mu.shape, new Rng(42)); // same seed every call\n  return tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logVar)), eps)) as tf.Tensor2D;`),
-    "eps-wrong-shape": rep(`  const eps = randn([mu.shape[1]]);\n  return tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logVar)), eps)) as tf.Tensor2D;`),
-    "gradients-blocked": rep(`  const z = tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logVar)), randn(mu.shape)));\n  return tf.tensor2d(z.arraySync() as number[][]);`),
+    "fixed-eps": rep(
+      `  const eps = randn(mu.shape, new Rng(42)); // same seed every call\n  return tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logVar)), eps)) as tf.Tensor2D;`,
+    ),
+    "eps-wrong-shape": rep(
+      `  const eps = randn([mu.shape[1]]);\n  return tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logVar)), eps)) as tf.Tensor2D;`,
+    ),
+    "gradients-blocked": rep(
+      `  const z = tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logVar)), randn(mu.shape)));\n  return tf.tensor2d(z.arraySync() as number[][]);`,
+    ),
   },
   computeVaeLoss: {
     "kl-sign-flipped": lossWith({ kl: "tf.neg(tf.mean(klTerms))" }),
@@ -111,9 +126,14 @@ export const mistakeSources: Record<string, Record<string, string>> = {
     "recon-absolute": lossWith({ recon: "tf.mean(tf.abs(tf.sub(x, xHat)))" }),
     "beta-on-recon": lossWith({ total: "tf.add(tf.mul(beta, recon), kl)" }),
     "beta-ignored": lossWith({ total: "tf.add(recon, kl)" }),
-    "kl-sigma-not-variance": lossWith({ kl: "tf.mean(tf.mul(0.5, tf.sub(tf.sub(tf.add(tf.square(mu), tf.exp(tf.mul(0.5, logVar))), logVar), 1)))" }),
+    "kl-sigma-not-variance": lossWith({
+      kl: "tf.mean(tf.mul(0.5, tf.sub(tf.sub(tf.add(tf.square(mu), tf.exp(tf.mul(0.5, logVar))), logVar), 1)))",
+    }),
     "decoded-mu": lossWith({ recon: "tf.mean(tf.square(tf.sub(x, model.decode(mu))))" }),
-    "loss-detached": lossWith({ recon: "tf.scalar(tf.mean(tf.square(tf.sub(x, xHat))).dataSync()[0])", kl: "tf.scalar(tf.mean(klTerms).dataSync()[0])" }),
+    "loss-detached": lossWith({
+      recon: "tf.scalar(tf.mean(tf.square(tf.sub(x, xHat))).dataSync()[0])",
+      kl: "tf.scalar(tf.mean(klTerms).dataSync()[0])",
+    }),
   },
   elbo: {
     "recon-mean-over-pixels": elboWith({ recon: "tf.mean(bce)" }),
@@ -122,24 +142,37 @@ export const mistakeSources: Record<string, Record<string, string>> = {
     "recon-sign-flipped": elboWith({ recon: "tf.neg(tf.mean(tf.sum(bce, 1)))" }),
     "kl-sign-flipped": elboWith({ kl: "tf.neg(tf.mean(tf.sum(klTerms, 1)))" }),
     "kl-half-dropped": elboWith({ klTerms: "tf.sub(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), logVar), 1)" }),
-    "sigmoid-twice": elboWith({ bce: "(() => { const l = tf.sigmoid(logits); return tf.add(tf.sub(tf.relu(l), tf.mul(l, x)), tf.log1p(tf.exp(tf.neg(tf.abs(l))))); })()" }),
+    "sigmoid-twice": elboWith({
+      bce: "(() => { const l = tf.sigmoid(logits); return tf.add(tf.sub(tf.relu(l), tf.mul(l, x)), tf.log1p(tf.exp(tf.neg(tf.abs(l))))); })()",
+    }),
     "mse-not-bce": elboWith({ bce: "tf.squaredDifference(x, tf.sigmoid(logits))" }),
-    "naive-bce": elboWith({ bce: "tf.neg(tf.add(tf.mul(x, tf.log(tf.sigmoid(logits))), tf.mul(tf.sub(1, x), tf.log(tf.sub(1, tf.sigmoid(logits))))))" }),
+    "naive-bce": elboWith({
+      bce: "tf.neg(tf.add(tf.mul(x, tf.log(tf.sigmoid(logits))), tf.mul(tf.sub(1, x), tf.log(tf.sub(1, tf.sigmoid(logits))))))",
+    }),
   },
   slerp: {
     "lerp-not-slerp": `function slerp(z0: number[], z1: number[], t: number): number[] {\n  return z0.map((v, i) => (1 - t) * v + t * z1[i]);\n}`,
     "no-parallel-fallback": slerpWith({ fallback: "" }),
-    "unclamped-acos": slerpWith({ cos: "dot / (Math.hypot(...z0) * Math.hypot(...z1))", fallback: "if (omega < 1e-4) return z0.map((v, i) => (1 - t) * v + t * z1[i]);" }),
-    "no-degenerate-fallback": slerpWith({ fallback: "if (omega < 1e-4) return z0.map((v, i) => (1 - t) * v + t * z1[i]);" }),
+    "unclamped-acos": slerpWith({
+      cos: "dot / (Math.hypot(...z0) * Math.hypot(...z1))",
+      fallback: "if (omega < 1e-4) return z0.map((v, i) => (1 - t) * v + t * z1[i]);",
+    }),
+    "no-degenerate-fallback": slerpWith({
+      fallback: "if (omega < 1e-4) return z0.map((v, i) => (1 - t) * v + t * z1[i]);",
+    }),
     "weights-swapped": slerpWith({ w0: "Math.sin(t * omega)", w1: "Math.sin((1 - t) * omega)" }),
-    "unit-directions": slerpWith({ prep: "const n0 = Math.hypot(...z0), n1 = Math.hypot(...z1);\n  z0 = z0.map((v) => v / n0);\n  z1 = z1.map((v) => v / n1);" }),
+    "unit-directions": slerpWith({
+      prep: "const n0 = Math.hypot(...z0), n1 = Math.hypot(...z1);\n  z0 = z0.map((v) => v / n0);\n  z1 = z1.map((v) => v / n1);",
+    }),
   },
   betaSchedule: {
     "warmup-to-one": betaWith({ zero: "if (warmupEpochs === 0) return 1;", value: "fraction" }),
-    "epoch-off-by-one": betaWith({ fraction: "Math.min(1, (epochsDone + 1) / warmupEpochs) // the epoch about to run" }),
+    "epoch-off-by-one": betaWith({
+      fraction: "Math.min(1, (epochsDone + 1) / warmupEpochs) // the epoch about to run",
+    }),
     "no-cap": betaWith({ fraction: "epochsDone / warmupEpochs" }),
     "zero-warmup-nan": betaWith({ zero: "" }),
-    "decreasing": betaWith({ fraction: "Math.max(0, 1 - epochsDone / warmupEpochs)" }),
+    decreasing: betaWith({ fraction: "Math.max(0, 1 - epochsDone / warmupEpochs)" }),
     "warmup-ignored": `function betaSchedule(epochsDone: number, betaMax: number, warmupEpochs: number): number {\n  return betaMax;\n}`,
   },
   activeUnits: {
@@ -157,12 +190,19 @@ export const mistakeSources: Record<string, Record<string, string>> = {
     "at-least-threshold": unitsWith({ active: "v >= threshold" }),
     "counts-inactive": unitsWith({ active: "v <= threshold" }),
     "threshold-ignored": unitsWith({ active: "v > 0.01" }),
-    "centres-mu-in-place": unitsWith({ mean: "let mean = 0;\n    for (const z of mu) mean += z[d] / n;\n    for (const z of mu) z[d] -= mean; // centre the column\n    mean = 0;" }),
+    "centres-mu-in-place": unitsWith({
+      mean: "let mean = 0;\n    for (const z of mu) mean += z[d] / n;\n    for (const z of mu) z[d] -= mean; // centre the column\n    mean = 0;",
+    }),
   },
   centroidDirection: {
-    "reversed": directionWith({ result: "from.map((v, d) => v - to[d])" }),
-    "normalised": directionWith({ result: "(() => { const d = to.map((v, k) => v - from[k]); const len = Math.hypot(...d); return d.map((v) => v / len); })()" }),
-    "sum-not-mean": directionWith({ mean: "const sum = new Array(codes[0].length).fill(0);\n    for (const z of codes) z.forEach((v, d) => (sum[d] += v));\n    return sum;" }),
+    reversed: directionWith({ result: "from.map((v, d) => v - to[d])" }),
+    normalised: directionWith({
+      result:
+        "(() => { const d = to.map((v, k) => v - from[k]); const len = Math.hypot(...d); return d.map((v) => v / len); })()",
+    }),
+    "sum-not-mean": directionWith({
+      mean: "const sum = new Array(codes[0].length).fill(0);\n    for (const z of codes) z.forEach((v, d) => (sum[d] += v));\n    return sum;",
+    }),
     "wrong-axis": directionWith({ mean: "return codes.map((z) => z.reduce((a, b) => a + b, 0) / z.length);" }),
     "paired-differences": `function centroidDirection(codesFrom: number[][], codesTo: number[][]): number[] {
   const diffs = codesFrom.map((z, i) => codesTo[i].map((v, d) => v - z[d]));
@@ -174,6 +214,8 @@ export const mistakeSources: Record<string, Record<string, string>> = {
   const from = sum(codesFrom), to = sum(codesTo);
   return to.map((v, d) => (v - from[d]) / n);
 }`,
-    "sums-into-first-code": directionWith({ mean: "const sum = codes[0];\n    for (const z of codes.slice(1)) z.forEach((v, d) => (sum[d] += v));\n    return sum.map((s) => s / codes.length);" }),
+    "sums-into-first-code": directionWith({
+      mean: "const sum = codes[0];\n    for (const z of codes.slice(1)) z.forEach((v, d) => (sum[d] += v));\n    return sum.map((s) => s / codes.length);",
+    }),
   },
 };

@@ -33,7 +33,13 @@ beforeAll(async () => {
   put("alice/01_swiss_roll_vae.ipynb", stub);
   put("alice/01_swiss_roll_vae-Copy1.ipynb", right);
   put("alice/.ipynb_checkpoints/01_swiss_roll_vae-checkpoint.ipynb", right);
-  put("zz/alice_01_swiss_roll_vae.ipynb", submission(lesson1Template(), { reparameterize: mistakeSources.reparameterize["no-eps"], computeVaeLoss: correctSources.computeVaeLoss }));
+  put(
+    "zz/alice_01_swiss_roll_vae.ipynb",
+    submission(lesson1Template(), {
+      reparameterize: mistakeSources.reparameterize["no-eps"],
+      computeVaeLoss: correctSources.computeVaeLoss,
+    }),
+  );
   put("jane/01_swiss_roll_vae (1).ipynb", right);
   put("al ice/01_swiss_roll_vae.ipynb", right);
   put("al_ice/01_swiss_roll_vae.ipynb", stub);
@@ -54,7 +60,9 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 describe("a class folder with an LMS download", () => {
   it("credits every notebook to the right student, and only real students appear", () => {
     expect(batch.exitCode).toBe(0);
-    expect(batch.results.map((x) => x.student).sort()).toEqual(["Al_ice", MARKUP, "al ice", "al_ice", "alice", "bob", "doejohn_23456", "jane", "smithjane_12345", "zz"].sort());
+    expect(batch.results.map((x) => x.student).sort()).toEqual(
+      ["Al_ice", MARKUP, "al ice", "al_ice", "alice", "bob", "doejohn_23456", "jane", "smithjane_12345", "zz"].sort(),
+    );
     expect(r("alice")).toMatchObject({ score: 8, maxScore: 8 });
     expect(r("zz").score).toBeLessThan(8);
     expect(r("jane").score).toBe(8);
@@ -62,11 +70,16 @@ describe("a class folder with an LMS download", () => {
   });
 
   it("grades one notebook per student and lesson and names the others in the feedback, the summary and the CLI", async () => {
-    const note = "You handed in 2 notebooks for 01_swiss_roll_vae: 01_swiss_roll_vae-Copy1.ipynb was graded (it has the most exercises done); not graded: 01_swiss_roll_vae.ipynb.";
+    const note =
+      "You handed in 2 notebooks for 01_swiss_roll_vae: 01_swiss_roll_vae-Copy1.ipynb was graded (it has the most exercises done); not graded: 01_swiss_roll_vae.ipynb.";
     expect(r("alice").notes).toContain(note);
     expect(plain(read(`feedback/${batch.info.outputNames.alice}.md`))).toContain(note);
-    expect(plain(read("summary.md"))).toMatch(/alice: 2 notebooks for one lesson; graded 01_swiss_roll_vae-Copy1\.ipynb \(it has the most exercises done\), not 01_swiss_roll_vae\.ipynb/);
-    expect(plain(read("summary.md"))).toMatch(/alice\/01_swiss_roll_vae\.ipynb \| alice \(folder\) \| 01_swiss_roll_vae \| not graded: .*alice\/01_swiss_roll_vae-Copy1\.ipynb was graded instead \(it has the most exercises done\)/);
+    expect(plain(read("summary.md"))).toMatch(
+      /alice: 2 notebooks for one lesson; graded 01_swiss_roll_vae-Copy1\.ipynb \(it has the most exercises done\), not 01_swiss_roll_vae\.ipynb/,
+    );
+    expect(plain(read("summary.md"))).toMatch(
+      /alice\/01_swiss_roll_vae\.ipynb \| alice \(folder\) \| 01_swiss_roll_vae \| not graded: .*alice\/01_swiss_roll_vae-Copy1\.ipynb was graded instead \(it has the most exercises done\)/,
+    );
     const dup = batch.info.notebooks.find((n) => n.file.endsWith(path.join("alice", "01_swiss_roll_vae.ipynb")))!;
     expect(dup).toMatchObject({ status: "duplicate", student: "alice", reason: "it has the most exercises done" });
     expect(dup.duplicateOf).toMatch(/01_swiss_roll_vae-Copy1\.ipynb$/);
@@ -81,7 +94,9 @@ describe("a class folder with an LMS download", () => {
     const text = lines.join("");
     expect(text).toMatch(/alice: 2 notebooks for one lesson; graded 01_swiss_roll_vae-Copy1\.ipynb/);
     expect(text).toMatch(/bob: nothing readable was handed in/);
-    expect(text.trim().split("\n").slice(-2).join("\n")).toMatch(/^Reports in .*cli-out\/: summary\.html \(the TA's view\), gradebook\.csv, results\.json.*\n.*feedback\/.*exports\/canvas\.csv/);
+    expect(text.trim().split("\n").slice(-2).join("\n")).toMatch(
+      /^Reports in .*cli-out\/: summary\.html \(the TA's view\), gradebook\.csv, results\.json.*\n.*feedback\/.*exports\/canvas\.csv/,
+    );
   });
 
   it("treats Canvas's late copy as the same student, grades the worked one and marks it late", () => {
@@ -104,7 +119,11 @@ describe("a class folder with an LMS download", () => {
     const all = JSON.parse(read("results.json"));
     const files = all.notebooks.map((n: { file: string }) => path.basename(n.file)).sort();
     expect(files).toHaveLength(12);
-    expect(all.notebooks.find((n: { file: string }) => n.file.endsWith("broken.ipynb"))).toMatchObject({ student: "bob", status: "unreadable", reason: expect.stringMatching(/not a valid notebook file/) });
+    expect(all.notebooks.find((n: { file: string }) => n.file.endsWith("broken.ipynb"))).toMatchObject({
+      student: "bob",
+      status: "unreadable",
+      reason: expect.stringMatching(/not a valid notebook file/),
+    });
     const skipped = batch.info.skipped.map((s) => `${s.file} — ${s.reason}`).join("\n");
     expect(skipped).toMatch(/\.hidden\/ — a hidden folder/);
     expect(skipped).toMatch(/\.ipynb_checkpoints\/ — Jupyter's autosave checkpoints/);
@@ -130,7 +149,9 @@ describe("a class folder with an LMS download", () => {
   it("escapes student-controlled text in every report", () => {
     const md = read("summary.md") + read(`feedback/${batch.info.outputNames[MARKUP]}.md`);
     expect(md).not.toMatch(/<b>|<script>|<img|(^|[^\\])\]\(javascript/m);
-    expect(read(`feedback/${batch.info.outputNames[MARKUP]}.md`).split("\n")[0]).toBe("# Feedback for \\[x\\](javascript:alert(1)) &lt;b&gt;bold&lt;b&gt; &lt;img src=x onerror=alert(1)&gt;");
+    expect(read(`feedback/${batch.info.outputNames[MARKUP]}.md`).split("\n")[0]).toBe(
+      "# Feedback for \\[x\\](javascript:alert(1)) &lt;b&gt;bold&lt;b&gt; &lt;img src=x onerror=alert(1)&gt;",
+    );
     expect(plain(md)).toContain("&lt;script&gt;");
     const html = read("summary.html");
     expect(html).not.toMatch(/<b>bold|<script>alert|<img src/);
@@ -146,9 +167,20 @@ describe("Gradescope's results.json", () => {
   it("has the spec's fields, a score that is exactly the sum of the tests, and Markdown output", () => {
     for (const x of batch.results) {
       const gs = JSON.parse(read(`gradescope/${batch.info.outputNames[x.student]}/results.json`));
-      expect(Object.keys(gs).sort()).toEqual(["execution_time", "output", "output_format", "score", "stdout_visibility", "test_output_format", "tests"]);
+      expect(Object.keys(gs).sort()).toEqual([
+        "execution_time",
+        "output",
+        "output_format",
+        "score",
+        "stdout_visibility",
+        "test_output_format",
+        "tests",
+      ]);
       expect([gs.output_format, gs.test_output_format, gs.stdout_visibility]).toEqual(["md", "md", "hidden"]);
-      expect(gs.score).toBeCloseTo(gs.tests.reduce((s: number, t: { score: number }) => s + t.score, 0), 9);
+      expect(gs.score).toBeCloseTo(
+        gs.tests.reduce((s: number, t: { score: number }) => s + t.score, 0),
+        9,
+      );
       expect(gs.score).toBeCloseTo(x.score, 9);
       for (const t of gs.tests) {
         expect(t.score).toBeGreaterThanOrEqual(0);
@@ -162,8 +194,12 @@ describe("Gradescope's results.json", () => {
   it("shows students before publication only what the public checks say: no hidden test, count or jail warning", () => {
     const gs = JSON.parse(read(`gradescope/${batch.info.outputNames.zz}/results.json`));
     expect(gs.output).toMatch(/\*\*reparameterize\*\*: \d of 6 public checks passed \(\d+(\.\d+)? of 1\.5 points\)/);
-    const hiddenPoints = MANIFEST.filter((t) => t.suite === "hidden" && ["reparameterize", "computeVaeLoss"].includes(t.exercise)).reduce((s, t) => s + t.points, 0);
-    expect(gs.output).toContain(`Hidden tests (${hiddenPoints} points) and your total are shown when your instructor publishes the grades`);
+    const hiddenPoints = MANIFEST.filter(
+      (t) => t.suite === "hidden" && ["reparameterize", "computeVaeLoss"].includes(t.exercise),
+    ).reduce((s, t) => s + t.points, 0);
+    expect(gs.output).toContain(
+      `Hidden tests (${hiddenPoints} points) and your total are shown when your instructor publishes the grades`,
+    );
     expect(gs.output).not.toMatch(/of 9 tests|of 10 tests|tests passed\)/);
     for (const name of hiddenNames) expect(plain(gs.output)).not.toContain(name);
     expect(gs.output).not.toMatch(/bubblewrap|jail|sandbox/i);
@@ -183,7 +219,9 @@ describe("exports", () => {
 
   it("Moodle: a column per exercise with its maximum, total, status, and the ids Moodle gave", () => {
     const rows = read("exports/moodle.csv").split("\r\n");
-    expect(rows[0]).toBe("Student,Full name,Email address,Moodle participant,reparameterize (4),computeVaeLoss (4),Total,Status");
+    expect(rows[0]).toBe(
+      "Student,Full name,Email address,Moodle participant,reparameterize (4),computeVaeLoss (4),Total,Status",
+    );
     expect(rows).toContain("alice,alice,,,4,4,8,graded; 1 duplicate(s) not graded");
   });
 
@@ -191,12 +229,24 @@ describe("exports", () => {
     const res = JSON.parse(read(`exports/github-classroom/${batch.info.outputNames.zz}.json`));
     expect(res).toMatchObject({ version: 1, status: "fail", max_score: 8 });
     expect(res.tests.reduce((s: number, t: { score: number }) => s + t.score, 0)).toBeCloseTo(r("zz").score, 9);
-    for (const t of res.tests) expect(Object.keys(t).sort()).toEqual(["duration", "filename", "line_no", "message", "name", "score", "status", "test_code"]);
+    for (const t of res.tests)
+      expect(Object.keys(t).sort()).toEqual([
+        "duration",
+        "filename",
+        "line_no",
+        "message",
+        "name",
+        "score",
+        "status",
+        "test_code",
+      ]);
     expect(JSON.parse(read(`exports/github-classroom/${batch.info.outputNames.jane}.json`)).status).toBe("pass");
     const yml = read("exports/github-classroom/classroom.yml");
     expect(yml).toMatch(/^name: Autograding Tests\n/);
     expect(yml).toMatch(/\n {2}run-autograding-tests:\n/);
-    expect(yml).toMatch(/uses: classroom-resources\/autograding-grading-reporter@v1\n\s+env:\n\s+VAELAB_RESULTS: "\$\{\{ steps\.vaelab\.outputs\.result \}\}"\n\s+with:\n\s+runners: vaelab/);
+    expect(yml).toMatch(
+      /uses: classroom-resources\/autograding-grading-reporter@v1\n\s+env:\n\s+VAELAB_RESULTS: "\$\{\{ steps\.vaelab\.outputs\.result \}\}"\n\s+with:\n\s+runners: vaelab/,
+    );
   });
 });
 
@@ -204,12 +254,22 @@ describe("Gradescope and Moodle downloads", () => {
   it("credit the submitter named in submission_metadata.yml and the Moodle participant, and the exports carry their ids", async () => {
     const gs = path.join(root, "gradescope-export");
     writeNotebook(gs, "submission_987654/01_swiss_roll_vae.ipynb", submission(lesson1Template(), correctSources));
-    fs.writeFileSync(path.join(gs, "submission_metadata.yml"), "---\nsubmission_987654:\n  :submitters:\n  - :name: Jane Smith\n    :sid: '42'\n    :email: jane@uni.edu\n");
+    fs.writeFileSync(
+      path.join(gs, "submission_metadata.yml"),
+      "---\nsubmission_987654:\n  :submitters:\n  - :name: Jane Smith\n    :sid: '42'\n    :email: jane@uni.edu\n",
+    );
     const moodle = path.join(root, "moodle-download");
-    writeNotebook(moodle, "Bo Li_31337_assignsubmission_file_/01_swiss_roll_vae.ipynb", submission(lesson1Template(), correctSources));
+    writeNotebook(
+      moodle,
+      "Bo Li_31337_assignsubmission_file_/01_swiss_roll_vae.ipynb",
+      submission(lesson1Template(), correctSources),
+    );
     const o = path.join(root, "lms-out");
     const b = await gradeBatch({ inputs: [gs, moodle], outDir: o, jobs: 2, progress: false });
-    expect(b.results.map((x) => [x.student, x.score])).toEqual([["Bo Li_31337", 8], ["jane@uni.edu", 8]]);
+    expect(b.results.map((x) => [x.student, x.score])).toEqual([
+      ["Bo Li_31337", 8],
+      ["jane@uni.edu", 8],
+    ]);
     expect(b.info.skipped).toEqual([]); // the metadata file is read, not skipped
     const rows = fs.readFileSync(path.join(o, "exports", "moodle.csv"), "utf8").split("\r\n");
     expect(rows).toContain("Bo Li_31337,Bo Li,,31337,4,4,8,graded");
@@ -221,12 +281,18 @@ describe("an input with nothing to grade", () => {
   it("is an error naming what was looked for, exit 2 from the CLI", async () => {
     const empty = path.join(root, "empty");
     fs.mkdirSync(empty);
-    await expect(gradeBatch({ inputs: [empty], outDir: path.join(root, "o1"), progress: false })).rejects.toThrow(NoNotebooksError);
-    await expect(gradeBatch({ inputs: [empty], outDir: path.join(root, "o1"), progress: false })).rejects.toThrow(/no notebooks \(\*\.ipynb\) to grade in .*empty: looked in every folder below, for the lessons 01_swiss_roll_vae\.ipynb.* The input is empty\./);
+    await expect(gradeBatch({ inputs: [empty], outDir: path.join(root, "o1"), progress: false })).rejects.toThrow(
+      NoNotebooksError,
+    );
+    await expect(gradeBatch({ inputs: [empty], outDir: path.join(root, "o1"), progress: false })).rejects.toThrow(
+      /no notebooks \(\*\.ipynb\) to grade in .*empty: looked in every folder below, for the lessons 01_swiss_roll_vae\.ipynb.* The input is empty\./,
+    );
     const other = path.join(root, "only-text");
     fs.mkdirSync(path.join(other, ".git"), { recursive: true });
     fs.writeFileSync(path.join(other, "answers.py"), "print(1)");
-    await expect(gradeBatch({ inputs: [other], outDir: path.join(root, "o2"), progress: false })).rejects.toThrow(/Found instead: .*\.git\/ \(a hidden folder.*answers\.py \(not a notebook/);
+    await expect(gradeBatch({ inputs: [other], outDir: path.join(root, "o2"), progress: false })).rejects.toThrow(
+      /Found instead: .*\.git\/ \(a hidden folder.*answers\.py \(not a notebook/,
+    );
     const errors: string[] = [];
     const saved = process.stderr.write;
     process.stderr.write = ((s: string) => (errors.push(s), true)) as never;

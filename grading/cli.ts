@@ -8,8 +8,18 @@ import { gradeBatch, InputError } from "./grade";
 import { needsLook, statusOf } from "./report";
 
 const spec = {
-  out: { type: "string", default: "out/grades", help: "folder for summary.html/.md, gradebook.csv, results.json, feedback/, gradescope/, exports/" },
-  jobs: { type: "number", integer: true, min: 1, max: 16, help: "submissions graded at once (default: number of cores)" },
+  out: {
+    type: "string",
+    default: "out/grades",
+    help: "folder for summary.html/.md, gradebook.csv, results.json, feedback/, gradescope/, exports/",
+  },
+  jobs: {
+    type: "number",
+    integer: true,
+    min: 1,
+    max: 16,
+    help: "submissions graded at once (default: number of cores)",
+  },
   "call-timeout": { type: "number", min: 0.1, default: 10, help: "seconds a single call into student code may take" },
   "submission-timeout": { type: "number", min: 1, default: 60, help: "seconds a whole submission may take" },
   templates: { type: "string", help: "folder of solved lesson notebooks (default: solutions/)" },
@@ -48,12 +58,18 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const { results, info, exitCode } = await gradeBatch({
-      inputs: a._, outDir: a.out!, ...(a.jobs ? { jobs: a.jobs } : {}), ...(a.templates ? { templatesDir: a.templates } : {}),
+      inputs: a._,
+      outDir: a.out!,
+      ...(a.jobs ? { jobs: a.jobs } : {}),
+      ...(a.templates ? { templatesDir: a.templates } : {}),
       limits: { callMs: a["call-timeout"]! * 1000, submissionMs: a["submission-timeout"]! * 1000 },
     });
     const rel = path.relative(process.cwd(), path.resolve(a.out!)) || ".";
     const w = (line = "") => process.stdout.write(line + "\n");
-    for (const r of results) w(`${r.student}: ${r.graderError ? "GRADER ERROR, not graded" : `${r.score} / ${r.maxScore}`}  (${statusOf(r, info)})`);
+    for (const r of results)
+      w(
+        `${r.student}: ${r.graderError ? "GRADER ERROR, not graded" : `${r.score} / ${r.maxScore}`}  (${statusOf(r, info)})`,
+      );
     if (info.skipped.length) {
       w(`\nNot graded (${info.skipped.length}):`);
       for (const s of info.skipped) w(`  ${s.file}: ${s.reason}`);
@@ -61,12 +77,18 @@ export async function main(argv: string[]): Promise<number> {
     if (info.jailWarning) w(`\n!!! ${info.jailWarning}`);
     for (const e of info.graderErrors) process.stderr.write(`grader error: ${e}\n`);
     const by = (st: string) => info.notebooks.filter((n) => n.status === st).length;
-    w(`\n${results.length} students, ${info.notebooks.length} notebooks (${by("graded")} graded, ${by("duplicate")} duplicates, ${by("unreadable")} unreadable, ${by("grader error")} grader errors) in ${info.seconds.toFixed(1)} s.`);
+    w(
+      `\n${results.length} students, ${info.notebooks.length} notebooks (${by("graded")} graded, ${by("duplicate")} duplicates, ${by("unreadable")} unreadable, ${by("grader error")} grader errors) in ${info.seconds.toFixed(1)} s.`,
+    );
     const look = needsLook(results, info);
     w(look.length ? `Needs a human look (${look.length}):` : "Nothing needs a human look.");
     for (const l of look) w(`  - ${l}`);
-    w(`Reports in ${rel}/: summary.html (the TA's view), gradebook.csv, results.json (every notebook's status), summary.md,`);
-    w(`  feedback/ (one file per student), gradescope/, exports/canvas.csv, exports/moodle.csv, exports/github-classroom/`);
+    w(
+      `Reports in ${rel}/: summary.html (the TA's view), gradebook.csv, results.json (every notebook's status), summary.md,`,
+    );
+    w(
+      `  feedback/ (one file per student), gradescope/, exports/canvas.csv, exports/moodle.csv, exports/github-classroom/`,
+    );
     return exitCode;
   } catch (e) {
     process.stderr.write(`npm run grade: ${(e as Error).message}\n`);

@@ -8,7 +8,13 @@ import { collect, COLLECT_MANIFEST, COLLECT_MANIFEST_CSV, CollectError, lateFile
 import { collectInputs } from "./grade";
 
 let tmp: string, homes: string, out: string;
-const nb = (text: string) => JSON.stringify({ cells: [{ cell_type: "code", source: text, metadata: {}, outputs: [], execution_count: null }], metadata: {}, nbformat: 4, nbformat_minor: 5 });
+const nb = (text: string) =>
+  JSON.stringify({
+    cells: [{ cell_type: "code", source: text, metadata: {}, outputs: [], execution_count: null }],
+    metadata: {},
+    nbformat: 4,
+    nbformat_minor: 5,
+  });
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 
 /** A notebook in a student's lessons folder, saved at `when`. */
@@ -43,11 +49,18 @@ describe("collecting a lesson from the students' homes", () => {
       ["ben", ["ben/01_swiss_roll_vae (updated 2026-12-03).ipynb"]],
     ]);
     const f = m.students[0].files[1];
-    expect(f).toMatchObject({ modified: "2026-12-03T12:00:00.000Z", bytes: nb("ada's work").length, sha256: sha(nb("ada's work")), late: false });
+    expect(f).toMatchObject({
+      modified: "2026-12-03T12:00:00.000Z",
+      bytes: nb("ada's work").length,
+      sha256: sha(nb("ada's work")),
+      late: false,
+    });
     expect(fs.readFileSync(path.join(out, f.file), "utf8")).toBe(nb("ada's work"));
     expect(fs.statSync(path.join(out, f.file)).mtime.toISOString()).toBe(f.modified); // the grader's "newest" rule reads it
     expect(JSON.parse(fs.readFileSync(path.join(out, COLLECT_MANIFEST), "utf8"))).toEqual(m);
-    expect(fs.readFileSync(path.join(out, COLLECT_MANIFEST_CSV), "utf8").split("\r\n")[0]).toBe("student,file,modified,bytes,sha256,late,note");
+    expect(fs.readFileSync(path.join(out, COLLECT_MANIFEST_CSV), "utf8").split("\r\n")[0]).toBe(
+      "student,file,modified,bytes,sha256,late,note",
+    );
   });
 
   it("lists who has nothing, and why: no notebook of the lesson, or never logged in (from the roster)", () => {
@@ -60,14 +73,19 @@ describe("collecting a lesson from the students' homes", () => {
       ["cleo", 0, "no home folder: never logged in to the hub"],
     ]);
     expect(fs.existsSync(path.join(out, "ben"))).toBe(false);
-    expect(fs.readFileSync(path.join(out, COLLECT_MANIFEST_CSV), "utf8")).toContain("cleo,,,,,,no home folder: never logged in to the hub");
+    expect(fs.readFileSync(path.join(out, COLLECT_MANIFEST_CSV), "utf8")).toContain(
+      "cleo,,,,,,no home folder: never logged in to the hub",
+    );
   });
 
   it("flags files saved after the deadline as late, and still collects them", () => {
     put("ada", "01_swiss_roll_vae.ipynb", "on time", new Date("2026-12-03T11:00:00Z"));
     put("ben", "01_swiss_roll_vae.ipynb", "late", new Date("2026-12-03T13:00:00Z"));
     const m = collect({ from: homes, lesson: "01", out, deadline: new Date("2026-12-03T12:00:00Z") });
-    expect(m.students.map((s) => [s.student, s.files[0].late])).toEqual([["ada", false], ["ben", true]]);
+    expect(m.students.map((s) => [s.student, s.files[0].late])).toEqual([
+      ["ada", false],
+      ["ben", true],
+    ]);
     expect(m.deadline).toBe("2026-12-03T12:00:00.000Z");
     expect([...lateFiles(out)]).toEqual([path.join(out, "ben", "01_swiss_roll_vae.ipynb")]);
   });
@@ -81,18 +99,30 @@ describe("collecting a lesson from the students' homes", () => {
     fs.symlinkSync(path.join(homes, "ada", "vae-lab"), path.join(homes, "ben", "vae-lab"));
     const m = collect({ from: homes, lesson: "01", out });
     expect(m.students[0].files.map((f) => f.file)).toEqual(["ada/01_swiss_roll_vae.ipynb"]);
-    expect(m.students[0].refused).toEqual([{ file: "01_swiss_roll_vae-Copy1.ipynb", reason: "a symbolic link: not followed" }]);
-    expect(m.students[1]).toMatchObject({ student: "ben", files: [], nothing: "~/vae-lab is a symbolic link: not read" });
+    expect(m.students[0].refused).toEqual([
+      { file: "01_swiss_roll_vae-Copy1.ipynb", reason: "a symbolic link: not followed" },
+    ]);
+    expect(m.students[1]).toMatchObject({
+      student: "ben",
+      files: [],
+      nothing: "~/vae-lab is a symbolic link: not read",
+    });
     expect(fs.readdirSync(out).sort()).toEqual([COLLECT_MANIFEST_CSV, COLLECT_MANIFEST, "ada"].sort());
   });
 
   it("reads a hub's state folder: the homes and the users it lets in", () => {
     const state = path.join(tmp, "hub");
     fs.mkdirSync(state);
-    fs.writeFileSync(path.join(state, "hub.json"), JSON.stringify({ homes, users: ["ada", "ben"], groups: [], lessonsFolder: "vae-lab" }));
+    fs.writeFileSync(
+      path.join(state, "hub.json"),
+      JSON.stringify({ homes, users: ["ada", "ben"], groups: [], lessonsFolder: "vae-lab" }),
+    );
     put("ada", "01_swiss_roll_vae.ipynb", "work");
     const m = collect({ from: state, lesson: "01", out });
-    expect(m.students.map((s) => [s.student, s.files.length])).toEqual([["ada", 1], ["ben", 0]]);
+    expect(m.students.map((s) => [s.student, s.files.length])).toEqual([
+      ["ada", 1],
+      ["ben", 0],
+    ]);
   });
 
   it("collects again into its own earlier output, and refuses any other non-empty folder", () => {
@@ -121,7 +151,9 @@ describe("collecting a lesson from the students' homes", () => {
   });
 
   it("is also vae-lab collect", () => {
-    const r = spawnSync(process.execPath, [path.join("grading", "bin", "vae-lab.mjs"), "collect", "--help"], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, [path.join("grading", "bin", "vae-lab.mjs"), "collect", "--help"], {
+      encoding: "utf8",
+    });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("vae-lab collect --from");
   });

@@ -23,7 +23,14 @@ import { projectDir } from "./jail/bundle";
 import { COLLECT_MANIFEST, COLLECT_MANIFEST_CSV, type CollectManifest, type StudentEntry } from "./collectManifest";
 import { INTAKE_LIMITS } from "./notebook";
 
-export { COLLECT_MANIFEST, COLLECT_MANIFEST_CSV, lateFiles, type CollectedFile, type CollectManifest, type StudentEntry } from "./collectManifest";
+export {
+  COLLECT_MANIFEST,
+  COLLECT_MANIFEST_CSV,
+  lateFiles,
+  type CollectedFile,
+  type CollectManifest,
+  type StudentEntry,
+} from "./collectManifest";
 
 export interface CollectOptions {
   from: string;
@@ -47,19 +54,30 @@ export function lessonStem(id: string, lessonsDir: string): string {
   const want = id.replace(/\.ipynb$/, "");
   const hits = stems.filter((s) => s === want || s.startsWith(`${want}_`));
   if (hits.length === 1) return hits[0];
-  throw new CollectError(hits.length ? `--lesson ${id} matches ${hits.join(", ")}: give the full name.` : `--lesson ${id} is not a lesson: use one of ${stems.join(", ")} (or its number, e.g. 01).`);
+  throw new CollectError(
+    hits.length
+      ? `--lesson ${id} matches ${hits.join(", ")}: give the full name.`
+      : `--lesson ${id} is not a lesson: use one of ${stems.join(", ")} (or its number, e.g. 01).`,
+  );
 }
 
 /** A folder name the grader reads as this student (./grade.ts skips hidden folders, node_modules, __MACOSX). */
 function unusableName(student: string): string | undefined {
-  if (!/^[A-Za-z0-9_@+-][A-Za-z0-9._@+ -]*$/.test(student)) return "the name has characters that are not safe in a folder name";
+  if (!/^[A-Za-z0-9_@+-][A-Za-z0-9._@+ -]*$/.test(student))
+    return "the name has characters that are not safe in a folder name";
   if (student === "node_modules" || student === "__MACOSX") return "the grader does not read a folder of that name";
   return undefined;
 }
 
 /** Who has a home, and where: a folder of homes, or a hub's state folder (its hub.json says where the homes are). */
-export function findHomes(from: string, roster: string[] = []): { homes: Map<string, string | undefined>; folder: string } {
-  if (!fs.existsSync(from)) throw new CollectError(`--from ${from} does not exist: give the folder of the students' homes (e.g. /home) or the hub's state folder (.cache/hub).`);
+export function findHomes(
+  from: string,
+  roster: string[] = [],
+): { homes: Map<string, string | undefined>; folder: string } {
+  if (!fs.existsSync(from))
+    throw new CollectError(
+      `--from ${from} does not exist: give the folder of the students' homes (e.g. /home) or the hub's state folder (.cache/hub).`,
+    );
   const settingsFile = path.join(from, SETTINGS_FILE);
   const homes = new Map<string, string | undefined>();
   let folder = LESSONS_FOLDER;
@@ -78,9 +96,11 @@ export function findHomes(from: string, roster: string[] = []): { homes: Map<str
 function homesIn(root: string, roster: string[], folder: string): Map<string, string | undefined> {
   const homes = new Map<string, string | undefined>();
   for (const e of fs.readdirSync(root, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    if (e.isDirectory() && !e.name.startsWith(".") && fs.existsSync(path.join(root, e.name, folder))) homes.set(e.name, path.join(root, e.name));
+    if (e.isDirectory() && !e.name.startsWith(".") && fs.existsSync(path.join(root, e.name, folder)))
+      homes.set(e.name, path.join(root, e.name));
   }
-  for (const r of roster) if (!homes.has(r)) homes.set(r, fs.existsSync(path.join(root, r)) ? path.join(root, r) : undefined);
+  for (const r of roster)
+    if (!homes.has(r)) homes.set(r, fs.existsSync(path.join(root, r)) ? path.join(root, r) : undefined);
   return homes;
 }
 
@@ -103,7 +123,10 @@ function copyNoFollow(source: string, dest: string): { bytes: number; sha256: st
   try {
     const st = fs.fstatSync(fd);
     if (!st.isFile()) throw new Error("not a regular file");
-    if (st.size > INTAKE_LIMITS.fileBytes) throw new Error(`${Math.round(st.size / 2 ** 20)} MB, more than the grader reads (${INTAKE_LIMITS.fileBytes / 2 ** 20} MB)`);
+    if (st.size > INTAKE_LIMITS.fileBytes)
+      throw new Error(
+        `${Math.round(st.size / 2 ** 20)} MB, more than the grader reads (${INTAKE_LIMITS.fileBytes / 2 ** 20} MB)`,
+      );
     const hash = createHash("sha256");
     const out = fs.openSync(dest, "wx", 0o644);
     try {
@@ -129,7 +152,10 @@ function prepareOut(out: string): void {
   const entries = fs.readdirSync(out);
   if (entries.length === 0) return;
   const manifest = path.join(out, COLLECT_MANIFEST);
-  if (!fs.existsSync(manifest)) throw new CollectError(`--out ${out} is not empty and holds no ${COLLECT_MANIFEST}: collect into an empty folder (nothing else may be graded with the collected notebooks).`);
+  if (!fs.existsSync(manifest))
+    throw new CollectError(
+      `--out ${out} is not empty and holds no ${COLLECT_MANIFEST}: collect into an empty folder (nothing else may be graded with the collected notebooks).`,
+    );
   const old = JSON.parse(fs.readFileSync(manifest, "utf8")) as CollectManifest;
   for (const s of old.students ?? []) {
     for (const f of s.files ?? []) fs.rmSync(path.join(out, f.file), { force: true });
@@ -163,14 +189,19 @@ export function collect(o: CollectOptions): CollectManifest {
       st = undefined;
     }
     if (!home || !st) {
-      entry.nothing = home ? `no ~/${folder} folder: never logged in to the hub` : "no home folder: never logged in to the hub";
+      entry.nothing = home
+        ? `no ~/${folder} folder: never logged in to the hub`
+        : "no home folder: never logged in to the hub";
       continue;
     }
     if (!st.isDirectory()) {
       entry.nothing = `~/${folder} is ${st.isSymbolicLink() ? "a symbolic link" : "not a folder"}: not read`;
       continue;
     }
-    const names = fs.readdirSync(lessons!).filter((f) => f.startsWith(stem) && f.endsWith(".ipynb")).sort();
+    const names = fs
+      .readdirSync(lessons!)
+      .filter((f) => f.startsWith(stem) && f.endsWith(".ipynb"))
+      .sort();
     const refused: { file: string; reason: string }[] = [];
     for (const name of names) {
       const source = path.join(lessons!, name);
@@ -178,36 +209,71 @@ export function collect(o: CollectOptions): CollectManifest {
       fs.mkdirSync(path.join(out, student), { recursive: true });
       try {
         const c = copyNoFollow(source, path.join(out, rel));
-        entry.files.push({ file: rel, source, modified: c.mtime.toISOString(), bytes: c.bytes, sha256: c.sha256, late: !!o.deadline && c.mtime.getTime() > o.deadline.getTime() });
+        entry.files.push({
+          file: rel,
+          source,
+          modified: c.mtime.toISOString(),
+          bytes: c.bytes,
+          sha256: c.sha256,
+          late: !!o.deadline && c.mtime.getTime() > o.deadline.getTime(),
+        });
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
-        refused.push({ file: name, reason: err.code === "ELOOP" ? "a symbolic link: not followed" : `not collected (${err.message})` });
+        refused.push({
+          file: name,
+          reason: err.code === "ELOOP" ? "a symbolic link: not followed" : `not collected (${err.message})`,
+        });
       }
     }
     if (refused.length) entry.refused = refused;
     if (entry.files.length === 0) {
-      entry.nothing = refused.length ? `no notebook of ${stem} could be collected` : `no ${stem} notebook in ~/${folder}`;
-      if (fs.existsSync(path.join(out, student)) && fs.readdirSync(path.join(out, student)).length === 0) fs.rmdirSync(path.join(out, student));
+      entry.nothing = refused.length
+        ? `no notebook of ${stem} could be collected`
+        : `no ${stem} notebook in ~/${folder}`;
+      if (fs.existsSync(path.join(out, student)) && fs.readdirSync(path.join(out, student)).length === 0)
+        fs.rmdirSync(path.join(out, student));
     }
   }
   const manifest: CollectManifest = {
-    version: 1, lesson: stem, from: path.resolve(o.from), collectedAt: (o.now ?? new Date()).toISOString(),
-    deadline: o.deadline ? o.deadline.toISOString() : null, students,
+    version: 1,
+    lesson: stem,
+    from: path.resolve(o.from),
+    collectedAt: (o.now ?? new Date()).toISOString(),
+    deadline: o.deadline ? o.deadline.toISOString() : null,
+    students,
   };
   fs.writeFileSync(path.join(out, COLLECT_MANIFEST), JSON.stringify(manifest, null, 1) + "\n");
-  const rows = students.flatMap((s): CsvValue[][] => s.files.length
-    ? s.files.map((f) => [s.student, f.file, f.modified, f.bytes, f.sha256, f.late ? "late" : "", ""])
-    : [[s.student, "", "", null, "", "", s.nothing ?? ""]]);
-  fs.writeFileSync(path.join(out, COLLECT_MANIFEST_CSV), csv([["student", "file", "modified", "bytes", "sha256", "late", "note"], ...rows]));
+  const rows = students.flatMap((s): CsvValue[][] =>
+    s.files.length
+      ? s.files.map((f) => [s.student, f.file, f.modified, f.bytes, f.sha256, f.late ? "late" : "", ""])
+      : [[s.student, "", "", null, "", "", s.nothing ?? ""]],
+  );
+  fs.writeFileSync(
+    path.join(out, COLLECT_MANIFEST_CSV),
+    csv([["student", "file", "modified", "bytes", "sha256", "late", "note"], ...rows]),
+  );
   return manifest;
 }
 
 const spec = {
-  from: { type: "string", help: "the folder of the students' homes (one folder per student, e.g. /home), or the hub's state folder (.cache/hub)" },
+  from: {
+    type: "string",
+    help: "the folder of the students' homes (one folder per student, e.g. /home), or the hub's state folder (.cache/hub)",
+  },
   lesson: { type: "string", help: "the lesson to collect: its number (01) or name (01_swiss_roll_vae)" },
-  out: { type: "string", default: "submissions", help: "where the copies go, one folder per student (empty, or a previous collection)" },
-  deadline: { type: "string", help: "ISO 8601 date and time, e.g. 2026-12-03T23:59:00+01:00: notebooks saved later are flagged late (still collected)" },
-  students: { type: "string", help: "the class roster, comma-separated: those without a home are listed as having nothing" },
+  out: {
+    type: "string",
+    default: "submissions",
+    help: "where the copies go, one folder per student (empty, or a previous collection)",
+  },
+  deadline: {
+    type: "string",
+    help: "ISO 8601 date and time, e.g. 2026-12-03T23:59:00+01:00: notebooks saved later are flagged late (still collected)",
+  },
+  students: {
+    type: "string",
+    help: "the class roster, comma-separated: those without a home are listed as having nothing",
+  },
   help: { type: "boolean", help: "show this help" },
 } as const;
 
@@ -235,20 +301,40 @@ export function main(argv: string[]): number {
   let deadline: Date | undefined;
   if (a.deadline) {
     deadline = new Date(a.deadline);
-    if (!/^\d{4}-\d\d-\d\d/.test(a.deadline) || Number.isNaN(deadline.getTime())) return usageError(`--deadline "${a.deadline}" is not an ISO 8601 date and time (e.g. 2026-12-10T23:59:00+01:00).`);
-    if (!/[zZ]|[+-]\d\d:?\d\d$/.test(a.deadline)) process.stderr.write(`npm run collect: --deadline ${a.deadline} has no time zone; read as this machine's local time (${deadline.toISOString()} UTC).\n`);
+    if (!/^\d{4}-\d\d-\d\d/.test(a.deadline) || Number.isNaN(deadline.getTime()))
+      return usageError(
+        `--deadline "${a.deadline}" is not an ISO 8601 date and time (e.g. 2026-12-10T23:59:00+01:00).`,
+      );
+    if (!/[zZ]|[+-]\d\d:?\d\d$/.test(a.deadline))
+      process.stderr.write(
+        `npm run collect: --deadline ${a.deadline} has no time zone; read as this machine's local time (${deadline.toISOString()} UTC).\n`,
+      );
   }
   try {
-    const m = collect({ from: a.from, lesson: a.lesson, out: a.out!, ...(deadline ? { deadline } : {}), roster: (a.students ?? "").split(",").map((s) => s.trim()).filter(Boolean) });
+    const m = collect({
+      from: a.from,
+      lesson: a.lesson,
+      out: a.out!,
+      ...(deadline ? { deadline } : {}),
+      roster: (a.students ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    });
     const w = (l = "") => process.stdout.write(l + "\n");
     for (const s of m.students) {
-      if (s.files.length) w(`${s.student}: ${s.files.map((f) => `${path.basename(f.file)} (saved ${f.modified}${f.late ? ", LATE" : ""})`).join(", ")}`);
+      if (s.files.length)
+        w(
+          `${s.student}: ${s.files.map((f) => `${path.basename(f.file)} (saved ${f.modified}${f.late ? ", LATE" : ""})`).join(", ")}`,
+        );
       else w(`${s.student}: nothing (${s.nothing})`);
       for (const r of s.refused ?? []) w(`  not collected: ${r.file}: ${r.reason}`);
     }
     const handed = m.students.filter((s) => s.files.length).length;
     const late = m.students.filter((s) => s.files.some((f) => f.late)).length;
-    w(`\n${m.lesson}: ${handed} of ${m.students.length} students handed something in${m.deadline ? `, ${late} late (after ${m.deadline})` : ""}. Manifest: ${path.join(a.out!, COLLECT_MANIFEST)} (and .csv).`);
+    w(
+      `\n${m.lesson}: ${handed} of ${m.students.length} students handed something in${m.deadline ? `, ${late} late (after ${m.deadline})` : ""}. Manifest: ${path.join(a.out!, COLLECT_MANIFEST)} (and .csv).`,
+    );
     w(`Next: npm run grade -- ${a.out}`);
     return 0;
   } catch (e) {

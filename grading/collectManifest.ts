@@ -54,4 +54,3 @@ export function lateFiles(root: string): Set<string> {
   }
   return late;
 }
-

@@ -47,7 +47,9 @@ function transform(code: string, options: TransformOptions) {
 /** "nested N levels deep" when `code` would overflow the compiler, else undefined. */
 function tooDeep(code: string): string | undefined {
   const { depth } = scan(code);
-  return depth > MAX_NESTING ? `brackets are nested ${depth} levels deep (more than ${MAX_NESTING}); split the expression into smaller steps.` : undefined;
+  return depth > MAX_NESTING
+    ? `brackets are nested ${depth} levels deep (more than ${MAX_NESTING}); split the expression into smaller steps.`
+    : undefined;
 }
 
 export interface Compiled {
@@ -87,11 +89,21 @@ const IMPORT = /^[ \t]*import\s+(?!type\b)([\p{L}\p{N}$_*{},\s]{1,2000}?)\s+from
 function importLocals(clause: string): string[] {
   const names: string[] = [];
   const braces = clause.match(/\{([^}]*)\}/);
-  if (braces) for (const part of braces[1].split(",")) {
-    const local = part.trim().replace(/^type\s+/, "").split(/\s+as\s+/).pop()?.trim();
-    if (local) names.push(local);
-  }
-  const outside = clause.replace(/\{[^}]*\}/, "").split(",").map((x) => x.trim()).filter(Boolean);
+  if (braces)
+    for (const part of braces[1].split(",")) {
+      const local = part
+        .trim()
+        .replace(/^type\s+/, "")
+        .split(/\s+as\s+/)
+        .pop()
+        ?.trim();
+      if (local) names.push(local);
+    }
+  const outside = clause
+    .replace(/\{[^}]*\}/, "")
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
   for (const o of outside) names.push(o.replace(/^\*\s+as\s+/, "").trim());
   return names;
 }
@@ -107,7 +119,22 @@ export function tidyRegion(code: string, taken: Set<string>): string {
     const locals = importLocals(clause);
     if (!locals.some((n) => taken.has(n))) return statement;
     const braces = clause.match(/\{([^}]*)\}/);
-    const kept = braces ? braces[1].split(",").map((x) => x.trim()).filter((x) => x && !taken.has(x.replace(/^type\s+/, "").split(/\s+as\s+/).pop()!.trim())) : [];
+    const kept = braces
+      ? braces[1]
+          .split(",")
+          .map((x) => x.trim())
+          .filter(
+            (x) =>
+              x &&
+              !taken.has(
+                x
+                  .replace(/^type\s+/, "")
+                  .split(/\s+as\s+/)
+                  .pop()!
+                  .trim(),
+              ),
+          )
+      : [];
     return kept.length ? `import { ${kept.join(", ")} } from ${from};` : "";
   });
 }
@@ -116,7 +143,8 @@ export function tidyRegion(code: string, taken: Set<string>): string {
 function renameOwn(code: string, names: string[]): { code: string; own: string[]; early: string[] } {
   const defs = definitions(code).filter((d) => names.includes(d.name));
   let out = code;
-  for (const d of [...defs].sort((a, b) => b.index - a.index)) out = `${out.slice(0, d.index)}__own_${d.name}${out.slice(d.index + d.name.length)}`;
+  for (const d of [...defs].sort((a, b) => b.index - a.index))
+    out = `${out.slice(0, d.index)}__own_${d.name}${out.slice(d.index + d.name.length)}`;
   const own = [...new Set(defs.map((d) => d.name))];
   // Function declarations are initialised at their block's start, so other cells can use them at once.
   const early = own.filter((n) => defs.some((d) => d.name === n && d.kind === "function"));
@@ -159,19 +187,49 @@ export function compileRegions(template: Template, regions: Region[]): Compiled 
       const { code, own, early } = renameOwn(r.code.replace(IMPORT, ""), names);
       parts.push(`try { ${early.map((n) => `__fn.${n} = __own_${n};`).join(" ")}`);
       starts.push({ region: r, line: parts.join("\n").split("\n").length + 1 });
-      parts.push(code, `${own.map((n) => `__fn.${n} = __own_${n};`).join(" ")}`, `} catch (e) { __loadErrors.push(${k}); }`);
+      parts.push(
+        code,
+        `${own.map((n) => `__fn.${n} = __own_${n};`).join(" ")}`,
+        `} catch (e) { __loadErrors.push(${k}); }`,
+      );
     });
     parts.push("}", "export { __fn, __loadErrors, __run };");
     const source = parts.join("\n");
-    const exported = good.map((r) => r.exerciseId).filter((id) => unique.some((r) => definedNames(r.code).includes(template.functions[id].name)));
+    const exported = good
+      .map((r) => r.exerciseId)
+      .filter((id) => unique.some((r) => definedNames(r.code).includes(template.functions[id].name)));
     try {
-      const out = transform(source, { loader: "ts", format: "cjs", target: "node20", logLevel: "silent", sourcefile: "submission.ts" });
-      return { code: out.code, exported, errors, regionExercises: unique.map((r) => good.filter((g) => g.code === r.code).map((g) => g.exerciseId)) };
+      const out = transform(source, {
+        loader: "ts",
+        format: "cjs",
+        target: "node20",
+        logLevel: "silent",
+        sourcefile: "submission.ts",
+      });
+      return {
+        code: out.code,
+        exported,
+        errors,
+        regionExercises: unique.map((r) => good.filter((g) => g.code === r.code).map((g) => g.exerciseId)),
+      };
     } catch (e) {
       if (e instanceof GraderError) throw e;
       const line = (e as { errors?: Message[] }).errors?.[0]?.location?.line ?? 0;
       const at = [...starts].reverse().find((s) => s.line <= line);
-      if (!at) return { exported: [], errors: { ...errors, ...Object.fromEntries(good.map((r) => [r.exerciseId, `the solution cells could not be compiled together (${(e as Error).message.split("\n")[0]}).`])) }, regionExercises: [] };
+      if (!at)
+        return {
+          exported: [],
+          errors: {
+            ...errors,
+            ...Object.fromEntries(
+              good.map((r) => [
+                r.exerciseId,
+                `the solution cells could not be compiled together (${(e as Error).message.split("\n")[0]}).`,
+              ]),
+            ),
+          },
+          regionExercises: [],
+        };
       for (const r of good.filter((g) => g.code === at.region.code)) errors[r.exerciseId] = describe(e, r, at.line - 1);
       good = good.filter((g) => g.code !== at.region.code);
     }

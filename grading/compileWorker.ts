@@ -12,8 +12,12 @@ import type { Notebook } from "./notebook";
 import type { Template } from "./template";
 
 /** What the worker reads: a notebook and a template, the template's set as an array. */
-export type WorkerInput = { notebook: Notebook; template: Omit<Template, "lockedSources"> & { lockedSources: string[] } };
-export type WorkerOutput = { ok: true; extraction: Extraction; compiled: Compiled } | { ok: false; graderError: string };
+export type WorkerInput = {
+  notebook: Notebook;
+  template: Omit<Template, "lockedSources"> & { lockedSources: string[] };
+};
+export type WorkerOutput =
+  { ok: true; extraction: Extraction; compiled: Compiled } | { ok: false; graderError: string };
 
 function work(input: WorkerInput): WorkerOutput {
   const template: Template = { ...input.template, lockedSources: new Set(input.template.lockedSources) };

@@ -4,8 +4,11 @@ import { esc, mdText } from "./escape";
 
 describe("mdText", () => {
   it("leaves no link, image, emphasis, code, table cell or HTML in student text", () => {
-    expect(mdText("[x](javascript:alert(1)) ![i](http://t.co/p.png) <img src=x> *a* `c` | d ~e~ $m$ f@g.h www.x.org"))
-      .toBe("\\[x\\](javascript:alert(1)) !\\[i\\](http\\://t.co/p.png) &lt;img src=x&gt; \\*a\\* \\`c\\` \\| d \\~e\\~ \\$m\\$ f\\@g.h www\\.x.org");
+    expect(
+      mdText("[x](javascript:alert(1)) ![i](http://t.co/p.png) <img src=x> *a* `c` | d ~e~ $m$ f@g.h www.x.org"),
+    ).toBe(
+      "\\[x\\](javascript:alert(1)) !\\[i\\](http\\://t.co/p.png) &lt;img src=x&gt; \\*a\\* \\`c\\` \\| d \\~e\\~ \\$m\\$ f\\@g.h www\\.x.org",
+    );
   });
 
   it("escapes underscores that could open emphasis, not those inside a word", () => {
@@ -19,6 +22,8 @@ describe("mdText", () => {
 
 describe("esc", () => {
   it("escapes HTML text and attribute values", () => {
-    expect(esc(`<a href="x" onclick='y'>&</a>`)).toBe("&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
+    expect(esc(`<a href="x" onclick='y'>&</a>`)).toBe(
+      "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;",
+    );
   });
 });

@@ -21,7 +21,10 @@ beforeAll(() => (root = tempDir("executed")));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 describe("executed lesson notebooks", () => {
-  for (const [lesson, student] of [["01_swiss_roll_vae", "ada"], ["02_mnist_vae", "bea"]] as const) {
+  for (const [lesson, student] of [
+    ["01_swiss_roll_vae", "ada"],
+    ["02_mnist_vae", "bea"],
+  ] as const) {
     it(`grades ${lesson} run through the real kernel to full marks, its outputs discarded unread`, async () => {
       const run = await executeNotebook([`solutions/${lesson}.ipynb`]);
       expect(run.status, run.stderr.slice(-2000)).toBe(0);
@@ -32,7 +35,11 @@ describe("executed lesson notebooks", () => {
       fs.mkdirSync(subs, { recursive: true });
       fs.copyFileSync(executed, path.join(subs, `${lesson}.ipynb`));
       fs.rmSync(run.out, { recursive: true, force: true });
-      const b = await gradeBatch({ inputs: [path.dirname(subs)], outDir: path.join(root, `${lesson}-out`), progress: false });
+      const b = await gradeBatch({
+        inputs: [path.dirname(subs)],
+        outDir: path.join(root, `${lesson}-out`),
+        progress: false,
+      });
       expect(b.exitCode).toBe(0);
       expect(b.results.map((r) => [r.student, r.score])).toEqual([[student, b.results[0].maxScore]]);
       expect(b.results[0].maxScore).toBeGreaterThan(0);
@@ -43,15 +50,31 @@ describe("executed lesson notebooks", () => {
   it("grades lesson 2 carrying 15 MB of realistic outputs to full marks", async () => {
     const nb = readNotebook(path.join(projectDir, "solutions", "02_mnist_vae.ipynb"));
     const plotly = fs.readFileSync(path.join(projectDir, "node_modules", "plotly.js-dist", "plotly.js"), "utf8");
-    const figure = { data: [{ type: "scatter", mode: "markers", x: Array.from({ length: 4000 }, (_, i) => Math.sin(i) * 3), y: Array.from({ length: 4000 }, (_, i) => Math.cos(i * 1.3) * 3) }], layout: { title: { text: "latent space" } } };
+    const figure = {
+      data: [
+        {
+          type: "scatter",
+          mode: "markers",
+          x: Array.from({ length: 4000 }, (_, i) => Math.sin(i) * 3),
+          y: Array.from({ length: 4000 }, (_, i) => Math.cos(i * 1.3) * 3),
+        },
+      ],
+      layout: { title: { text: "latent space" } },
+    };
     const svg = `<svg xmlns="http://www.w3.org/2000/svg">${Array.from({ length: 4000 }, (_, i) => `<circle cx="${(i * 7) % 400}" cy="${(i * 13) % 300}" r="2"/>`).join("")}</svg>`;
     const png = Buffer.alloc(400_000, 7).toString("base64");
     let first = true;
     for (const c of nb.cells) {
       if (c.cell_type !== "code") continue;
       c.outputs = [
-        ...(first ? [{ output_type: "display_data", data: { "text/html": `<script>${plotly}</script>` }, metadata: {} }] : []),
-        { output_type: "display_data", data: { "application/vnd.plotly.v1+json": figure, "image/svg+xml": svg, "text/plain": "<Figure>" }, metadata: {} },
+        ...(first
+          ? [{ output_type: "display_data", data: { "text/html": `<script>${plotly}</script>` }, metadata: {} }]
+          : []),
+        {
+          output_type: "display_data",
+          data: { "application/vnd.plotly.v1+json": figure, "image/svg+xml": svg, "text/plain": "<Figure>" },
+          metadata: {},
+        },
         { output_type: "display_data", data: { "image/png": png }, metadata: {} },
         { output_type: "stream", name: "stdout", text: ["epoch 1  loss 163.2\n", "epoch 2  loss 141.7\n"] },
       ];

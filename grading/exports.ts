@@ -46,8 +46,10 @@ export interface GradescopeResults {
 function visibleSummary(e: ExerciseResult): string {
   const pub = e.tests.filter((t) => t.visibility === "visible");
   const passed = pub.filter((t) => t.status === "passed").length;
-  const points = round(pub.reduce((s, t) => s + t.score, 0)), max = round(pub.reduce((s, t) => s + t.maxScore, 0));
-  if (e.status === "not-implemented") return `**${e.functionName}** is not implemented yet: write your code in place of the TODO in its cell.`;
+  const points = round(pub.reduce((s, t) => s + t.score, 0)),
+    max = round(pub.reduce((s, t) => s + t.maxScore, 0));
+  if (e.status === "not-implemented")
+    return `**${e.functionName}** is not implemented yet: write your code in place of the TODO in its cell.`;
   if (e.status !== "graded") return `**${e.functionName}**: ${mdText(e.tests[0]?.message ?? "not graded")}.`;
   return `**${e.functionName}**: ${passed} of ${pub.length} public checks passed (${num(points)} of ${num(max)} points).`;
 }
@@ -70,24 +72,54 @@ export function gradescopeResults(r: SubmissionResult): GradescopeResults {
       max_score: t.maxScore,
       status: t.status === "passed" ? ("passed" as const) : ("failed" as const),
       visibility: t.visibility,
-      output: mdText(t.status === "passed" ? "passed" : t.status === "partial" ? `partly right: ${t.message}` : t.message),
+      output: mdText(
+        t.status === "passed" ? "passed" : t.status === "partial" ? `partly right: ${t.message}` : t.message,
+      ),
       output_format: "md" as const,
       tags: [e.id, t.category],
     })),
   );
   const hiddenPoints = round(tests.filter((t) => t.visibility !== "visible").reduce((s, t) => s + t.max_score, 0));
   const output = [
-    ...(r.graderError ? ["**The autograder had a problem with this submission (not your fault).** Your instructor can see what went wrong and will grade it again."] : []),
+    ...(r.graderError
+      ? [
+          "**The autograder had a problem with this submission (not your fault).** Your instructor can see what went wrong and will grade it again.",
+        ]
+      : []),
     ...r.notes.map((n) => `> ${mdText(n)}`),
-    ...r.exercises.flatMap((e) => [visibleSummary(e), ...e.notes.map((n) => `- ${mdText(n)}`), ...(e.hint ? [`Hint: ${e.hint}`] : [])]),
-    ...(hiddenPoints > 0 ? [`Hidden tests (${num(hiddenPoints)} points) and your total are shown when your instructor publishes the grades.`] : []),
+    ...r.exercises.flatMap((e) => [
+      visibleSummary(e),
+      ...e.notes.map((n) => `- ${mdText(n)}`),
+      ...(e.hint ? [`Hint: ${e.hint}`] : []),
+    ]),
+    ...(hiddenPoints > 0
+      ? [
+          `Hidden tests (${num(hiddenPoints)} points) and your total are shown when your instructor publishes the grades.`,
+        ]
+      : []),
   ].join("\n\n");
-  return { score: round(tests.reduce((s, t) => s + t.score, 0)), execution_time: Math.round(r.seconds), output, output_format: "md", test_output_format: "md", stdout_visibility: "hidden", tests };
+  return {
+    score: round(tests.reduce((s, t) => s + t.score, 0)),
+    execution_time: Math.round(r.seconds),
+    output,
+    output_format: "md",
+    test_output_format: "md",
+    stdout_visibility: "hidden",
+    tests,
+  };
 }
 
 /** What Gradescope's instructor-only stdout gets for a submission: the jail warning, grader errors. */
 export function gradescopeStdout(r: SubmissionResult): string {
-  return [r.jail.warning ? `!!! ${r.jail.warning}` : "", r.graderError ? `GRADER ERROR: ${r.graderError}` : "", `score ${r.score} / ${r.maxScore}`].filter(Boolean).join("\n") + "\n";
+  return (
+    [
+      r.jail.warning ? `!!! ${r.jail.warning}` : "",
+      r.graderError ? `GRADER ERROR: ${r.graderError}` : "",
+      `score ${r.score} / ${r.maxScore}`,
+    ]
+      .filter(Boolean)
+      .join("\n") + "\n"
+  );
 }
 
 /**
@@ -100,7 +132,8 @@ function lessonPoints(r: SubmissionResult, info: BatchInfo, lesson: BatchInfo["l
   if (!mine.some((n) => n.lesson === lesson.stem) && !mine.every((n) => n.lesson === undefined)) return null;
   return round(r.exercises.filter((e) => lesson.exerciseIds.includes(e.id)).reduce((s, e) => s + e.score, 0));
 }
-const lessonMax = (r: SubmissionResult | undefined, lesson: BatchInfo["lessons"][number]) => round((r?.exercises ?? []).filter((e) => lesson.exerciseIds.includes(e.id)).reduce((s, e) => s + e.maxScore, 0));
+const lessonMax = (r: SubmissionResult | undefined, lesson: BatchInfo["lessons"][number]) =>
+  round((r?.exercises ?? []).filter((e) => lesson.exerciseIds.includes(e.id)).reduce((s, e) => s + e.maxScore, 0));
 
 /** The name an LMS knows: the id without the LMS number we appended ("smithjane_12345" → "smithjane"). */
 function lmsName(student: string, info: BatchInfo): string {
@@ -115,11 +148,20 @@ function lmsName(student: string, info: BatchInfo): string {
  * fill an existing assignment instead of creating one. Empty cells leave Canvas unchanged.
  */
 export function canvasCsv(results: SubmissionResult[], info: BatchInfo): string {
-  const rows: (string | number | null)[][] = [["Student", "ID", "SIS User ID", "SIS Login ID", "Section", ...info.lessons.map((l) => l.stem)]];
+  const rows: (string | number | null)[][] = [
+    ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", ...info.lessons.map((l) => l.stem)],
+  ];
   rows.push(["Points Possible", null, null, null, null, ...info.lessons.map((l) => lessonMax(results[0], l))]);
   for (const r of results) {
     const id = info.identities[r.student];
-    rows.push([lmsName(r.student, info), id?.lms === "canvas" ? id.lmsId ?? null : null, null, null, null, ...info.lessons.map((l) => lessonPoints(r, info, l))]);
+    rows.push([
+      lmsName(r.student, info),
+      id?.lms === "canvas" ? (id.lmsId ?? null) : null,
+      null,
+      null,
+      null,
+      ...info.lessons.map((l) => lessonPoints(r, info, l)),
+    ]);
   }
   return csv(rows);
 }
@@ -131,10 +173,28 @@ export function canvasCsv(results: SubmissionResult[], info: BatchInfo): string 
  * "Participant <n>".
  */
 export function moodleCsv(results: SubmissionResult[], info: BatchInfo): string {
-  const rows: (string | number | null)[][] = [["Student", "Full name", "Email address", "Moodle participant", ...info.exerciseIds.map((id) => `${id} (${num(results[0]?.exercises.find((e) => e.id === id)?.maxScore ?? 0)})`), "Total", "Status"]];
+  const rows: (string | number | null)[][] = [
+    [
+      "Student",
+      "Full name",
+      "Email address",
+      "Moodle participant",
+      ...info.exerciseIds.map((id) => `${id} (${num(results[0]?.exercises.find((e) => e.id === id)?.maxScore ?? 0)})`),
+      "Total",
+      "Status",
+    ],
+  ];
   for (const r of results) {
     const id = info.identities[r.student];
-    rows.push([r.student, lmsName(r.student, info), id?.email ?? null, id?.lms === "moodle" ? id.lmsId ?? null : null, ...info.exerciseIds.map((x) => (r.graderError ? null : r.exercises.find((e) => e.id === x)?.score ?? 0)), r.graderError ? null : r.score, statusOf(r, info)]);
+    rows.push([
+      r.student,
+      lmsName(r.student, info),
+      id?.email ?? null,
+      id?.lms === "moodle" ? (id.lmsId ?? null) : null,
+      ...info.exerciseIds.map((x) => (r.graderError ? null : (r.exercises.find((e) => e.id === x)?.score ?? 0))),
+      r.graderError ? null : r.score,
+      statusOf(r, info),
+    ]);
   }
   return csv(rows);
 }
@@ -143,18 +203,36 @@ export interface ClassroomResult {
   version: 1;
   status: "pass" | "fail" | "error";
   max_score: number;
-  tests: { name: string; status: "pass" | "fail" | "error"; score: number; message: string; test_code: string; filename: string; line_no: number; duration: number }[];
+  tests: {
+    name: string;
+    status: "pass" | "fail" | "error";
+    score: number;
+    message: string;
+    test_code: string;
+    filename: string;
+    line_no: number;
+    duration: number;
+  }[];
 }
 
 /** The result JSON a runner hands autograding-grading-reporter (base64 of this, as the step's `result` output). */
 export function classroomResult(r: SubmissionResult): ClassroomResult {
-  const tests = r.exercises.flatMap((e) => e.tests.map((t) => ({
-    name: `${e.functionName}: ${t.name}`,
-    status: r.graderError ? ("error" as const) : t.status === "passed" ? ("pass" as const) : ("fail" as const),
-    score: r.graderError ? 0 : t.score,
-    message: r.graderError ? "the grader had a problem (not your fault); your instructor will grade it again" : t.status === "passed" ? "passed" : t.message,
-    test_code: "", filename: "", line_no: 0, duration: 0,
-  })));
+  const tests = r.exercises.flatMap((e) =>
+    e.tests.map((t) => ({
+      name: `${e.functionName}: ${t.name}`,
+      status: r.graderError ? ("error" as const) : t.status === "passed" ? ("pass" as const) : ("fail" as const),
+      score: r.graderError ? 0 : t.score,
+      message: r.graderError
+        ? "the grader had a problem (not your fault); your instructor will grade it again"
+        : t.status === "passed"
+          ? "passed"
+          : t.message,
+      test_code: "",
+      filename: "",
+      line_no: 0,
+      duration: 0,
+    })),
+  );
   const status = r.graderError ? "error" : tests.every((t) => t.status === "pass") ? "pass" : "fail";
   return { version: 1, status, max_score: round(r.maxScore), tests };
 }
@@ -211,8 +289,14 @@ jobs:
 export function writeExports(outDir: string, results: SubmissionResult[], info: BatchInfo): void {
   for (const r of results) {
     const name = info.outputNames[r.student] ?? fileSafe(r.student);
-    writeAtomic(path.join(outDir, "gradescope", name, "results.json"), JSON.stringify(gradescopeResults(r), null, 2) + "\n");
-    writeAtomic(path.join(outDir, "exports", "github-classroom", `${name}.json`), JSON.stringify(classroomResult(r), null, 2) + "\n");
+    writeAtomic(
+      path.join(outDir, "gradescope", name, "results.json"),
+      JSON.stringify(gradescopeResults(r), null, 2) + "\n",
+    );
+    writeAtomic(
+      path.join(outDir, "exports", "github-classroom", `${name}.json`),
+      JSON.stringify(classroomResult(r), null, 2) + "\n",
+    );
   }
   writeAtomic(path.join(outDir, "exports", "github-classroom", "classroom.yml"), CLASSROOM_WORKFLOW);
   writeAtomic(path.join(outDir, "exports", "canvas.csv"), canvasCsv(results, info));

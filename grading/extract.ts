@@ -92,10 +92,62 @@ export const definedNames = (source: string): string[] => definitions(source).ma
 
 // Latin look-alikes from Unicode's confusables list (Cyrillic, Greek, full-width, dotless i…).
 const CONFUSABLE: Record<string, string> = {
-  "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w", "һ": "h", "ӏ": "l",
-  "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C", "Т": "T", "Х": "X", "Ѕ": "S", "І": "I", "Ј": "J",
-  "α": "a", "ο": "o", "ρ": "p", "ν": "v", "τ": "t", "κ": "k", "ι": "i", "υ": "u", "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
-  "ı": "i", "ℓ": "l", "\u200b": "", "\u200c": "", "\u200d": "",
+  а: "a",
+  е: "e",
+  о: "o",
+  р: "p",
+  с: "c",
+  у: "y",
+  х: "x",
+  і: "i",
+  ј: "j",
+  ѕ: "s",
+  ԁ: "d",
+  ԛ: "q",
+  ԝ: "w",
+  һ: "h",
+  ӏ: "l",
+  А: "A",
+  В: "B",
+  Е: "E",
+  К: "K",
+  М: "M",
+  Н: "H",
+  О: "O",
+  Р: "P",
+  С: "C",
+  Т: "T",
+  Х: "X",
+  Ѕ: "S",
+  І: "I",
+  Ј: "J",
+  α: "a",
+  ο: "o",
+  ρ: "p",
+  ν: "v",
+  τ: "t",
+  κ: "k",
+  ι: "i",
+  υ: "u",
+  Α: "A",
+  Β: "B",
+  Ε: "E",
+  Ζ: "Z",
+  Η: "H",
+  Ι: "I",
+  Κ: "K",
+  Μ: "M",
+  Ν: "N",
+  Ο: "O",
+  Ρ: "P",
+  Τ: "T",
+  Υ: "Y",
+  Χ: "X",
+  ı: "i",
+  ℓ: "l",
+  "\u200b": "",
+  "\u200c": "",
+  "\u200d": "",
 };
 /** The name as it looks: NFKC (full-width letters, ligatures) and confusable letters mapped to Latin. */
 export function skeleton(name: string): string {
@@ -103,7 +155,9 @@ export function skeleton(name: string): string {
 }
 
 function describeLookAlike(name: string, want: string): string {
-  const odd = [...name].filter((ch) => !/[A-Za-z0-9_$]/.test(ch)).map((ch) => `"${ch}" (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")})`);
+  const odd = [...name]
+    .filter((ch) => !/[A-Za-z0-9_$]/.test(ch))
+    .map((ch) => `"${ch}" (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")})`);
   return `a function named "${name}" looks like ${want} but is spelled with ${odd.join(", ") || "different characters"}, not plain Latin letters, so it does not count as ${want}. Retype the name.`;
 }
 
@@ -124,8 +178,14 @@ export function extract(nb: Notebook, template: Template, parses: SyntaxCheck): 
     const defining = cells.filter((c) => definedNames(c.source).includes(name));
     const codeDefs = defining.filter(isCode);
     let chosen: Cell | undefined = codeDefs.at(-1) ?? defining.at(-1);
-    if (defining.length > 1) n.push(`${defining.length} cells (${defining.map((c) => c.index + 1).join(", ")}) define ${name}; the last one (cell ${chosen!.index + 1}) was graded, as when the notebook runs top to bottom. Delete the others.`);
-    if (chosen && !isCode(chosen)) n.push(`${name} is in a ${chosen.cellType} cell (cell ${chosen.index + 1}); it was graded as code, but change the cell back to Code so it runs in Jupyter.`);
+    if (defining.length > 1)
+      n.push(
+        `${defining.length} cells (${defining.map((c) => c.index + 1).join(", ")}) define ${name}; the last one (cell ${chosen!.index + 1}) was graded, as when the notebook runs top to bottom. Delete the others.`,
+      );
+    if (chosen && !isCode(chosen))
+      n.push(
+        `${name} is in a ${chosen.cellType} cell (cell ${chosen.index + 1}); it was graded as code, but change the cell back to Code so it runs in Jupyter.`,
+      );
     // Split cells: the definition starts here but only parses with the cells after it.
     let joined = chosen ? [chosen] : [];
     if (!chosen) {
@@ -136,10 +196,17 @@ export function extract(nb: Notebook, template: Template, parses: SyntaxCheck): 
       const start = joined[0].index;
       for (let k = start + 1; k < cells.length && k <= start + 6; k++) {
         const next = cells.find((c) => c.index === k);
-        if (!next || (next.gradeId !== undefined && next.gradeId !== id) || template.lockedSources.has(normalise(next.source))) break;
+        if (
+          !next ||
+          (next.gradeId !== undefined && next.gradeId !== id) ||
+          template.lockedSources.has(normalise(next.source))
+        )
+          break;
         joined.push(next);
         if (parses(joined.map((c) => c.source).join("\n"))) {
-          n.push(`${name} is split over cells ${start + 1}–${k + 1}; they were joined for grading. Merge them back into one cell.`);
+          n.push(
+            `${name} is split over cells ${start + 1}–${k + 1}; they were joined for grading. Merge them back into one cell.`,
+          );
           break;
         }
       }
@@ -147,10 +214,18 @@ export function extract(nb: Notebook, template: Template, parses: SyntaxCheck): 
     }
     const code = joined.map((c) => c.source).join("\n");
     if (joined.length === 0 || !definedNames(code).includes(name)) {
-      const lookAlike = cells.flatMap((c) => definedNames(c.source)).find((d) => d !== name && skeleton(d) === skeleton(name));
+      const lookAlike = cells
+        .flatMap((c) => definedNames(c.source))
+        .find((d) => d !== name && skeleton(d) === skeleton(name));
       if (lookAlike) n.push(describeLookAlike(lookAlike, name));
-      else if (taggedFor(id).length) n.push(`the cell for ${name} (cell ${taggedFor(id)[0].index + 1}) no longer defines the function ${name}. Restore its first line: ${template.functions[id].signature.split(":")[0]}…`);
-      else n.push(`no cell defines ${name}: was its cell deleted? Copy the exercise's cell from a fresh copy of the lesson notebook and write your code there.`);
+      else if (taggedFor(id).length)
+        n.push(
+          `the cell for ${name} (cell ${taggedFor(id)[0].index + 1}) no longer defines the function ${name}. Restore its first line: ${template.functions[id].signature.split(":")[0]}…`,
+        );
+      else
+        n.push(
+          `no cell defines ${name}: was its cell deleted? Copy the exercise's cell from a fresh copy of the lesson notebook and write your code there.`,
+        );
       missing.push(id);
       continue;
     }

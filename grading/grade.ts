@@ -84,19 +84,31 @@ export function collectInputs(inputs: string[], exclude?: string): Collected {
     try {
       st = fs.lstatSync(p);
     } catch (e) {
-      skipped.push({ file: shown(p), reason: `could not be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+      skipped.push({
+        file: shown(p),
+        reason: `could not be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      });
       return;
     }
     const name = path.basename(p);
-    if (st.isSymbolicLink()) return void skipped.push({ file: shown(p), reason: "a symbolic link: not followed (copy the file itself)" });
+    if (st.isSymbolicLink())
+      return void skipped.push({ file: shown(p), reason: "a symbolic link: not followed (copy the file itself)" });
     if (st.isDirectory()) {
-      if (p !== root && SKIPPED_FOLDERS[name]) return void skipped.push({ file: shown(p) + path.sep, reason: SKIPPED_FOLDERS[name] });
-      if (p !== root && name.startsWith(".")) return void skipped.push({ file: shown(p) + path.sep, reason: "a hidden folder (its name starts with \".\"): not searched; rename it if it holds submissions" });
+      if (p !== root && SKIPPED_FOLDERS[name])
+        return void skipped.push({ file: shown(p) + path.sep, reason: SKIPPED_FOLDERS[name] });
+      if (p !== root && name.startsWith("."))
+        return void skipped.push({
+          file: shown(p) + path.sep,
+          reason: 'a hidden folder (its name starts with "."): not searched; rename it if it holds submissions',
+        });
       let entries: string[];
       try {
         entries = fs.readdirSync(p).sort();
       } catch (e) {
-        return void skipped.push({ file: shown(p) + path.sep, reason: `could not be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+        return void skipped.push({
+          file: shown(p) + path.sep,
+          reason: `could not be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+        });
       }
       for (const e of entries) walk(path.join(p, e), root);
       return;
@@ -104,8 +116,10 @@ export function collectInputs(inputs: string[], exclude?: string): Collected {
     if (!st.isFile()) return void skipped.push({ file: shown(p), reason: "not a regular file" });
     if (name === "submission_metadata.yml" && path.dirname(p) === root) return void gradescopeMetadata.push(p);
     if ((name === COLLECT_MANIFEST || name === COLLECT_MANIFEST_CSV) && path.dirname(p) === root) return; // npm run collect's index: its late flags are read below
-    if (name.startsWith(".")) return void skipped.push({ file: shown(p), reason: "a hidden file (its name starts with \".\"): not graded" });
-    if (!/\.ipynb$/i.test(name)) return void skipped.push({ file: shown(p), reason: "not a notebook (.ipynb): not graded" });
+    if (name.startsWith("."))
+      return void skipped.push({ file: shown(p), reason: 'a hidden file (its name starts with "."): not graded' });
+    if (!/\.ipynb$/i.test(name))
+      return void skipped.push({ file: shown(p), reason: "not a notebook (.ipynb): not graded" });
     if (!notebooks.has(p)) notebooks.set(p, root);
   };
   for (const i of inputs) {
@@ -113,14 +127,20 @@ export function collectInputs(inputs: string[], exclude?: string): Collected {
     const abs = path.resolve(i);
     walk(abs, fs.statSync(abs).isDirectory() ? abs : path.dirname(abs));
   }
-  return { notebooks: [...notebooks].map(([file, root]) => ({ file, root })).sort((a, b) => a.file.localeCompare(b.file)), skipped, gradescopeMetadata };
+  return {
+    notebooks: [...notebooks].map(([file, root]) => ({ file, root })).sort((a, b) => a.file.localeCompare(b.file)),
+    skipped,
+    gradescopeMetadata,
+  };
 }
 
 /** Exercises of `template` whose function the notebook defines other than as the released stub. */
 function attempted(nb: Notebook | undefined, template: Template | undefined): number {
   if (!nb || !template) return 0;
   return template.exerciseIds.filter((id) => {
-    const def = new RegExp(`\\b(function\\s+${exercises[id].functionName}\\b|(const|let|var)\\s+${exercises[id].functionName}\\s*=)`);
+    const def = new RegExp(
+      `\\b(function\\s+${exercises[id].functionName}\\b|(const|let|var)\\s+${exercises[id].functionName}\\s*=)`,
+    );
     return nb.cells.some((c) => def.test(c.source) && !/NotImplementedError/.test(c.source));
   }).length;
 }
@@ -138,8 +158,15 @@ export async function gradeBatch(options: GradeOptions): Promise<BatchResult> {
   // Collect, then take each notebook in once, into storage only the grader writes.
   const found = collectInputs(options.inputs, outDir);
   if (found.notebooks.length === 0) {
-    const also = found.skipped.length ? ` Found instead: ${found.skipped.slice(0, 5).map((s) => `${s.file} (${s.reason})`).join("; ")}${found.skipped.length > 5 ? `; and ${found.skipped.length - 5} more` : ""}.` : " The input is empty.";
-    throw new NoNotebooksError(`no notebooks (*.ipynb) to grade in ${options.inputs.join(", ")}: looked in every folder below, for the lessons ${templates.map((t) => `${t.stem}.ipynb`).join(", ")} (any file name).${also}`);
+    const also = found.skipped.length
+      ? ` Found instead: ${found.skipped
+          .slice(0, 5)
+          .map((s) => `${s.file} (${s.reason})`)
+          .join("; ")}${found.skipped.length > 5 ? `; and ${found.skipped.length - 5} more` : ""}.`
+      : " The input is empty.";
+    throw new NoNotebooksError(
+      `no notebooks (*.ipynb) to grade in ${options.inputs.join(", ")}: looked in every folder below, for the lessons ${templates.map((t) => `${t.stem}.ipynb`).join(", ")} (any file name).${also}`,
+    );
   }
   await initBackend();
   const submitters = new Map([...found.gradescopeMetadata.flatMap((f) => [...readGradescopeMetadata(f)])]);
@@ -152,19 +179,37 @@ export async function gradeBatch(options: GradeOptions): Promise<BatchResult> {
   for (const { file, root } of found.notebooks) {
     const it = intake(file, store, options.intakeLimits);
     const shown = path.relative(process.cwd(), file) || file;
-    const t = it.notebook ? templateFor(file, it, templates) : templates.find((x) => path.basename(file).includes(x.stem));
-    const attributed = options.singleStudent ? { student: options.singleStudent, rule: "one submission: the whole input is one student's" } : attribute(file, root, stems, submitters);
+    const t = it.notebook
+      ? templateFor(file, it, templates)
+      : templates.find((x) => path.basename(file).includes(x.stem));
+    const attributed = options.singleStudent
+      ? { student: options.singleStudent, rule: "one submission: the whole input is one student's" }
+      : attribute(file, root, stems, submitters);
     const attribution: Attribution = late.has(file) ? { ...attributed, late: true } : attributed;
     if (it.notebook && !t) {
       skipped.push({ file: shown, reason: "not a lesson notebook: none of the lessons' exercises is in it" });
-      entries.push({ file: shown, student: attribution.student, rule: attribution.rule, status: "not a lesson", reason: "none of the lessons' exercises is in it" });
+      entries.push({
+        file: shown,
+        student: attribution.student,
+        rule: attribution.rule,
+        status: "not a lesson",
+        reason: "none of the lessons' exercises is in it",
+      });
       continue;
     }
     let mtimeMs = 0;
     try {
       mtimeMs = fs.statSync(file).mtimeMs;
-    } catch { /* gone since intake: order by the rest */ }
-    const taken: Taken = { intake: it, attribution, ...(t ? { template: t } : {}), attempted: attempted(it.notebook, t), mtimeMs };
+    } catch {
+      /* gone since intake: order by the rest */
+    }
+    const taken: Taken = {
+      intake: it,
+      attribution,
+      ...(t ? { template: t } : {}),
+      attempted: attempted(it.notebook, t),
+      mtimeMs,
+    };
     byStudent.set(attribution.student, [...(byStudent.get(attribution.student) ?? []), taken]);
   }
 
@@ -175,7 +220,13 @@ export async function gradeBatch(options: GradeOptions): Promise<BatchResult> {
   const used = new Set<Template>();
   for (const [student, taken] of byStudent) {
     const a = taken[0].attribution;
-    identities[student] = { rule: a.rule, ...(a.lms ? { lms: a.lms } : {}), ...(a.lmsId ? { lmsId: a.lmsId } : {}), ...(a.email ? { email: a.email } : {}), ...(taken.some((x) => x.attribution.late) ? { late: true } : {}) };
+    identities[student] = {
+      rule: a.rule,
+      ...(a.lms ? { lms: a.lms } : {}),
+      ...(a.lmsId ? { lmsId: a.lmsId } : {}),
+      ...(a.email ? { email: a.email } : {}),
+      ...(taken.some((x) => x.attribution.late) ? { late: true } : {}),
+    };
     const lessons = new Map<string, Taken[]>();
     for (const x of taken) lessons.set(x.template?.stem ?? "", [...(lessons.get(x.template?.stem ?? "") ?? []), x]);
     const readableLessons = new Set(taken.filter((x) => x.intake.notebook && x.template).map((x) => x.template!.stem));
@@ -185,23 +236,62 @@ export async function gradeBatch(options: GradeOptions): Promise<BatchResult> {
       if (stem === "" && readableLessons.size > 0) {
         // Unreadable, of no known lesson, and the student has readable lessons: named, not graded.
         for (const x of group) {
-          entries.push({ file: shown(x), student, rule: x.attribution.rule, status: "unreadable", reason: x.intake.problem ?? "unreadable" });
-          duplicateNotes.set(student, [...(duplicateNotes.get(student) ?? []), `${path.basename(x.intake.source)} could not be read (${x.intake.problem}); it was not graded.`]);
+          entries.push({
+            file: shown(x),
+            student,
+            rule: x.attribution.rule,
+            status: "unreadable",
+            reason: x.intake.problem ?? "unreadable",
+          });
+          duplicateNotes.set(student, [
+            ...(duplicateNotes.get(student) ?? []),
+            `${path.basename(x.intake.source)} could not be read (${x.intake.problem}); it was not graded.`,
+          ]);
         }
         continue;
       }
-      const { chosen: pick, why } = chooseOne(group.map((x) => ({ ...x, file: x.intake.source, readable: !!x.intake.notebook, copy: x.attribution.copy })));
+      const { chosen: pick, why } = chooseOne(
+        group.map((x) => ({ ...x, file: x.intake.source, readable: !!x.intake.notebook, copy: x.attribution.copy })),
+      );
       chosen.push(pick.intake);
       if (pick.template) used.add(pick.template);
       for (const x of group) {
-        const base = { file: shown(x), student, rule: x.attribution.rule, ...(stem ? { lesson: stem } : {}), ...(x.attribution.late ? { late: true } : {}) };
-        if (x === group.find((g) => g.intake === pick.intake)) entries.push({ ...base, status: x.intake.notebook ? "graded" : "unreadable", ...(x.intake.problem ? { reason: x.intake.problem } : {}) });
-        else if (!x.intake.notebook) entries.push({ ...base, status: "unreadable", reason: x.intake.problem ?? "unreadable", duplicateOf: shown(group.find((g) => g.intake === pick.intake)!) });
-        else entries.push({ ...base, status: "duplicate", duplicateOf: shown(group.find((g) => g.intake === pick.intake)!), reason: why });
+        const base = {
+          file: shown(x),
+          student,
+          rule: x.attribution.rule,
+          ...(stem ? { lesson: stem } : {}),
+          ...(x.attribution.late ? { late: true } : {}),
+        };
+        if (x === group.find((g) => g.intake === pick.intake))
+          entries.push({
+            ...base,
+            status: x.intake.notebook ? "graded" : "unreadable",
+            ...(x.intake.problem ? { reason: x.intake.problem } : {}),
+          });
+        else if (!x.intake.notebook)
+          entries.push({
+            ...base,
+            status: "unreadable",
+            reason: x.intake.problem ?? "unreadable",
+            duplicateOf: shown(group.find((g) => g.intake === pick.intake)!),
+          });
+        else
+          entries.push({
+            ...base,
+            status: "duplicate",
+            duplicateOf: shown(group.find((g) => g.intake === pick.intake)!),
+            reason: why,
+          });
       }
       if (group.length > 1) {
-        const others = group.filter((x) => x.intake !== pick.intake).map((x) => path.basename(x.intake.source) + (x.intake.notebook ? "" : " (unreadable)"));
-        duplicateNotes.set(student, [...(duplicateNotes.get(student) ?? []), `You handed in ${group.length} notebooks for ${stem || "this lesson"}: ${path.basename(pick.intake.source)} was graded (${why}); not graded: ${others.join(", ")}.`]);
+        const others = group
+          .filter((x) => x.intake !== pick.intake)
+          .map((x) => path.basename(x.intake.source) + (x.intake.notebook ? "" : " (unreadable)"));
+        duplicateNotes.set(student, [
+          ...(duplicateNotes.get(student) ?? []),
+          `You handed in ${group.length} notebooks for ${stem || "this lesson"}: ${path.basename(pick.intake.source)} was graded (${why}); not graded: ${others.join(", ")}.`,
+        ]);
       }
     }
     gradedIntakes.set(student, chosen);
@@ -237,18 +327,42 @@ export async function gradeBatch(options: GradeOptions): Promise<BatchResult> {
 
   const students = [...gradedIntakes.keys()].sort();
   const results: SubmissionResult[] = new Array(students.length);
-  const stream = options.progress === false ? { write: () => true } : (options.progress as { write(s: string): unknown; isTTY?: boolean } | undefined) ?? process.stderr;
+  const stream =
+    options.progress === false
+      ? { write: () => true }
+      : ((options.progress as { write(s: string): unknown; isTTY?: boolean } | undefined) ?? process.stderr);
   const bar = new ProgressBar({ label: "grading", total: students.length, unit: "submission", stream });
   const jobs = Math.max(1, Math.min(options.jobs ?? os.cpus().length, 16));
-  let next = 0, done = 0;
+  let next = 0,
+    done = 0;
   const worker = async (slot: number) => {
-    const ctx: GradeContext = { templates, exerciseIds, runnerDir, workDir, limits, mode, slot, hiddenSeed, compileWorker };
+    const ctx: GradeContext = {
+      templates,
+      exerciseIds,
+      runnerDir,
+      workDir,
+      limits,
+      mode,
+      slot,
+      hiddenSeed,
+      compileWorker,
+    };
     while (next < students.length) {
       const i = next++;
       try {
         results[i] = await gradeSubmission(students[i], gradedIntakes.get(students[i])!, ctx);
       } catch (e) {
-        results[i] = { student: students[i], files: [], exercises: [], score: 0, maxScore: 0, notes: [], jail: mode, graderError: `grading ${students[i]} failed: ${(e as Error).stack ?? e}`, seconds: 0 };
+        results[i] = {
+          student: students[i],
+          files: [],
+          exercises: [],
+          score: 0,
+          maxScore: 0,
+          notes: [],
+          jail: mode,
+          graderError: `grading ${students[i]} failed: ${(e as Error).stack ?? e}`,
+          seconds: 0,
+        };
       }
       bar.update(++done, students[i]);
     }
@@ -262,10 +376,23 @@ export async function gradeBatch(options: GradeOptions): Promise<BatchResult> {
   for (const r of results) {
     const extra = duplicateNotes.get(r.student);
     if (extra) r.notes.push(...extra);
-    if (r.graderError) for (const e of entries) if (e.student === r.student && e.status === "graded") Object.assign(e, { status: "grader error", reason: r.graderError });
+    if (r.graderError)
+      for (const e of entries)
+        if (e.student === r.student && e.status === "graded")
+          Object.assign(e, { status: "grader error", reason: r.graderError });
   }
   const graderErrors = results.filter((r) => r.graderError).map((r) => `${r.student}: ${r.graderError}`);
-  const info: BatchInfo = { exerciseIds, lessons: templates.filter((t) => used.has(t)).map((t) => ({ stem: t.stem, exerciseIds: t.exerciseIds })), ...(mode.warning ? { jailWarning: mode.warning } : {}), skipped, graderErrors, notebooks: entries.sort((a, b) => a.student.localeCompare(b.student) || a.file.localeCompare(b.file)), identities, outputNames: outputNames(students), seconds: (performance.now() - t0) / 1000 };
+  const info: BatchInfo = {
+    exerciseIds,
+    lessons: templates.filter((t) => used.has(t)).map((t) => ({ stem: t.stem, exerciseIds: t.exerciseIds })),
+    ...(mode.warning ? { jailWarning: mode.warning } : {}),
+    skipped,
+    graderErrors,
+    notebooks: entries.sort((a, b) => a.student.localeCompare(b.student) || a.file.localeCompare(b.file)),
+    identities,
+    outputNames: outputNames(students),
+    seconds: (performance.now() - t0) / 1000,
+  };
   writeReports(outDir, results, info);
   writeExports(outDir, results, info);
   return { results, info, exitCode: graderErrors.length ? 1 : 0 };

@@ -31,7 +31,9 @@ function hostile(port: number): Record<string, string> {
     "heap-bomb": `function computeVaeLoss(model: Vae, x: tf.Tensor2D, beta: number) {\n  const keep: number[][] = [];\n  while (true) keep.push(new Array(1e6).fill(Math.random()));\n}`,
     "off-heap-bomb": `function computeVaeLoss(model: Vae, x: tf.Tensor2D, beta: number) {\n  const keep: Float64Array[] = [];\n  while (true) keep.push(new Float64Array(1 << 24).fill(1));\n}`,
     "fork-bomb": `import { execSync, spawn } from "child_process";\nfunction computeVaeLoss(model: Vae, x: tf.Tensor2D, beta: number) {\n  try { execSync("touch ${marker}-exec"); } catch {}\n  try { (process as any).binding("spawn_sync"); } catch {}\n  for (let i = 0; i < 100; i++) spawn("/usr/bin/node", ["-e", "while(true){}"]);\n  return null as any;\n}`,
-    network: loss(`  fetch("http://127.0.0.1:${port}/leak").catch(() => {});\n  try { require("net").connect(${port}, "127.0.0.1"); } catch {}`),
+    network: loss(
+      `  fetch("http://127.0.0.1:${port}/leak").catch(() => {});\n  try { require("net").connect(${port}, "127.0.0.1"); } catch {}`,
+    ),
     // Full marks only if every way of reading files or the environment failed.
     "read-files": loss(`  let leaked = false;
   const attempts = [
@@ -47,10 +49,18 @@ function hostile(port: number): Record<string, string> {
   if (leaked) return { total: tf.scalar(1e9), recon: tf.scalar(1e9), kl: tf.scalar(1e9) };`),
     "forged-file": `import { writeFileSync } from "fs";\n${flippedKl.replace("{\n", `{\n  try { writeFileSync("${"OUT"}/gradebook.csv", "student,total\\nforged-file,100\\n"); } catch {}\n`)}`,
     "forged-later": `import { spawn } from "child_process";\n${flippedKl.replace("{\n", `{\n  try { spawn("/bin/sh", ["-c", "sleep 1; echo forged > OUT/results.json; touch ${marker}-later"], { detached: true, stdio: "ignore" }).unref(); } catch {}\n`)}`,
-    "forged-stdout": flippedKl.replace("{\n", `{\n  console.log(JSON.stringify({ score: 4, tests: [{ name: "all", score: 4, status: "passed" }] }));\n  process.stdout.write("\\u0004\\u0000\\u0000\\u0000ok\\n");\n`),
+    "forged-stdout": flippedKl.replace(
+      "{\n",
+      `{\n  console.log(JSON.stringify({ score: 4, tests: [{ name: "all", score: 4, status: "passed" }] }));\n  process.stdout.write("\\u0004\\u0000\\u0000\\u0000ok\\n");\n`,
+    ),
     "early-exit": loss(`  process.exit(0);`),
-    "patched-globals": flippedKl.replace("{\n", `{\n  const tries = [() => { Math.abs = () => 0; }, () => { (Array.prototype as any).every = () => true; }, () => { Number.isFinite = () => true; }, () => { Object.keys = () => []; }, () => { (Math as any).sqrt = () => 0.5; }];\n  for (const t of tries) { try { t(); } catch {} }\n`),
-    "patched-kernels": loss(`  tf.registerKernel({ kernelName: "Mean", backendName: tf.getBackend(), kernelFunc: ({ inputs }: any) => (tf as any).engine().backend.makeTensorInfo([], "float32", new Float32Array([0])) });`),
+    "patched-globals": flippedKl.replace(
+      "{\n",
+      `{\n  const tries = [() => { Math.abs = () => 0; }, () => { (Array.prototype as any).every = () => true; }, () => { Number.isFinite = () => true; }, () => { Object.keys = () => []; }, () => { (Math as any).sqrt = () => 0.5; }];\n  for (const t of tries) { try { t(); } catch {} }\n`,
+    ),
+    "patched-kernels": loss(
+      `  tf.registerKernel({ kernelName: "Mean", backendName: tf.getBackend(), kernelFunc: ({ inputs }: any) => (tf as any).engine().backend.makeTensorInfo([], "float32", new Float32Array([0])) });`,
+    ),
     "test-framework": loss(`  const v = require("vitest");\n  v.it("everything", () => {});\n  v.expect(1).toBe(1);`),
     // At the top level of a cell, a loop stops the module from loading at all: the whole submission scores 0.
     "top-level-loop": `${correctSources.computeVaeLoss}\nwhile (true) {}`,
@@ -69,10 +79,23 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const subs = path.join(root, "subs");
   for (const [name, source] of Object.entries(hostile((server.address() as AddressInfo).port))) {
-    writeNotebook(subs, `${name}_01_swiss_roll_vae.ipynb`, submission(lesson1Template(), { reparameterize: correctSources.reparameterize, computeVaeLoss: source.replaceAll("OUT", out) }));
+    writeNotebook(
+      subs,
+      `${name}_01_swiss_roll_vae.ipynb`,
+      submission(lesson1Template(), {
+        reparameterize: correctSources.reparameterize,
+        computeVaeLoss: source.replaceAll("OUT", out),
+      }),
+    );
   }
   writeNotebook(subs, "honest_01_swiss_roll_vae.ipynb", submission(lesson1Template(), correctSources));
-  batch = await gradeBatch({ inputs: [subs], outDir: out, jobs: 2, progress: false, limits: { callMs: 2500, submissionMs: 25_000 } });
+  batch = await gradeBatch({
+    inputs: [subs],
+    outDir: out,
+    jobs: 2,
+    progress: false,
+    limits: { callMs: 2500, submissionMs: 25_000 },
+  });
   await new Promise((r) => setTimeout(r, 1500)); // give a detached "later" writer its chance
 });
 afterAll(() => {
@@ -82,7 +105,10 @@ afterAll(() => {
 
 const result = (student: string) => batch.results.find((r) => r.student === student)!;
 const ex = (student: string, id: string) => result(student).exercises.find((e) => e.id === id)!;
-const messages = (student: string) => ex(student, "computeVaeLoss").tests.map((t) => t.message).join("\n");
+const messages = (student: string) =>
+  ex(student, "computeVaeLoss")
+    .tests.map((t) => t.message)
+    .join("\n");
 
 describe("hostile submissions", () => {
   it("finish the batch without a grader error, and the honest student gets full marks", () => {
@@ -91,13 +117,19 @@ describe("hostile submissions", () => {
     expect(result("honest").score).toBe(8);
   });
 
-  it.each(["loop", "heap-bomb", "off-heap-bomb", "fork-bomb", "early-exit", "patched-kernels", "test-framework", "throws-object"])(
-    "%s: computeVaeLoss scores 0, reparameterize keeps its 4 points",
-    (student) => {
-      expect(ex(student, "reparameterize").score).toBe(4);
-      expect(ex(student, "computeVaeLoss").score).toBe(0);
-    },
-  );
+  it.each([
+    "loop",
+    "heap-bomb",
+    "off-heap-bomb",
+    "fork-bomb",
+    "early-exit",
+    "patched-kernels",
+    "test-framework",
+    "throws-object",
+  ])("%s: computeVaeLoss scores 0, reparameterize keeps its 4 points", (student) => {
+    expect(ex(student, "reparameterize").score).toBe(4);
+    expect(ex(student, "computeVaeLoss").score).toBe(0);
+  });
 
   it("top-level loop: the module never finishes loading, so the submission scores 0 with that reason", () => {
     expect(result("top-level-loop").score).toBe(0);

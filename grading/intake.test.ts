@@ -16,8 +16,13 @@ import { loadTemplate, loadTemplates } from "./template";
 import { lesson1Template, submission, tempDir, writeNotebook, type NotebookJson } from "./testing/fixtures";
 
 const template1 = loadTemplate(path.join(projectDir, "solutions", "01_swiss_roll_vae.ipynb"));
-const cell = (source: string, gradeId?: string, cellType = "code") => ({ cell_type: cellType, source, metadata: gradeId ? { nbgrader: { grade_id: gradeId, solution: true } } : {} });
-const nbOf = (cells: ReturnType<typeof cell>[]) => parseNotebook(JSON.stringify({ cells, metadata: {}, nbformat: 4, nbformat_minor: 4 })).notebook!;
+const cell = (source: string, gradeId?: string, cellType = "code") => ({
+  cell_type: cellType,
+  source,
+  metadata: gradeId ? { nbgrader: { grade_id: gradeId, solution: true } } : {},
+});
+const nbOf = (cells: ReturnType<typeof cell>[]) =>
+  parseNotebook(JSON.stringify({ cells, metadata: {}, nbformat: 4, nbformat_minor: 4 })).notebook!;
 const CYRILLIC_E = "\u0435";
 
 describe("parseNotebook", () => {
@@ -29,7 +34,12 @@ describe("parseNotebook", () => {
   });
 
   it("reads sources given as lists of lines, and the kernel", () => {
-    const nb = parseNotebook(JSON.stringify({ cells: [{ cell_type: "code", source: ["a\n", "b"], metadata: { nbgrader: { grade_id: "x" } } }], metadata: { kernelspec: { name: "python3", language: "python" } } })).notebook!;
+    const nb = parseNotebook(
+      JSON.stringify({
+        cells: [{ cell_type: "code", source: ["a\n", "b"], metadata: { nbgrader: { grade_id: "x" } } }],
+        metadata: { kernelspec: { name: "python3", language: "python" } },
+      }),
+    ).notebook!;
     expect(nb.cells[0]).toMatchObject({ source: "a\nb", gradeId: "x", cellType: "code" });
     expect(nb.kernelName).toBe("python3");
   });
@@ -66,8 +76,24 @@ describe("outputs are discarded at intake", () => {
 
   const tricky = {
     cells: [
-      { cell_type: "code", id: "a1", source: ["const s = \"}{][\\\"\";\n", "f(1)"], metadata: { outputs: "kept: not a cell's outputs" }, execution_count: 3, outputs: [{ output_type: "stream", name: "stdout", text: ["\"}]{[\\ ", "é 中 🙂"] }, { output_type: "display_data", data: { "image/png": "iVBORw0KGgo=" }, metadata: {} }] },
-      { cell_type: "markdown", id: "b2", source: "![x](attachment:x.png)", metadata: {}, attachments: { "x.png": { "image/png": "AAAA" } } },
+      {
+        cell_type: "code",
+        id: "a1",
+        source: ['const s = "}{][\\"";\n', "f(1)"],
+        metadata: { outputs: "kept: not a cell's outputs" },
+        execution_count: 3,
+        outputs: [
+          { output_type: "stream", name: "stdout", text: ['"}]{[\\ ', "é 中 🙂"] },
+          { output_type: "display_data", data: { "image/png": "iVBORw0KGgo=" }, metadata: {} },
+        ],
+      },
+      {
+        cell_type: "markdown",
+        id: "b2",
+        source: "![x](attachment:x.png)",
+        metadata: {},
+        attachments: { "x.png": { "image/png": "AAAA" } },
+      },
       { cell_type: "code", source: "1", metadata: {}, outputs: [], execution_count: null },
     ],
     metadata: { outputs: ["kept"], kernelspec: { name: "vae-lab", language: "typescript", display_name: "vae-lab" } },
@@ -102,14 +128,22 @@ describe("outputs are discarded at intake", () => {
   it("reads a notebook with 50 MB of outputs without holding them: it fits a 1 MB in-memory limit", () => {
     const nb = submission(lesson1Template(), correctSources);
     const png = "iVBORw0KGgo".repeat(48_000); // ~0.5 MB of base64 per figure
-    for (const c of nb.cells) if (c.cell_type === "code") c.outputs = Array.from({ length: 10 }, () => ({ output_type: "display_data", data: { "image/png": png, "text/plain": ["<Figure>"] }, metadata: {} }));
+    for (const c of nb.cells)
+      if (c.cell_type === "code")
+        c.outputs = Array.from({ length: 10 }, () => ({
+          output_type: "display_data",
+          data: { "image/png": png, "text/plain": ["<Figure>"] },
+          metadata: {},
+        }));
     const file = writeNotebook(dir, "big.ipynb", nb);
     expect(fs.statSync(file).size).toBeGreaterThan(50 * 1024 * 1024);
     const r = intake(file, path.join(dir, "store"), { strippedBytes: 1024 * 1024 });
     expect(r.problem).toBeUndefined();
     expect(r.outputBytes).toBeGreaterThan(50 * 1024 * 1024);
     expect(fs.statSync(r.stored!).size).toBeLessThan(1024 * 1024);
-    expect(r.notebook!.cells.map((c) => c.gradeId).filter(Boolean)).toEqual(expect.arrayContaining(["reparameterize", "computeVaeLoss"]));
+    expect(r.notebook!.cells.map((c) => c.gradeId).filter(Boolean)).toEqual(
+      expect.arrayContaining(["reparameterize", "computeVaeLoss"]),
+    );
   });
 
   it("still refuses a notebook whose cells themselves are too big, saying outputs do not count", () => {
@@ -123,49 +157,101 @@ describe("outputs are discarded at intake", () => {
 describe("notebooks as Jupyter tools save them", () => {
   const lesson = lesson1Template();
   const flavours: Record<string, (nb: NotebookJson) => unknown> = {
-    "classic Jupyter, nbformat 4.0 (sources as lists of lines, no cell ids)": (nb) => ({ ...nb, nbformat_minor: 0, cells: nb.cells.map((c) => ({ ...c, source: (Array.isArray(c.source) ? c.source.join("") : c.source).split(/(?<=\n)/) })) }),
-    "JupyterLab, nbformat 4.5 (cell ids)": (nb) => ({ ...nb, nbformat_minor: 5, cells: nb.cells.map((c, i) => ({ id: `cell-${i}`, ...c })) }),
-    "VS Code (vscode metadata, language_info, sources as strings)": (nb) => ({ ...nb, metadata: { ...nb.metadata, language_info: { name: "typescript" }, vscode: { interpreter: { hash: "abc" } } }, cells: nb.cells.map((c) => ({ ...c, source: Array.isArray(c.source) ? c.source.join("") : c.source, metadata: { ...c.metadata, vscode: { languageId: "typescript" } } })) }),
+    "classic Jupyter, nbformat 4.0 (sources as lists of lines, no cell ids)": (nb) => ({
+      ...nb,
+      nbformat_minor: 0,
+      cells: nb.cells.map((c) => ({
+        ...c,
+        source: (Array.isArray(c.source) ? c.source.join("") : c.source).split(/(?<=\n)/),
+      })),
+    }),
+    "JupyterLab, nbformat 4.5 (cell ids)": (nb) => ({
+      ...nb,
+      nbformat_minor: 5,
+      cells: nb.cells.map((c, i) => ({ id: `cell-${i}`, ...c })),
+    }),
+    "VS Code (vscode metadata, language_info, sources as strings)": (nb) => ({
+      ...nb,
+      metadata: { ...nb.metadata, language_info: { name: "typescript" }, vscode: { interpreter: { hash: "abc" } } },
+      cells: nb.cells.map((c) => ({
+        ...c,
+        source: Array.isArray(c.source) ? c.source.join("") : c.source,
+        metadata: { ...c.metadata, vscode: { languageId: "typescript" } },
+      })),
+    }),
   };
   for (const [name, make] of Object.entries(flavours)) {
     it(`reads ${name}, finding the graded cells`, () => {
       const nb = parseNotebook(JSON.stringify(make(lesson))).notebook!;
-      expect(nb.cells.filter((c) => c.gradeId === "reparameterize" || c.gradeId === "computeVaeLoss").length).toBeGreaterThanOrEqual(2);
+      expect(
+        nb.cells.filter((c) => c.gradeId === "reparameterize" || c.gradeId === "computeVaeLoss").length,
+      ).toBeGreaterThanOrEqual(2);
       expect(nb.nbformat).toMatch(/^4\.[0-5]$/);
       expect(extract(nb, template1, parses).missing).toEqual([]);
     });
   }
 
   it("names an nbformat 3 notebook's problem and how to fix it", () => {
-    expect(parseNotebook(JSON.stringify({ nbformat: 3, nbformat_minor: 0, worksheets: [{ cells: [] }], metadata: {} })).problem).toMatch(/old-format notebook \(nbformat 3\)\. Open it in a current Jupyter, save it/);
+    expect(
+      parseNotebook(JSON.stringify({ nbformat: 3, nbformat_minor: 0, worksheets: [{ cells: [] }], metadata: {} }))
+        .problem,
+    ).toMatch(/old-format notebook \(nbformat 3\)\. Open it in a current Jupyter, save it/);
   });
 });
 
 describe("extract", () => {
-  const right = correctSources.reparameterize, loss = correctSources.computeVaeLoss;
+  const right = correctSources.reparameterize,
+    loss = correctSources.computeVaeLoss;
 
   it("finds definitions by name, wherever they are", () => {
-    expect(definedNames("function reparameterize(mu, logVar) {}\nconst slerp = (a) => a;\nlet x: number = 1;")).toEqual(["reparameterize", "slerp", "x"]);
+    expect(definedNames("function reparameterize(mu, logVar) {}\nconst slerp = (a) => a;\nlet x: number = 1;")).toEqual(
+      ["reparameterize", "slerp", "x"],
+    );
     const ex = extract(nbOf([cell(loss), cell("const data = 1;"), cell(right)]), template1, parses);
     expect(ex.missing).toEqual([]);
-    expect(ex.regions.map((r) => [r.exerciseId, r.cells])).toEqual([["reparameterize", [3]], ["computeVaeLoss", [1]]]);
+    expect(ex.regions.map((r) => [r.exerciseId, r.cells])).toEqual([
+      ["reparameterize", [3]],
+      ["computeVaeLoss", [1]],
+    ]);
   });
 
   it("grades the last of duplicated definitions, and says so", () => {
-    const ex = extract(nbOf([cell(mistakeSources.reparameterize["no-eps"], "reparameterize"), cell(right, "reparameterize"), cell(loss, "computeVaeLoss")]), template1, parses);
+    const ex = extract(
+      nbOf([
+        cell(mistakeSources.reparameterize["no-eps"], "reparameterize"),
+        cell(right, "reparameterize"),
+        cell(loss, "computeVaeLoss"),
+      ]),
+      template1,
+      parses,
+    );
     expect(ex.regions[0].cells).toEqual([2]);
-    expect(ex.notes.reparameterize.join()).toMatch(/2 cells \(1, 2\) define reparameterize; the last one \(cell 2\) was graded/);
+    expect(ex.notes.reparameterize.join()).toMatch(
+      /2 cells \(1, 2\) define reparameterize; the last one \(cell 2\) was graded/,
+    );
   });
 
   it("joins a definition split over cells, and says so", () => {
     const [head, ...rest] = loss.split("\n");
-    const ex = extract(nbOf([cell(right, "reparameterize"), cell([head, ...rest.slice(0, 3)].join("\n"), "computeVaeLoss"), cell(rest.slice(3).join("\n"), "computeVaeLoss")]), template1, parses);
+    const ex = extract(
+      nbOf([
+        cell(right, "reparameterize"),
+        cell([head, ...rest.slice(0, 3)].join("\n"), "computeVaeLoss"),
+        cell(rest.slice(3).join("\n"), "computeVaeLoss"),
+      ]),
+      template1,
+      parses,
+    );
     expect(ex.regions[1]).toMatchObject({ exerciseId: "computeVaeLoss", cells: [2, 3] });
     expect(ex.notes.computeVaeLoss.join()).toMatch(/split over cells 2–3/);
   });
 
   it("grades a definition re-typed as markdown, and says so", () => {
-    const ex = extract(nbOf([cell(right, "reparameterize", "markdown"), cell(loss, "computeVaeLoss")]), template1, parses);
+    const ex = extract(
+      nbOf([cell(right, "reparameterize", "markdown"), cell(loss, "computeVaeLoss")]),
+      template1,
+      parses,
+    );
     expect(ex.missing).toEqual([]);
     expect(ex.notes.reparameterize.join()).toMatch(/in a markdown cell \(cell 1\); it was graded as code/);
   });
@@ -174,7 +260,11 @@ describe("extract", () => {
     const ex = extract(nbOf([cell(loss, "computeVaeLoss")]), template1, parses);
     expect(ex.missing).toEqual(["reparameterize"]);
     expect(ex.notes.reparameterize.join()).toMatch(/no cell defines reparameterize: was its cell deleted/);
-    const ex2 = extract(nbOf([cell('check("reparameterize", reparameterize);', "reparameterize"), cell(loss, "computeVaeLoss")]), template1, parses);
+    const ex2 = extract(
+      nbOf([cell('check("reparameterize", reparameterize);', "reparameterize"), cell(loss, "computeVaeLoss")]),
+      template1,
+      parses,
+    );
     expect(ex2.notes.reparameterize.join()).toMatch(/no longer defines the function reparameterize/);
   });
 
@@ -189,7 +279,14 @@ describe("extract", () => {
 
 describe("compileRegions", () => {
   it("reports a syntax error for its exercise only, and routes other cells' calls through a forwarder the jail binds", () => {
-    const ex = extract(nbOf([cell("function reparameterize(mu, logVar) {\n  return tf.add(mu,, logVar);\n}", "reparameterize"), cell(correctSources.computeVaeLoss, "computeVaeLoss")]), template1, parses);
+    const ex = extract(
+      nbOf([
+        cell("function reparameterize(mu, logVar) {\n  return tf.add(mu,, logVar);\n}", "reparameterize"),
+        cell(correctSources.computeVaeLoss, "computeVaeLoss"),
+      ]),
+      template1,
+      parses,
+    );
     const c = compileRegions(template1, ex.regions);
     expect(Object.keys(c.errors)).toEqual(["reparameterize"]);
     expect(c.errors.reparameterize).toMatch(/syntax error in cell 1, line 2/);
@@ -199,7 +296,13 @@ describe("compileRegions", () => {
   });
 
   it("keeps imports as require calls, so nothing a student imports is bundled in", () => {
-    const c = compileRegions(template1, [{ exerciseId: "reparameterize", code: `import { it } from "vitest";\n${correctSources.reparameterize.replace("{\n", "{\n  it(\"passes\", () => {});\n")}`, cells: [1] }]);
+    const c = compileRegions(template1, [
+      {
+        exerciseId: "reparameterize",
+        code: `import { it } from "vitest";\n${correctSources.reparameterize.replace("{\n", '{\n  it("passes", () => {});\n')}`,
+        cells: [1],
+      },
+    ]);
     expect(c.code).toMatch(/require\("vitest"\)/);
     expect(c.code).toMatch(/require\("vae-lab"\)/);
   });
@@ -238,57 +341,140 @@ describe("grading messy and tricky notebooks end to end", () => {
     const bigSource = right();
     bigSource.cells.push({ cell_type: "markdown", source: "y".repeat(500_000), metadata: {} });
     put("huge-source", bigSource);
-    const py = submission(t, { reparameterize: "def reparameterize(mu, log_var):\n    return mu + torch.exp(0.5 * log_var) * torch.randn_like(mu)", computeVaeLoss: "def computeVaeLoss(model, x, beta):\n    pass" });
+    const py = submission(t, {
+      reparameterize:
+        "def reparameterize(mu, log_var):\n    return mu + torch.exp(0.5 * log_var) * torch.randn_like(mu)",
+      computeVaeLoss: "def computeVaeLoss(model, x, beta):\n    pass",
+    });
     py.metadata.kernelspec = { name: "python3", language: "python", display_name: "Python 3" };
     put("wrong-kernel", py);
     const tricks = right();
-    for (const c of tricks.cells) if ((c.metadata.nbgrader as { solution?: boolean } | undefined)?.solution) Object.assign(c.metadata.nbgrader as object, { points: 1000, grade: true });
+    for (const c of tricks.cells)
+      if ((c.metadata.nbgrader as { solution?: boolean } | undefined)?.solution)
+        Object.assign(c.metadata.nbgrader as object, { points: 1000, grade: true });
     tricks.metadata.nbgrader = { score: 100, max_score: 100 };
     (tricks.cells[0] as { source: string }).source += "\nprocess.exit(0);"; // the setup cell is never run
-    tricks.cells.push({ cell_type: "code", source: 'check("reparameterize", reparameterize);', metadata: { nbgrader: { grade_id: "reparameterize", solution: true, points: 1000 }, __proto__: { points: 1e9 } }, outputs: [], execution_count: null });
-    tricks.cells.push({ cell_type: "code", source: "while (true) {}", metadata: { nbgrader: { grade_id: "hidden_tests", solution: false, grade: true, points: 50 } }, outputs: [], execution_count: null });
+    tricks.cells.push({
+      cell_type: "code",
+      source: 'check("reparameterize", reparameterize);',
+      metadata: { nbgrader: { grade_id: "reparameterize", solution: true, points: 1000 }, __proto__: { points: 1e9 } },
+      outputs: [],
+      execution_count: null,
+    });
+    tricks.cells.push({
+      cell_type: "code",
+      source: "while (true) {}",
+      metadata: { nbgrader: { grade_id: "hidden_tests", solution: false, grade: true, points: 50 } },
+      outputs: [],
+      execution_count: null,
+    });
     put("metadata-tricks", tricks);
-    put("homoglyph", submission(t, { reparameterize: correctSources.reparameterize.replace("reparameterize", `reparam${CYRILLIC_E}terize`), computeVaeLoss: correctSources.computeVaeLoss }));
-    const messy = submission(t, { reparameterize: mistakeSources.reparameterize["no-eps"], computeVaeLoss: correctSources.computeVaeLoss });
+    put(
+      "homoglyph",
+      submission(t, {
+        reparameterize: correctSources.reparameterize.replace("reparameterize", `reparam${CYRILLIC_E}terize`),
+        computeVaeLoss: correctSources.computeVaeLoss,
+      }),
+    );
+    const messy = submission(t, {
+      reparameterize: mistakeSources.reparameterize["no-eps"],
+      computeVaeLoss: correctSources.computeVaeLoss,
+    });
     const lines = correctSources.computeVaeLoss.split("\n");
-    const lossIdx = messy.cells.findIndex((c) => (c.metadata.nbgrader as { grade_id?: string } | undefined)?.grade_id === "computeVaeLoss");
+    const lossIdx = messy.cells.findIndex(
+      (c) => (c.metadata.nbgrader as { grade_id?: string } | undefined)?.grade_id === "computeVaeLoss",
+    );
     const lossCell = messy.cells.splice(lossIdx, 1)[0];
-    messy.cells.push({ ...lossCell, source: lines.slice(0, 4).join("\n") }, { ...lossCell, source: lines.slice(4).join("\n") }); // moved to the end and split
-    messy.cells.push({ cell_type: "code", source: correctSources.reparameterize, metadata: {}, outputs: [], execution_count: null }); // a later, right duplicate
+    messy.cells.push(
+      { ...lossCell, source: lines.slice(0, 4).join("\n") },
+      { ...lossCell, source: lines.slice(4).join("\n") },
+    ); // moved to the end and split
+    messy.cells.push({
+      cell_type: "code",
+      source: correctSources.reparameterize,
+      metadata: {},
+      outputs: [],
+      execution_count: null,
+    }); // a later, right duplicate
     put("messy", messy);
     const retyped = right();
-    const rc = retyped.cells.find((c) => (c.metadata.nbgrader as { grade_id?: string } | undefined)?.grade_id === "computeVaeLoss")!;
+    const rc = retyped.cells.find(
+      (c) => (c.metadata.nbgrader as { grade_id?: string } | undefined)?.grade_id === "computeVaeLoss",
+    )!;
     rc.cell_type = "markdown";
     delete rc.outputs;
     put("retyped", retyped);
     const deleted = right();
-    deleted.cells = deleted.cells.filter((c) => (c.metadata.nbgrader as { grade_id?: string } | undefined)?.grade_id !== "computeVaeLoss");
+    deleted.cells = deleted.cells.filter(
+      (c) => (c.metadata.nbgrader as { grade_id?: string } | undefined)?.grade_id !== "computeVaeLoss",
+    );
     put("deleted", deleted);
-    put("syntax", submission(t, { reparameterize: "function reparameterize(mu: tf.Tensor2D, logVar: tf.Tensor2D) {\n  return tf.add(mu,, logVar);\n}", computeVaeLoss: correctSources.computeVaeLoss }));
-    put("chained", submission(t, {
-      reparameterize: "function reparameterize(mu: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor2D {\n  return mu.add(logVar.mul(0.5).exp().mul(randn(mu.shape)));\n}",
-      computeVaeLoss: correctSources.computeVaeLoss.replace("tf.mean(tf.square(tf.sub(x, xHat)))", "x.sub(xHat).square().mean()"),
-    }));
-    put("top-level-junk", submission(t, {
-      reparameterize: `${correctSources.reparameterize}\ncheck("reparameterize", reparameterize);\nreparameterize(tf.zeros([2, 2]), tf.zeros([2, 2])).print();\nshowPlot({ data: [] });`,
-      computeVaeLoss: `${correctSources.computeVaeLoss}\nthrow new Error("oops, left at the top level");\nconst after = 1;`,
-    }));
+    put(
+      "syntax",
+      submission(t, {
+        reparameterize:
+          "function reparameterize(mu: tf.Tensor2D, logVar: tf.Tensor2D) {\n  return tf.add(mu,, logVar);\n}",
+        computeVaeLoss: correctSources.computeVaeLoss,
+      }),
+    );
+    put(
+      "chained",
+      submission(t, {
+        reparameterize:
+          "function reparameterize(mu: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor2D {\n  return mu.add(logVar.mul(0.5).exp().mul(randn(mu.shape)));\n}",
+        computeVaeLoss: correctSources.computeVaeLoss.replace(
+          "tf.mean(tf.square(tf.sub(x, xHat)))",
+          "x.sub(xHat).square().mean()",
+        ),
+      }),
+    );
+    put(
+      "top-level-junk",
+      submission(t, {
+        reparameterize: `${correctSources.reparameterize}\ncheck("reparameterize", reparameterize);\nreparameterize(tf.zeros([2, 2]), tf.zeros([2, 2])).print();\nshowPlot({ data: [] });`,
+        computeVaeLoss: `${correctSources.computeVaeLoss}\nthrow new Error("oops, left at the top level");\nconst after = 1;`,
+      }),
+    );
     writeNotebook(subs, "=cmd|calc_01_swiss_roll_vae.ipynb", right());
     writeNotebook(path.join(subs, "alice"), "01_swiss_roll_vae.ipynb", right());
-    batch = await gradeBatch({ inputs: [subs], outDir: out, jobs: 2, progress: false, intakeLimits: { sourceBytes: 400_000 } });
+    batch = await gradeBatch({
+      inputs: [subs],
+      outDir: out,
+      jobs: 2,
+      progress: false,
+      intakeLimits: { sourceBytes: 400_000 },
+    });
   });
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
   it("finishes without a grader error and grades every student", () => {
     expect(batch.exitCode).toBe(0);
-    expect(batch.results.map((x) => x.student).sort()).toEqual(["=cmd|calc", "alice", "chained", "deleted", "homoglyph", "huge-outputs", "huge-source", "messy", "metadata-tricks", "no-cells", "not-json", "retyped", "syntax", "top-level-junk", "wrong-kernel"]);
+    expect(batch.results.map((x) => x.student).sort()).toEqual([
+      "=cmd|calc",
+      "alice",
+      "chained",
+      "deleted",
+      "homoglyph",
+      "huge-outputs",
+      "huge-source",
+      "messy",
+      "metadata-tricks",
+      "no-cells",
+      "not-json",
+      "retyped",
+      "syntax",
+      "top-level-junk",
+      "wrong-kernel",
+    ]);
   });
 
   it("gives unreadable notebooks 0 with the reason", () => {
     expect(r("not-json")).toMatchObject({ score: 0, maxScore: 8 });
     expect(r("not-json").notes.join()).toMatch(/not a valid notebook file/);
     expect(r("no-cells").notes.join()).toMatch(/has no cells/);
-    expect(r("huge-source").notes.join()).toMatch(/code and text add up to 0\.5 MB, more than the 0\.4 MB the grader reads \(outputs do not count\)/);
+    expect(r("huge-source").notes.join()).toMatch(
+      /code and text add up to 0\.5 MB, more than the 0\.4 MB the grader reads \(outputs do not count\)/,
+    );
     expect(r("huge-outputs")).toMatchObject({ score: 8, maxScore: 8 });
     expect(fs.readFileSync(path.join(out, "feedback", "not-json.md"), "utf8")).toMatch(/not a valid notebook file/);
   });
@@ -333,7 +519,9 @@ describe("grading messy and tricky notebooks end to end", () => {
   it("grades functions whose cells also run test code or throw at the top level, and says so", () => {
     expect(r("top-level-junk").score).toBe(8);
     expect(e("top-level-junk", "reparameterize").notes).toEqual([]);
-    expect(e("top-level-junk", "computeVaeLoss").notes.join()).toMatch(/code at the top level of your computeVaeLoss cell .* threw an error/);
+    expect(e("top-level-junk", "computeVaeLoss").notes.join()).toMatch(
+      /code at the top level of your computeVaeLoss cell .* threw an error/,
+    );
   });
 
   it("writes names safely: no spreadsheet formulas in the gradebook, no odd characters in file names", () => {

@@ -25,7 +25,8 @@ const SIGNATURES: Record<string, string> = {
   centroidDirection: "(codesFrom: number[][], codesTo: number[][]): number[]",
 };
 /** The released form of a solution cell: the signature, a TODO and the stub's error. */
-const stub = (id: string) => `function ${id}${SIGNATURES[id]} {\n  // TODO: your code here\n  throw new NotImplementedError("${id}");\n}`;
+const stub = (id: string) =>
+  `function ${id}${SIGNATURES[id]} {\n  // TODO: your code here\n  throw new NotImplementedError("${id}");\n}`;
 
 let root: string, batch: BatchResult;
 const student = (name: string) => batch.results.find((r) => r.student === name)!;
@@ -38,8 +39,22 @@ beforeAll(async () => {
   const subs = path.join(root, "subs");
   writeNotebook(subs, `ada_${LESSON3}.ipynb`, submission(t3, correctSources));
   writeNotebook(subs, `bo_${LESSON3}.ipynb`, submission(t3, Object.fromEntries(IDS.map((id) => [id, stub(id)]))));
-  writeNotebook(subs, `cy_${LESSON3}.ipynb`, submission(t3, { ...correctSources, activeUnits: mistakeSources.activeUnits["sample-variance"], centroidDirection: mistakeSources.centroidDirection["normalised"] }));
-  batch = await gradeBatch({ inputs: [subs], outDir: path.join(root, "out"), templatesDir: templates, jobs: 2, progress: false });
+  writeNotebook(
+    subs,
+    `cy_${LESSON3}.ipynb`,
+    submission(t3, {
+      ...correctSources,
+      activeUnits: mistakeSources.activeUnits["sample-variance"],
+      centroidDirection: mistakeSources.centroidDirection["normalised"],
+    }),
+  );
+  batch = await gradeBatch({
+    inputs: [subs],
+    outDir: path.join(root, "out"),
+    templatesDir: templates,
+    jobs: 2,
+    progress: false,
+  });
 }, 600_000);
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -47,7 +62,9 @@ describe("grading lesson 3", () => {
   it("gives right answers full marks: 2 points per exercise, 6 for the lesson", () => {
     expect(batch.exitCode).toBe(0);
     expect(batch.info.exerciseIds).toEqual(IDS);
-    expect(student("ada").exercises.map((e) => [e.id, e.status, e.score, e.maxScore])).toEqual(IDS.map((id) => [id, "graded", 2, exercises[id].points]));
+    expect(student("ada").exercises.map((e) => [e.id, e.status, e.score, e.maxScore])).toEqual(
+      IDS.map((id) => [id, "graded", 2, exercises[id].points]),
+    );
     expect(student("ada")).toMatchObject({ score: 6, maxScore: 6 });
   });
 
@@ -67,7 +84,12 @@ describe("grading lesson 3", () => {
     expect(units.score).toBeLessThan(2);
     // n − 1: the variances are wrong (public and hidden), the counts mostly not, mu is left alone.
     const status = Object.fromEntries(units.tests.map((t) => [t.id, t.status]));
-    expect(status).toMatchObject({ "activeUnits.public.variance": "failed", "activeUnits.hidden.variance": "failed", "activeUnits.hidden.inputs-unchanged": "passed", "activeUnits.public.shape": "passed" });
+    expect(status).toMatchObject({
+      "activeUnits.public.variance": "failed",
+      "activeUnits.hidden.variance": "failed",
+      "activeUnits.hidden.inputs-unchanged": "passed",
+      "activeUnits.public.shape": "passed",
+    });
     const direction = exercise("cy", "centroidDirection");
     expect(direction.mistakeId).toBe("normalised");
     expect(direction.score).toBeGreaterThan(0);
@@ -77,7 +99,13 @@ describe("grading lesson 3", () => {
   it("writes Gradescope results with lesson 3's stable test ids and points", () => {
     const gs = JSON.parse(fs.readFileSync(path.join(root, "out", "gradescope", "ada", "results.json"), "utf8"));
     const manifest = IDS.flatMap((id) => testsOf(id));
-    expect(gs.tests.map((t: { number: string; max_score: number; visibility: string }) => [t.number, t.max_score, t.visibility])).toEqual(manifest.map((t) => [t.id, t.points, t.visibility]));
+    expect(
+      gs.tests.map((t: { number: string; max_score: number; visibility: string }) => [
+        t.number,
+        t.max_score,
+        t.visibility,
+      ]),
+    ).toEqual(manifest.map((t) => [t.id, t.points, t.visibility]));
     expect(gs.score).toBe(6);
     const cy = JSON.parse(fs.readFileSync(path.join(root, "out", "gradescope", "cy", "results.json"), "utf8"));
     expect(cy.output).toContain(exercises.activeUnits.mistakes.find((m) => m.id === "sample-variance")!.hint);
@@ -90,6 +118,8 @@ describe("the lesson-3 notebook in solutions/", () => {
     const t = loadTemplate(real);
     expect(t.lesson).toBe(3);
     expect(t.exerciseIds).toEqual(IDS);
-    expect(t.functions).toEqual(Object.fromEntries(IDS.map((id) => [id, { name: id, signature: exercises[id].signature }])));
+    expect(t.functions).toEqual(
+      Object.fromEntries(IDS.map((id) => [id, { name: id, signature: exercises[id].signature }])),
+    );
   });
 });

@@ -95,13 +95,20 @@ describe("the manifest", () => {
   it("is derived from every exercise's public checks and hidden suite, in lesson order", () => {
     expect([...new Set(MANIFEST.map((t) => t.exercise))]).toEqual(Object.keys(exercises));
     expect(Object.keys(hiddenSuites).sort()).toEqual(Object.keys(exercises).sort());
-    for (const t of MANIFEST) expect(t.id).toBe(`${t.exercise}.${t.suite}.${t.suite === "public" ? exercises[t.exercise].checks.find((c) => c.name === t.check)!.id : t.check}`);
+    for (const t of MANIFEST)
+      expect(t.id).toBe(
+        `${t.exercise}.${t.suite}.${t.suite === "public" ? exercises[t.exercise].checks.find((c) => c.name === t.check)!.id : t.check}`,
+      );
   });
 
   it.each(Object.keys(exercises))("covers every test of %s once, with the exercise's points", (id) => {
     const tests = testsOf(id);
-    expect(tests.filter((t) => t.suite === "public").map((t) => t.check)).toEqual(exercises[id].checks.map((c) => c.name));
-    expect(tests.filter((t) => t.suite === "hidden").map((t) => t.check)).toEqual(hiddenSuites[id].checks.map((c) => c.id));
+    expect(tests.filter((t) => t.suite === "public").map((t) => t.check)).toEqual(
+      exercises[id].checks.map((c) => c.name),
+    );
+    expect(tests.filter((t) => t.suite === "hidden").map((t) => t.check)).toEqual(
+      hiddenSuites[id].checks.map((c) => c.id),
+    );
     expect(pointsOf(id)).toBeCloseTo(exercises[id].points, 9);
     expect(tests.every((t) => t.points > 0)).toBe(true);
   });
@@ -116,18 +123,32 @@ describe("the manifest", () => {
 describe("scoring", () => {
   it("describes failures in the grader's words, never the learner's", () => {
     const secret = "HIDDEN-INPUT-0.3141";
-    for (const error of [`it threw Error: ${secret}`, `it threw ${secret}: x`, `it threw a non-Error value: ${secret}`, secret]) {
+    for (const error of [
+      `it threw Error: ${secret}`,
+      `it threw ${secret}: x`,
+      `it threw a non-Error value: ${secret}`,
+      secret,
+    ]) {
       expect(failurePhrase({ ok: false, error, notImplemented: false }, "f")).not.toContain(secret);
     }
-    expect(failurePhrase({ ok: false, error: "it threw TypeError: x", notImplemented: false }, "f")).toBe("it threw a TypeError");
-    expect(failurePhrase({ ok: false, error: "", notImplemented: false, reason: "timeout" }, "f")).toMatch(/time limit/);
+    expect(failurePhrase({ ok: false, error: "it threw TypeError: x", notImplemented: false }, "f")).toBe(
+      "it threw a TypeError",
+    );
+    expect(failurePhrase({ ok: false, error: "", notImplemented: false, reason: "timeout" }, "f")).toMatch(
+      /time limit/,
+    );
   });
 
   it("scores missing observations 0, never more", () => {
     const r = scoreExercise("slerp", {}, {}, []);
     expect(r.score).toBe(0);
     expect(r.tests.every((t) => t.score === 0)).toBe(true);
-    const junk = scoreExercise("slerp", { ends: { ok: true, value: "1e9 points" } } as never, { path: { ok: true, value: null } } as never, []);
+    const junk = scoreExercise(
+      "slerp",
+      { ends: { ok: true, value: "1e9 points" } } as never,
+      { path: { ok: true, value: null } } as never,
+      [],
+    );
     expect(junk.score).toBe(0);
   });
 });

@@ -23,9 +23,23 @@ export interface ManifestTest {
 
 function derive(): ManifestTest[] {
   return Object.values(exercises).flatMap((ex) => [
-    ...ex.checks.map((c) => ({ id: `${ex.id}.public.${c.id}`, exercise: ex.id, suite: "public" as const, check: c.name, points: c.points, visibility: "visible" as const })),
+    ...ex.checks.map((c) => ({
+      id: `${ex.id}.public.${c.id}`,
+      exercise: ex.id,
+      suite: "public" as const,
+      check: c.name,
+      points: c.points,
+      visibility: "visible" as const,
+    })),
     // Hidden tests' results (name, category, hint — never inputs) show once grades are published.
-    ...(hiddenSuites[ex.id]?.checks ?? []).map((c) => ({ id: `${ex.id}.hidden.${c.id}`, exercise: ex.id, suite: "hidden" as const, check: c.id, points: c.points, visibility: "after_published" as const })),
+    ...(hiddenSuites[ex.id]?.checks ?? []).map((c) => ({
+      id: `${ex.id}.hidden.${c.id}`,
+      exercise: ex.id,
+      suite: "hidden" as const,
+      check: c.id,
+      points: c.points,
+      visibility: "after_published" as const,
+    })),
   ]);
 }
 

@@ -58,7 +58,11 @@ export interface IntakeLimits {
 }
 
 const MB = 1024 * 1024;
-export const INTAKE_LIMITS: Readonly<IntakeLimits> = Object.freeze({ sourceBytes: 5 * MB, strippedBytes: 16 * MB, fileBytes: 512 * MB });
+export const INTAKE_LIMITS: Readonly<IntakeLimits> = Object.freeze({
+  sourceBytes: 5 * MB,
+  strippedBytes: 16 * MB,
+  fileBytes: 512 * MB,
+});
 
 const mb = (n: number) => `${n / MB >= 10 ? Math.round(n / MB) : Math.round((n / MB) * 10) / 10} MB`;
 
@@ -69,7 +73,9 @@ export function intake(file: string, storeDir: string, limits: Partial<IntakeLim
   fs.mkdirSync(storeDir, { recursive: true });
   const tmp = path.join(storeDir, `.incoming-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const stripper = new OutputStripper();
-  let bytes = 0, written = 0, ok = false;
+  let bytes = 0,
+    written = 0,
+    ok = false;
   let fd: number | undefined, out: number | undefined;
   try {
     fd = fs.openSync(file, "r");
@@ -80,18 +86,32 @@ export function intake(file: string, storeDir: string, limits: Partial<IntakeLim
       const n = fs.readSync(fd, buf, 0, buf.length, null);
       if (n === 0) break;
       bytes += n;
-      if (bytes > lim.fileBytes) return { source: file, bytes, problem: `the file is larger than ${mb(lim.fileBytes)}, even counting its outputs; the grader reads no more than that. Clear its outputs (Edit → Clear All Outputs), save, and submit again.` };
+      if (bytes > lim.fileBytes)
+        return {
+          source: file,
+          bytes,
+          problem: `the file is larger than ${mb(lim.fileBytes)}, even counting its outputs; the grader reads no more than that. Clear its outputs (Edit → Clear All Outputs), save, and submit again.`,
+        };
       const chunk = buf.subarray(0, n);
       hash.update(chunk);
       for (const piece of stripper.push(chunk)) {
         written += piece.length;
-        if (written > lim.strippedBytes) return { source: file, bytes, problem: `the notebook is larger than ${mb(lim.strippedBytes)} even without its outputs (its cells or metadata hold that much). Remove large pasted data from its cells, save, and submit again.` };
+        if (written > lim.strippedBytes)
+          return {
+            source: file,
+            bytes,
+            problem: `the notebook is larger than ${mb(lim.strippedBytes)} even without its outputs (its cells or metadata hold that much). Remove large pasted data from its cells, save, and submit again.`,
+          };
         fs.writeSync(out, piece);
       }
     }
     ok = true;
   } catch (e) {
-    return { source: file, bytes, problem: `it could not be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).` };
+    return {
+      source: file,
+      bytes,
+      problem: `it could not be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`,
+    };
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
     if (out !== undefined) fs.closeSync(out);
@@ -104,13 +124,23 @@ export function intake(file: string, storeDir: string, limits: Partial<IntakeLim
   const base = { source: file, stored, sha256, bytes, outputBytes: stripper.skipped };
   if (parsed.notebook) {
     const sourceBytes = parsed.notebook.cells.reduce((s, c) => s + Buffer.byteLength(c.source), 0);
-    if (sourceBytes > lim.sourceBytes) return { ...base, problem: `its cells' code and text add up to ${mb(sourceBytes)}, more than the ${mb(lim.sourceBytes)} the grader reads (outputs do not count). Remove large pasted data from its cells, save, and submit again.` };
+    if (sourceBytes > lim.sourceBytes)
+      return {
+        ...base,
+        problem: `its cells' code and text add up to ${mb(sourceBytes)}, more than the ${mb(lim.sourceBytes)} the grader reads (outputs do not count). Remove large pasted data from its cells, save, and submit again.`,
+      };
   }
   return { ...base, ...parsed };
 }
 
-const QUOTE = 0x22, BACKSLASH = 0x5c, COLON = 0x3a, COMMA = 0x2c;
-const OPEN_OBJ = 0x7b, CLOSE_OBJ = 0x7d, OPEN_ARR = 0x5b, CLOSE_ARR = 0x5d;
+const QUOTE = 0x22,
+  BACKSLASH = 0x5c,
+  COLON = 0x3a,
+  COMMA = 0x2c;
+const OPEN_OBJ = 0x7b,
+  CLOSE_OBJ = 0x7d,
+  OPEN_ARR = 0x5b,
+  CLOSE_ARR = 0x5d;
 const isSpace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 const DROPPED: Record<string, string> = { outputs: "[]", attachments: "{}" };
 
@@ -205,7 +235,13 @@ export class OutputStripper {
         top.expectKey = false;
         const n = this.stack.length;
         const replacement = top.key !== null ? DROPPED[top.key] : undefined;
-        if (replacement && n >= 3 && !this.stack[n - 2].obj && this.stack[n - 3].obj && this.stack[n - 3].key === "cells") {
+        if (
+          replacement &&
+          n >= 3 &&
+          !this.stack[n - 2].obj &&
+          this.stack[n - 3].obj &&
+          this.stack[n - 3].key === "cells"
+        ) {
           out.push(chunk.subarray(keep, i + 1), Buffer.from(replacement));
           this.skip = { started: false, depth: 0, str: { inString: false, escape: false }, bare: false };
           keep = chunk.length; // nothing more from this chunk unless the skip ends in it
@@ -217,7 +253,8 @@ export class OutputStripper {
   }
 }
 
-const text = (s: unknown): string | undefined => (typeof s === "string" ? s : Array.isArray(s) && s.every((x) => typeof x === "string") ? s.join("") : undefined);
+const text = (s: unknown): string | undefined =>
+  typeof s === "string" ? s : Array.isArray(s) && s.every((x) => typeof x === "string") ? s.join("") : undefined;
 
 /** The cells of a notebook's JSON, or the problem that stops us reading it. */
 export function parseNotebook(json: string): { notebook?: Notebook; problem?: string } {
@@ -226,11 +263,17 @@ export function parseNotebook(json: string): { notebook?: Notebook; problem?: st
     raw = JSON.parse(json);
   } catch (e) {
     // The position would point into the copy without outputs, not the student's file: left out.
-    return { problem: `it is not a valid notebook file (not JSON: ${(e as Error).message.replace(/ (in JSON )?at position \d+.*$/s, "")}; cut short or edited by hand?). Download it again from Jupyter with File → Download.` };
+    return {
+      problem: `it is not a valid notebook file (not JSON: ${(e as Error).message.replace(/ (in JSON )?at position \d+.*$/s, "")}; cut short or edited by hand?). Download it again from Jupyter with File → Download.`,
+    };
   }
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return { problem: "it is not a notebook (the JSON is not an object with cells)." };
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw))
+    return { problem: "it is not a notebook (the JSON is not an object with cells)." };
   const r = raw as Record<string, unknown>;
-  if (typeof r.nbformat === "number" && r.nbformat < 4) return { problem: `it is an old-format notebook (nbformat ${r.nbformat}). Open it in a current Jupyter, save it (File → Save), and submit again.` };
+  if (typeof r.nbformat === "number" && r.nbformat < 4)
+    return {
+      problem: `it is an old-format notebook (nbformat ${r.nbformat}). Open it in a current Jupyter, save it (File → Save), and submit again.`,
+    };
   if (!Array.isArray(r.cells)) return { problem: "it is not a notebook: it has no list of cells." };
   if (r.cells.length === 0) return { problem: "the notebook has no cells." };
   const cells: Cell[] = [];
@@ -242,11 +285,34 @@ export function parseNotebook(json: string): { notebook?: Notebook; problem?: st
     const md = cell.metadata && typeof cell.metadata === "object" ? (cell.metadata as Record<string, unknown>) : {};
     const nb = md.nbgrader && typeof md.nbgrader === "object" ? (md.nbgrader as Record<string, unknown>) : {};
     const gradeId = typeof nb.grade_id === "string" ? nb.grade_id : undefined;
-    cells.push({ cellType: typeof cell.cell_type === "string" ? cell.cell_type : "unknown", source, index, ...(gradeId !== undefined ? { gradeId } : {}) });
+    cells.push({
+      cellType: typeof cell.cell_type === "string" ? cell.cell_type : "unknown",
+      source,
+      index,
+      ...(gradeId !== undefined ? { gradeId } : {}),
+    });
   });
-  const meta = r.metadata && typeof r.metadata === "object" ? (r.metadata as Record<string, Record<string, unknown> | undefined>) : {};
+  const meta =
+    r.metadata && typeof r.metadata === "object"
+      ? (r.metadata as Record<string, Record<string, unknown> | undefined>)
+      : {};
   const kernelName = typeof meta.kernelspec?.name === "string" ? meta.kernelspec.name : undefined;
-  const language = typeof meta.kernelspec?.language === "string" ? meta.kernelspec.language : typeof meta.language_info?.name === "string" ? meta.language_info.name : undefined;
-  const nbformat = typeof r.nbformat === "number" ? `${r.nbformat}${typeof r.nbformat_minor === "number" ? `.${r.nbformat_minor}` : ""}` : undefined;
-  return { notebook: { cells, ...(kernelName !== undefined ? { kernelName } : {}), ...(language !== undefined ? { language } : {}), ...(nbformat ? { nbformat } : {}) } };
+  const language =
+    typeof meta.kernelspec?.language === "string"
+      ? meta.kernelspec.language
+      : typeof meta.language_info?.name === "string"
+        ? meta.language_info.name
+        : undefined;
+  const nbformat =
+    typeof r.nbformat === "number"
+      ? `${r.nbformat}${typeof r.nbformat_minor === "number" ? `.${r.nbformat_minor}` : ""}`
+      : undefined;
+  return {
+    notebook: {
+      cells,
+      ...(kernelName !== undefined ? { kernelName } : {}),
+      ...(language !== undefined ? { language } : {}),
+      ...(nbformat ? { nbformat } : {}),
+    },
+  };
 }

@@ -24,7 +24,11 @@ export { writeAtomic };
 
 /** A student id safe as a file name: letters, digits, . _ - only. */
 export function fileSafe(student: string): string {
-  const s = student.normalize("NFKC").replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^\.+/, "_").slice(0, 100);
+  const s = student
+    .normalize("NFKC")
+    .replace(/[^A-Za-z0-9._-]+/g, "_")
+    .replace(/^\.+/, "_")
+    .slice(0, 100);
   return s || "_";
 }
 
@@ -39,7 +43,8 @@ export function outputNames(students: string[]): Record<string, string> {
   const names: Record<string, string> = {};
   for (const s of students) {
     const safe = fileSafe(s);
-    const clash = safe !== s || (folded.get(safe.toLowerCase()) ?? 0) > 1 || /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i.test(safe);
+    const clash =
+      safe !== s || (folded.get(safe.toLowerCase()) ?? 0) > 1 || /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i.test(safe);
     names[s] = clash ? `${safe.slice(0, 90)}-${createHash("sha256").update(s).digest("hex").slice(0, 8)}` : safe;
   }
   return names;
@@ -65,8 +70,15 @@ export interface NotebookEntry {
 export function statusOf(r: SubmissionResult, info: BatchInfo): string {
   if (r.graderError) return "GRADER ERROR (not graded: see results.json)";
   const mine = info.notebooks.filter((n) => n.student === r.student);
-  const parts = [mine.some((n) => n.status === "graded") ? "graded" : mine.some((n) => n.status === "unreadable") ? "unreadable" : "graded"];
-  if (mine.some((n) => n.status === "duplicate")) parts.push(`${mine.filter((n) => n.status === "duplicate").length} duplicate(s) not graded`);
+  const parts = [
+    mine.some((n) => n.status === "graded")
+      ? "graded"
+      : mine.some((n) => n.status === "unreadable")
+        ? "unreadable"
+        : "graded",
+  ];
+  if (mine.some((n) => n.status === "duplicate"))
+    parts.push(`${mine.filter((n) => n.status === "duplicate").length} duplicate(s) not graded`);
   if (mine.some((n) => n.status === "unreadable") && parts[0] !== "unreadable") parts.push("an unreadable file");
   if (info.identities[r.student]?.late) parts.push("late");
   return parts.join("; ");
@@ -78,14 +90,24 @@ export function gradebookCsv(results: SubmissionResult[], info: BatchInfo): stri
   for (const r of results) {
     const by = new Map(r.exercises.map((e) => [e.id, e]));
     const points = (v: number) => (r.graderError ? null : v);
-    rows.push([r.student, ...info.exerciseIds.map((id) => points(by.get(id)?.score ?? 0)), points(r.score), r.maxScore, statusOf(r, info)]);
+    rows.push([
+      r.student,
+      ...info.exerciseIds.map((id) => points(by.get(id)?.score ?? 0)),
+      points(r.score),
+      r.maxScore,
+      statusOf(r, info),
+    ]);
   }
   return csv(rows);
 }
 
 export function feedbackMarkdown(r: SubmissionResult): string {
   const out = [`# Feedback for ${mdText(r.student)}`, ""];
-  if (r.graderError) out.push("> **The grader had a problem with your submission (not your fault).** Your instructor has been told and will grade it again; the points below are not your grade.", "");
+  if (r.graderError)
+    out.push(
+      "> **The grader had a problem with your submission (not your fault).** Your instructor has been told and will grade it again; the points below are not your grade.",
+      "",
+    );
   out.push(`**Total: ${num(r.score)} of ${num(r.maxScore)} points.**`, "");
   for (const n of r.notes) out.push(`> ${mdText(n)}`, "");
   for (const e of r.exercises) {
@@ -97,7 +119,9 @@ export function feedbackMarkdown(r: SubmissionResult): string {
       const show = (suite: "public" | "hidden") => {
         for (const t of e.tests.filter((x) => x.suite === suite)) {
           const mark = t.status === "passed" ? "✓" : t.status === "partial" ? "◐" : "✗";
-          out.push(`- ${mark} ${t.name} (${num(t.score)}/${num(t.maxScore)})${t.status === "passed" ? "" : ` — ${t.message}`}`); // fixed phrases (./score), never student text
+          out.push(
+            `- ${mark} ${t.name} (${num(t.score)}/${num(t.maxScore)})${t.status === "passed" ? "" : ` — ${t.message}`}`,
+          ); // fixed phrases (./score), never student text
         }
       };
       out.push("Public checks (the ones you can run in the notebook with `check(...)`):", "");
@@ -113,14 +137,22 @@ export function feedbackMarkdown(r: SubmissionResult): string {
 /** How often each known mistake was recognised, most common first. */
 export function mistakeCounts(results: SubmissionResult[]) {
   const counts = new Map<string, { exercise: string; id: string; description: string; count: number; of: number }>();
-  const attempted = (id: string) => results.filter((r) => r.exercises.some((e) => e.id === id && e.status === "graded")).length;
-  for (const r of results) for (const e of r.exercises) {
-    if (!e.mistakeId) continue;
-    const key = `${e.id}/${e.mistakeId}`;
-    const c = counts.get(key) ?? { exercise: e.id, id: e.mistakeId, description: e.mistakeDescription ?? e.mistakeId, count: 0, of: attempted(e.id) };
-    c.count++;
-    counts.set(key, c);
-  }
+  const attempted = (id: string) =>
+    results.filter((r) => r.exercises.some((e) => e.id === id && e.status === "graded")).length;
+  for (const r of results)
+    for (const e of r.exercises) {
+      if (!e.mistakeId) continue;
+      const key = `${e.id}/${e.mistakeId}`;
+      const c = counts.get(key) ?? {
+        exercise: e.id,
+        id: e.mistakeId,
+        description: e.mistakeDescription ?? e.mistakeId,
+        count: 0,
+        of: attempted(e.id),
+      };
+      c.count++;
+      counts.set(key, c);
+    }
   return [...counts.values()].sort((a, b) => b.count - a.count || a.exercise.localeCompare(b.exercise));
 }
 
@@ -133,18 +165,28 @@ function histogram(values: number[], max: number, bins: number): number[] {
 
 /** A small bar chart as inline SVG (no scripts, no external resources). */
 function barSvg(labels: string[], values: number[], title: string, width = 360, height = 180): string {
-  const max = Math.max(1, ...values), n = values.length, left = 30, bottom = 36, top = 24;
+  const max = Math.max(1, ...values),
+    n = values.length,
+    left = 30,
+    bottom = 36,
+    top = 24;
   const bw = (width - left - 10) / n;
   const bars = values.map((v, i) => {
-    const h = ((height - top - bottom) * v) / max, x = left + i * bw, y = height - bottom - h;
-    return `<rect x="${x + 2}" y="${y}" width="${bw - 4}" height="${h}" fill="#1f77b4"><title>${esc(labels[i])}: ${v}</title></rect>` +
+    const h = ((height - top - bottom) * v) / max,
+      x = left + i * bw,
+      y = height - bottom - h;
+    return (
+      `<rect x="${x + 2}" y="${y}" width="${bw - 4}" height="${h}" fill="#1f77b4"><title>${esc(labels[i])}: ${v}</title></rect>` +
       `<text x="${x + bw / 2}" y="${height - bottom + 14}" font-size="10" text-anchor="middle">${esc(labels[i])}</text>` +
-      (v ? `<text x="${x + bw / 2}" y="${y - 3}" font-size="10" text-anchor="middle">${v}</text>` : "");
+      (v ? `<text x="${x + bw / 2}" y="${y - 3}" font-size="10" text-anchor="middle">${v}</text>` : "")
+    );
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img"><title>${esc(title)}</title>` +
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img"><title>${esc(title)}</title>` +
     `<text x="${width / 2}" y="14" font-size="12" text-anchor="middle" font-weight="bold">${esc(title)}</text>` +
     `<line x1="${left}" y1="${height - bottom}" x2="${width - 10}" y2="${height - bottom}" stroke="#333"/>${bars.join("")}` +
-    `<text x="${width / 2}" y="${height - 6}" font-size="10" text-anchor="middle">points</text></svg>`;
+    `<text x="${width / 2}" y="${height - 6}" font-size="10" text-anchor="middle">points</text></svg>`
+  );
 }
 
 export interface BatchInfo {
@@ -169,22 +211,42 @@ function distribution(results: SubmissionResult[], id: string) {
   const scores = results.map((r) => r.exercises.find((e) => e.id === id)?.score ?? 0);
   const bins = Math.min(8, Math.max(2, Math.round(max * 2)));
   const labels = Array.from({ length: bins }, (_, i) => `${num((max * i) / bins)}–${num((max * (i + 1)) / bins)}`);
-  return { max, scores, counts: histogram(scores, max, bins), labels, mean: scores.reduce((s, v) => s + v, 0) / Math.max(1, scores.length) };
+  return {
+    max,
+    scores,
+    counts: histogram(scores, max, bins),
+    labels,
+    mean: scores.reduce((s, v) => s + v, 0) / Math.max(1, scores.length),
+  };
 }
 
 /** What a TA should look at by hand, one line each (CLI, summary.md, summary.html). Student text is raw: escape it. */
 export function needsLook(results: SubmissionResult[], info: BatchInfo): string[] {
   const out: string[] = [];
-  for (const r of results) if (r.graderError) out.push(`${r.student}: GRADER ERROR, not graded (regrade after fixing the grader): ${r.graderError.split("\n")[0]}`);
+  for (const r of results)
+    if (r.graderError)
+      out.push(
+        `${r.student}: GRADER ERROR, not graded (regrade after fixing the grader): ${r.graderError.split("\n")[0]}`,
+      );
   for (const r of results) {
     const mine = info.notebooks.filter((n) => n.student === r.student);
-    if (!r.graderError && mine.length && mine.every((n) => n.status === "unreadable")) out.push(`${r.student}: nothing readable was handed in (${mine.map((n) => `${path.basename(n.file)}: ${n.reason}`).join("; ")})`);
+    if (!r.graderError && mine.length && mine.every((n) => n.status === "unreadable"))
+      out.push(
+        `${r.student}: nothing readable was handed in (${mine.map((n) => `${path.basename(n.file)}: ${n.reason}`).join("; ")})`,
+      );
     const dups = mine.filter((n) => n.status === "duplicate");
-    if (dups.length) out.push(`${r.student}: ${dups.length + 1} notebooks for one lesson; graded ${path.basename(dups[0].duplicateOf ?? "")} (${dups[0].reason}), not ${dups.map((d) => path.basename(d.file)).join(", ")}`);
+    if (dups.length)
+      out.push(
+        `${r.student}: ${dups.length + 1} notebooks for one lesson; graded ${path.basename(dups[0].duplicateOf ?? "")} (${dups[0].reason}), not ${dups.map((d) => path.basename(d.file)).join(", ")}`,
+      );
     const id = info.identities[r.student];
-    if (id?.late) out.push(`${r.student}: ${id.lms ? "marked late by the LMS" : "saved after the deadline (npm run collect --deadline)"}`);
+    if (id?.late)
+      out.push(
+        `${r.student}: ${id.lms ? "marked late by the LMS" : "saved after the deadline (npm run collect --deadline)"}`,
+      );
   }
-  for (const n of info.notebooks) if (n.status === "not a lesson") out.push(`${n.file}: not a lesson notebook, not graded`);
+  for (const n of info.notebooks)
+    if (n.status === "not a lesson") out.push(`${n.file}: not a lesson notebook, not graded`);
   return out;
 }
 
@@ -194,7 +256,8 @@ function counts(info: BatchInfo) {
 }
 
 const pointsOf = (r: SubmissionResult) => (r.graderError ? "—" : `${num(r.score)} / ${num(r.maxScore)}`);
-const feedbackPath = (r: SubmissionResult, info: BatchInfo) => `feedback/${info.outputNames[r.student] ?? fileSafe(r.student)}.md`;
+const feedbackPath = (r: SubmissionResult, info: BatchInfo) =>
+  `feedback/${info.outputNames[r.student] ?? fileSafe(r.student)}.md`;
 
 export function summaryMarkdown(results: SubmissionResult[], info: BatchInfo): string {
   const graded = results.filter((r) => !r.graderError);
@@ -205,26 +268,48 @@ export function summaryMarkdown(results: SubmissionResult[], info: BatchInfo): s
   const look = needsLook(results, info);
   out.push("## Needs a human look", "", ...(look.length ? look.map((l) => `- ${mdText(l)}`) : ["Nothing."]), "");
   out.push("## Students", "", "| student | status | points | feedback |", "|---|---|---|---|");
-  for (const r of results) out.push(`| ${mdText(r.student)} | ${mdText(statusOf(r, info))} | ${pointsOf(r)} | [${mdText(feedbackPath(r, info))}](<${feedbackPath(r, info)}>) |`);
+  for (const r of results)
+    out.push(
+      `| ${mdText(r.student)} | ${mdText(statusOf(r, info))} | ${pointsOf(r)} | [${mdText(feedbackPath(r, info))}](<${feedbackPath(r, info)}>) |`,
+    );
   out.push("", "## Exercises", "", "| exercise | mean | max | full marks | zero |", "|---|---|---|---|---|");
   for (const id of info.exerciseIds) {
     const d = distribution(graded, id);
-    out.push(`| ${id} | ${num(d.mean)} | ${num(d.max)} | ${d.scores.filter((s) => s >= d.max - 1e-9).length} | ${d.scores.filter((s) => s === 0).length} |`);
+    out.push(
+      `| ${id} | ${num(d.mean)} | ${num(d.max)} | ${d.scores.filter((s) => s >= d.max - 1e-9).length} | ${d.scores.filter((s) => s === 0).length} |`,
+    );
   }
   out.push("", "## Most common mistakes", "");
   const m = mistakeCounts(graded);
   if (!m.length) out.push("No known mistake was recognised.");
-  for (const c of m) out.push(`- ${Math.round((100 * c.count) / Math.max(1, c.of))}% (${c.count} of ${c.of}) — ${c.exercise}: ${c.description}`);
-  const notImpl = info.exerciseIds.map((id) => [id, graded.filter((r) => r.exercises.some((e) => e.id === id && e.status === "not-implemented")).length] as const).filter(([, n]) => n > 0);
+  for (const c of m)
+    out.push(
+      `- ${Math.round((100 * c.count) / Math.max(1, c.of))}% (${c.count} of ${c.of}) — ${c.exercise}: ${c.description}`,
+    );
+  const notImpl = info.exerciseIds
+    .map(
+      (id) =>
+        [
+          id,
+          graded.filter((r) => r.exercises.some((e) => e.id === id && e.status === "not-implemented")).length,
+        ] as const,
+    )
+    .filter(([, n]) => n > 0);
   if (notImpl.length) out.push("", `Not implemented yet: ${notImpl.map(([id, n]) => `${id} ${n}`).join(", ")}.`);
   out.push("", "## Every notebook", "", "| notebook | student (how) | lesson | status |", "|---|---|---|---|");
-  for (const n of info.notebooks) out.push(`| ${mdText(n.file)} | ${mdText(n.student)} (${mdText(n.rule)}) | ${mdText(n.lesson ?? "?")} | ${mdText(noteOf(n))} |`);
-  if (info.skipped.length) out.push("", "## Not graded", "", ...info.skipped.map((s) => `- ${mdText(s.file)}: ${mdText(s.reason)}`));
+  for (const n of info.notebooks)
+    out.push(
+      `| ${mdText(n.file)} | ${mdText(n.student)} (${mdText(n.rule)}) | ${mdText(n.lesson ?? "?")} | ${mdText(noteOf(n))} |`,
+    );
+  if (info.skipped.length)
+    out.push("", "## Not graded", "", ...info.skipped.map((s) => `- ${mdText(s.file)}: ${mdText(s.reason)}`));
   return out.join("\n") + "\n";
 }
 
 const noteOf = (n: NotebookEntry) =>
-  n.status === "duplicate" ? `not graded: ${n.duplicateOf} was graded instead (${n.reason})` : (n.reason ? `${n.status}: ${n.reason}` : n.status) + (n.late ? " (late)" : "");
+  n.status === "duplicate"
+    ? `not graded: ${n.duplicateOf} was graded instead (${n.reason})`
+    : (n.reason ? `${n.status}: ${n.reason}` : n.status) + (n.late ? " (late)" : "");
 
 export function summaryHtml(results: SubmissionResult[], info: BatchInfo): string {
   const graded = results.filter((r) => !r.graderError);
@@ -238,8 +323,14 @@ export function summaryHtml(results: SubmissionResult[], info: BatchInfo): strin
     return `<tr><td>${esc(c.exercise)}</td><td>${esc(c.description)}</td><td>${c.count} of ${c.of}</td><td><div style="background:#d62728;height:10px;width:${pct * 2}px"></div> ${pct}%</td></tr>`;
   });
   const look = needsLook(results, info);
-  const students = results.map((r) => `<tr${r.graderError ? ' class="err"' : ""}><td>${esc(r.student)}</td><td>${esc(statusOf(r, info))}</td><td>${pointsOf(r)}</td>${info.exerciseIds.map((id) => `<td>${r.graderError ? "—" : num(r.exercises.find((e) => e.id === id)?.score ?? 0)}</td>`).join("")}<td><a href="${esc(encodeURI(feedbackPath(r, info)))}">feedback</a></td></tr>`);
-  const notebooks = info.notebooks.map((n) => `<tr><td>${esc(n.file)}</td><td>${esc(n.student)}</td><td>${esc(n.rule)}</td><td>${esc(n.lesson ?? "?")}</td><td>${esc(noteOf(n))}</td></tr>`);
+  const students = results.map(
+    (r) =>
+      `<tr${r.graderError ? ' class="err"' : ""}><td>${esc(r.student)}</td><td>${esc(statusOf(r, info))}</td><td>${pointsOf(r)}</td>${info.exerciseIds.map((id) => `<td>${r.graderError ? "—" : num(r.exercises.find((e) => e.id === id)?.score ?? 0)}</td>`).join("")}<td><a href="${esc(encodeURI(feedbackPath(r, info)))}">feedback</a></td></tr>`,
+  );
+  const notebooks = info.notebooks.map(
+    (n) =>
+      `<tr><td>${esc(n.file)}</td><td>${esc(n.student)}</td><td>${esc(n.rule)}</td><td>${esc(n.lesson ?? "?")}</td><td>${esc(noteOf(n))}</td></tr>`,
+  );
   return `<!doctype html><html><head><meta charset="utf-8"><title>Grading summary</title>
 <style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}table{border-collapse:collapse}td,th{padding:4px 8px;border-bottom:1px solid #ddd;text-align:left}.warn{background:#fef2f2;border-left:4px solid #991b1b;padding:8px}tr.err td{background:#fef2f2}</style></head><body>
 <h1>Grading summary</h1>
@@ -265,9 +356,33 @@ ${info.skipped.length ? `<h2>Not graded</h2><ul>${info.skipped.map((s) => `<li>$
 /** Writes every report and export. */
 export function writeReports(outDir: string, results: SubmissionResult[], info: BatchInfo): void {
   writeAtomic(path.join(outDir, "gradebook.csv"), gradebookCsv(results, info));
-  const students = results.map((r) => ({ ...r, status: statusOf(r, info), outputName: info.outputNames[r.student] ?? fileSafe(r.student), identity: info.identities[r.student] ?? null }));
-  writeAtomic(path.join(outDir, "results.json"), JSON.stringify({ exercises: info.exerciseIds, manifest: MANIFEST.filter((t) => info.exerciseIds.includes(t.exercise)), jailWarning: info.jailWarning ?? null, graderErrors: info.graderErrors, notebooks: info.notebooks, skipped: info.skipped, students }, null, 2) + "\n");
-  for (const r of results) writeAtomic(path.join(outDir, "feedback", `${info.outputNames[r.student] ?? fileSafe(r.student)}.md`), feedbackMarkdown(r));
+  const students = results.map((r) => ({
+    ...r,
+    status: statusOf(r, info),
+    outputName: info.outputNames[r.student] ?? fileSafe(r.student),
+    identity: info.identities[r.student] ?? null,
+  }));
+  writeAtomic(
+    path.join(outDir, "results.json"),
+    JSON.stringify(
+      {
+        exercises: info.exerciseIds,
+        manifest: MANIFEST.filter((t) => info.exerciseIds.includes(t.exercise)),
+        jailWarning: info.jailWarning ?? null,
+        graderErrors: info.graderErrors,
+        notebooks: info.notebooks,
+        skipped: info.skipped,
+        students,
+      },
+      null,
+      2,
+    ) + "\n",
+  );
+  for (const r of results)
+    writeAtomic(
+      path.join(outDir, "feedback", `${info.outputNames[r.student] ?? fileSafe(r.student)}.md`),
+      feedbackMarkdown(r),
+    );
   writeAtomic(path.join(outDir, "summary.md"), summaryMarkdown(results, info));
   writeAtomic(path.join(outDir, "summary.html"), summaryHtml(results, info));
 }

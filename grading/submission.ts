@@ -43,7 +43,10 @@ export interface GradeContext {
   compileWorker?: string;
 }
 
-type Compilation = { kind: "done"; extraction: Extraction; compiled: Compiled } | { kind: "grader-error"; message: string } | { kind: "timeout" };
+type Compilation =
+  | { kind: "done"; extraction: Extraction; compiled: Compiled }
+  | { kind: "grader-error"; message: string }
+  | { kind: "timeout" };
 
 /** Extraction and compilation of one notebook: in the compile worker under `ms`, or here when there is none. */
 async function compileNotebook(ctx: GradeContext, nb: Notebook, template: Template, ms: number): Promise<Compilation> {
@@ -68,21 +71,29 @@ async function compileNotebook(ctx: GradeContext, nb: Notebook, template: Templa
       clearTimeout(timer);
       resolve(c);
     };
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      done({ kind: "timeout" });
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        child.kill("SIGKILL");
+        done({ kind: "timeout" });
+      },
+      Math.max(0, ms),
+    );
     child.stdout.on("data", (d: Buffer) => out.push(d));
     child.stderr.on("data", (d: Buffer) => (err = (err + d.toString("utf8")).slice(-600)));
     child.stdin.on("error", () => {});
-    child.on("error", (e) => done({ kind: "grader-error", message: `the compile worker did not start (${e.message})` }));
+    child.on("error", (e) =>
+      done({ kind: "grader-error", message: `the compile worker did not start (${e.message})` }),
+    );
     child.on("close", (code, signal) => {
       try {
         const r = JSON.parse(Buffer.concat(out).toString("utf8")) as WorkerOutput;
         if (!r.ok) return done({ kind: "grader-error", message: r.graderError });
         done({ kind: "done", extraction: r.extraction, compiled: r.compiled });
       } catch {
-        done({ kind: "grader-error", message: `the compile worker ended without a result (${signal ?? `status ${code}`}; ${err.trim().split("\n").slice(-1)[0] ?? ""})` });
+        done({
+          kind: "grader-error",
+          message: `the compile worker ended without a result (${signal ?? `status ${code}`}; ${err.trim().split("\n").slice(-1)[0] ?? ""})`,
+        });
       }
     });
     child.stdin.end(JSON.stringify(input));
@@ -98,7 +109,10 @@ export function templateFor(file: string, intake: Intake, templates: Template[])
   const byName = templates.find((t) => stem === t.stem || stem.includes(t.stem));
   if (byName) return byName;
   const cells = intake.notebook?.cells ?? [];
-  const count = (t: Template) => t.exerciseIds.filter((id) => cells.some((c) => c.gradeId === id || new RegExp(`function\\s+${exercises[id].functionName}\\b`).test(c.source))).length;
+  const count = (t: Template) =>
+    t.exerciseIds.filter((id) =>
+      cells.some((c) => c.gradeId === id || new RegExp(`function\\s+${exercises[id].functionName}\\b`).test(c.source)),
+    ).length;
   const best = [...templates].sort((a, b) => count(b) - count(a))[0];
   return best && count(best) > 0 ? best : undefined;
 }
@@ -117,17 +131,20 @@ type Probe = { suite: "public" | "hidden"; probe: string };
  * and the reductions stay here. A child is restarted after a kill, a crash or a malformed reply.
  */
 async function runExercise(ctx: GradeContext, moduleFile: string, id: string, others: string[], deadlineAt: number) {
-  const ex = exercises[id], hidden = hiddenSuites[id].exercise;
+  const ex = exercises[id],
+    hidden = hiddenSuites[id].exercise;
   const queue: Probe[] = [
     ...Object.keys(ex.probes).map((probe) => ({ suite: "public" as const, probe })),
     ...Object.keys(hidden.probes).map((probe) => ({ suite: "hidden" as const, probe })),
   ];
   const seen = { public: {} as Seen, hidden: {} as Seen };
-  const fail = (p: Probe, reason: FailureReason, error: string) => (seen[p.suite][p.probe] = { ok: false, error, notImplemented: false, reason });
+  const fail = (p: Probe, reason: FailureReason, error: string) =>
+    (seen[p.suite][p.probe] = { ok: false, error, notImplemented: false, reason });
   let loadError: string | undefined;
   let session: JailSession | undefined;
   let jailError: string | undefined;
-  let restarts = 0, kills = 0;
+  let restarts = 0,
+    kills = 0;
   const failedRegions = new Set<number>();
   let cpuMs = 0;
   const closeSession = async () => {
@@ -135,7 +152,8 @@ async function runExercise(ctx: GradeContext, moduleFile: string, id: string, ot
       // What the child says it used (for benchmarks and results.json; not trusted for anything).
       const u = await session.call({ op: "usage" });
       const v = u.kind === "reply" && u.reply.ok ? (u.reply.value as { cpuMs?: unknown } | undefined) : undefined;
-      if (typeof v?.cpuMs === "number" && Number.isFinite(v.cpuMs) && v.cpuMs >= 0) cpuMs += Math.min(v.cpuMs, ctx.limits.submissionMs);
+      if (typeof v?.cpuMs === "number" && Number.isFinite(v.cpuMs) && v.cpuMs >= 0)
+        cpuMs += Math.min(v.cpuMs, ctx.limits.submissionMs);
     }
     await session?.close();
   };
@@ -149,7 +167,12 @@ async function runExercise(ctx: GradeContext, moduleFile: string, id: string, ot
       session = new JailSession(ctx.runnerDir, moduleFile, ctx.limits, ctx.mode, ctx.slot, runnerFile(id), deadlineAt);
       const started = await session.start();
       if (started.kind !== "reply" || !started.reply.ok) {
-        const detail = started.kind === "reply" ? (started.reply as { error?: string }).error : started.kind === "timeout" ? "start-up timed out" : started.detail;
+        const detail =
+          started.kind === "reply"
+            ? (started.reply as { error?: string }).error
+            : started.kind === "timeout"
+              ? "start-up timed out"
+              : started.detail;
         session.kill();
         jailError = `the jailed runner did not start (${String(detail).slice(0, 300)}; ${session.stderrTail.trim().split("\n").slice(-2).join(" | ").slice(0, 300)})`;
         break;
@@ -159,7 +182,14 @@ async function runExercise(ctx: GradeContext, moduleFile: string, id: string, ot
         const failed = (loaded.reply.value as { failedRegions?: unknown } | undefined)?.failedRegions;
         if (Array.isArray(failed)) for (const k of failed.slice(0, 64)) if (typeof k === "number") failedRegions.add(k);
       } else {
-        const why = loaded.kind === "timeout" ? "timeout" : loaded.kind === "crashed" ? (/status 0/.test(loaded.detail) ? "exit" : "crash") : undefined;
+        const why =
+          loaded.kind === "timeout"
+            ? "timeout"
+            : loaded.kind === "crashed"
+              ? /status 0/.test(loaded.detail)
+                ? "exit"
+                : "crash"
+              : undefined;
         loadError = why ?? "load";
         session.kill();
         break;
@@ -170,7 +200,11 @@ async function runExercise(ctx: GradeContext, moduleFile: string, id: string, ot
       fail(p, "gave-up", "earlier calls were killed");
       continue;
     }
-    const plan = planProbe(p.suite === "public" ? ex : hidden, p.probe, p.suite === "public" ? PROBE_SEED : ctx.hiddenSeed ?? PROCESS_SEED);
+    const plan = planProbe(
+      p.suite === "public" ? ex : hidden,
+      p.probe,
+      p.suite === "public" ? PROBE_SEED : (ctx.hiddenSeed ?? PROCESS_SEED),
+    );
     const outcomes: Outcome[] = [];
     let failure: { reason: FailureReason; error: string } | undefined;
     for (const call of plan.calls) {
@@ -182,7 +216,10 @@ async function runExercise(ctx: GradeContext, moduleFile: string, id: string, ot
           break;
         }
         try {
-          const o = parseOutcome(r.reply.ok ? r.reply.value : undefined, { grad: call.grad !== undefined, ...(call.argsAfter ? { argsAfter: call.args.filter(isArrayArg).length } : {}) });
+          const o = parseOutcome(r.reply.ok ? r.reply.value : undefined, {
+            grad: call.grad !== undefined,
+            ...(call.argsAfter ? { argsAfter: call.args.filter(isArrayArg).length } : {}),
+          });
           outcomes.push(o);
           if (!o.ok) break;
         } catch (e) {
@@ -194,7 +231,13 @@ async function runExercise(ctx: GradeContext, moduleFile: string, id: string, ot
         continue;
       }
       kills++;
-      failure = r.kind === "timeout" ? { reason: r.which === "submission" ? "budget" : "timeout", error: "time limit" } : { reason: /exited with status 0\b/.test(r.detail) ? "exit" : "crash", error: `${r.detail}; ${session.stderrTail.trim().split("\n").slice(-3).join(" | ").slice(0, 400)}` };
+      failure =
+        r.kind === "timeout"
+          ? { reason: r.which === "submission" ? "budget" : "timeout", error: "time limit" }
+          : {
+              reason: /exited with status 0\b/.test(r.detail) ? "exit" : "crash",
+              error: `${r.detail}; ${session.stderrTail.trim().split("\n").slice(-3).join(" | ").slice(0, 400)}`,
+            };
       break;
     }
     if (failure) fail(p, failure.reason, failure.error);
@@ -214,7 +257,11 @@ const LOAD_REASONS: Record<string, string> = {
 };
 
 /** Grades one student's notebooks (already taken in). */
-export async function gradeSubmission(student: string, intakes: Intake[], ctx: GradeContext): Promise<SubmissionResult> {
+export async function gradeSubmission(
+  student: string,
+  intakes: Intake[],
+  ctx: GradeContext,
+): Promise<SubmissionResult> {
   const t0 = performance.now();
   const notes: string[] = [];
   const files: SubmittedFile[] = [];
@@ -223,7 +270,11 @@ export async function gradeSubmission(student: string, intakes: Intake[], ctx: G
   let graderError: string | undefined;
   let childCpuMs = 0;
   for (const intake of intakes) {
-    const file: SubmittedFile = { source: intake.source, bytes: intake.bytes, ...(intake.sha256 ? { sha256: intake.sha256 } : {}) };
+    const file: SubmittedFile = {
+      source: intake.source,
+      bytes: intake.bytes,
+      ...(intake.sha256 ? { sha256: intake.sha256 } : {}),
+    };
     files.push(file);
     const base = path.basename(intake.source);
     if (!intake.notebook) {
@@ -233,12 +284,17 @@ export async function gradeSubmission(student: string, intakes: Intake[], ctx: G
     }
     const template = templateFor(intake.source, intake, ctx.templates);
     if (!template) {
-      notes.push(`${base} is not one of this course's lesson notebooks (no exercise of ${ctx.templates.map((t) => t.stem).join(", ")} found in it); it was not graded.`);
+      notes.push(
+        `${base} is not one of this course's lesson notebooks (no exercise of ${ctx.templates.map((t) => t.stem).join(", ")} found in it); it was not graded.`,
+      );
       continue;
     }
     file.template = template.stem;
     const nb = intake.notebook;
-    if (nb.kernelName !== undefined && nb.kernelName !== "vae-lab") notes.push(`${base} is set to the "${nb.kernelName}" kernel, not vae-lab (TypeScript); its code was graded as TypeScript anyway.`);
+    if (nb.kernelName !== undefined && nb.kernelName !== "vae-lab")
+      notes.push(
+        `${base} is set to the "${nb.kernelName}" kernel, not vae-lab (TypeScript); its code was graded as TypeScript anyway.`,
+      );
     // Extraction and compilation read the submission's text: in a process of their own, under the
     // submission's time limit. A failure of the compiler itself is ours (a GRADER ERROR), never the
     // learner's syntax error; a cell that makes it run out of time costs this notebook only.
@@ -246,9 +302,20 @@ export async function gradeSubmission(student: string, intakes: Intake[], ctx: G
     if (c.kind !== "done") {
       if (c.kind === "grader-error") graderError = `${base}: ${c.message}`;
       for (const id of template.exerciseIds) {
-        results.set(id, c.kind === "grader-error"
-          ? scoreExercise(id, undefined, undefined, [], { status: "missing", message: GRADER_PROBLEM })
-          : scoreExercise(id, undefined, undefined, ["your solution cells could not be compiled within the submission's time limit: is a cell enormous, or nested thousands of levels deep?"], { status: "compile-error", message: "its cell could not be compiled in time" }));
+        results.set(
+          id,
+          c.kind === "grader-error"
+            ? scoreExercise(id, undefined, undefined, [], { status: "missing", message: GRADER_PROBLEM })
+            : scoreExercise(
+                id,
+                undefined,
+                undefined,
+                [
+                  "your solution cells could not be compiled within the submission's time limit: is a cell enormous, or nested thousands of levels deep?",
+                ],
+                { status: "compile-error", message: "its cell could not be compiled in time" },
+              ),
+        );
       }
       continue;
     }
@@ -266,7 +333,13 @@ export async function gradeSubmission(student: string, intakes: Intake[], ctx: G
     const runs = new Map<string, Awaited<ReturnType<typeof runExercise>>>();
     if (moduleFile) {
       for (const id of compiled.exported) {
-        const run = await runExercise(ctx, moduleFile, id, names.filter((n) => n !== exercises[id].functionName), deadlineAt);
+        const run = await runExercise(
+          ctx,
+          moduleFile,
+          id,
+          names.filter((n) => n !== exercises[id].functionName),
+          deadlineAt,
+        );
         runs.set(id, run);
         childCpuMs += run.cpuMs;
         if (run.jailError) {
@@ -279,24 +352,63 @@ export async function gradeSubmission(student: string, intakes: Intake[], ctx: G
     for (const id of template.exerciseIds) {
       const n = ex.notes[id] ?? [];
       const run = runs.get(id);
-      if (ex.missing.includes(id)) results.set(id, scoreExercise(id, undefined, undefined, n, { status: "missing", message: `${exercises[id].functionName} was not found in your notebook` }));
-      else if (compiled.errors[id]) results.set(id, scoreExercise(id, undefined, undefined, [...n, compiled.errors[id]], { status: "compile-error", message: "its cell has a syntax error" }));
-      else if (!run || run.jailError) results.set(id, scoreExercise(id, undefined, undefined, n, { status: "missing", message: GRADER_PROBLEM }));
-      else if (run.loadError) results.set(id, scoreExercise(id, undefined, undefined, [...n, LOAD_REASONS[run.loadError]], { status: "missing", message: "your solution cells could not be loaded" }));
+      if (ex.missing.includes(id))
+        results.set(
+          id,
+          scoreExercise(id, undefined, undefined, n, {
+            status: "missing",
+            message: `${exercises[id].functionName} was not found in your notebook`,
+          }),
+        );
+      else if (compiled.errors[id])
+        results.set(
+          id,
+          scoreExercise(id, undefined, undefined, [...n, compiled.errors[id]], {
+            status: "compile-error",
+            message: "its cell has a syntax error",
+          }),
+        );
+      else if (!run || run.jailError)
+        results.set(id, scoreExercise(id, undefined, undefined, n, { status: "missing", message: GRADER_PROBLEM }));
+      else if (run.loadError)
+        results.set(
+          id,
+          scoreExercise(id, undefined, undefined, [...n, LOAD_REASONS[run.loadError]], {
+            status: "missing",
+            message: "your solution cells could not be loaded",
+          }),
+        );
       else {
         const threw = [...run.failedRegions].some((k) => compiled.regionExercises[k]?.includes(id));
-        const extra = threw ? [`code at the top level of your ${exercises[id].functionName} cell (outside the function) threw an error when the cell ran; the function was graded as far as it was defined. Remove test code from solution cells.`] : [];
-        results.set(id, scoreExercise(id, run.seen.public, run.seen.hidden, [...n, ...extra], undefined, hiddenSeedOf(ctx)));
+        const extra = threw
+          ? [
+              `code at the top level of your ${exercises[id].functionName} cell (outside the function) threw an error when the cell ran; the function was graded as far as it was defined. Remove test code from solution cells.`,
+            ]
+          : [];
+        results.set(
+          id,
+          scoreExercise(id, run.seen.public, run.seen.hidden, [...n, ...extra], undefined, hiddenSeedOf(ctx)),
+        );
       }
     }
   }
   const exercisesOut = ctx.exerciseIds.map(
-    (id) => results.get(id) ?? scoreExercise(id, undefined, undefined, [`no notebook with ${exercises[id].functionName} was submitted`], { status: "missing", message: "not submitted" }),
+    (id) =>
+      results.get(id) ??
+      scoreExercise(id, undefined, undefined, [`no notebook with ${exercises[id].functionName} was submitted`], {
+        status: "missing",
+        message: "not submitted",
+      }),
   );
   const score = Math.round(exercisesOut.reduce((s, e) => s + e.score, 0) * 1e6) / 1e6;
   const maxScore = Math.round(exercisesOut.reduce((s, e) => s + e.maxScore, 0) * 1e6) / 1e6;
   return {
-    student, files, exercises: exercisesOut, score, maxScore, notes,
+    student,
+    files,
+    exercises: exercisesOut,
+    score,
+    maxScore,
+    notes,
     jail: { kind: ctx.mode.kind, ...(ctx.mode.warning ? { warning: ctx.mode.warning } : {}) },
     ...(graderError ? { graderError } : {}),
     seconds: Math.round((performance.now() - t0) / 10) / 100,

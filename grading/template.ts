@@ -40,16 +40,42 @@ export function loadTemplate(file: string): Template {
       imports.push(...(c.source.match(IMPORT) ?? []));
     }
   }
-  if (exerciseIds.length === 0) throw new Error(`the template ${file} has no solution cells with a grade_id naming an exercise.`);
+  if (exerciseIds.length === 0)
+    throw new Error(`the template ${file} has no solution cells with a grade_id naming an exercise.`);
   const defined = new Set(exerciseIds.map((id) => exercises[id].functionName));
   const prelude = imports.map((s) => dropNames(s, defined)).join("\n");
-  const functions = Object.fromEntries(exerciseIds.map((id) => [id, { name: exercises[id].functionName, signature: exercises[id].signature }]));
-  return { stem: path.basename(file, ".ipynb"), lesson: exercises[exerciseIds[0]].lesson, exerciseIds, prelude, lockedSources, functions };
+  const functions = Object.fromEntries(
+    exerciseIds.map((id) => [id, { name: exercises[id].functionName, signature: exercises[id].signature }]),
+  );
+  return {
+    stem: path.basename(file, ".ipynb"),
+    lesson: exercises[exerciseIds[0]].lesson,
+    exerciseIds,
+    prelude,
+    lockedSources,
+    functions,
+  };
 }
 
 /** Removes `names` from an import's braces ("import { a, slerp } from …" → "import { a } from …"). */
 function dropNames(statement: string, names: Set<string>): string {
-  return statement.replace(/\{([^}]*)\}/, (_, inner: string) => `{${inner.split(",").filter((n) => !names.has(n.trim().split(/\s+as\s+/).pop()!.trim())).join(",")}}`);
+  return statement.replace(
+    /\{([^}]*)\}/,
+    (_, inner: string) =>
+      `{${inner
+        .split(",")
+        .filter(
+          (n) =>
+            !names.has(
+              n
+                .trim()
+                .split(/\s+as\s+/)
+                .pop()!
+                .trim(),
+            ),
+        )
+        .join(",")}}`,
+  );
 }
 
 export { normalise } from "./scan";
@@ -57,5 +83,9 @@ export { normalise } from "./scan";
 /** Every template in `dir` (default: the project's solutions/), in file-name order. */
 export function loadTemplates(dir: string): Template[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort().map((f) => loadTemplate(path.join(dir, f)));
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".ipynb"))
+    .sort()
+    .map((f) => loadTemplate(path.join(dir, f)));
 }

@@ -10,10 +10,19 @@ import { findChromium, installCommand } from "../src/testing/systemParts";
 /** Launches headless Chromium (src/testing/systemParts.ts finds it) with the flags this closed network needs (no background traffic). */
 export async function launchChromium(): Promise<Browser> {
   const executablePath = findChromium();
-  if (!executablePath) throw new Error(`Chromium is missing: ${installCommand("chromium")} (npm run doctor lists what else is missing).`);
+  if (!executablePath)
+    throw new Error(`Chromium is missing: ${installCommand("chromium")} (npm run doctor lists what else is missing).`);
   return chromium.launch({
     executablePath,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }
 
@@ -34,13 +43,31 @@ export interface NotebookServer {
 }
 
 /** Starts the classic notebook server on `dir` and waits until it answers. */
-export async function startNotebookServer(python: string, dir: string, env: NodeJS.ProcessEnv): Promise<NotebookServer> {
+export async function startNotebookServer(
+  python: string,
+  dir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<NotebookServer> {
   const port = await freePort();
   const token = Math.random().toString(36).slice(2);
-  const child: ChildProcess = spawn(python, ["-m", "notebook", "--no-browser", "--ip=127.0.0.1", `--port=${port}`, `--NotebookApp.token=${token}`, `--notebook-dir=${dir}`, "--NotebookApp.open_browser=False", ...(process.getuid?.() === 0 ? ["--allow-root"] : [])], {
-    env,
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  const child: ChildProcess = spawn(
+    python,
+    [
+      "-m",
+      "notebook",
+      "--no-browser",
+      "--ip=127.0.0.1",
+      `--port=${port}`,
+      `--NotebookApp.token=${token}`,
+      `--notebook-dir=${dir}`,
+      "--NotebookApp.open_browser=False",
+      ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
+    ],
+    {
+      env,
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
   let log = "";
   child.stderr!.on("data", (c: Buffer) => void (log += c.toString()));
   const base = `http://127.0.0.1:${port}`;

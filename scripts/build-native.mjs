@@ -37,10 +37,21 @@ function nodeDir() {
 }
 
 function nodeGypScript() {
-  const fromNpm = process.env.npm_execpath ? join(dirname(process.env.npm_execpath), "..", "node_modules", "node-gyp", "bin", "node-gyp.js") : undefined;
+  const fromNpm = process.env.npm_execpath
+    ? join(dirname(process.env.npm_execpath), "..", "node_modules", "node-gyp", "bin", "node-gyp.js")
+    : undefined;
   const candidates = [
     fromNpm,
-    join(dirname(dirname(process.execPath)), "lib", "node_modules", "npm", "node_modules", "node-gyp", "bin", "node-gyp.js"),
+    join(
+      dirname(dirname(process.execPath)),
+      "lib",
+      "node_modules",
+      "npm",
+      "node_modules",
+      "node-gyp",
+      "bin",
+      "node-gyp.js",
+    ),
     join(root, "node_modules", "node-gyp", "bin", "node-gyp.js"),
   ];
   return candidates.find((f) => f && existsSync(f));
@@ -49,15 +60,28 @@ function nodeGypScript() {
 const transcript = [];
 function run(cmd, argv, options = {}) {
   const r = spawnSync(cmd, argv, { cwd: dir, encoding: "utf8", timeout: 180_000, ...options });
-  transcript.push(`$ ${cmd} ${argv.join(" ")}\n${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}\nexit ${r.status}`);
+  transcript.push(
+    `$ ${cmd} ${argv.join(" ")}\n${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}\nexit ${r.status}`,
+  );
   return r.status === 0;
 }
 
 function lastError() {
   const text = transcript.join("\n");
-  const line = text.split("\n").reverse().find((l) => /error|not found|No such file|ENOENT/i.test(l) && !/^gyp ERR! (stack|System|command|cwd|node -v|node-gyp -v|not ok)/.test(l));
-  if (/spawnSync (\S+) ENOENT/.test(line ?? "")) return `no C compiler found (${/spawnSync (\S+) ENOENT/.exec(line)[1]})`;
-  return (line ?? "unknown reason").replace(/^gyp ERR! /, "").trim().slice(0, 160);
+  const line = text
+    .split("\n")
+    .reverse()
+    .find(
+      (l) =>
+        /error|not found|No such file|ENOENT/i.test(l) &&
+        !/^gyp ERR! (stack|System|command|cwd|node -v|node-gyp -v|not ok)/.test(l),
+    );
+  if (/spawnSync (\S+) ENOENT/.test(line ?? ""))
+    return `no C compiler found (${/spawnSync (\S+) ENOENT/.exec(line)[1]})`;
+  return (line ?? "unknown reason")
+    .replace(/^gyp ERR! /, "")
+    .trim()
+    .slice(0, 160);
 }
 
 const headers = nodeDir();
@@ -70,7 +94,15 @@ if (!built && headers && process.platform !== "win32") {
   // Without node-gyp (or when it failed): one compiler call does the same job for this one file.
   mkdirSync(dirname(out), { recursive: true });
   const cc = process.env.CC || "cc";
-  const flags = ["-O3", "-ffp-contract=off", "-fno-math-errno", "-fPIC", "-shared", "-pthread", `-I${join(headers, "include", "node")}`];
+  const flags = [
+    "-O3",
+    "-ffp-contract=off",
+    "-fno-math-errno",
+    "-fPIC",
+    "-shared",
+    "-pthread",
+    `-I${join(headers, "include", "node")}`,
+  ];
   if (process.platform === "darwin") flags.push("-undefined", "dynamic_lookup");
   built = run(cc, [...flags, "-DNODE_GYP_MODULE_NAME=vae_lab_native", "vae_lab_native.c", "-o", out, "-ldl", "-lm"]);
 }

@@ -15,7 +15,9 @@ if (!existsSync(tsc)) {
 rmSync(join(root, "dist"), { recursive: true, force: true });
 const r = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { stdio: "inherit" });
 if (r.status !== 0) {
-  console.error("build: src/ does not compile under tslab's TypeScript 5.0 (see above); notebooks would fail to import it.");
+  console.error(
+    "build: src/ does not compile under tslab's TypeScript 5.0 (see above); notebooks would fail to import it.",
+  );
   process.exit(r.status ?? 1);
 }
 // dist/ is CommonJS (tslab runs notebook code through require), although the package is ESM.

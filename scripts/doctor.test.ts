@@ -4,7 +4,11 @@ import { describe, expect, it } from "vitest";
 import { PART_IDS, PARTS } from "../src/testing/systemParts";
 
 const doctor = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, [join("node_modules", "tsx", "dist", "cli.mjs"), "scripts/doctor.ts", ...args], { encoding: "utf8", env: { ...process.env, ...env }, timeout: 60_000 });
+  spawnSync(process.execPath, [join("node_modules", "tsx", "dist", "cli.mjs"), "scripts/doctor.ts", ...args], {
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+    timeout: 60_000,
+  });
 
 describe("npm run doctor", () => {
   it("lists every system part, and for the missing ones the Debian/Ubuntu and macOS commands", () => {

@@ -14,20 +14,41 @@ const parts = PART_IDS.map((id) => detectPart(id));
 const backends = optionalBackends();
 
 if (json) {
-  process.stdout.write(JSON.stringify({ node: { version: process.versions.node, execPath: process.execPath, ...node }, parts, backends }, null, 1) + "\n");
+  process.stdout.write(
+    JSON.stringify(
+      { node: { version: process.versions.node, execPath: process.execPath, ...node }, parts, backends },
+      null,
+      1,
+    ) + "\n",
+  );
 } else {
   const mark = (ok: boolean) => (ok ? "✓" : "✗");
-  const out: string[] = [`vae-lab doctor`, "", `${mark(node.supported)} Node ${process.versions.node} (${process.execPath}): ${node.message}`, ""];
+  const out: string[] = [
+    `vae-lab doctor`,
+    "",
+    `${mark(node.supported)} Node ${process.versions.node} (${process.execPath}): ${node.message}`,
+    "",
+  ];
   out.push("System parts (optional: the lessons need none of them):");
-  for (const s of parts) out.push(`  ${mark(s.present)} ${PARTS[s.id].name}: ${s.present ? s.detail : `missing (${s.detail})`}`, `      for ${PARTS[s.id].usedBy}`);
+  for (const s of parts)
+    out.push(
+      `  ${mark(s.present)} ${PARTS[s.id].name}: ${s.present ? s.detail : `missing (${s.detail})`}`,
+      `      for ${PARTS[s.id].usedBy}`,
+    );
   out.push("", "Optional native TensorFlow backends (never installed by npm install):");
-  for (const b of backends) out.push(`  ${mark(b.installed)} ${b.pkg}: ${b.installed ? "installed" : `not installed; enable with: ${b.enable}`}`);
+  for (const b of backends)
+    out.push(
+      `  ${mark(b.installed)} ${b.pkg}: ${b.installed ? "installed" : `not installed; enable with: ${b.enable}`}`,
+    );
   const missing = parts.filter((s) => !s.present);
   if (missing.length) {
     out.push("", "To install what is missing:");
     out.push("  Debian/Ubuntu:", ...missing.map((s) => `    ${PARTS[s.id].install.debian}`));
     out.push("  macOS (Homebrew):", ...missing.map((s) => `    ${PARTS[s.id].install.macos}`));
-    out.push("", "npm test skips the test files that need a missing part and lists them at the end (CI=true fails them instead).");
+    out.push(
+      "",
+      "npm test skips the test files that need a missing part and lists them at the end (CI=true fails them instead).",
+    );
   } else {
     out.push("", "Everything is present: npm test runs every test.");
   }

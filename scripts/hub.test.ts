@@ -19,7 +19,15 @@ import { needsLook } from "../grading/report";
 import { skipWithout } from "../src/testing/guard";
 import { hubProcesses, stopHubProcesses } from "./hub/processes";
 import { kernelSpec } from "./jupyter";
-import { hubLogTail, killHubGroup, startHub, stopHub, studentSession, type Notebook, type RunningHub } from "./hub/session";
+import {
+  hubLogTail,
+  killHubGroup,
+  startHub,
+  stopHub,
+  studentSession,
+  type Notebook,
+  type RunningHub,
+} from "./hub/session";
 
 skipWithout(import.meta.url, "jupyterhub", "jupyter");
 
@@ -47,9 +55,18 @@ const sha = (f: string) => createHash("sha256").update(fs.readFileSync(f)).diges
 
 /** The student's notebook with each exercise cell replaced by the solution's cell of the same grade_id. */
 function solved(nb: Notebook): Notebook {
-  const solution = JSON.parse(fs.readFileSync(path.join(ROOT, "solutions", "01_swiss_roll_vae.ipynb"), "utf8")) as Notebook;
-  const byId = new Map(solution.cells.filter((c) => c.metadata.nbgrader?.solution).map((c) => [c.metadata.nbgrader!.grade_id!, c.source]));
-  return { ...nb, cells: nb.cells.map((c) => (byId.has(c.metadata.nbgrader?.grade_id ?? "") ? { ...c, source: byId.get(c.metadata.nbgrader!.grade_id!)! } : c)) };
+  const solution = JSON.parse(
+    fs.readFileSync(path.join(ROOT, "solutions", "01_swiss_roll_vae.ipynb"), "utf8"),
+  ) as Notebook;
+  const byId = new Map(
+    solution.cells.filter((c) => c.metadata.nbgrader?.solution).map((c) => [c.metadata.nbgrader!.grade_id!, c.source]),
+  );
+  return {
+    ...nb,
+    cells: nb.cells.map((c) =>
+      byId.has(c.metadata.nbgrader?.grade_id ?? "") ? { ...c, source: byId.get(c.metadata.nbgrader!.grade_id!)! } : c,
+    ),
+  };
 }
 
 afterAll(async () => {
@@ -62,9 +79,15 @@ afterAll(async () => {
 describe("npm run hub -- --install-kernel (the container image's registration)", () => {
   it("registers the vae-lab kernel under the prefix, as the hub registers it for its students' servers", () => {
     const prefix = path.join(tmp, "prefix");
-    const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), "scripts/hub.ts", "--install-kernel", prefix], { encoding: "utf8" });
+    const r = spawnSync(
+      process.execPath,
+      [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), "scripts/hub.ts", "--install-kernel", prefix],
+      { encoding: "utf8" },
+    );
     expect(r.status, r.stderr).toBe(0);
-    const spec = JSON.parse(fs.readFileSync(path.join(prefix, "share", "jupyter", "kernels", "vae-lab", "kernel.json"), "utf8"));
+    const spec = JSON.parse(
+      fs.readFileSync(path.join(prefix, "share", "jupyter", "kernels", "vae-lab", "kernel.json"), "utf8"),
+    );
     expect(spec).toEqual(kernelSpec());
   });
 });
@@ -83,8 +106,21 @@ describe("a class on one JupyterHub", () => {
       expect(r.cells![1].output).toMatch(/trained 20 steps, loss \d+\.\d{3}/);
     }
     const homes = path.join(state, "homes");
-    for (const u of ["alice", "bob"]) expect(fs.readdirSync(path.join(homes, u, "vae-lab")).filter((f) => f.endsWith(".ipynb")).sort()).toEqual(fs.readdirSync("notebooks").filter((f) => f.endsWith(".ipynb")).sort());
-    expect(fs.readFileSync(path.join(homes, "bob", LESSON))).toEqual(fs.readFileSync(path.join(ROOT, "notebooks", "01_swiss_roll_vae.ipynb")));
+    for (const u of ["alice", "bob"])
+      expect(
+        fs
+          .readdirSync(path.join(homes, u, "vae-lab"))
+          .filter((f) => f.endsWith(".ipynb"))
+          .sort(),
+      ).toEqual(
+        fs
+          .readdirSync("notebooks")
+          .filter((f) => f.endsWith(".ipynb"))
+          .sort(),
+      );
+    expect(fs.readFileSync(path.join(homes, "bob", LESSON))).toEqual(
+      fs.readFileSync(path.join(ROOT, "notebooks", "01_swiss_roll_vae.ipynb")),
+    );
 
     // Alice solves the exercises and saves through the hub (the contents API, as Jupyter's editor does).
     const mine = await student(hub.url, "alice", "get", LESSON);
@@ -99,7 +135,9 @@ describe("a class on one JupyterHub", () => {
 
     expect(await stopHub(hub)).toBe(0);
     expect(hubProcesses(state)).toEqual([]);
-    expect(hub.pids.filter(alive).map((p) => `${p}: ${fs.readFileSync(`/proc/${p}/stat`, "utf8").slice(0, 60)}`)).toEqual([]);
+    expect(
+      hub.pids.filter(alive).map((p) => `${p}: ${fs.readFileSync(`/proc/${p}/stat`, "utf8").slice(0, 60)}`),
+    ).toEqual([]);
 
     // A second start: alice's server starts again (the lessons are seeded again), her work stays.
     const again = await start();
@@ -127,7 +165,9 @@ describe("a class on one JupyterHub", () => {
     expect(graded.info.identities.alice.late).toBe(true);
     expect(graded.info.identities.bob.late).toBeUndefined();
     expect(graded.info.skipped).toEqual([]);
-    expect(needsLook(graded.results, graded.info)).toContain("alice: saved after the deadline (npm run collect --deadline)");
+    expect(needsLook(graded.results, graded.info)).toContain(
+      "alice: saved after the deadline (npm run collect --deadline)",
+    );
   }, 400_000);
 });
 
@@ -145,4 +185,3 @@ function writeTrain(): string {
   fs.writeFileSync(f, TRAIN);
   return f;
 }
-

@@ -22,21 +22,65 @@ import { HUB_ENV_VAR, hubSettings, SETTINGS_FILE, type HubSettings } from "./hub
 import { buildLibrary, findPython, KERNEL_DISPLAY_NAME, registerKernel, ROOT } from "./jupyter";
 
 const spec = {
-  demo: { type: "boolean", help: "try it out: any name from --users logs in with one shared password, homes under --homes, servers run as this user (never for a real class)" },
+  demo: {
+    type: "boolean",
+    help: "try it out: any name from --users logs in with one shared password, homes under --homes, servers run as this user (never for a real class)",
+  },
   users: { type: "string", help: "who may log in, comma-separated (PAM: system user names; --demo: any names)" },
-  groups: { type: "string", help: "PAM: instead of --users, the members of these system groups (listed in /etc/group, e.g. useradd -G) may log in, comma-separated" },
-  admins: { type: "string", help: "hub admins (may stop students' servers), comma-separated; they must be allowed to log in too (in --users or --groups)" },
+  groups: {
+    type: "string",
+    help: "PAM: instead of --users, the members of these system groups (listed in /etc/group, e.g. useradd -G) may log in, comma-separated",
+  },
+  admins: {
+    type: "string",
+    help: "hub admins (may stop students' servers), comma-separated; they must be allowed to log in too (in --users or --groups)",
+  },
   password: { type: "string", help: "--demo: the shared password (default: a random one, printed)" },
-  host: { type: "string", default: "127.0.0.1", help: "address to listen on; anything but loopback exposes the hub to your network" },
-  port: { type: "number", integer: true, min: 0, max: 65535, default: 8000, help: "port of the hub's address (0 picks a free one)" },
+  host: {
+    type: "string",
+    default: "127.0.0.1",
+    help: "address to listen on; anything but loopback exposes the hub to your network",
+  },
+  port: {
+    type: "number",
+    integer: true,
+    min: 0,
+    max: 65535,
+    default: 8000,
+    help: "port of the hub's address (0 picks a free one)",
+  },
   state: { type: "string", help: "folder for the hub's settings, database, kernel and log (default .cache/hub)" },
   homes: { type: "string", help: "--demo: folder of the users' homes (default <state>/homes)" },
-  "mem-limit": { type: "string", help: "memory per student's server, e.g. 2G (enforced by SystemdSpawner and Kubernetes, not by local processes: see docs/course-setup.md)" },
+  "mem-limit": {
+    type: "string",
+    help: "memory per student's server, e.g. 2G (enforced by SystemdSpawner and Kubernetes, not by local processes: see docs/course-setup.md)",
+  },
   "cpu-limit": { type: "number", min: 0.1, help: "CPUs per student's server (enforced like --mem-limit)" },
-  nproc: { type: "number", integer: true, min: 32, default: 512, help: "PAM: processes and threads per student (enforced, with prlimit)" },
-  "idle-kernel-minutes": { type: "number", integer: true, min: 0, default: 60, help: "stop kernels idle this long (0: never)" },
-  "idle-server-minutes": { type: "number", integer: true, min: 0, default: 180, help: "a student's server idle this long stops itself (0: never)" },
-  "install-kernel": { type: "string", help: "only register the vae-lab kernel under this prefix (e.g. /usr/local, for a container image: deploy/Dockerfile) and exit" },
+  nproc: {
+    type: "number",
+    integer: true,
+    min: 32,
+    default: 512,
+    help: "PAM: processes and threads per student (enforced, with prlimit)",
+  },
+  "idle-kernel-minutes": {
+    type: "number",
+    integer: true,
+    min: 0,
+    default: 60,
+    help: "stop kernels idle this long (0: never)",
+  },
+  "idle-server-minutes": {
+    type: "number",
+    integer: true,
+    min: 0,
+    default: 180,
+    help: "a student's server idle this long stops itself (0: never)",
+  },
+  "install-kernel": {
+    type: "string",
+    help: "only register the vae-lab kernel under this prefix (e.g. /usr/local, for a container image: deploy/Dockerfile) and exit",
+  },
   help: { type: "boolean", help: "show this help" },
 } as const;
 
@@ -57,7 +101,11 @@ Options:
 ${formatOptions(spec)}
 `;
 
-const list = (v: string | undefined) => (v ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+const list = (v: string | undefined) =>
+  (v ?? "")
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 /** A free TCP port on loopback. */
 export function freePort(): Promise<number> {
@@ -94,7 +142,8 @@ function closedToOthers(dir: string): string[] {
 async function waitForHub(url: string, child: ChildProcess, ms: number): Promise<void> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`JupyterHub exited (${child.signalCode ?? `status ${child.exitCode}`}) before it answered`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`JupyterHub exited (${child.signalCode ?? `status ${child.exitCode}`}) before it answered`);
     try {
       const r = await fetch(new URL("hub/api", url));
       if (r.ok) return;
@@ -113,9 +162,14 @@ const shownPath = (p: string) => {
 };
 
 function banner(s: HubSettings, url: string, state: string, log: string): string {
-  const who = s.mode === "demo"
-    ? `demo users ${s.users.length ? s.users.join(", ") : "(any name)"}, password: ${s.demoPassword}`
-    : s.groups.length ? `system users in the group${s.groups.length > 1 ? "s" : ""} ${s.groups.join(", ")}` : s.users.length ? `system users ${s.users.join(", ")}` : "any system user of this machine (PAM): restrict with --users or --groups";
+  const who =
+    s.mode === "demo"
+      ? `demo users ${s.users.length ? s.users.join(", ") : "(any name)"}, password: ${s.demoPassword}`
+      : s.groups.length
+        ? `system users in the group${s.groups.length > 1 ? "s" : ""} ${s.groups.join(", ")}`
+        : s.users.length
+          ? `system users ${s.users.join(", ")}`
+          : "any system user of this machine (PAM): restrict with --users or --groups";
   return [
     "",
     `vae-lab hub: ${url}`,
@@ -150,21 +204,47 @@ export async function main(argv: string[]): Promise<number> {
   if (a._.length) return fail(`unexpected argument "${a._[0]}" (see npm run hub -- --help).`, 2);
   if (a["install-kernel"]) return installKernel(a["install-kernel"]);
   const root = process.getuid?.() === 0;
-  if (!a.demo && a.password) return fail("--password is for --demo only: with system accounts (PAM) students log in with their own passwords.", 2);
-  if (!a.demo && a.homes) return fail("--homes is for --demo only: with system accounts (PAM) each student's home is their system home.", 2);
-  if (!a.demo && a.users && a.groups) return fail("give --users or --groups, not both: JupyterHub ignores the users when groups are given. Add those users to the group instead (usermod -aG <group> <user>).", 2);
-  if (!a.demo && !root) return fail("system accounts (PAM) need the hub to run as root, to start each student's server as that student: sudo npm run hub. To try it without, add --demo.", 2);
+  if (!a.demo && a.password)
+    return fail(
+      "--password is for --demo only: with system accounts (PAM) students log in with their own passwords.",
+      2,
+    );
+  if (!a.demo && a.homes)
+    return fail("--homes is for --demo only: with system accounts (PAM) each student's home is their system home.", 2);
+  if (!a.demo && a.users && a.groups)
+    return fail(
+      "give --users or --groups, not both: JupyterHub ignores the users when groups are given. Add those users to the group instead (usermod -aG <group> <user>).",
+      2,
+    );
+  if (!a.demo && !root)
+    return fail(
+      "system accounts (PAM) need the hub to run as root, to start each student's server as that student: sudo npm run hub. To try it without, add --demo.",
+      2,
+    );
   const hub = detectPart("jupyterhub");
-  if (!hub.present) return fail(`JupyterHub is not installed (${hub.detail}): sudo apt-get install jupyterhub (it brings configurable-http-proxy).`);
-  if (!onPath("configurable-http-proxy")) return fail("configurable-http-proxy is not on PATH: sudo apt-get install node-configurable-http-proxy (or npm install -g configurable-http-proxy).");
+  if (!hub.present)
+    return fail(
+      `JupyterHub is not installed (${hub.detail}): sudo apt-get install jupyterhub (it brings configurable-http-proxy).`,
+    );
+  if (!onPath("configurable-http-proxy"))
+    return fail(
+      "configurable-http-proxy is not on PATH: sudo apt-get install node-configurable-http-proxy (or npm install -g configurable-http-proxy).",
+    );
   const python = findPython(["jupyterhub", "notebook"]);
-  if (!python) return fail("no python3 imports both jupyterhub and notebook: sudo apt-get install jupyterhub jupyter-notebook.");
+  if (!python)
+    return fail("no python3 imports both jupyterhub and notebook: sudo apt-get install jupyterhub jupyter-notebook.");
   if (!a.demo) {
     const accounts = systemAccounts();
     const unknown = [...list(a.users), ...list(a.admins)].filter((u) => !accounts.has(u));
-    if (unknown.length) process.stderr.write(`Warning: ${unknown.join(", ")} ${unknown.length > 1 ? "are" : "is"} not a system account here: they cannot log in until you create them (useradd -m).\n`);
+    if (unknown.length)
+      process.stderr.write(
+        `Warning: ${unknown.join(", ")} ${unknown.length > 1 ? "are" : "is"} not a system account here: they cannot log in until you create them (useradd -m).\n`,
+      );
     const closed = closedToOthers(ROOT);
-    if (closed.length) process.stderr.write(`Warning: students' servers run as the students and must read this project, but ${closed.join(", ")} ${closed.length > 1 ? "are" : "is"} closed to other users: install vae-lab in a folder everyone can read (e.g. /opt/vae-lab) or chmod o+rx ${closed[0]}.\n`);
+    if (closed.length)
+      process.stderr.write(
+        `Warning: students' servers run as the students and must read this project, but ${closed.join(", ")} ${closed.length > 1 ? "are" : "is"} closed to other users: install vae-lab in a folder everyone can read (e.g. /opt/vae-lab) or chmod o+rx ${closed[0]}.\n`,
+      );
   }
 
   const state = path.resolve(a.state ?? path.join(ROOT, ".cache", "hub"));
@@ -172,17 +252,35 @@ export async function main(argv: string[]): Promise<number> {
   fs.mkdirSync(state, { recursive: true, mode: 0o755 });
   fs.mkdirSync(privateDir, { recursive: true, mode: 0o700 });
   fs.chmodSync(privateDir, 0o700);
-  if (hubProcesses(state).length) return fail(`a hub with the state folder ${state} is already running (pids ${hubProcesses(state).join(", ")}): stop it first, or give another --state.`);
+  if (hubProcesses(state).length)
+    return fail(
+      `a hub with the state folder ${state} is already running (pids ${hubProcesses(state).join(", ")}): stop it first, or give another --state.`,
+    );
 
   buildLibrary();
   const { jupyterPath } = registerKernel(python, { prefix: state });
   const [port, hubPort, proxyApiPort] = [a.port === 0 ? await freePort() : a.port!, await freePort(), await freePort()];
   const settings = hubSettings({
-    demo: !!a.demo, host: a.host!, port, hubPort, proxyApiPort, stateDir: state,
-    homes: a.homes ?? path.join(state, "homes"), users: list(a.users), groups: list(a.groups), admins: list(a.admins),
-    demoPassword: a.password ?? randomBytes(6).toString("base64url"), project: ROOT, node: process.execPath, jupyterPath: jupyterPath!,
-    ...(a["mem-limit"] ? { memLimit: a["mem-limit"] } : {}), ...(a["cpu-limit"] ? { cpuLimit: a["cpu-limit"] } : {}),
-    nproc: a.nproc!, idleKernelMinutes: a["idle-kernel-minutes"]!, idleServerMinutes: a["idle-server-minutes"]!, root,
+    demo: !!a.demo,
+    host: a.host!,
+    port,
+    hubPort,
+    proxyApiPort,
+    stateDir: state,
+    homes: a.homes ?? path.join(state, "homes"),
+    users: list(a.users),
+    groups: list(a.groups),
+    admins: list(a.admins),
+    demoPassword: a.password ?? randomBytes(6).toString("base64url"),
+    project: ROOT,
+    node: process.execPath,
+    jupyterPath: jupyterPath!,
+    ...(a["mem-limit"] ? { memLimit: a["mem-limit"] } : {}),
+    ...(a["cpu-limit"] ? { cpuLimit: a["cpu-limit"] } : {}),
+    nproc: a.nproc!,
+    idleKernelMinutes: a["idle-kernel-minutes"]!,
+    idleServerMinutes: a["idle-server-minutes"]!,
+    root,
   });
   if (settings.mode === "demo") fs.mkdirSync(settings.homes!, { recursive: true, mode: 0o755 });
   const settingsFile = path.join(state, SETTINGS_FILE);
@@ -192,17 +290,27 @@ export async function main(argv: string[]): Promise<number> {
   const logFile = path.join(state, "hub.log");
   const log = fs.openSync(logFile, "a", 0o600); // names and addresses of who logged in
   const env = { ...process.env, [HUB_ENV_VAR]: state, NODE_PATH: proxyNodePath(process.env) ?? "" };
-  const child = spawn("jupyterhub", ["-f", path.join(ROOT, "scripts", "hub", "jupyterhub_config.py")], { cwd: privateDir, env, stdio: ["ignore", log, log], detached: true });
+  const child = spawn("jupyterhub", ["-f", path.join(ROOT, "scripts", "hub", "jupyterhub_config.py")], {
+    cwd: privateDir,
+    env,
+    stdio: ["ignore", log, log],
+    detached: true,
+  });
   fs.closeSync(log);
-  const exited = new Promise<number>((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0))));
-  let stopping = false, startFailed = false;
+  const exited = new Promise<number>((resolve) =>
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0))),
+  );
+  let stopping = false,
+    startFailed = false;
   const stop = async (why: string) => {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`\n${why}: stopping the hub and every student's server…\n`);
     try {
       process.kill(child.pid!, "SIGTERM");
-    } catch { /* already gone */ }
+    } catch {
+      /* already gone */
+    }
     await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
   };
   process.on("SIGINT", () => void stop("Ctrl-C"));
@@ -214,7 +322,10 @@ export async function main(argv: string[]): Promise<number> {
     const everywhere = a.host === "0.0.0.0" || a.host === "::";
     await waitForHub(everywhere ? `http://127.0.0.1:${port}/` : serverUrl(a.host!, port), child, 90_000);
     process.stdout.write(banner(settings, url, state, logFile) + "\n");
-    if (!isLoopback(a.host!)) process.stderr.write(`Warning: --host ${a.host} is not a loopback address: anyone who can reach this machine on port ${port} can open the login page. Put HTTPS in front (docs/course-setup.md) before students log in: passwords travel in the clear otherwise.\n`);
+    if (!isLoopback(a.host!))
+      process.stderr.write(
+        `Warning: --host ${a.host} is not a loopback address: anyone who can reach this machine on port ${port} can open the login page. Put HTTPS in front (docs/course-setup.md) before students log in: passwords travel in the clear otherwise.\n`,
+      );
   } catch (e) {
     const tail = fs.readFileSync(logFile, "utf8").trim().split("\n").slice(-15).join("\n");
     process.stderr.write(`npm run hub: ${(e as Error).message}. The end of ${logFile}:\n${tail}\n`);
@@ -223,13 +334,19 @@ export async function main(argv: string[]): Promise<number> {
   }
   const code = await exited;
   const killed = await stopHubProcesses(state);
-  if (killed.length) process.stderr.write(`npm run hub: ${killed.length} process(es) of the hub were still running after it stopped and were killed (pids ${killed.join(", ")}).\n`);
+  if (killed.length)
+    process.stderr.write(
+      `npm run hub: ${killed.length} process(es) of the hub were still running after it stopped and were killed (pids ${killed.join(", ")}).\n`,
+    );
   return startFailed ? 1 : stopping ? 0 : code;
 }
 
 if (invokedDirectly(import.meta.url)) {
-  main(process.argv.slice(2)).then((code) => process.exit(code), (e) => {
-    process.stderr.write(`npm run hub: ${(e as Error).message}\n`);
-    process.exit(1);
-  });
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      process.stderr.write(`npm run hub: ${(e as Error).message}\n`);
+      process.exit(1);
+    },
+  );
 }

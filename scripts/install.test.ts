@@ -27,13 +27,27 @@ describe("the vae-lab link notebooks import from", () => {
   const dir = mkdtempSync(join(tmpdir(), "vae-lab-install-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const npm = (...args: string[]) => {
-    const r = spawnSync("npm", [...args, "--offline", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"], { cwd: dir, encoding: "utf8", env: { ...process.env, npm_config_cache: join(dir, ".npm") } });
+    const r = spawnSync(
+      "npm",
+      [...args, "--offline", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"],
+      { cwd: dir, encoding: "utf8", env: { ...process.env, npm_config_cache: join(dir, ".npm") } },
+    );
     expect(r.status, `npm ${args.join(" ")}: ${r.stderr}`).toBe(0);
   };
-  const linked = () => lstatSync(join(dir, "node_modules", "vae-lab")).isSymbolicLink() && readlinkSync(join(dir, "node_modules", "vae-lab")) === "..";
+  const linked = () =>
+    lstatSync(join(dir, "node_modules", "vae-lab")).isSymbolicLink() &&
+    readlinkSync(join(dir, "node_modules", "vae-lab")) === "..";
 
   it("survives npm install <pkg> and npm prune, and npm ci makes it again", () => {
-    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: pkg.name, version: pkg.version, private: true, dependencies: { "vae-lab": pkg.dependencies["vae-lab"] } }));
+    writeFileSync(
+      join(dir, "package.json"),
+      JSON.stringify({
+        name: pkg.name,
+        version: pkg.version,
+        private: true,
+        dependencies: { "vae-lab": pkg.dependencies["vae-lab"] },
+      }),
+    );
     mkdirSync(join(dir, "extra"));
     writeFileSync(join(dir, "extra", "package.json"), JSON.stringify({ name: "extra", version: "1.0.0" }));
     npm("install");

@@ -27,8 +27,15 @@ export const KERNEL_DISPLAY_NAME = "vae-lab (TypeScript)";
  * This project's tslab as a kernelspec: the kernel.json `tslab install` writes, under our own name.
  * (`tslab install` can only call it "tslab", rewrites the user's "jslab" too, and needs IPython.)
  */
-export function kernelSpec(root: string = ROOT, node: string = process.execPath): { argv: string[]; display_name: string; language: string } {
-  return { argv: [node, tslabEntry(root), "kernel", "--config-path", "{connection_file}"], display_name: KERNEL_DISPLAY_NAME, language: "typescript" };
+export function kernelSpec(
+  root: string = ROOT,
+  node: string = process.execPath,
+): { argv: string[]; display_name: string; language: string } {
+  return {
+    argv: [node, tslabEntry(root), "kernel", "--config-path", "{connection_file}"],
+    display_name: KERNEL_DISPLAY_NAME,
+    language: "typescript",
+  };
 }
 
 /** tslab's own entry script (what node_modules/.bin/tslab points to), run by `node` directly. */
@@ -47,14 +54,20 @@ print(KernelSpecManager().install_kernel_spec(src, name, user=user, prefix=None 
  * the given python's jupyter_client. Returns the kernelspec's folder and, for a prefix, the
  * JUPYTER_PATH under which Jupyter finds it.
  */
-export function registerKernel(python: string, where: { prefix: string } | "user"): { specDir: string; jupyterPath?: string } {
+export function registerKernel(
+  python: string,
+  where: { prefix: string } | "user",
+): { specDir: string; jupyterPath?: string } {
   const spec = kernelSpec();
   if (!existsSync(spec.argv[1])) throw new Error("tslab is not installed: run npm install first.");
   const tmp = mkdtempSync(join(tmpdir(), "vae-lab-kernel-"));
   try {
     writeFileSync(join(tmp, "kernel.json"), JSON.stringify(spec, null, 1) + "\n");
-    const r = spawnSync(python, ["-c", INSTALL_PY, tmp, KERNEL_NAME, where === "user" ? "--user" : where.prefix], { encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`registering the ${KERNEL_NAME} kernel failed: ${(r.stderr || r.stdout).trim()}`);
+    const r = spawnSync(python, ["-c", INSTALL_PY, tmp, KERNEL_NAME, where === "user" ? "--user" : where.prefix], {
+      encoding: "utf8",
+    });
+    if (r.status !== 0)
+      throw new Error(`registering the ${KERNEL_NAME} kernel failed: ${(r.stderr || r.stdout).trim()}`);
     const specDir = r.stdout.trim().split("\n").pop()!;
     // plotly.js next to the kernelspec, among the server's nbextensions (<data dir>/nbextensions/):
     // every figure output loads it from there, so no notebook has to carry it (docs/notebooks.md).
@@ -66,7 +79,11 @@ export function registerKernel(python: string, where: { prefix: string } | "user
 }
 
 /** Jupyter's arguments for `npm run lab`: the notebook folder, `--allow-root` as root, then the user's. */
-export function jupyterArgs(notebookDir: string, extra: string[], uid: number | undefined = process.getuid?.()): string[] {
+export function jupyterArgs(
+  notebookDir: string,
+  extra: string[],
+  uid: number | undefined = process.getuid?.(),
+): string[] {
   const root = uid === 0 && !extra.includes("--allow-root") ? ["--allow-root"] : [];
   return [`--notebook-dir=${notebookDir}`, ...root, ...extra];
 }
@@ -84,6 +101,12 @@ function distIsFresh(): boolean {
   if (!existsSync(built) || !existsSync(join(ROOT, "node_modules", "vae-lab", "dist"))) return false;
   const builtAt = statSync(built).mtimeMs;
   const newest = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs), 0);
-  return Math.max(newest(join(ROOT, "src")), newest(join(ROOT, "exercises")), statSync(join(ROOT, "index.ts")).mtimeMs) < builtAt;
+    readdirSync(dir, { withFileTypes: true }).reduce(
+      (m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs),
+      0,
+    );
+  return (
+    Math.max(newest(join(ROOT, "src")), newest(join(ROOT, "exercises")), statSync(join(ROOT, "index.ts")).mtimeMs) <
+    builtAt
+  );
 }

@@ -8,7 +8,13 @@ import { jupyterArgs, KERNEL_NAME, kernelSpec, tslabEntry } from "./jupyter";
 describe("the vae-lab kernel", () => {
   it("starts this project's own tslab with the Node that registered it, by absolute paths", () => {
     const spec = kernelSpec("/some/project", "/opt/node-24/bin/node");
-    expect(spec.argv).toEqual(["/opt/node-24/bin/node", "/some/project/node_modules/tslab/bin/tslab", "kernel", "--config-path", "{connection_file}"]);
+    expect(spec.argv).toEqual([
+      "/opt/node-24/bin/node",
+      "/some/project/node_modules/tslab/bin/tslab",
+      "kernel",
+      "--config-path",
+      "{connection_file}",
+    ]);
     expect(spec).toMatchObject({ display_name: "vae-lab (TypeScript)", language: "typescript" });
   });
 
@@ -20,15 +26,29 @@ describe("the vae-lab kernel", () => {
   });
 
   it("is the kernel every committed notebook asks for", () => {
-    const notebooks = ["notebooks", "solutions"].flatMap((d) => readdirSync(d).filter((f) => f.endsWith(".ipynb")).map((f) => join(d, f)));
-    const wrong = notebooks.filter((nb) => JSON.parse(readFileSync(nb, "utf8")).metadata?.kernelspec?.name !== KERNEL_NAME);
-    expect(wrong, `set metadata.kernelspec to { "name": "${KERNEL_NAME}", "display_name": "vae-lab (TypeScript)", "language": "typescript" }`).toEqual([]);
+    const notebooks = ["notebooks", "solutions"].flatMap((d) =>
+      readdirSync(d)
+        .filter((f) => f.endsWith(".ipynb"))
+        .map((f) => join(d, f)),
+    );
+    const wrong = notebooks.filter(
+      (nb) => JSON.parse(readFileSync(nb, "utf8")).metadata?.kernelspec?.name !== KERNEL_NAME,
+    );
+    expect(
+      wrong,
+      `set metadata.kernelspec to { "name": "${KERNEL_NAME}", "display_name": "vae-lab (TypeScript)", "language": "typescript" }`,
+    ).toEqual([]);
   });
 });
 
 describe("npm run lab's Jupyter arguments", () => {
   it("adds --allow-root as root, where Jupyter refuses to start without it", () => {
-    expect(jupyterArgs("/p/notebooks", ["--port", "8890"], 0)).toEqual(["--notebook-dir=/p/notebooks", "--allow-root", "--port", "8890"]);
+    expect(jupyterArgs("/p/notebooks", ["--port", "8890"], 0)).toEqual([
+      "--notebook-dir=/p/notebooks",
+      "--allow-root",
+      "--port",
+      "8890",
+    ]);
   });
 
   it("leaves it out for other users, and does not repeat the user's own", () => {
@@ -55,16 +75,35 @@ describe("what vae-lab reads from tslab", () => {
   });
 
   it("hands the running cell's display writer to displayBundle, which sends one multi-MIME bundle through it", async () => {
-    const jupyter = req("tslab/dist/jupyter.js") as { lastWriteDisplayData: unknown; JupyterHandlerImpl: new (executor: unknown, isJs: boolean) => { handleExecute(req: unknown, ws: unknown, wd: unknown): Promise<{ status: string }> } };
+    const jupyter = req("tslab/dist/jupyter.js") as {
+      lastWriteDisplayData: unknown;
+      JupyterHandlerImpl: new (
+        executor: unknown,
+        isJs: boolean,
+      ) => { handleExecute(req: unknown, ws: unknown, wd: unknown): Promise<{ status: string }> };
+    };
     expect(jupyter.lastWriteDisplayData).toBeNull();
     const sent: { data: unknown; update: boolean }[] = [];
     const writeDisplayData = (data: unknown, update: boolean) => sent.push({ data, update });
-    const executor = { execute: async () => (displayBundle({ "text/html": "<b>x</b>", "text/plain": "x" }, { id: "d1" }), displayBundle({ "text/plain": "y" }, { id: "d1", update: true }), true) };
-    const reply = await new jupyter.JupyterHandlerImpl(executor, false).handleExecute({ code: "" }, () => {}, writeDisplayData);
+    const executor = {
+      execute: async () => (
+        displayBundle({ "text/html": "<b>x</b>", "text/plain": "x" }, { id: "d1" }),
+        displayBundle({ "text/plain": "y" }, { id: "d1", update: true }),
+        true
+      ),
+    };
+    const reply = await new jupyter.JupyterHandlerImpl(executor, false).handleExecute(
+      { code: "" },
+      () => {},
+      writeDisplayData,
+    );
     expect(reply.status).toBe("ok");
     expect(jupyter.lastWriteDisplayData).toBe(writeDisplayData);
     expect(sent).toEqual([
-      { data: { data: { "text/html": "<b>x</b>", "text/plain": "x" }, metadata: {}, transient: { display_id: "d1" } }, update: false },
+      {
+        data: { data: { "text/html": "<b>x</b>", "text/plain": "x" }, metadata: {}, transient: { display_id: "d1" } },
+        update: false,
+      },
       { data: { data: { "text/plain": "y" }, metadata: {}, transient: { display_id: "d1" } }, update: true },
     ]);
   });

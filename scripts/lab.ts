@@ -13,10 +13,15 @@ function main(extra: string[]): number {
   const lab = findPython(["jupyterlab"]);
   const python = lab ?? findPython(["notebook"]);
   if (!python) {
-    console.error("Jupyter is not installed. Install JupyterLab (pip install jupyterlab), or on Debian/Ubuntu: sudo apt-get install jupyter-notebook. Then run npm run lab again.");
+    console.error(
+      "Jupyter is not installed. Install JupyterLab (pip install jupyterlab), or on Debian/Ubuntu: sudo apt-get install jupyter-notebook. Then run npm run lab again.",
+    );
     return 1;
   }
-  if (!lab) console.log("JupyterLab is not installed (pip install jupyterlab to get it); starting the classic notebook instead.");
+  if (!lab)
+    console.log(
+      "JupyterLab is not installed (pip install jupyterlab to get it); starting the classic notebook instead.",
+    );
   buildLibrary();
   const { specDir } = registerKernel(python, "user");
   console.log(`Registered the "${KERNEL_DISPLAY_NAME}" kernel in ${specDir}.`);

@@ -3,7 +3,16 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { executeNotebook, exerciseFunction, joined, notebookCells, recordMeasurement, rerunCells, type NotebookCell, type Output } from "./notebookTesting";
+import {
+  executeNotebook,
+  exerciseFunction,
+  joined,
+  notebookCells,
+  recordMeasurement,
+  rerunCells,
+  type NotebookCell,
+  type Output,
+} from "./notebookTesting";
 import { checkRendering } from "./notebookRendering";
 import { expectAllRendered } from "./notebookRenderingExpect";
 import { check } from "../exercises/check";
@@ -30,31 +39,52 @@ const MAX_BYTES = 2_500_000;
 const FASHION = "/usr/share/datasets/fashion-mnist";
 
 const outputsOf = (nbFile: string): Output[] =>
-  (JSON.parse(readFileSync(nbFile, "utf8")).cells as NotebookCell[]).filter((c) => c.cell_type === "code").flatMap((c) => c.outputs ?? []);
+  (JSON.parse(readFileSync(nbFile, "utf8")).cells as NotebookCell[])
+    .filter((c) => c.cell_type === "code")
+    .flatMap((c) => c.outputs ?? []);
 const plainText = (outputs: Output[]) => outputs.map((o) => joined(o.text) + joined(o.data?.["text/plain"])).join("\n");
 
 /** The rows of the markdown table whose header starts with `| model |` and contains `column`: name → cells. */
 function tableRows(outputs: Output[], column: string): Map<string, string[]> {
-  const md = outputs.map((o) => joined(o.data?.["text/markdown"])).find((t) => t.startsWith("| model |") && t.split("\n")[0].includes(column));
+  const md = outputs
+    .map((o) => joined(o.data?.["text/markdown"]))
+    .find((t) => t.startsWith("| model |") && t.split("\n")[0].includes(column));
   expect(md, `a table with the column "${column}"`).toBeDefined();
-  const rows = md!.split("\n").slice(2).map((l) => l.split("|").slice(1, -1).map((c) => c.trim()));
+  const rows = md!
+    .split("\n")
+    .slice(2)
+    .map((l) =>
+      l
+        .split("|")
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    );
   return new Map(rows.map((r) => [r[0], r.slice(1)]));
 }
 
 describe("lesson 3: the exercises as written in the notebooks", () => {
-  it.each(EXERCISES)("the solution notebook's %s passes every public check; the student stub says 'not implemented yet'", (id) => {
-    const solved = check(id, exerciseFunction(SOLUTION, id, { NotImplementedError }));
-    expect(solved.passed, solved.summary + solved.checks.map((c) => `\n${c.name}: ${c.message}`).join("")).toBe(true);
-    const stub = check(id, exerciseFunction(STUDENT, id, { NotImplementedError }));
-    expect(stub.passed).toBe(false);
-    expect(stub.notImplemented).toBe(true);
-    expect(stub.checks[0]?.message).toContain(`not implemented yet: ${id}`);
-  });
+  it.each(EXERCISES)(
+    "the solution notebook's %s passes every public check; the student stub says 'not implemented yet'",
+    (id) => {
+      const solved = check(id, exerciseFunction(SOLUTION, id, { NotImplementedError }));
+      expect(solved.passed, solved.summary + solved.checks.map((c) => `\n${c.name}: ${c.message}`).join("")).toBe(true);
+      const stub = check(id, exerciseFunction(STUDENT, id, { NotImplementedError }));
+      expect(stub.passed).toBe(false);
+      expect(stub.notImplemented).toBe(true);
+      expect(stub.checks[0]?.message).toContain(`not implemented yet: ${id}`);
+    },
+  );
 
   it("uses the grade_ids and function names the grader matches on, with nbgrader metadata and one check cell each", () => {
     for (const id of EXERCISES) {
       const cell = notebookCells(SOLUTION).find((c) => c.metadata.nbgrader?.grade_id === id)!;
-      expect(cell.metadata.nbgrader).toMatchObject({ grade_id: id, solution: true, locked: false, points: 2, schema_version: 3 });
+      expect(cell.metadata.nbgrader).toMatchObject({
+        grade_id: id,
+        solution: true,
+        locked: false,
+        points: 2,
+        schema_version: 3,
+      });
       expect(joined(cell.source)).toMatch(new RegExp(`^function ${id}\\(`));
       const checkCell = notebookCells(SOLUTION).find((c) => c.metadata.nbgrader?.grade_id === `check_${id}`)!;
       expect(joined(checkCell.source).trim()).toBe(`check("${id}", ${id});`);
@@ -68,7 +98,11 @@ describe("lesson 3 through a real Jupyter kernel", () => {
 
   it("runs the solution top to bottom on its CI setting from an empty cache, then re-runs a plot cell and a math cell: the checks pass, every model trains, the tables say what the text says", async () => {
     cache = mkdtempSync(join(tmpdir(), "vae-lab-lesson3-cache-"));
-    const r = await executeNotebook([SOLUTION, "--rerun", rerunCells(SOLUTION)], { VAE_LAB_LESSON3: "ci", VAE_LAB_CACHE: cache, VAE_LAB_DATA: "" });
+    const r = await executeNotebook([SOLUTION, "--rerun", rerunCells(SOLUTION)], {
+      VAE_LAB_LESSON3: "ci",
+      VAE_LAB_CACHE: cache,
+      VAE_LAB_DATA: "",
+    });
     expect(r.status, r.stdout + r.stderr).toBe(0);
     const file = join(r.out, "03_beta_vae_conv.ipynb");
     const outputs = outputsOf(file);
@@ -87,7 +121,13 @@ describe("lesson 3 through a real Jupyter kernel", () => {
     const spread = tableRows(outputs, "mean σ");
     const sigma = (name: string) => Number(spread.get(name)![0]);
     expect(sigma("β = 0")).toBeLessThan(sigma("β = 1"));
-    const farthest = (name: string) => Math.max(...spread.get(name)!.slice(1, 3).flatMap((c) => c.split(" … ").map((v) => Math.abs(Number(v)))));
+    const farthest = (name: string) =>
+      Math.max(
+        ...spread
+          .get(name)!
+          .slice(1, 3)
+          .flatMap((c) => c.split(" … ").map((v) => Math.abs(Number(v)))),
+      );
     expect(farthest("β = 0"), "β = 0's codes reach beyond the prior's circle of radius 2").toBeGreaterThan(2);
 
     // §5–6: β = 20 collapses (KL ≈ 0, samples ≈ the mean image), and counts fewer active units than β = 1.
@@ -95,13 +135,20 @@ describe("lesson 3 through a real Jupyter kernel", () => {
     expect(Number(units.get("L = 16, β = 20")![1])).toBeLessThan(0.5);
     const active = (name: string) => Number(units.get(name)![0].split(" of ")[0]);
     expect(active("L = 16, β = 20")).toBeLessThan(active("L = 16, β = 1"));
-    const rmsFromMean = new Map([...plain.matchAll(/- (L = 16, [^:]+): samples differ from the mean image by \*\*([\d.]+)\*\*/g)].map((m) => [m[1], Number(m[2])]));
+    const rmsFromMean = new Map(
+      [...plain.matchAll(/- (L = 16, [^:]+): samples differ from the mean image by \*\*([\d.]+)\*\*/g)].map((m) => [
+        m[1],
+        Number(m[2]),
+      ]),
+    );
     expect(rmsFromMean.get("L = 16, β = 20")).toBeLessThan(rmsFromMean.get("L = 16, β = 1")!);
 
     // §7–8: the walk, the conv model's summary, the comparison, the navigator.
     expect(plain).toContain("[3 no. 1 / 3 no. 2 / 3 no. 3 / 3 no. 4: 7 images each]");
     expect(plain).toMatch(/encoder\/conv1 +conv 3×3 stride 2 1→32 \+ ReLU +\[·, 14, 14, 32\]/);
-    expect(plain).toMatch(/-\\mathrm\{ELBO\}_\{\\text\{conv\}\} - \(-\\mathrm\{ELBO\}_\{\\text\{MLP\}\}\) = \d+\.\d - \d+\.\d = -?\d+\.\d/);
+    expect(plain).toMatch(
+      /-\\mathrm\{ELBO\}_\{\\text\{conv\}\} - \(-\\mathrm\{ELBO\}_\{\\text\{MLP\}\}\) = \d+\.\d - \d+\.\d = -?\d+\.\d/,
+    );
     const html = outputs.map((o) => joined(o.data?.["text/html"]));
     expect(html.filter((h) => h.includes('<img class="vae-lab-static"')).length).toBeGreaterThanOrEqual(7); // schedule, maps, KL, ranks, variances, loss + KL, MLP vs conv maps
     expect(html.filter((h) => h.includes('class="vae-lab-images"')).length).toBeGreaterThanOrEqual(7); // digits, reconstructions, samples, mean image, L = 16 samples, the walk, MLP vs conv
@@ -122,10 +169,16 @@ describe("lesson 3 through a real Jupyter kernel", () => {
     const python = findPython(["nbconvert"]);
     expect(python, "Jupyter is missing: apt-get install jupyter-nbconvert").toBeDefined();
     const dir = resolve(executed!, "..");
-    const html = spawnSync(python!, ["-m", "nbconvert", "--to", "html", executed!, "--output-dir", dir], { encoding: "utf8" });
+    const html = spawnSync(python!, ["-m", "nbconvert", "--to", "html", executed!, "--output-dir", dir], {
+      encoding: "utf8",
+    });
     expect(html.status, html.stderr).toBe(0);
     const { model } = await loadCheckpoint(join(cache!, "checkpoints", "lesson3-conv-L2-beta4-warmup1-E1-embedded"));
-    const zs = [[0, 0], [1.5, -0.5], [-2, 2]];
+    const zs = [
+      [0, 0],
+      [1.5, -0.5],
+      [-2, 2],
+    ];
     const expected = tf.tidy(() => tf.sigmoid(model.decode(tf.tensor2d(zs.flat(), [3, 2]))).arraySync() as number[][]);
     model.dispose();
     const browser = await launchChromium();
@@ -134,9 +187,14 @@ describe("lesson 3 through a real Jupyter kernel", () => {
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
       await page.goto(`file://${join(dir, "03_beta_vae_conv.html")}`, { waitUntil: "load" });
-      await page.waitForFunction(() => !!(window as unknown as { vaeLabNavigators?: Record<string, unknown> }).vaeLabNavigators?.lesson3, null, { timeout: 60_000 });
+      await page.waitForFunction(
+        () => !!(window as unknown as { vaeLabNavigators?: Record<string, unknown> }).vaeLabNavigators?.lesson3,
+        null,
+        { timeout: 60_000 },
+      );
       const decoded = await page.evaluate((codes) => {
-        const nav = (window as unknown as { vaeLabNavigators: Record<string, { decode(z: number[]): Float32Array }> }).vaeLabNavigators.lesson3;
+        const nav = (window as unknown as { vaeLabNavigators: Record<string, { decode(z: number[]): Float32Array }> })
+          .vaeLabNavigators.lesson3;
         return codes.map((z) => Array.from(nav.decode(z)));
       }, zs);
       mkdirSync(SCREENSHOTS, { recursive: true });
@@ -156,7 +214,11 @@ describe("lesson 3 through a real Jupyter kernel", () => {
     // The whole lesson on this subset passes too (run once by hand: 90 s under load); CI runs its data cells only, to keep within budget.
     const folder = join(mkdtempSync(join(tmpdir(), "vae-lab-")), "fashion-mnist-subset"); // "fashion" in the path: Fashion-MNIST's class names
     mkdirSync(folder);
-    for (const [split, n] of [["train", 1200], ["t10k", 300]] as const) writeIdxSubset(FASHION, folder, split, n);
+    for (const [split, n] of [
+      ["train", 1200],
+      ["t10k", 300],
+    ] as const)
+      writeIdxSubset(FASHION, folder, split, n);
     const nb = JSON.parse(readFileSync(SOLUTION, "utf8"));
     const dataCell = (nb.cells as NotebookCell[]).findIndex((c) => joined(c.source).includes("loadMnistData(DATA_DIR"));
     mkdirSync("out", { recursive: true }); // inside the project, where "vae-lab" resolves, as for a learner's notebook
@@ -165,12 +227,16 @@ describe("lesson 3 through a real Jupyter kernel", () => {
     const r = await executeNotebook([truncated], { VAE_LAB_LESSON3: "ci", VAE_LAB_DATA: folder });
     expect(r.status, r.stdout + r.stderr).toBe(0);
     const outputs = outputsOf(join(r.out, "03_data_cells.ipynb"));
-    expect(plainText(outputs)).toContain(`Fashion-MNIST train set from ${folder} (1,200 images): 1200 training and 300 held-out images`);
+    expect(plainText(outputs)).toContain(
+      `Fashion-MNIST train set from ${folder} (1,200 images): 1200 training and 300 held-out images`,
+    );
     expect(outputs.map((o) => joined(o.data?.["text/html"])).join("")).toContain("<figcaption>Ankle boot</figcaption>");
   }, 300_000);
 
   it("stops the student form at its first TODO (betaSchedule) with the clear message", async () => {
-    const r = await executeNotebook([STUDENT, "--expect-error", "not implemented yet: betaSchedule"], { VAE_LAB_LESSON3: "ci" });
+    const r = await executeNotebook([STUDENT, "--expect-error", "not implemented yet: betaSchedule"], {
+      VAE_LAB_LESSON3: "ci",
+    });
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/stopped at cell \d+ with the expected error/);
   }, 300_000);
@@ -188,6 +254,12 @@ function writeIdxSubset(from: string, to: string, split: "train" | "t10k", n: nu
     return b;
   };
   const pixels = Buffer.from(Array.from(images.images.subarray(0, n * size), (v) => Math.round(v * 255)));
-  writeFileSync(join(to, `${split}-images-idx3-ubyte`), Buffer.concat([header(0x803, [n, images.height, images.width]), pixels]));
-  writeFileSync(join(to, `${split}-labels-idx1-ubyte`), Buffer.concat([header(0x801, [n]), Buffer.from(labels.subarray(0, n))]));
+  writeFileSync(
+    join(to, `${split}-images-idx3-ubyte`),
+    Buffer.concat([header(0x803, [n, images.height, images.width]), pixels]),
+  );
+  writeFileSync(
+    join(to, `${split}-labels-idx1-ubyte`),
+    Buffer.concat([header(0x801, [n]), Buffer.from(labels.subarray(0, n))]),
+  );
 }

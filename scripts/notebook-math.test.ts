@@ -15,11 +15,18 @@ export function mathBlocks(markdown: string): { tex: string; display: boolean }[
   return out;
 }
 
-const notebooks = ["solutions", "notebooks"].flatMap((d) => readdirSync(d).filter((f) => f.endsWith(".ipynb")).map((f) => join(d, f)));
+const notebooks = ["solutions", "notebooks"].flatMap((d) =>
+  readdirSync(d)
+    .filter((f) => f.endsWith(".ipynb"))
+    .map((f) => join(d, f)),
+);
 
 describe("math in the notebooks", () => {
   it("finds math blocks the way Jupyter does", () => {
-    expect(mathBlocks("a $x^2$ and $$\\frac{1}{2}$$ but not `$HOME`")).toEqual([{ tex: "\\frac{1}{2}", display: true }, { tex: "x^2", display: false }]);
+    expect(mathBlocks("a $x^2$ and $$\\frac{1}{2}$$ but not `$HOME`")).toEqual([
+      { tex: "\\frac{1}{2}", display: true },
+      { tex: "x^2", display: false },
+    ]);
   });
 
   it.each(notebooks)("%s: every math block renders with KaTeX", (path) => {
@@ -29,7 +36,10 @@ describe("math in the notebooks", () => {
       if (cell.cell_type !== "markdown") return;
       for (const { tex, display } of mathBlocks(Array.isArray(cell.source) ? cell.source.join("") : cell.source)) {
         count++;
-        expect(() => katex.renderToString(tex, { displayMode: display, throwOnError: true }), `${path}, cell ${i + 1}: ${tex}`).not.toThrow();
+        expect(
+          () => katex.renderToString(tex, { displayMode: display, throwOnError: true }),
+          `${path}, cell ${i + 1}: ${tex}`,
+        ).not.toThrow();
       }
     });
     if (path.includes("01_swiss_roll")) expect(count).toBeGreaterThan(20);

@@ -27,16 +27,30 @@ export interface ViewReport {
   screenshots: string[];
 }
 
-interface Cell { cell_type: string; source: string | string[]; outputs?: Output[] }
+interface Cell {
+  cell_type: string;
+  source: string | string[];
+  outputs?: Output[];
+}
 
 /** What the notebook's outputs hold: figures (one per `vae-lab-plot` div) and formulas (`vae-lab-math`). */
 export function expectedRichOutputs(nbPath: string): { figures: number; math: number; markdownMath: number } {
   const nb = JSON.parse(readFileSync(nbPath, "utf8")) as { cells: Cell[] };
-  const html = nb.cells.flatMap((c) => c.outputs ?? []).map((o) => joined(o.data?.["text/html"])).join("\n");
-  const markdown = nb.cells.filter((c) => c.cell_type === "markdown").map((c) => joined(c.source).replace(/`[^`]*`/g, "")).join("\n");
+  const html = nb.cells
+    .flatMap((c) => c.outputs ?? [])
+    .map((o) => joined(o.data?.["text/html"]))
+    .join("\n");
+  const markdown = nb.cells
+    .filter((c) => c.cell_type === "markdown")
+    .map((c) => joined(c.source).replace(/`[^`]*`/g, ""))
+    .join("\n");
   const display = markdown.match(/\$\$[\s\S]+?\$\$/g)?.length ?? 0;
   const inline = markdown.replace(/\$\$[\s\S]+?\$\$/g, " ").match(/\$[^$\n]+?\$/g)?.length ?? 0;
-  return { figures: html.match(/class="vae-lab-plot"/g)?.length ?? 0, math: html.match(/class="vae-lab-math"/g)?.length ?? 0, markdownMath: display + inline };
+  return {
+    figures: html.match(/class="vae-lab-plot"/g)?.length ?? 0,
+    math: html.match(/class="vae-lab-math"/g)?.length ?? 0,
+    markdownMath: display + inline,
+  };
 }
 
 /**
@@ -70,17 +84,35 @@ const INSPECT = String.raw`(() => {
   return { live, static: stat, mathTypeset: typeset, raw, markdownTypeset, sliders };
 })()`;
 
-async function inspect(page: Page): Promise<{ live: number; static: number; mathTypeset: number; raw: string[]; markdownTypeset: number; sliders: number }> {
+async function inspect(page: Page): Promise<{
+  live: number;
+  static: number;
+  mathTypeset: number;
+  raw: string[];
+  markdownTypeset: number;
+  sliders: number;
+}> {
   return page.evaluate(INSPECT);
 }
 
 async function settle(page: Page, expectLive: number): Promise<void> {
   // Live figures load plotly.js (4.6 MB) first; MathJax typesets asynchronously.
-  await page.waitForFunction((n) => document.querySelectorAll(".vae-lab-plot .main-svg").length >= n || n === 0, expectLive, { timeout: 90_000 }).catch(() => undefined);
-  await page.waitForFunction(() => {
-    const mj = (window as unknown as { MathJax?: { Hub?: { queue?: { running: number; pending: number } } } }).MathJax;
-    return !mj?.Hub?.queue || (mj.Hub.queue.running === 0 && mj.Hub.queue.pending === 0);
-  }, undefined, { timeout: 60_000 }).catch(() => undefined);
+  await page
+    .waitForFunction((n) => document.querySelectorAll(".vae-lab-plot .main-svg").length >= n || n === 0, expectLive, {
+      timeout: 90_000,
+    })
+    .catch(() => undefined);
+  await page
+    .waitForFunction(
+      () => {
+        const mj = (window as unknown as { MathJax?: { Hub?: { queue?: { running: number; pending: number } } } })
+          .MathJax;
+        return !mj?.Hub?.queue || (mj.Hub.queue.running === 0 && mj.Hub.queue.pending === 0);
+      },
+      undefined,
+      { timeout: 60_000 },
+    )
+    .catch(() => undefined);
   await page.waitForTimeout(1500);
 }
 
@@ -102,11 +134,27 @@ export async function checkRendering(executedNb: string, shots: string): Promise
   // The HTML export; MathJax for its markdown cells from Debian's libjs-mathjax (the default is a CDN: no network here).
   copyFileSync(executedNb, join(dir, `export-${name}`));
   const mathjax = "/usr/share/javascript/mathjax/MathJax.js";
-  const html = spawnSync(python, ["-m", "nbconvert", "--to", "html", `--HTMLExporter.mathjax_url=file://${mathjax}?config=TeX-AMS_HTML`, join(dir, `export-${name}`), "--output-dir", dir], { encoding: "utf8" });
+  const html = spawnSync(
+    python,
+    [
+      "-m",
+      "nbconvert",
+      "--to",
+      "html",
+      `--HTMLExporter.mathjax_url=file://${mathjax}?config=TeX-AMS_HTML`,
+      join(dir, `export-${name}`),
+      "--output-dir",
+      dir,
+    ],
+    { encoding: "utf8" },
+  );
   if (html.status !== 0) throw new Error(`nbconvert --to html failed: ${html.stderr}`);
   const expected = expectedRichOutputs(executedNb);
 
-  const server = await startNotebookServer(python, dir, { ...process.env, JUPYTER_PATH: join(process.cwd(), ".cache", "jupyter", "share", "jupyter") });
+  const server = await startNotebookServer(python, dir, {
+    ...process.env,
+    JUPYTER_PATH: join(process.cwd(), ".cache", "jupyter", "share", "jupyter"),
+  });
   const browser = await launchChromium();
   const reports: ViewReport[] = [];
   try {
@@ -120,12 +168,17 @@ export async function checkRendering(executedNb: string, shots: string): Promise
       const pageErrors: string[] = [];
       page.on("pageerror", (e) => pageErrors.push(e.message));
       await page.goto(url, { waitUntil: "load" });
-      await page.waitForSelector(".vae-lab-plot, .vae-lab-math", { state: "attached", timeout: 60_000 }).catch(() => undefined);
+      await page
+        .waitForSelector(".vae-lab-plot, .vae-lab-math", { state: "attached", timeout: 60_000 })
+        .catch(() => undefined);
       await settle(page, view === "trusted" ? expected.figures : 0);
       const seen = await inspect(page);
       const screenshots = [join(shots, `${view}.png`)];
       await page.screenshot({ path: screenshots[0], fullPage: true });
-      for (const [what, selector, nth] of [["figure", ".vae-lab-plot", 0], ["math", ".vae-lab-math", -1]] as const) {
+      for (const [what, selector, nth] of [
+        ["figure", ".vae-lab-plot", 0],
+        ["math", ".vae-lab-math", -1],
+      ] as const) {
         const all = page.locator(selector);
         if ((await all.count()) === 0) continue;
         const el = nth === 0 ? all.first() : all.last();

@@ -15,7 +15,9 @@ export function expectAllRendered(reports: ViewReport[], options: { slider?: boo
     }
     expect(r.math.typeset, `${where}: every formula output typeset`).toBe(r.math.expected);
     expect(r.math.raw, `${where}: no raw TeX or MathML text`).toEqual([]);
-    expect(r.markdownMath.typeset, `${where}: the markdown cells' formulas typeset by MathJax`).toBeGreaterThanOrEqual(r.markdownMath.expected);
+    expect(r.markdownMath.typeset, `${where}: the markdown cells' formulas typeset by MathJax`).toBeGreaterThanOrEqual(
+      r.markdownMath.expected,
+    );
     expect(r.pageErrors, where).toEqual([]);
   }
 }

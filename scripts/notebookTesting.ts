@@ -21,32 +21,46 @@ export interface ExecuteResult {
 export function executeNotebook(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ExecuteResult> {
   const out = mkdtempSync(join(tmpdir(), "nb-exec-"));
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/notebooks-execute.ts", ...args, "--out", out], { env: { ...process.env, ...env } });
-    let stdout = "", stderr = "";
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/notebooks-execute.ts", ...args, "--out", out], {
+      env: { ...process.env, ...env },
+    });
+    let stdout = "",
+      stderr = "";
     child.stdout.on("data", (c: Buffer) => void (stdout += c.toString()));
     child.stderr.on("data", (c: Buffer) => void (stderr += c.toString()));
     child.on("close", (status) => resolve({ status, stdout, stderr, out }));
   });
 }
 
-export interface Output { output_type: string; text?: string | string[]; data?: Record<string, string | string[]> }
+export interface Output {
+  output_type: string;
+  text?: string | string[];
+  data?: Record<string, string | string[]>;
+}
 
 /** nbformat stores text as a string or a list of lines. */
-export const joined = (v: string | string[] | undefined): string => (Array.isArray(v) ? v.join("") : v ?? "");
+export const joined = (v: string | string[] | undefined): string => (Array.isArray(v) ? v.join("") : (v ?? ""));
 
 /**
  * `--rerun` for a lesson: its first plot cell and its last math cell (1-based among code cells),
  * run once more at the end, as a learner re-running them does.
  */
 export function rerunCells(notebook: string): string {
-  const code = (JSON.parse(readFileSync(notebook, "utf8")).cells as { cell_type: string; source: string | string[] }[]).filter((c) => c.cell_type === "code").map((c) => joined(c.source));
+  const code = (JSON.parse(readFileSync(notebook, "utf8")).cells as { cell_type: string; source: string | string[] }[])
+    .filter((c) => c.cell_type === "code")
+    .map((c) => joined(c.source));
   const plot = code.findIndex((s) => /\bshowPlot\(/.test(s)) + 1;
   const math = code.length - [...code].reverse().findIndex((s) => /\bshowMath\(/.test(s));
   if (plot === 0 || math > code.length) throw new Error(`${notebook}: no showPlot or showMath cell to re-run`);
   return `${plot},${math}`;
 }
 
-export interface NotebookCell { cell_type: string; source: string | string[]; metadata: { nbgrader?: { grade_id?: string; points?: number } }; outputs?: Output[] }
+export interface NotebookCell {
+  cell_type: string;
+  source: string | string[];
+  metadata: { nbgrader?: { grade_id?: string; points?: number } };
+  outputs?: Output[];
+}
 
 /** The cells of a notebook file. */
 export const notebookCells = (path: string): NotebookCell[] => JSON.parse(readFileSync(path, "utf8")).cells;

@@ -16,7 +16,10 @@ const spec = {
   out: { type: "string", default: "out/executed", help: "folder for the executed notebooks" },
   "allow-errors": { type: "boolean", help: "run every cell even after one fails (still exits non-zero)" },
   "expect-error": { type: "string", help: "succeed only if execution stops at an error containing this text" },
-  rerun: { type: "string", help: "code cells (1-based, comma-separated) to run once more at the end, as a learner re-running them" },
+  rerun: {
+    type: "string",
+    help: "code cells (1-based, comma-separated) to run once more at the end, as a learner re-running them",
+  },
   timeout: { type: "number", integer: true, min: 1, default: 600, help: "seconds a single cell may take" },
   help: { type: "boolean", help: "show this help" },
 } as const;
@@ -38,11 +41,27 @@ interface Outcome {
   message: string;
 }
 
-function executeOne(python: string, jupyterPath: string | undefined, nb: string, outDir: string, args: { allowErrors: boolean; timeout: number; rerun?: string }): Promise<{ seconds: number; errors: { cell: number; error: string }[]; cells: number }> {
+function executeOne(
+  python: string,
+  jupyterPath: string | undefined,
+  nb: string,
+  outDir: string,
+  args: { allowErrors: boolean; timeout: number; rerun?: string },
+): Promise<{ seconds: number; errors: { cell: number; error: string }[]; cells: number }> {
   return new Promise((resolvePromise, reject) => {
     const dst = join(outDir, basename(nb));
     // Always this project's kernel, whatever the notebook's metadata names: CI tests what learners run.
-    const argv = [join(ROOT, "scripts", "execute_notebook.py"), nb, dst, "--kernel", KERNEL_NAME, "--timeout", String(args.timeout), "--cwd", dirname(resolve(nb))];
+    const argv = [
+      join(ROOT, "scripts", "execute_notebook.py"),
+      nb,
+      dst,
+      "--kernel",
+      KERNEL_NAME,
+      "--timeout",
+      String(args.timeout),
+      "--cwd",
+      dirname(resolve(nb)),
+    ];
     if (args.allowErrors) argv.push("--allow-errors");
     if (args.rerun) argv.push("--rerun", args.rerun);
     const env = { ...process.env, ...(jupyterPath ? { JUPYTER_PATH: jupyterPath } : {}) };
@@ -67,7 +86,9 @@ function executeOne(python: string, jupyterPath: string | undefined, nb: string,
           process.stdout.write(`  … cell ${ev.cell}/${ev.of}`);
         } else if (ev.event === "cell") {
           const mark = ev.error ? "✗" : "✓";
-          process.stdout.write(`${process.stdout.isTTY ? "\r" : ""}  ${mark} cell ${ev.cell}/${ev.of}  ${Number(ev.seconds).toFixed(1)} s\n`);
+          process.stdout.write(
+            `${process.stdout.isTTY ? "\r" : ""}  ${mark} cell ${ev.cell}/${ev.of}  ${Number(ev.seconds).toFixed(1)} s\n`,
+          );
         } else if (ev.event === "done") {
           done = ev as unknown as typeof done;
         }
@@ -76,7 +97,12 @@ function executeOne(python: string, jupyterPath: string | undefined, nb: string,
     child.stderr.on("data", (c: Buffer) => void (stderr += c.toString()));
     child.on("close", (code) => {
       if (done) resolvePromise(done);
-      else reject(new Error(`executing ${nb} failed before it finished (exit ${code}): ${stderr.trim().split("\n").slice(-5).join("\n")}`));
+      else
+        reject(
+          new Error(
+            `executing ${nb} failed before it finished (exit ${code}): ${stderr.trim().split("\n").slice(-5).join("\n")}`,
+          ),
+        );
     });
   });
 }
@@ -85,13 +111,23 @@ async function main(argv: string[]): Promise<number> {
   const parsed = parseCommandLine(argv, spec, usage, "notebooks:execute");
   if ("exit" in parsed) return parsed.exit;
   const { args } = parsed;
-  const notebooks = args._.length > 0
-    ? args._
-    : ["solutions", "notebooks"].flatMap((d) => (existsSync(d) ? readdirSync(d).filter((f) => f.endsWith(".ipynb")).sort().map((f) => join(d, f)) : []));
+  const notebooks =
+    args._.length > 0
+      ? args._
+      : ["solutions", "notebooks"].flatMap((d) =>
+          existsSync(d)
+            ? readdirSync(d)
+                .filter((f) => f.endsWith(".ipynb"))
+                .sort()
+                .map((f) => join(d, f))
+            : [],
+        );
   for (const nb of notebooks) if (!existsSync(nb)) throw new UsageError(`${nb}: no such notebook.`);
   const python = findPython(["nbclient", "nbformat", "jupyter_client"]);
   if (!python) {
-    process.stderr.write("notebooks:execute needs Jupyter's nbclient: apt-get install python3-nbclient jupyter-client jupyter-nbconvert (or pip install nbclient).\n");
+    process.stderr.write(
+      "notebooks:execute needs Jupyter's nbclient: apt-get install python3-nbclient jupyter-client jupyter-nbconvert (or pip install nbclient).\n",
+    );
     return 1;
   }
   buildLibrary();
@@ -101,21 +137,33 @@ async function main(argv: string[]): Promise<number> {
   const outcomes: Outcome[] = [];
   for (const nb of notebooks) {
     process.stdout.write(`${nb}\n`);
-    const r = await executeOne(python, jupyterPath, nb, args.out!, { allowErrors: args["allow-errors"] === true, timeout: args.timeout!, rerun: args.rerun });
+    const r = await executeOne(python, jupyterPath, nb, args.out!, {
+      allowErrors: args["allow-errors"] === true,
+      timeout: args.timeout!,
+      rerun: args.rerun,
+    });
     const expected = args["expect-error"];
     let ok: boolean, message: string;
     if (expected !== undefined) {
       const first = r.errors[0];
       ok = first !== undefined && first.error.includes(expected);
-      message = first ? (ok ? `stopped at cell ${first.cell} with the expected error` : `stopped at cell ${first.cell}, but the error does not mention "${expected}":\n${first.error}`) : `ran without error, but an error containing "${expected}" was expected`;
+      message = first
+        ? ok
+          ? `stopped at cell ${first.cell} with the expected error`
+          : `stopped at cell ${first.cell}, but the error does not mention "${expected}":\n${first.error}`
+        : `ran without error, but an error containing "${expected}" was expected`;
     } else {
       ok = r.errors.length === 0;
-      message = ok ? `${r.cells} cells, no errors` : r.errors.map((e) => `cell ${e.cell} failed:\n${e.error}`).join("\n");
+      message = ok
+        ? `${r.cells} cells, no errors`
+        : r.errors.map((e) => `cell ${e.cell} failed:\n${e.error}`).join("\n");
     }
     outcomes.push({ notebook: nb, ok, seconds: r.seconds, message });
     process.stdout.write(`  ${ok ? "ok" : "FAILED"} in ${r.seconds.toFixed(1)} s: ${message}\n`);
   }
-  process.stdout.write(`\n${outcomes.filter((o) => o.ok).length} passed, ${outcomes.filter((o) => !o.ok).length} failed; executed copies in ${args.out}/\n`);
+  process.stdout.write(
+    `\n${outcomes.filter((o) => o.ok).length} passed, ${outcomes.filter((o) => !o.ok).length} failed; executed copies in ${args.out}/\n`,
+  );
   return outcomes.every((o) => o.ok) ? 0 : 1;
 }
 

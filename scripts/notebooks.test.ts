@@ -11,7 +11,6 @@ skipWithout(import.meta.url, "jupyter", "chromium");
 // This is the proof that notebooks can import the library as "vae-lab".
 // Async: a synchronous spawn would block vitest's worker for the whole run.
 
-
 describe("notebooks through a real Jupyter kernel", () => {
   let executedLesson1: string | undefined;
 
@@ -20,7 +19,9 @@ describe("notebooks through a real Jupyter kernel", () => {
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain("1 passed, 0 failed");
     const nb = JSON.parse(readFileSync(join(r.out, "00_setup_check.ipynb"), "utf8"));
-    const outputs: Output[] = nb.cells.filter((c: { cell_type: string }) => c.cell_type === "code").flatMap((c: { outputs: Output[] }) => c.outputs);
+    const outputs: Output[] = nb.cells
+      .filter((c: { cell_type: string }) => c.cell_type === "code")
+      .flatMap((c: { outputs: Output[] }) => c.outputs);
     const text = outputs.map((o) => joined(o.text)).join("\n");
     expect(text).toMatch(/✓ vae-lab: using (wasm|cpu|node|gpu)/);
     expect(text).toContain("✓ TensorFlow.js: 1 + 2 + 3 = 6");
@@ -39,26 +40,49 @@ describe("notebooks through a real Jupyter kernel", () => {
     expect(r.status, r.stdout + r.stderr).toBe(0);
     const file = join(r.out, "01_swiss_roll_vae.ipynb");
     const nb = JSON.parse(readFileSync(file, "utf8"));
-    const outputs: Output[] = nb.cells.filter((c: { cell_type: string }) => c.cell_type === "code").flatMap((c: { outputs: Output[] }) => c.outputs);
-    const plain = outputs.map((o) => joined(o.text) + joined(o.data?.["text/plain"]) + joined(o.data?.["text/markdown"])).join("\n");
+    const outputs: Output[] = nb.cells
+      .filter((c: { cell_type: string }) => c.cell_type === "code")
+      .flatMap((c: { outputs: Output[] }) => c.outputs);
+    const plain = outputs
+      .map((o) => joined(o.text) + joined(o.data?.["text/plain"]) + joined(o.data?.["text/markdown"]))
+      .join("\n");
     expect(plain).toContain("✓ reparameterize passes all");
     expect(plain).toContain("✓ computeVaeLoss passes all");
     expect(plain).toMatch(/training: 1000\/1000 steps \(100%\)/);
     expect(plain).not.toContain("already been trained"); // a first run trains fresh weights
-    expect(outputs.filter((o) => joined(o.data?.["text/html"]).includes('class="vae-lab-plot"')).length).toBeGreaterThanOrEqual(6);
+    expect(
+      outputs.filter((o) => joined(o.data?.["text/html"]).includes('class="vae-lab-plot"')).length,
+    ).toBeGreaterThanOrEqual(6);
     expect(outputs.some((o) => o.output_type === "error")).toBe(false);
     expect(statSync(file).size, "executed lesson 1 (bytes)").toBeLessThanOrEqual(2_000_000);
 
     // §10: each sentence of the text, checked on the run's own numbers (the table the cell prints).
-    const rows = new Map([...plain.matchAll(/^\| (hidden \d+, latentDim \d+[^|]*) \| ([\d.]+) \| ([\d.]+) \| ([\d., ]+) \|$/gm)].map((m) => [m[1].trim(), { sample: Number(m[2]), recon: Number(m[3]), kl: m[4].split(",").map(Number) }]));
+    const rows = new Map(
+      [...plain.matchAll(/^\| (hidden \d+, latentDim \d+[^|]*) \| ([\d.]+) \| ([\d.]+) \| ([\d., ]+) \|$/gm)].map(
+        (m) => [m[1].trim(), { sample: Number(m[2]), recon: Number(m[3]), kl: m[4].split(",").map(Number) }],
+      ),
+    );
     const run = (name: string) => {
       expect(rows.has(name), `§10 table row "${name}" in:\n${[...rows.keys()].join("\n")}`).toBe(true);
       return rows.get(name)!;
     };
-    const [h32, h256, l1, l2, l8, ae] = ["hidden 32, latentDim 2", "hidden 256, latentDim 2", "hidden 128, latentDim 1", "hidden 128, latentDim 2", "hidden 128, latentDim 8", "hidden 128, latentDim 2, β = 0 (autoencoder)"].map(run);
-    expect(h32.sample, "hidden 32 is blurred: its samples fall further from the roll than hidden 256's").toBeGreaterThan(1.2 * h256.sample);
+    const [h32, h256, l1, l2, l8, ae] = [
+      "hidden 32, latentDim 2",
+      "hidden 256, latentDim 2",
+      "hidden 128, latentDim 1",
+      "hidden 128, latentDim 2",
+      "hidden 128, latentDim 8",
+      "hidden 128, latentDim 2, β = 0 (autoencoder)",
+    ].map(run);
+    expect(
+      h32.sample,
+      "hidden 32 is blurred: its samples fall further from the roll than hidden 256's",
+    ).toBeGreaterThan(1.2 * h256.sample);
     expect(l1.sample, "a 1-D latent still puts its samples on the roll (the roll spans ~1.8)").toBeLessThan(0.15);
-    expect(l8.kl.filter((k) => k < 0.05).length, `with 8 dimensions most go unused (KL per dimension ${l8.kl})`).toBeGreaterThanOrEqual(5);
+    expect(
+      l8.kl.filter((k) => k < 0.05).length,
+      `with 8 dimensions most go unused (KL per dimension ${l8.kl})`,
+    ).toBeGreaterThanOrEqual(5);
     expect(l8.kl.filter((k) => k > 0.5).length, "and a couple carry the point").toBeGreaterThanOrEqual(1);
     expect(ae.recon, "β = 0 (autoencoder) reconstructs better than the VAE").toBeLessThan(l2.recon);
     expect(ae.sample, "but its prior samples land off the roll").toBeGreaterThan(2 * l2.sample);
@@ -72,7 +96,11 @@ describe("notebooks through a real Jupyter kernel", () => {
   }, 600_000);
 
   it("stops the lesson 1 student form at its first TODO with the clear message", async () => {
-    const r = await executeNotebook(["notebooks/01_swiss_roll_vae.ipynb", "--expect-error", "not implemented yet: reparameterize"]);
+    const r = await executeNotebook([
+      "notebooks/01_swiss_roll_vae.ipynb",
+      "--expect-error",
+      "not implemented yet: reparameterize",
+    ]);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/stopped at cell \d+ with the expected error/);
   });
@@ -82,7 +110,11 @@ describe("notebooks through a real Jupyter kernel", () => {
     expect(r.stdout).toMatch(/cell 4 failed:/); // the edit with a type error, and nothing else
     expect(r.stdout).not.toMatch(/cell [^4] failed/);
     const nb = JSON.parse(readFileSync(join(r.out, "stale-definition.ipynb"), "utf8"));
-    const shown = nb.cells.filter((c: { cell_type: string }) => c.cell_type === "code").map((c: { outputs: Output[] }) => c.outputs.map((o) => joined(o.data?.["text/plain"]) + joined(o.text)).join(""));
+    const shown = nb.cells
+      .filter((c: { cell_type: string }) => c.cell_type === "code")
+      .map((c: { outputs: Output[] }) =>
+        c.outputs.map((o) => joined(o.data?.["text/plain"]) + joined(o.text)).join(""),
+      );
     expect(shown[2]).toContain("✓ reparameterize passes all");
     expect(shown[4]).toContain("The cell that defines reparameterize did not run");
     expect(shown[4]).not.toContain("passes all");
@@ -96,7 +128,11 @@ describe("notebooks through a real Jupyter kernel", () => {
   });
 
   it("with --expect-error, passes only when execution stops at that error", async () => {
-    expect((await executeNotebook(["scripts/fixtures/broken.ipynb", "--expect-error", "deliberately broken"])).status).toBe(0);
-    expect((await executeNotebook(["scripts/fixtures/broken.ipynb", "--expect-error", "something else"])).status).toBe(1);
+    expect(
+      (await executeNotebook(["scripts/fixtures/broken.ipynb", "--expect-error", "deliberately broken"])).status,
+    ).toBe(0);
+    expect((await executeNotebook(["scripts/fixtures/broken.ipynb", "--expect-error", "something else"])).status).toBe(
+      1,
+    );
   });
 });

@@ -9,7 +9,10 @@ function notebookSources(): string[] {
   return ["notebooks", "solutions"].flatMap((dir) =>
     readdirSync(dir)
       .filter((f) => f.endsWith(".ipynb"))
-      .flatMap((f) => JSON.parse(readFileSync(join(dir, f), "utf8")).cells as { cell_type: string; source: string | string[] }[])
+      .flatMap(
+        (f) =>
+          JSON.parse(readFileSync(join(dir, f), "utf8")).cells as { cell_type: string; source: string | string[] }[],
+      )
       .filter((c) => c.cell_type === "code")
       .map((c) => ([] as string[]).concat(c.source).join("")),
   );
@@ -22,7 +25,10 @@ function notebookImports(specifier: string): Set<string> {
     for (const m of source.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*"([^"]+)"/g)) {
       if (m[2] !== specifier) continue;
       for (const part of m[1].split(",")) {
-        const name = part.replace(/^\s*type\s+/, "").split(/\s+as\s+/)[0].trim();
+        const name = part
+          .replace(/^\s*type\s+/, "")
+          .split(/\s+as\s+/)[0]
+          .trim();
         if (name) used.add(name);
       }
     }
@@ -32,9 +38,16 @@ function notebookImports(specifier: string): Set<string> {
 
 /** The names a module exports, values and types apart. */
 function exportsOf(file: string): { values: Set<string>; types: Set<string> } {
-  const program = ts.createProgram([file], { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022, skipLibCheck: true, noEmit: true });
+  const program = ts.createProgram([file], {
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    target: ts.ScriptTarget.ES2022,
+    skipLibCheck: true,
+    noEmit: true,
+  });
   const checker = program.getTypeChecker();
-  const values = new Set<string>(), types = new Set<string>();
+  const values = new Set<string>(),
+    types = new Set<string>();
   for (const s of checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(file)!)!)) {
     const target = s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s;
     (target.flags & ts.SymbolFlags.Value ? values : types).add(s.name);
@@ -60,8 +73,12 @@ describe('the public API, "vae-lab" (index.ts: src/index.ts and the exercises\' 
   });
 
   it('is, apart from check(), part of "vae-lab/instructor", which adds the instructor and tool APIs', () => {
-    expect([...main.values, ...main.types].filter((n) => n !== "check").sort()).toEqual([...library.values, ...library.types].sort());
-    expect([...library.values, ...library.types].filter((n) => !instructor.values.has(n) && !instructor.types.has(n))).toEqual([]);
+    expect([...main.values, ...main.types].filter((n) => n !== "check").sort()).toEqual(
+      [...library.values, ...library.types].sort(),
+    );
+    expect(
+      [...library.values, ...library.types].filter((n) => !instructor.values.has(n) && !instructor.types.has(n)),
+    ).toEqual([]);
     expect(instructor.values.size).toBeGreaterThan(library.values.size);
   });
 
@@ -69,7 +86,9 @@ describe('the public API, "vae-lab" (index.ts: src/index.ts and the exercises\' 
     const pkg = JSON.parse(readFileSync("package.json", "utf8"));
     expect(Object.keys(pkg.exports)).toEqual([".", "./instructor", "./package.json"]);
     expect(pkg.typesVersions["*"].instructor).toEqual([pkg.exports["./instructor"].types.replace(/^\.\//, "")]);
-    const specifiers = new Set(notebookSources().flatMap((s) => [...s.matchAll(/from\s*"(vae-lab[^"]*)"/g)].map((m) => m[1])));
+    const specifiers = new Set(
+      notebookSources().flatMap((s) => [...s.matchAll(/from\s*"(vae-lab[^"]*)"/g)].map((m) => m[1])),
+    );
     expect([...specifiers].filter((s) => s !== "vae-lab" && s !== "vae-lab/instructor")).toEqual([]);
   });
 });

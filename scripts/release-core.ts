@@ -44,14 +44,23 @@ const SOLUTION_MD: Markers = { begin: /^\s*<!--\s*BEGIN SOLUTION\s*-->\s*$/, end
 const HIDDEN: Markers = { begin: /^\s*\/\/\s*BEGIN HIDDEN TESTS\s*$/, end: /^\s*\/\/\s*END HIDDEN TESTS\s*$/ };
 
 /** Replaces every marked region of `text` with `replace(regionLines, beginLineIndex)`. */
-function replaceRegions(text: string, markers: Markers, where: string, replace: (lines: string[], at: number, all: string[]) => string[]): { text: string; count: number } {
+function replaceRegions(
+  text: string,
+  markers: Markers,
+  where: string,
+  replace: (lines: string[], at: number, all: string[]) => string[],
+): { text: string; count: number } {
   const lines = text.split("\n");
   const out: string[] = [];
   let start = -1;
   let count = 0;
   lines.forEach((line, i) => {
     if (markers.begin.test(line)) {
-      if (start >= 0) throw new ReleaseError(`${where}, line ${i + 1}`, `BEGIN marker inside the region opened on line ${start + 1}; regions cannot nest.`);
+      if (start >= 0)
+        throw new ReleaseError(
+          `${where}, line ${i + 1}`,
+          `BEGIN marker inside the region opened on line ${start + 1}; regions cannot nest.`,
+        );
       start = i;
     } else if (markers.end.test(line)) {
       if (start < 0) throw new ReleaseError(`${where}, line ${i + 1}`, "END marker without a BEGIN above it.");
@@ -69,11 +78,17 @@ function replaceRegions(text: string, markers: Markers, where: string, replace: 
 /** The name of the function a solution region sits in: the nearest declaration above it. */
 function enclosingFunction(lines: string[], at: number, fallback: string | undefined, where: string): string {
   for (let i = at; i >= 0; i--) {
-    const m = /(?:function\s+([A-Za-z_$][\w$]*)|(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]+)?=\s*(?:async\s*)?\()/.exec(lines[i]);
+    const m =
+      /(?:function\s+([A-Za-z_$][\w$]*)|(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]+)?=\s*(?:async\s*)?\()/.exec(
+        lines[i],
+      );
     if (m) return m[1] ?? m[2];
   }
   if (fallback) return fallback;
-  throw new ReleaseError(where, "a solution region outside any function, and the cell has no nbgrader grade_id to name it.");
+  throw new ReleaseError(
+    where,
+    "a solution region outside any function, and the cell has no nbgrader grade_id to name it.",
+  );
 }
 
 export function releaseNotebook(nb: Notebook, name: string): Notebook {
@@ -104,8 +119,16 @@ export function releaseNotebook(nb: Notebook, name: string): Notebook {
     cells.push(out);
   });
   // Otherwise the student form fails to compile ("Cannot find name") instead of saying "not implemented yet".
-  if (todos > 0 && !nb.cells.some((c) => c.cell_type === "code" && /import\s*\{[^}]*\bNotImplementedError\b[^}]*\}\s*from/.test(sourceText(c)))) {
-    throw new ReleaseError(name, "has solution regions, but no cell imports NotImplementedError (add it to the first cell's import from \"vae-lab\").");
+  if (
+    todos > 0 &&
+    !nb.cells.some(
+      (c) => c.cell_type === "code" && /import\s*\{[^}]*\bNotImplementedError\b[^}]*\}\s*from/.test(sourceText(c)),
+    )
+  ) {
+    throw new ReleaseError(
+      name,
+      'has solution regions, but no cell imports NotImplementedError (add it to the first cell\'s import from "vae-lab").',
+    );
   }
   return { ...nb, cells };
 }
@@ -113,6 +136,14 @@ export function releaseNotebook(nb: Notebook, name: string): Notebook {
 /** Jupyter's own serialisation: keys sorted, one-space indent, non-ASCII kept, trailing newline. */
 export function serializeNotebook(nb: Notebook): string {
   const sort = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(sort) : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])])) : v;
+    Array.isArray(v)
+      ? v.map(sort)
+      : v && typeof v === "object"
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
+          )
+        : v;
   return JSON.stringify(sort(nb), null, 1) + "\n";
 }

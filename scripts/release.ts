@@ -10,7 +10,9 @@ import { releaseNotebook, serializeNotebook, type Notebook } from "./release-cor
 
 function main(argv: string[]): number {
   const args = parseArgs(argv, { check: { type: "boolean", help: "fail on drift, write nothing" } });
-  const names = readdirSync("solutions").filter((f) => f.endsWith(".ipynb")).sort();
+  const names = readdirSync("solutions")
+    .filter((f) => f.endsWith(".ipynb"))
+    .sort();
   const drift: string[] = [];
   for (const name of names) {
     let nb: Notebook;
@@ -33,7 +35,9 @@ function main(argv: string[]): number {
   }
   if (args.check) {
     if (drift.length > 0) {
-      console.error(`These student notebooks differ from what npm run release generates from solutions/:\n  ${drift.join("\n  ")}\nRun npm run release and commit the result.`);
+      console.error(
+        `These student notebooks differ from what npm run release generates from solutions/:\n  ${drift.join("\n  ")}\nRun npm run release and commit the result.`,
+      );
       return 1;
     }
     console.log(`${names.length} student notebook(s) match solutions/.`);

@@ -13,17 +13,62 @@ export { gatherRows } from "./vae/data/dataset";
 export { swissRoll, swissRollSampler, type SwissRoll } from "./vae/data/swissRoll";
 export { createVae, forward, decodeMean, paramCount, samplePrior, type ForwardResult } from "./vae/vae";
 export { reparameterize, randn } from "./vae/reparameterize";
-export { elbo, mse, bernoulliNll, gaussianKl, gaussianKlPerDim, type ElboParts, type ElboOptions, type Reduction } from "./vae/losses";
+export {
+  elbo,
+  mse,
+  bernoulliNll,
+  gaussianKl,
+  gaussianKlPerDim,
+  type ElboParts,
+  type ElboOptions,
+  type Reduction,
+} from "./vae/losses";
 export { swissRollVae, swissRollVaeConfig, mnistVae, convMnistVae } from "./vae/presets";
-export type { Vae, VaeConfig, MlpVaeConfig, ConvVaeConfig, Reparameterize, LayerSummary, Likelihood } from "./vae/types";
-export { train, type TrainConfig, type TrainCallbacks, type TrainResult, type TrainingData, type StepInfo, type EpochInfo, type LossValues, type BetaSchedule } from "./vae/train";
+export type {
+  Vae,
+  VaeConfig,
+  MlpVaeConfig,
+  ConvVaeConfig,
+  Reparameterize,
+  LayerSummary,
+  Likelihood,
+} from "./vae/types";
+export {
+  train,
+  type TrainConfig,
+  type TrainCallbacks,
+  type TrainResult,
+  type TrainingData,
+  type StepInfo,
+  type EpochInfo,
+  type LossValues,
+  type BetaSchedule,
+} from "./vae/train";
 export { evaluate } from "./vae/evaluate";
-export { encodeDataset, classCentroids, clusterSeparation, latentGrid, lerp, slerp, interpolationPath, morphPath, type ClusterSeparation } from "./vae/latent";
+export {
+  encodeDataset,
+  classCentroids,
+  clusterSeparation,
+  latentGrid,
+  lerp,
+  slerp,
+  interpolationPath,
+  morphPath,
+  type ClusterSeparation,
+} from "./vae/latent";
 export { formatSummary } from "./vae/summary";
 
 // The lessons' jobs: lesson 1's Swiss-roll variants, lesson 2's MNIST model.
 export { trainSwissRollVariant, type SwissRollVariant, type SwissRollVariantResult } from "./swissRollStudy";
-export { trainOrLoadMnist, loadMnistData, MNIST_JOB_DEFAULTS, elboSignature, posteriorCollapseWarning, type MnistJobSettings, type ElboFunction } from "./mnistJob";
+export {
+  trainOrLoadMnist,
+  loadMnistData,
+  MNIST_JOB_DEFAULTS,
+  elboSignature,
+  posteriorCollapseWarning,
+  type MnistJobSettings,
+  type ElboFunction,
+} from "./mnistJob";
 export { cacheDir } from "./paths";
 
 // Showing things in a notebook.

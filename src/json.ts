@@ -17,7 +17,9 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 export function stableStringify(v: unknown): string {
   if (v === null || typeof v !== "object") return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(stableStringify).join(",")}]`;
-  const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+  const entries = Object.entries(v as Record<string, unknown>)
+    .filter(([, x]) => x !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : 1));
   return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${stableStringify(x)}`).join(",")}}`;
 }
 
@@ -52,5 +54,7 @@ export function configDifferences(want: unknown, have: unknown, path = ""): stri
     if (want.length !== have.length) return [`${here}: wanted ${show(want)}, found ${show(have)}`];
     return want.flatMap((w, i) => configDifferences(w, have[i], `${path}[${i}]`));
   }
-  return Object.is(want, have) || (want === 0 && have === 0) ? [] : [`${here}: wanted ${show(want)}, found ${show(have)}`];
+  return Object.is(want, have) || (want === 0 && have === 0)
+    ? []
+    : [`${here}: wanted ${show(want)}, found ${show(have)}`];
 }

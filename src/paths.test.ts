@@ -64,7 +64,9 @@ describe("cacheDir", () => {
     const file = join(base, "a-file");
     writeFileSync(file, "");
     expect(() => cacheDir({ VAE_LAB_CACHE: join(file, "cache") }, base)).toThrow(
-      new RegExp(`^Cannot create the vae-lab cache folder ${join(file, "cache")} \\(.+\\)\\. Set VAE_LAB_CACHE to a folder you can write to`),
+      new RegExp(
+        `^Cannot create the vae-lab cache folder ${join(file, "cache")} \\(.+\\)\\. Set VAE_LAB_CACHE to a folder you can write to`,
+      ),
     );
   });
 });

@@ -35,7 +35,8 @@ export interface SwissRollVariantResult extends Required<SwissRollVariant> {
 
 /** Mean distance from each point of `a` to its nearest point in `b` (both [n × 2]). */
 export function meanNearestDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const na = a.length / 2, nb = b.length / 2;
+  const na = a.length / 2,
+    nb = b.length / 2;
   let sum = 0;
   for (let i = 0; i < na; i++) {
     let best = Infinity;
@@ -50,7 +51,14 @@ export async function trainSwissRollVariant(variant: SwissRollVariant, seed = 42
   const v = { beta: 0.01, steps: 2000, ...variant };
   const model = createVae(swissRollVae(v.hidden, v.latentDim), new Rng(seed));
   try {
-    const r = await train(model, swissRollSampler, { steps: v.steps, batchSize: 128, learningRate: 1e-3, beta: v.beta, reduction: "mean", seed });
+    const r = await train(model, swissRollSampler, {
+      steps: v.steps,
+      batchSize: 128,
+      learningRate: 1e-3,
+      beta: v.beta,
+      reduction: "mean",
+      seed,
+    });
     const heldOut = swissRoll(2000, new Rng(seed + 1000)).points;
     const samples = samplePrior(model, 1500, new Rng(3));
     const { klPerDim, recon } = tf.tidy(() => {
@@ -60,8 +68,17 @@ export async function trainSwissRollVariant(variant: SwissRollVariant, seed = 42
       return { klPerDim: kl, recon: decodeMean(model, mu as tf.Tensor2D).dataSync() as Float32Array };
     });
     let reconSum = 0;
-    for (let i = 0; i < 2000; i++) reconSum += Math.hypot(recon[2 * i] - heldOut[2 * i], recon[2 * i + 1] - heldOut[2 * i + 1]);
-    return { ...v, final: r.final, klPerDim, samples, sampleDistance: meanNearestDistance(samples, heldOut), reconDistance: reconSum / 2000, seconds: r.seconds };
+    for (let i = 0; i < 2000; i++)
+      reconSum += Math.hypot(recon[2 * i] - heldOut[2 * i], recon[2 * i + 1] - heldOut[2 * i + 1]);
+    return {
+      ...v,
+      final: r.final,
+      klPerDim,
+      samples,
+      sampleDistance: meanNearestDistance(samples, heldOut),
+      reconDistance: reconSum / 2000,
+      seconds: r.seconds,
+    };
   } finally {
     model.dispose();
   }

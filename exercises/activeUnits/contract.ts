@@ -44,33 +44,51 @@ const EDGE = [
 ];
 
 /** One call of activeUnits(mu, threshold) (on copies: a learner's function may modify its inputs). */
-export const unitsCall = (mu: number[][], threshold: number, argsAfter = false): Call => ({ args: [{ rows: mu }, { number: threshold }], fields: ["variance", "count"], ...(argsAfter ? { argsAfter } : {}) });
+export const unitsCall = (mu: number[][], threshold: number, argsAfter = false): Call => ({
+  args: [{ rows: mu }, { number: threshold }],
+  fields: ["variance", "count"],
+  ...(argsAfter ? { argsAfter } : {}),
+});
 
 /**
  * { variance, count } as returned, or a CheckFailure saying what came back instead. The length of
  * variance is the checks' to judge (a wrong axis gives one per image).
  */
 export function unitsOut(r: Raw): ActiveUnitsOut {
-  if (r.kind !== "object") throw new CheckFailure(`activeUnits should return { variance, count }, but returned ${describeOut(r)}.`);
+  if (r.kind !== "object")
+    throw new CheckFailure(`activeUnits should return { variance, count }, but returned ${describeOut(r)}.`);
   const v = r.fields.variance;
   if (!v) throw new CheckFailure(`the result has no "variance": return { variance, count }.`);
-  if (v.kind === "tensor") throw new CheckFailure(`variance should be an array of plain numbers, but is ${describeOut(v)}: return Array.from(tensor.dataSync()) if you computed with tensors.`);
-  if (v.kind !== "array" || !v.numbers) throw new CheckFailure(`variance should be an array of plain numbers, one per latent dimension, but is ${v.kind === "array" ? "an array of something else" : describeOut(v)}.`);
+  if (v.kind === "tensor")
+    throw new CheckFailure(
+      `variance should be an array of plain numbers, but is ${describeOut(v)}: return Array.from(tensor.dataSync()) if you computed with tensors.`,
+    );
+  if (v.kind !== "array" || !v.numbers)
+    throw new CheckFailure(
+      `variance should be an array of plain numbers, one per latent dimension, but is ${v.kind === "array" ? "an array of something else" : describeOut(v)}.`,
+    );
   if (!r.fields.count) throw new CheckFailure(`the result has no "count": return { variance, count }.`);
   return { variance: v.numbers, count: numberOut(r.fields.count, "count") };
 }
 
 /** activeUnits(mu, threshold), reduced. */
-export const unitsProbe = (mu: number[][], threshold: number): Probe<ActiveUnitsOut> => ({ calls: [unitsCall(mu, threshold)], reduce: ([o]) => unitsOut(o.out) });
+export const unitsProbe = (mu: number[][], threshold: number): Probe<ActiveUnitsOut> => ({
+  calls: [unitsCall(mu, threshold)],
+  reduce: ([o]) => unitsOut(o.out),
+});
 
 /** Same variances: float64 sums here, float32 if the learner used tf (relative 1e-3 still tells n from n − 1 for n ≤ 100). */
-export const sameVariance = (got: number[], want: number[]) => got.length === want.length && got.every((v, i) => Number.isFinite(v) && near(v, want[i], 1e-3, 1e-7));
+export const sameVariance = (got: number[], want: number[]) =>
+  got.length === want.length && got.every((v, i) => Number.isFinite(v) && near(v, want[i], 1e-3, 1e-7));
 
 const probes: Probes<ActiveUnitsFn, ActiveUnitsSeen> = {
   basic: () => unitsProbe(MU, 0.01),
   threshold: () => unitsProbe(MU, 0.025),
   boundary: () => unitsProbe(EDGE, 0.0625),
-  unchanged: () => ({ calls: [unitsCall(MU, 0.01, true)], reduce: ([o]) => (unitsOut(o.out), rowsUnchanged(o.argsAfter?.[0], MU)) }),
+  unchanged: () => ({
+    calls: [unitsCall(MU, 0.01, true)],
+    reduce: ([o]) => (unitsOut(o.out), rowsUnchanged(o.argsAfter?.[0], MU)),
+  }),
 };
 
 const checks: PublicCheck<ActiveUnitsSeen>[] = [
@@ -90,7 +108,9 @@ const checks: PublicCheck<ActiveUnitsSeen>[] = [
     points: 0.15,
     needs: ["basic"],
     judge: ({ basic: { variance } }, { basic: want }) =>
-      sameVariance(variance, want.variance) ? undefined : `for the 6 × 4 mu of this check, variance should be ${fmtList(want.variance)}, but it is ${fmtList(variance)}.`,
+      sameVariance(variance, want.variance)
+        ? undefined
+        : `for the 6 × 4 mu of this check, variance should be ${fmtList(want.variance)}, but it is ${fmtList(variance)}.`,
   },
   {
     id: "count",
@@ -98,8 +118,11 @@ const checks: PublicCheck<ActiveUnitsSeen>[] = [
     points: 0.1,
     needs: ["basic", "threshold"],
     judge: ({ basic, threshold }, ref) => {
-      if (basic.count !== ref.basic.count) return `with threshold 0.01, ${ref.basic.count} of the 4 units are active, but count is ${fmt(basic.count)}.`;
-      return threshold.count === ref.threshold.count ? undefined : `with threshold 0.025 (the threshold argument, not always 0.01), ${ref.threshold.count} of the 4 units are active, but count is ${fmt(threshold.count)}.`;
+      if (basic.count !== ref.basic.count)
+        return `with threshold 0.01, ${ref.basic.count} of the 4 units are active, but count is ${fmt(basic.count)}.`;
+      return threshold.count === ref.threshold.count
+        ? undefined
+        : `with threshold 0.025 (the threshold argument, not always 0.01), ${ref.threshold.count} of the 4 units are active, but count is ${fmt(threshold.count)}.`;
     },
   },
   {
@@ -108,14 +131,19 @@ const checks: PublicCheck<ActiveUnitsSeen>[] = [
     points: 0.1,
     needs: ["boundary"],
     judge: ({ boundary }, { boundary: want }) =>
-      boundary.count === want.count ? undefined : `for variances [0.0625, 1, 0] and threshold 0.0625, only the unit of variance 1 is active (0.0625 is not above 0.0625), so count should be ${want.count}, but it is ${fmt(boundary.count)}.`,
+      boundary.count === want.count
+        ? undefined
+        : `for variances [0.0625, 1, 0] and threshold 0.0625, only the unit of variance 1 is active (0.0625 is not above 0.0625), so count should be ${want.count}, but it is ${fmt(boundary.count)}.`,
   },
   {
     id: "inputs-unchanged",
     name: "leaves mu unchanged",
     points: 0.05,
     needs: ["unchanged"],
-    judge: ({ unchanged }) => (unchanged ? undefined : "activeUnits modified the mu it was given (the lesson uses mu again afterwards): compute into new arrays."),
+    judge: ({ unchanged }) =>
+      unchanged
+        ? undefined
+        : "activeUnits modified the mu it was given (the lesson uses mu again afterwards): compute into new arrays.",
   },
 ];
 

@@ -11,11 +11,15 @@ const sums = (mu: number[][], f: (dev: number) => number) => {
   const m = columnMeans(mu);
   return m.map((md, d) => mu.reduce((s, z) => s + f(z[d] - md), 0));
 };
-const withCount = (variance: number[], active: (v: number) => boolean) => ({ variance, count: variance.filter(active).length });
+const withCount = (variance: number[], active: (v: number) => boolean) => ({
+  variance,
+  count: variance.filter(active).length,
+});
 const rightVariance = (mu: number[][]) => sums(mu, (x) => x * x).map((s) => s / mu.length);
 
 /** The same variances as the mistake's own (NaN matching NaN). */
-const sameAs = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => (Number.isFinite(b[i]) ? near(v, b[i], 1e-3, 1e-7) : !Number.isFinite(v)));
+const sameAs = (a: number[], b: number[]) =>
+  a.length === b.length && a.every((v, i) => (Number.isFinite(b[i]) ? near(v, b[i], 1e-3, 1e-7) : !Number.isFinite(v)));
 const same = (a: ActiveUnitsOut, b: ActiveUnitsOut) => sameAs(a.variance, b.variance) && a.count === b.count;
 
 export const activeUnitsMistakes: M[] = [
@@ -23,7 +27,14 @@ export const activeUnitsMistakes: M[] = [
     id: "wrong-axis",
     description: "variance over each image's latent dimensions instead of over the images",
     hint: "You computed one variance per image (across its latent dimensions). A unit is a latent dimension d: take the variance of the column mu[·][d] over the n images, so variance has latentDim entries.",
-    implementation: (mu, t) => withCount(mu.map((z) => { const m = z.reduce((a, b) => a + b, 0) / z.length; return z.reduce((s, v) => s + (v - m) ** 2, 0) / z.length; }), (v) => v > t),
+    implementation: (mu, t) =>
+      withCount(
+        mu.map((z) => {
+          const m = z.reduce((a, b) => a + b, 0) / z.length;
+          return z.reduce((s, v) => s + (v - m) ** 2, 0) / z.length;
+        }),
+        (v) => v > t,
+      ),
     needs: ["basic"],
     detect: ({ basic }, own) => sameAs(basic.variance, own.basic.variance),
   },
@@ -31,7 +42,11 @@ export const activeUnitsMistakes: M[] = [
     id: "sample-variance",
     description: "divides by n − 1 (the sample variance) instead of n",
     hint: "You divided by n − 1 (the unbiased sample variance). The lesson's definition divides by n: variance[d] = (1/n) Σ_i (mu[i][d] − mean_d)². (With a single image, n − 1 = 0 divides by zero.)",
-    implementation: (mu, t) => withCount(sums(mu, (x) => x * x).map((s) => s / (mu.length - 1)), (v) => v > t),
+    implementation: (mu, t) =>
+      withCount(
+        sums(mu, (x) => x * x).map((s) => s / (mu.length - 1)),
+        (v) => v > t,
+      ),
     needs: ["basic"],
     detect: ({ basic }, own) => same(basic, own.basic),
   },
@@ -47,7 +62,11 @@ export const activeUnitsMistakes: M[] = [
     id: "mean-not-subtracted",
     description: "the mean of mu² (the second moment), without subtracting each dimension's mean",
     hint: "You averaged mu² without subtracting each dimension's mean first. A collapsed unit whose mu sits at 0.5 for every image has variance 0, not 0.25: subtract mean_d, then square.",
-    implementation: (mu, t) => withCount(mu[0].map((_, d) => mu.reduce((s, z) => s + z[d] ** 2, 0) / mu.length), (v) => v > t),
+    implementation: (mu, t) =>
+      withCount(
+        mu[0].map((_, d) => mu.reduce((s, z) => s + z[d] ** 2, 0) / mu.length),
+        (v) => v > t,
+      ),
     needs: ["basic"],
     detect: ({ basic }, own) => same(basic, own.basic),
   },
@@ -55,7 +74,11 @@ export const activeUnitsMistakes: M[] = [
     id: "sum-not-mean",
     description: "the sum of squared deviations, not divided by n",
     hint: "You summed the squared deviations but did not divide by n, so the 'variance' grows with the number of images. Divide the sum by n.",
-    implementation: (mu, t) => withCount(sums(mu, (x) => x * x), (v) => v > t),
+    implementation: (mu, t) =>
+      withCount(
+        sums(mu, (x) => x * x),
+        (v) => v > t,
+      ),
     needs: ["basic"],
     detect: ({ basic }, own) => same(basic, own.basic),
   },
@@ -65,7 +88,11 @@ export const activeUnitsMistakes: M[] = [
     hint: "A unit is active when its variance is strictly above the threshold (variance > threshold): a unit exactly at the threshold, or a collapsed unit (variance 0) with threshold 0, is not active.",
     implementation: (mu, t) => withCount(rightVariance(mu), (v) => v >= t),
     needs: ["basic", "threshold", "boundary"],
-    detect: ({ basic, threshold, boundary }, own, ref) => same(basic, ref.basic) && same(threshold, ref.threshold) && same(boundary, own.boundary) && boundary.count !== ref.boundary.count,
+    detect: ({ basic, threshold, boundary }, own, ref) =>
+      same(basic, ref.basic) &&
+      same(threshold, ref.threshold) &&
+      same(boundary, own.boundary) &&
+      boundary.count !== ref.boundary.count,
   },
   {
     id: "counts-inactive",
@@ -81,7 +108,11 @@ export const activeUnitsMistakes: M[] = [
     hint: "Your count uses a fixed 0.01: compare with the threshold argument (0.01 is only the customary value the lesson passes).",
     implementation: (mu) => withCount(rightVariance(mu), (v) => v > 0.01),
     needs: ["basic", "threshold", "boundary"],
-    detect: ({ basic, threshold, boundary }, own, ref) => same(basic, ref.basic) && same(threshold, own.threshold) && same(boundary, own.boundary) && threshold.count !== ref.threshold.count,
+    detect: ({ basic, threshold, boundary }, own, ref) =>
+      same(basic, ref.basic) &&
+      same(threshold, own.threshold) &&
+      same(boundary, own.boundary) &&
+      threshold.count !== ref.threshold.count,
   },
   {
     id: "centres-mu-in-place",
@@ -90,7 +121,10 @@ export const activeUnitsMistakes: M[] = [
     implementation: (mu, t) => {
       const m = columnMeans(mu);
       for (const z of mu) for (let d = 0; d < z.length; d++) z[d] -= m[d];
-      return withCount(mu[0].map((_, d) => mu.reduce((s, z) => s + z[d] ** 2, 0) / mu.length), (v) => v > t);
+      return withCount(
+        mu[0].map((_, d) => mu.reduce((s, z) => s + z[d] ** 2, 0) / mu.length),
+        (v) => v > t,
+      );
     },
     needs: ["basic", "unchanged"],
     detect: ({ basic, unchanged }, _own, ref) => !unchanged && same(basic, ref.basic),

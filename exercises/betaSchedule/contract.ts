@@ -28,11 +28,15 @@ export type BetaScheduleSeen = {
   noWarmup: number[];
 };
 
-export const RAMP_AT = [0, 1, 2, 5, 9], AFTER_AT = [10, 11, 25];
-const BETA_MAX = 4, WARMUP = 10;
+export const RAMP_AT = [0, 1, 2, 5, 9],
+  AFTER_AT = [10, 11, 25];
+const BETA_MAX = 4,
+  WARMUP = 10;
 
 /** One call of betaSchedule(epochsDone, betaMax, warmupEpochs). */
-export const betaCall = (epochsDone: number, betaMax: number, warmupEpochs: number): Call => ({ args: [{ number: epochsDone }, { number: betaMax }, { number: warmupEpochs }] });
+export const betaCall = (epochsDone: number, betaMax: number, warmupEpochs: number): Call => ({
+  args: [{ number: epochsDone }, { number: betaMax }, { number: warmupEpochs }],
+});
 
 /** β as returned, or a CheckFailure saying what came back instead. */
 export const betaOut = (r: Raw): number => numberOut(r, "the result of betaSchedule");
@@ -54,9 +58,18 @@ const probes: Probes<BetaScheduleFn, BetaScheduleSeen> = {
 };
 
 /** "betaSchedule(5, 4, 10) should be 2, but it returned the number 3." for the first wrong one, else undefined. */
-function firstWrong(got: number[], want: number[], at: number[], b: number, w: number, why: string): string | undefined {
+function firstWrong(
+  got: number[],
+  want: number[],
+  at: number[],
+  b: number,
+  w: number,
+  why: string,
+): string | undefined {
   const i = got.findIndex((g, k) => !sameBeta(g, want[k]));
-  return i < 0 ? undefined : `betaSchedule(${at[i]}, ${b}, ${w}) should be ${fmt(want[i])}${why}, but it returned the number ${fmt(got[i])}.`;
+  return i < 0
+    ? undefined
+    : `betaSchedule(${at[i]}, ${b}, ${w}) should be ${fmt(want[i])}${why}, but it returned the number ${fmt(got[i])}.`;
 }
 
 const checks: PublicCheck<BetaScheduleSeen>[] = [
@@ -65,7 +78,15 @@ const checks: PublicCheck<BetaScheduleSeen>[] = [
     name: "β is 0 before the first epoch of a warm-up (epochsDone = 0)",
     points: 0.1,
     needs: ["ramp"],
-    judge: ({ ramp }) => firstWrong(ramp.slice(0, 1), [0], RAMP_AT, BETA_MAX, WARMUP, " (no epoch has finished, so the warm-up has not started)"),
+    judge: ({ ramp }) =>
+      firstWrong(
+        ramp.slice(0, 1),
+        [0],
+        RAMP_AT,
+        BETA_MAX,
+        WARMUP,
+        " (no epoch has finished, so the warm-up has not started)",
+      ),
   },
   {
     id: "ramp",
@@ -73,21 +94,24 @@ const checks: PublicCheck<BetaScheduleSeen>[] = [
     points: 0.15,
     needs: ["ramp", "other"],
     judge: ({ ramp, other }, ref) =>
-      firstWrong(ramp, ref.ramp, RAMP_AT, BETA_MAX, WARMUP, ` (betaMax · epochsDone / warmupEpochs)`) ?? firstWrong(other, ref.other, [1, 3], 0.5, 4, ` (betaMax · epochsDone / warmupEpochs)`),
+      firstWrong(ramp, ref.ramp, RAMP_AT, BETA_MAX, WARMUP, ` (betaMax · epochsDone / warmupEpochs)`) ??
+      firstWrong(other, ref.other, [1, 3], 0.5, 4, ` (betaMax · epochsDone / warmupEpochs)`),
   },
   {
     id: "after-warmup",
     name: "β stays at betaMax once the warm-up is over",
     points: 0.125,
     needs: ["after"],
-    judge: ({ after }, ref) => firstWrong(after, ref.after, AFTER_AT, BETA_MAX, WARMUP, " (the warm-up is over: β stays at betaMax)"),
+    judge: ({ after }, ref) =>
+      firstWrong(after, ref.after, AFTER_AT, BETA_MAX, WARMUP, " (the warm-up is over: β stays at betaMax)"),
   },
   {
     id: "no-warmup",
     name: "β is betaMax from the start when warmupEpochs = 0, without dividing by zero",
     points: 0.125,
     needs: ["noWarmup"],
-    judge: ({ noWarmup }, ref) => firstWrong(noWarmup, ref.noWarmup, [0, 3], 2.5, 0, " (no warm-up: the full weight from the first epoch)"),
+    judge: ({ noWarmup }, ref) =>
+      firstWrong(noWarmup, ref.noWarmup, [0, 3], 2.5, 0, " (no warm-up: the full weight from the first epoch)"),
   },
 ];
 
@@ -100,7 +124,8 @@ export const betaScheduleExercise: Exercise<BetaScheduleFn, BetaScheduleSeen> = 
   statement:
     "Return the KL weight β for the epoch after `epochsDone` finished epochs: it rises linearly from 0 (before the first epoch) to betaMax over warmupEpochs epochs, " +
     "β = betaMax · min(1, epochsDone / warmupEpochs), and is betaMax from the start when warmupEpochs = 0.",
-  reference: (epochsDone, betaMax, warmupEpochs) => betaAt({ from: 0, to: betaMax, epochs: warmupEpochs }, epochsDone, 0),
+  reference: (epochsDone, betaMax, warmupEpochs) =>
+    betaAt({ from: 0, to: betaMax, epochs: warmupEpochs }, epochsDone, 0),
   probes,
   checks,
   mistakes: betaScheduleMistakes,

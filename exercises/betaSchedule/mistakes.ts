@@ -6,7 +6,8 @@ import type { BetaScheduleFn, BetaScheduleSeen } from "./contract";
 type M = Mistake<BetaScheduleFn, BetaScheduleSeen>;
 
 /** Every value the same as the mistake's own (NaN matching NaN). */
-const same = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => (Number.isNaN(b[i]) ? Number.isNaN(v) : near(v, b[i], 1e-9, 1e-12)));
+const same = (a: number[], b: number[]) =>
+  a.length === b.length && a.every((v, i) => (Number.isNaN(b[i]) ? Number.isNaN(v) : near(v, b[i], 1e-9, 1e-12)));
 
 export const betaScheduleMistakes: M[] = [
   {

@@ -11,12 +11,18 @@ describe("centroidDirection checks", () => {
       for (const z of from) z.forEach((v, k) => (d[k] -= v / from.length));
       return d;
     };
-    const withTf: CentroidDirectionFn = (from, to) => tf.tidy(() => Array.from(tf.sub(tf.mean(tf.tensor2d(to), 0), tf.mean(tf.tensor2d(from), 0)).dataSync()));
-    for (const fn of [loops, withTf]) expect(check("centroidDirection", fn).checks.filter((c) => !c.passed)).toEqual([]);
+    const withTf: CentroidDirectionFn = (from, to) =>
+      tf.tidy(() => Array.from(tf.sub(tf.mean(tf.tensor2d(to), 0), tf.mean(tf.tensor2d(from), 0)).dataSync()));
+    for (const fn of [loops, withTf])
+      expect(check("centroidDirection", fn).checks.filter((c) => !c.passed)).toEqual([]);
   });
 
   it("name a tensor returned instead of numbers", () => {
-    const r = check("centroidDirection", (from: number[][], to: number[][]) => tf.sub(tf.mean(tf.tensor2d(to), 0), tf.mean(tf.tensor2d(from), 0)));
-    expect(r.checks[0].message).toMatch(/^centroidDirection should return an array of plain numbers, but returned a float32 tensor of shape \[2\]/);
+    const r = check("centroidDirection", (from: number[][], to: number[][]) =>
+      tf.sub(tf.mean(tf.tensor2d(to), 0), tf.mean(tf.tensor2d(from), 0)),
+    );
+    expect(r.checks[0].message).toMatch(
+      /^centroidDirection should return an array of plain numbers, but returned a float32 tensor of shape \[2\]/,
+    );
   });
 });

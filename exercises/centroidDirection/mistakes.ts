@@ -9,13 +9,15 @@ const mean = (codes: number[][]) => codes[0].map((_, d) => codes.reduce((s, z) =
 const sum = (codes: number[][]) => codes[0].map((_, d) => codes.reduce((s, z) => s + z[d], 0));
 const minus = (a: number[], b: number[]) => a.map((v, d) => v - b[d]);
 /** The same values as the mistake's own (NaN matching NaN). */
-const same = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => (Number.isFinite(b[i]) ? allNear([v], [b[i]], 1e-4, 1e-5) : !Number.isFinite(v)));
+const same = (a: number[], b: number[]) =>
+  a.length === b.length &&
+  a.every((v, i) => (Number.isFinite(b[i]) ? allNear([v], [b[i]], 1e-4, 1e-5) : !Number.isFinite(v)));
 
 export const centroidDirectionMistakes: M[] = [
   {
     id: "reversed",
     description: "mean(codesFrom) − mean(codesTo): the direction points backwards",
-    hint: "Your direction points from the \"to\" group back to the \"from\" group. It should be mean(codesTo) − mean(codesFrom), so that z + d moves a \"from\" code towards the \"to\" digits.",
+    hint: 'Your direction points from the "to" group back to the "from" group. It should be mean(codesTo) − mean(codesFrom), so that z + d moves a "from" code towards the "to" digits.',
     implementation: (from, to) => minus(mean(from), mean(to)),
     needs: ["basic", "single"],
     detect: ({ basic, single }, own) => same(basic, own.basic) && same(single, own.single),
@@ -23,7 +25,7 @@ export const centroidDirectionMistakes: M[] = [
   {
     id: "normalised",
     description: "a unit vector: the direction divided by its length",
-    hint: "You normalised the direction to length 1. Keep its length: with d = mean(codesTo) − mean(codesFrom), α = 1 moves the \"from\" centroid exactly onto the \"to\" centroid (the lesson scales the walk with α).",
+    hint: 'You normalised the direction to length 1. Keep its length: with d = mean(codesTo) − mean(codesFrom), α = 1 moves the "from" centroid exactly onto the "to" centroid (the lesson scales the walk with α).',
     implementation: (from, to) => {
       const d = minus(mean(to), mean(from));
       const n = Math.hypot(...d);

@@ -39,11 +39,30 @@ export type ComputeVaeLossSeen = {
   grads: { wMu: number[] | null; wLv: number[] | null; wDec: number[] | null };
 };
 
-const X = [[0.5, -0.2], [1.1, 0.3], [-0.7, 0.9], [0.2, -1.4], [0.0, 0.6]]; // [batch 5, inputDim 2]
-const W_MU = [[1.0, 0.5, -0.4], [-0.3, 0.8, 0.6]], B_MU = [0.2, -0.1, 0.3];
-const W_LV = [[0.1, -0.2, 0.05], [0.0, 0.15, -0.1]];
-const W_DEC = [[0.9, -0.4], [0.3, 1.2], [-0.5, 0.2]];
-const SHARP_LV = [-40, -40, -40], WIDE_LV = [-1.2, 0.7, 0.3], SAMPLED_LV = [0.4, 0.1, 0.6];
+const X = [
+  [0.5, -0.2],
+  [1.1, 0.3],
+  [-0.7, 0.9],
+  [0.2, -1.4],
+  [0.0, 0.6],
+]; // [batch 5, inputDim 2]
+const W_MU = [
+    [1.0, 0.5, -0.4],
+    [-0.3, 0.8, 0.6],
+  ],
+  B_MU = [0.2, -0.1, 0.3];
+const W_LV = [
+  [0.1, -0.2, 0.05],
+  [0.0, 0.15, -0.1],
+];
+const W_DEC = [
+  [0.9, -0.4],
+  [0.3, 1.2],
+  [-0.5, 0.2],
+];
+const SHARP_LV = [-40, -40, -40],
+  WIDE_LV = [-1.2, 0.7, 0.3],
+  SAMPLED_LV = [0.4, 0.1, 0.6];
 /** Rows of the sampled probe: enough that recon's mean is within a few hundredths of its expectation. */
 const SAMPLED_N = 2000;
 
@@ -51,16 +70,31 @@ const SAMPLED_N = 2000;
 export type Weights = { wMu: number[][]; bMu: number[]; wLv: number[][]; bLv: number[]; wDec: number[][] };
 
 const weights = (bLv: number[], scale = 1): Weights => ({
-  wMu: W_MU.map((r) => r.map((v) => v * scale)), bMu: B_MU.map((v) => v * scale), wLv: W_LV.map((r) => r.map((v) => v * scale)), bLv, wDec: W_DEC,
+  wMu: W_MU.map((r) => r.map((v) => v * scale)),
+  bMu: B_MU.map((v) => v * scale),
+  wLv: W_LV.map((r) => r.map((v) => v * scale)),
+  bLv,
+  wDec: W_DEC,
 });
 
 /** One call of computeVaeLoss(model, x, beta) on a linear model; `grad`: ∂total/∂ that weight. */
 export function lossCall(w: Weights, x: number[][], beta: number, grad?: "wMu" | "wLv" | "wDec"): Call {
-  const linearVae = { wMu: tensorArg(w.wMu).tensor, bMu: tensorArg(w.bMu).tensor, wLv: tensorArg(w.wLv).tensor, bLv: tensorArg(w.bLv).tensor, wDec: tensorArg(w.wDec).tensor };
-  return { args: [{ linearVae }, tensorArg(x), { number: beta }], fields: ["total", "recon", "kl"], ...(grad ? { grad: { arg: 0, param: grad } } : {}) };
+  const linearVae = {
+    wMu: tensorArg(w.wMu).tensor,
+    bMu: tensorArg(w.bMu).tensor,
+    wLv: tensorArg(w.wLv).tensor,
+    bLv: tensorArg(w.bLv).tensor,
+    wDec: tensorArg(w.wDec).tensor,
+  };
+  return {
+    args: [{ linearVae }, tensorArg(x), { number: beta }],
+    fields: ["total", "recon", "kl"],
+    ...(grad ? { grad: { arg: 0, param: grad } } : {}),
+  };
 }
 
-const matVec = (row: number[], m: number[][], b?: number[]) => m[0].map((_, j) => row.reduce((s, v, i) => s + v * m[i][j], b ? b[j] : 0));
+const matVec = (row: number[], m: number[][], b?: number[]) =>
+  m[0].map((_, j) => row.reduce((s, v, i) => s + v * m[i][j], b ? b[j] : 0));
 
 /**
  * What recon should be on average when z is sampled, and its standard error: per element
@@ -68,13 +102,18 @@ const matVec = (row: number[], m: number[][], b?: number[]) => m[0].map((_, j) =
  * (a = x − mu·wDec, v = the sum); elements of a row share eps, so a row's spread is bounded by the mean of its elements' ones.
  */
 export function sampledRecon(w: Weights, x: number[][]): { expected: number; se: number; ifMu: number } {
-  let sum = 0, sumMu = 0, rowVar = 0;
+  let sum = 0,
+    sumMu = 0,
+    rowVar = 0;
   const d = w.wDec[0].length;
   for (const row of x) {
-    const mu = matVec(row, w.wMu, w.bMu), lv = matVec(row, w.wLv, w.bLv), xHat = matVec(mu, w.wDec);
+    const mu = matVec(row, w.wMu, w.bMu),
+      lv = matVec(row, w.wLv, w.bLv),
+      xHat = matVec(mu, w.wDec);
     let sd = 0;
     for (let k = 0; k < d; k++) {
-      const a = row[k] - xHat[k], v = lv.reduce((s, l, j) => s + Math.exp(l) * w.wDec[j][k] ** 2, 0);
+      const a = row[k] - xHat[k],
+        v = lv.reduce((s, l, j) => s + Math.exp(l) * w.wDec[j][k] ** 2, 0);
       sum += a * a + v;
       sumMu += a * a;
       sd += Math.sqrt(4 * a * a * v + 2 * v * v) / d;
@@ -86,9 +125,13 @@ export function sampledRecon(w: Weights, x: number[][]): { expected: number; se:
 }
 
 /** `n` rows of 2-D inputs, standard normal. */
-export const normalRows = (rng: Rng, n: number): number[][] => Array.from({ length: n }, () => [rng.normal(), rng.normal()]);
+export const normalRows = (rng: Rng, n: number): number[][] =>
+  Array.from({ length: n }, () => [rng.normal(), rng.normal()]);
 
-const loss1 = (w: Weights, x: number[][], beta: number): Probe<LossValues> => ({ calls: [lossCall(w, x, beta)], reduce: ([o]) => lossOut(o.out, "computeVaeLoss") });
+const loss1 = (w: Weights, x: number[][], beta: number): Probe<LossValues> => ({
+  calls: [lossCall(w, x, beta)],
+  reduce: ([o]) => lossOut(o.out, "computeVaeLoss"),
+});
 
 export function lossGradsProbe(w: Weights, x: number[][], beta: number): Probe<ComputeVaeLossSeen["grads"]> {
   const keys = ["wMu", "wLv", "wDec"] as const;
@@ -104,7 +147,10 @@ export function lossGradsProbe(w: Weights, x: number[][], beta: number): Probe<C
 
 /** recon with z sampled from a wide posterior, next to what it should be on average. */
 export function sampledProbe(w: Weights, x: number[][]): Probe<ComputeVaeLossSeen["sampled"]> {
-  return { calls: [lossCall(w, x, 1)], reduce: ([o]) => ({ ...lossOut(o.out, "computeVaeLoss"), ...sampledRecon(w, x) }) };
+  return {
+    calls: [lossCall(w, x, 1)],
+    reduce: ([o]) => ({ ...lossOut(o.out, "computeVaeLoss"), ...sampledRecon(w, x) }),
+  };
 }
 
 const probes: Probes<ComputeVaeLossFn, ComputeVaeLossSeen> = {
@@ -117,12 +163,17 @@ const probes: Probes<ComputeVaeLossFn, ComputeVaeLossSeen> = {
 };
 const PUBLIC_ROWS_SEED = 7;
 
-const fix = (got: number, want: number, what: string) => (near(got, want) ? undefined : `on a fixed test batch ${what} should be ${fmt(want)}, but it is ${fmt(got)}.`);
+const fix = (got: number, want: number, what: string) =>
+  near(got, want) ? undefined : `on a fixed test batch ${what} should be ${fmt(want)}, but it is ${fmt(got)}.`;
 
 const checks: PublicCheck<ComputeVaeLossSeen>[] = [
-  { id: "returns",
+  {
+    id: "returns",
     name: "returns { total, recon, kl } as scalar tensors",
-    points: 0.25, needs: ["sharp"], judge: () => undefined },
+    points: 0.25,
+    needs: ["sharp"],
+    judge: () => undefined,
+  },
   {
     id: "recon",
     name: "recon is the mean squared error over all elements",
@@ -138,11 +189,18 @@ const checks: PublicCheck<ComputeVaeLossSeen>[] = [
     name: "kl is 0 when mu = 0 and logVar = 0",
     points: 0.25,
     needs: ["prior"],
-    judge: ({ prior: { kl } }) => (Math.abs(kl) < 1e-6 ? undefined : `kl should be 0 when mu = 0 and logVar = 0 (q(z|x) is then the prior), but it is ${fmt(kl)}.`),
+    judge: ({ prior: { kl } }) =>
+      Math.abs(kl) < 1e-6
+        ? undefined
+        : `kl should be 0 when mu = 0 and logVar = 0 (q(z|x) is then the prior), but it is ${fmt(kl)}.`,
   },
-  { id: "kl",
+  {
+    id: "kl",
     name: "kl is the mean over all elements of ½(mu² + exp(logVar) − logVar − 1)",
-    points: 0.25, needs: ["wide"], judge: (s, r) => fix(s.wide.kl, r.wide.kl, "kl") },
+    points: 0.25,
+    needs: ["wide"],
+    judge: (s, r) => fix(s.wide.kl, r.wide.kl, "kl"),
+  },
   {
     id: "sampled-z",
     name: "recon decodes a sampled z, not mu",
@@ -158,7 +216,9 @@ const checks: PublicCheck<ComputeVaeLossSeen>[] = [
     name: "total = recon + beta·kl",
     points: 0.25,
     needs: ["sharp", "sharpBeta4"],
-    judge: (s, r) => fix(s.sharp.total, r.sharp.total, "total (beta = 0.01)") ?? fix(s.sharpBeta4.total, r.sharpBeta4.total, "total (beta = 4)"),
+    judge: (s, r) =>
+      fix(s.sharp.total, r.sharp.total, "total (beta = 0.01)") ??
+      fix(s.sharpBeta4.total, r.sharpBeta4.total, "total (beta = 4)"),
   },
   {
     id: "gradients",
@@ -166,9 +226,14 @@ const checks: PublicCheck<ComputeVaeLossSeen>[] = [
     points: 0.25,
     needs: ["grads"],
     judge: ({ grads: g }, { grads: want }) => {
-      for (const [k, what] of [["wMu", "the encoder's mu weights"], ["wLv", "the encoder's logVar weights"], ["wDec", "the decoder's weights"]] as const) {
+      for (const [k, what] of [
+        ["wMu", "the encoder's mu weights"],
+        ["wLv", "the encoder's logVar weights"],
+        ["wDec", "the decoder's weights"],
+      ] as const) {
         const got = g[k];
-        if (got === null) return `no gradient of total reaches ${what}: build the loss from model.encode/model.decode outputs with tf operations only (no dataSync, arraySync or tf.scalar of read-back numbers).`;
+        if (got === null)
+          return `no gradient of total reaches ${what}: build the loss from model.encode/model.decode outputs with tf operations only (no dataSync, arraySync or tf.scalar of read-back numbers).`;
         const wrong = gradientMismatch(got, want[k]!, what);
         if (wrong) return wrong;
       }

@@ -26,10 +26,26 @@ export type ElboSeen = {
   grads: { logits: number[] | null; mu: number[] | null; logVar: number[] | null };
 };
 
-const X = [[0, 1, 1, 0, 0.5], [1, 1, 0, 0, 0.2], [0, 0, 1, 1, 0.9]];
-const LOGITS = [[-2.0, 1.5, 0.3, -0.7, 0.1], [0.8, 2.2, -1.1, -3.0, -0.4], [-0.2, -1.6, 2.4, 0.9, 1.3]];
-const MU = [[0.5, -1.0], [1.2, 0.3], [-0.4, 0.8]];
-const LOGVAR = [[-0.5, 0.3], [0.0, -1.2], [0.7, -0.1]];
+const X = [
+  [0, 1, 1, 0, 0.5],
+  [1, 1, 0, 0, 0.2],
+  [0, 0, 1, 1, 0.9],
+];
+const LOGITS = [
+  [-2.0, 1.5, 0.3, -0.7, 0.1],
+  [0.8, 2.2, -1.1, -3.0, -0.4],
+  [-0.2, -1.6, 2.4, 0.9, 1.3],
+];
+const MU = [
+  [0.5, -1.0],
+  [1.2, 0.3],
+  [-0.4, 0.8],
+];
+const LOGVAR = [
+  [-0.5, 0.3],
+  [0.0, -1.2],
+  [0.7, -0.1],
+];
 
 /** The four inputs of elbo(x, logits, mu, logVar), as nested numbers. */
 export type ElboInputs = { x: number[][]; logits: number[][]; mu: number[][]; logVar: number[][] };
@@ -37,9 +53,16 @@ const KEYS = ["x", "logits", "mu", "logVar"] as const;
 
 /** One call of elbo; `grad`: ∂total/∂ that input. */
 export function elboCall(i: ElboInputs, grad?: "logits" | "mu" | "logVar"): Call {
-  return { args: KEYS.map((k) => tensorArg(i[k])), fields: ["total", "recon", "kl"], ...(grad ? { grad: { arg: KEYS.indexOf(grad) } } : {}) };
+  return {
+    args: KEYS.map((k) => tensorArg(i[k])),
+    fields: ["total", "recon", "kl"],
+    ...(grad ? { grad: { arg: KEYS.indexOf(grad) } } : {}),
+  };
 }
-export const elboValues = (i: ElboInputs): Probe<LossValues> => ({ calls: [elboCall(i)], reduce: ([o]) => lossOut(o.out, "elbo") });
+export const elboValues = (i: ElboInputs): Probe<LossValues> => ({
+  calls: [elboCall(i)],
+  reduce: ([o]) => lossOut(o.out, "elbo"),
+});
 export function elboGrads(i: ElboInputs): Probe<ElboSeen["grads"]> {
   const keys = ["logits", "mu", "logVar"] as const;
   return {
@@ -60,24 +83,40 @@ const probes: Probes<ElboFn, ElboSeen> = {
 };
 
 const close = (a: number, b: number) => near(a, b, 1e-4, 1e-3);
-const fix = (got: number, want: number, what: string) => (close(got, want) ? undefined : `${what} should be ${fmt(want)} on a fixed batch, but it is ${fmt(got)}.`);
+const fix = (got: number, want: number, what: string) =>
+  close(got, want) ? undefined : `${what} should be ${fmt(want)} on a fixed batch, but it is ${fmt(got)}.`;
 
 const checks: PublicCheck<ElboSeen>[] = [
-  { id: "returns",
+  {
+    id: "returns",
     name: "returns { total, recon, kl } as scalar tensors",
-    points: 0.25, needs: ["small"], judge: () => undefined },
-  { id: "recon",
+    points: 0.25,
+    needs: ["small"],
+    judge: () => undefined,
+  },
+  {
+    id: "recon",
     name: "recon is the Bernoulli NLL from logits, summed over pixels, averaged over the batch",
-    points: 0.25, needs: ["small"], judge: (s, r) => fix(s.small.recon, r.small.recon, "recon (nats per image)") },
-  { id: "kl",
+    points: 0.25,
+    needs: ["small"],
+    judge: (s, r) => fix(s.small.recon, r.small.recon, "recon (nats per image)"),
+  },
+  {
+    id: "kl",
     name: "kl is the closed-form KL, summed over latent dimensions, averaged over the batch",
-    points: 0.25, needs: ["small"], judge: (s, r) => fix(s.small.kl, r.small.kl, "kl") },
+    points: 0.25,
+    needs: ["small"],
+    judge: (s, r) => fix(s.small.kl, r.small.kl, "kl"),
+  },
   {
     id: "total",
     name: "total = recon + kl",
     points: 0.25,
     needs: ["small"],
-    judge: ({ small: v }) => (close(v.total, v.recon + v.kl) ? undefined : `total (${fmt(v.total)}) should equal recon + kl (${fmt(v.recon + v.kl)}).`),
+    judge: ({ small: v }) =>
+      close(v.total, v.recon + v.kl)
+        ? undefined
+        : `total (${fmt(v.total)}) should equal recon + kl (${fmt(v.recon + v.kl)}).`,
   },
   {
     id: "confident-logits",
@@ -97,7 +136,8 @@ const checks: PublicCheck<ElboSeen>[] = [
     judge: ({ grads: g }, { grads: want }) => {
       for (const k of ["logits", "mu", "logVar"] as const) {
         const got = g[k];
-        if (got === null) return `no gradient of total reaches ${k}: compute the loss with tf operations only (no dataSync, arraySync or tf.scalar of read-back numbers).`;
+        if (got === null)
+          return `no gradient of total reaches ${k}: compute the loss with tf operations only (no dataSync, arraySync or tf.scalar of read-back numbers).`;
         const wrong = gradientMismatch(got, want[k]!, k);
         if (wrong) return wrong;
       }
@@ -115,7 +155,9 @@ export const elboExercise: Exercise<ElboFn, ElboSeen> = {
   statement:
     "Return three scalar tensors: recon = the Bernoulli negative log-likelihood of x under the logits, summed over pixels and averaged over the batch " +
     "(computed stably from the logits), kl = ½ Σ_j (mu² + exp(logVar) − logVar − 1) summed over latent dimensions and averaged over the batch, and total = recon + kl.",
-  reference: (x, logits, mu, logVar) => ({ ...libraryElbo(x, logits, mu, logVar, { likelihood: "bernoulli", reduction: "sum" }) }),
+  reference: (x, logits, mu, logVar) => ({
+    ...libraryElbo(x, logits, mu, logVar, { likelihood: "bernoulli", reduction: "sum" }),
+  }),
   probes,
   checks,
   mistakes: elboMistakes,

@@ -11,10 +11,12 @@ import { near, sharing } from "../util";
 
 type M = Mistake<ReparameterizeFn, ReparameterizeSeen>;
 
-const sigmaTimesEps = (mu: tf.Tensor2D, sigma: tf.Tensor, eps: tf.Tensor) => tf.add(mu, tf.mul(sigma, eps)) as tf.Tensor2D;
+const sigmaTimesEps = (mu: tf.Tensor2D, sigma: tf.Tensor, eps: tf.Tensor) =>
+  tf.add(mu, tf.mul(sigma, eps)) as tf.Tensor2D;
 const halfExp = (logVar: tf.Tensor) => tf.exp(tf.mul(0.5, logVar));
 /** The two cases with logVar ≠ 0 have standard deviation `f(logVar)`, within 5%. */
-const stdIs = (stats: ZStats[], f: (logVar: number) => number) => stats.slice(0, 2).every((s) => s.nonFinite === 0 && near(s.std, f(s.logVar), 0.05, 0));
+const stdIs = (stats: ZStats[], f: (logVar: number) => number) =>
+  stats.slice(0, 2).every((s) => s.nonFinite === 0 && near(s.std, f(s.logVar), 0.05, 0));
 const sameTwice = ({ a, b }: ReparameterizeSeen["twice"]) => a.every((v, i) => v === b[i]);
 /** Draws per case of the stats probe (../reparameterize.ts). */
 const N_STATS = 20_000;
@@ -41,7 +43,8 @@ export const reparameterizeMistakes: M[] = [
     id: "uniform-eps",
     description: "eps drawn from a uniform distribution",
     hint: "eps must be standard normal, eps ~ N(0, I): draw it with randn(mu.shape), not tf.randomUniform. A uniform eps never lands beyond ±2, where a normal one does 4.6% of the time.",
-    implementation: (mu, logVar) => sigmaTimesEps(mu, halfExp(logVar), tf.randomUniform(mu.shape, 0, 1, "float32", defaultRng().tfSeed())),
+    implementation: (mu, logVar) =>
+      sigmaTimesEps(mu, halfExp(logVar), tf.randomUniform(mu.shape, 0, 1, "float32", defaultRng().tfSeed())),
     needs: ["stats"],
     // Uniform noise (on [0, 1) or [−1, 1)) at mu = 0, sigma = 1 never leaves ±1, yet is not narrow: a
     // normal that stays within ±1 this reliably has a standard deviation below 0.25.
@@ -61,7 +64,8 @@ export const reparameterizeMistakes: M[] = [
     hint: "logVar is the log of the variance and is negative whenever the variance is below 1, so tf.sqrt(logVar) is NaN there and so is z. Undo the log first: sigma = exp(½·logVar).",
     implementation: (mu, logVar) => sigmaTimesEps(mu, tf.sqrt(logVar), randn(mu.shape)),
     needs: ["stats"],
-    detect: ({ stats: [neg, pos] }) => neg.nonFinite === N_STATS && pos.nonFinite === 0 && near(pos.std, Math.sqrt(pos.logVar), 0.05, 0),
+    detect: ({ stats: [neg, pos] }) =>
+      neg.nonFinite === N_STATS && pos.nonFinite === 0 && near(pos.std, Math.sqrt(pos.logVar), 0.05, 0),
   },
   {
     id: "no-eps",
@@ -95,7 +99,9 @@ export const reparameterizeMistakes: M[] = [
     detect: ({ shape, twice }) => {
       const { sameRows, sameColumns } = sharing(shape, 4, 3);
       // Finite first: an all-NaN z repeats its rows too, and is not this mistake.
-      return shape.every(Number.isFinite) && (sameRows || sameColumns) && shape.some((v) => v !== 0) && !sameTwice(twice);
+      return (
+        shape.every(Number.isFinite) && (sameRows || sameColumns) && shape.some((v) => v !== 0) && !sameTwice(twice)
+      );
     },
   },
   {
@@ -104,6 +110,7 @@ export const reparameterizeMistakes: M[] = [
     hint: "Your z has the right distribution, but no gradient flows back to mu or logVar, so the encoder cannot learn. Build z with tf operations only (tf.exp, tf.mul, tf.add), without dataSync, arraySync or tf.tensor(...) of read-back values.",
     implementation: (mu, logVar) => tf.tensor2d(reparameterize(mu, logVar).arraySync() as number[][]),
     needs: ["grads", "stats"],
-    detect: ({ grads, stats }) => (grads.dMu === null || grads.dLogVar === null) && stdIs(stats, (lv) => Math.exp(0.5 * lv)),
+    detect: ({ grads, stats }) =>
+      (grads.dMu === null || grads.dLogVar === null) && stdIs(stats, (lv) => Math.exp(0.5 * lv)),
   },
 ];

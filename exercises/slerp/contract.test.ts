@@ -18,8 +18,12 @@ describe("slerp checks", () => {
   });
 
   it("names a wrong return type and a wrong length", () => {
-    expect(check("slerp", () => new Float32Array(3)).checks[0].message).toMatch(/^slerp should return an array of numbers/);
-    expect(check("slerp", () => [1, 2]).checks[0].message).toBe("slerp should return 3 numbers for 3-D codes, but returned 2.");
+    expect(check("slerp", () => new Float32Array(3)).checks[0].message).toMatch(
+      /^slerp should return an array of numbers/,
+    );
+    expect(check("slerp", () => [1, 2]).checks[0].message).toBe(
+      "slerp should return 3 numbers for 3-D codes, but returned 2.",
+    );
   });
 
   it("does not let a function that modifies its inputs disturb the checks", () => {

@@ -39,7 +39,8 @@ export const slerpMistakes: M[] = [
       return z0.map((v, i) => (Math.sin((1 - t) * omega) * v + Math.sin(t * omega) * z1[i]) / Math.sin(omega));
     },
     needs: ["parallel", "rounding", "arc"],
-    detect: ({ parallel, rounding, arc }) => parallel.every(Number.isFinite) && !rounding.every(Number.isFinite) && Math.abs(norm(arc[1]) - 2) < 1e-4,
+    detect: ({ parallel, rounding, arc }) =>
+      parallel.every(Number.isFinite) && !rounding.every(Number.isFinite) && Math.abs(norm(arc[1]) - 2) < 1e-4,
   },
   {
     id: "no-degenerate-fallback",
@@ -52,7 +53,10 @@ export const slerpMistakes: M[] = [
     },
     needs: ["degenerate", "parallel", "rounding"],
     detect: ({ degenerate, parallel, rounding }, own) =>
-      parallel.every(Number.isFinite) && rounding.every(Number.isFinite) && allNear(degenerate.zero, own.degenerate.zero, 1e-6, 1e-6) && allNear(degenerate.opposite, own.degenerate.opposite, 1e-6, 1e-6),
+      parallel.every(Number.isFinite) &&
+      rounding.every(Number.isFinite) &&
+      allNear(degenerate.zero, own.degenerate.zero, 1e-6, 1e-6) &&
+      allNear(degenerate.opposite, own.degenerate.opposite, 1e-6, 1e-6),
   },
   {
     id: "weights-swapped",
@@ -66,7 +70,12 @@ export const slerpMistakes: M[] = [
     id: "unit-directions",
     description: "interpolates the unit directions and drops the norms",
     hint: "You interpolated the directions z0/|z0| and z1/|z1| and dropped the norms, so every point has norm 1. Normalise only to compute Ω; apply the weights to z0 and z1 themselves.",
-    implementation: (z0, z1, t) => slerp(z0.map((v) => v / norm(z0)), z1.map((v) => v / norm(z1)), t),
+    implementation: (z0, z1, t) =>
+      slerp(
+        z0.map((v) => v / norm(z0)),
+        z1.map((v) => v / norm(z1)),
+        t,
+      ),
     needs: ["arc", "general"],
     detect: ({ arc, general }) => arc.every((z) => Math.abs(norm(z) - 1) < 1e-4) && Math.abs(norm(general) - 1) < 1e-4,
   },

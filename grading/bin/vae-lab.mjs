@@ -11,7 +11,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const [command, ...rest] = process.argv.slice(2);
 const commands = { grade: "grading/cli.ts", collect: "grading/collect.ts" };
 if (!command || !(command in commands)) {
-  process.stderr.write(`Usage: vae-lab <command> [options]\n\nCommands:\n  grade     grade submitted lesson notebooks (vae-lab grade --help)\n  collect   copy a lesson's notebooks out of the students' homes for grading (vae-lab collect --help)\n`);
+  process.stderr.write(
+    `Usage: vae-lab <command> [options]\n\nCommands:\n  grade     grade submitted lesson notebooks (vae-lab grade --help)\n  collect   copy a lesson's notebooks out of the students' homes for grading (vae-lab collect --help)\n`,
+  );
   process.exit(command === "--help" || command === "-h" ? 0 : 2);
 }
 const tsx = createRequire(import.meta.url).resolve("tsx/cli", { paths: [root] });

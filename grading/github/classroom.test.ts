@@ -15,14 +15,26 @@ import { lesson1Template, submission, tempDir, writeNotebook } from "../testing/
 const root = tempDir("classroom");
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 const run = (repo: string, output: string) =>
-  spawnSync(process.execPath, ["--import", "tsx", path.join(projectDir, "grading", "github", "run.ts"), "--submission", repo, "--output", output], { cwd: projectDir, encoding: "utf8", timeout: 120_000 });
+  spawnSync(
+    process.execPath,
+    ["--import", "tsx", path.join(projectDir, "grading", "github", "run.ts"), "--submission", repo, "--output", output],
+    { cwd: projectDir, encoding: "utf8", timeout: 120_000 },
+  );
 /** What the reporter does with the step output: base64-decode it and parse the JSON. */
-const decode = (file: string) => JSON.parse(Buffer.from(fs.readFileSync(file, "utf8").match(/^result=(.*)$/m)![1], "base64").toString("utf8"));
+const decode = (file: string) =>
+  JSON.parse(Buffer.from(fs.readFileSync(file, "utf8").match(/^result=(.*)$/m)![1], "base64").toString("utf8"));
 
 describe("the GitHub Classroom step", () => {
   it("writes the reporter's result for the repository's notebook: scores that add up, feedback in the log", () => {
     const repo = path.join(root, "repo");
-    writeNotebook(repo, "01_swiss_roll_vae.ipynb", submission(lesson1Template(), { reparameterize: correctSources.reparameterize, computeVaeLoss: correctSources.computeVaeLoss.replace("tf.mul(beta, kl)", "kl") }));
+    writeNotebook(
+      repo,
+      "01_swiss_roll_vae.ipynb",
+      submission(lesson1Template(), {
+        reparameterize: correctSources.reparameterize,
+        computeVaeLoss: correctSources.computeVaeLoss.replace("tf.mul(beta, kl)", "kl"),
+      }),
+    );
     const output = path.join(root, "github_output");
     const r = run(repo, output);
     expect(r.status, r.stderr).toBe(0);
@@ -32,7 +44,9 @@ describe("the GitHub Classroom step", () => {
     expect(total).toBeGreaterThan(4);
     expect(total).toBeLessThan(8);
     expect(r.stdout).toMatch(/# Feedback for submission/);
-    expect(CLASSROOM_WORKFLOW).toContain(`${CLASSROOM_RUNNER.toUpperCase()}_RESULTS: "\${{ steps.${CLASSROOM_RUNNER}.outputs.result }}"`);
+    expect(CLASSROOM_WORKFLOW).toContain(
+      `${CLASSROOM_RUNNER.toUpperCase()}_RESULTS: "\${{ steps.${CLASSROOM_RUNNER}.outputs.result }}"`,
+    );
     expect(CLASSROOM_RUNNER).toMatch(/^[a-zA-Z0-9]+$/);
   });
 
@@ -43,6 +57,10 @@ describe("the GitHub Classroom step", () => {
     const output = path.join(root, "github_output_empty");
     const r = run(repo, output);
     expect(r.status, r.stderr).toBe(0);
-    expect(decode(output)).toMatchObject({ version: 1, status: "error", tests: [{ status: "error", message: expect.stringMatching(/no notebooks \(\*\.ipynb\) to grade/) }] });
+    expect(decode(output)).toMatchObject({
+      version: 1,
+      status: "error",
+      tests: [{ status: "error", message: expect.stringMatching(/no notebooks \(\*\.ipynb\) to grade/) }],
+    });
   });
 });

@@ -20,7 +20,12 @@ const spec = {
 } as const;
 
 async function main(argv: string[]): Promise<number> {
-  const parsed = parseCommandLine(argv, spec, "Usage: run.ts [--submission DIR] [--output FILE]\n", "github classroom run");
+  const parsed = parseCommandLine(
+    argv,
+    spec,
+    "Usage: run.ts [--submission DIR] [--output FILE]\n",
+    "github classroom run",
+  );
   if ("exit" in parsed) return parsed.exit;
   const outputFile = parsed.args.output ?? process.env.GITHUB_OUTPUT;
   const emit = (result: ClassroomResult) => {
@@ -30,7 +35,13 @@ async function main(argv: string[]): Promise<number> {
   };
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "vae-lab-classroom-"));
   try {
-    const batch = await gradeBatch({ inputs: [parsed.args.submission!], outDir: out, jobs: 1, progress: false, singleStudent: "submission" });
+    const batch = await gradeBatch({
+      inputs: [parsed.args.submission!],
+      outDir: out,
+      jobs: 1,
+      progress: false,
+      singleStudent: "submission",
+    });
     const r = batch.results[0];
     process.stdout.write(feedbackMarkdown(r) + "\n");
     emit(classroomResult(r));
@@ -38,7 +49,23 @@ async function main(argv: string[]): Promise<number> {
   } catch (e) {
     const empty = e instanceof NoNotebooksError;
     process.stdout.write(`${empty ? "" : "GRADER ERROR: "}${(e as Error).message}\n`);
-    emit({ version: 1, status: "error", max_score: 0, tests: [{ name: empty ? "a lesson notebook is in the repository" : "the grader ran", status: "error", score: 0, message: (e as Error).message, test_code: "", filename: "", line_no: 0, duration: 0 }] });
+    emit({
+      version: 1,
+      status: "error",
+      max_score: 0,
+      tests: [
+        {
+          name: empty ? "a lesson notebook is in the repository" : "the grader ran",
+          status: "error",
+          score: 0,
+          message: (e as Error).message,
+          test_code: "",
+          filename: "",
+          line_no: 0,
+          duration: 0,
+        },
+      ],
+    });
     return empty ? 0 : 1;
   } finally {
     fs.rmSync(out, { recursive: true, force: true });

@@ -41,8 +41,18 @@ exec node node_modules/tsx/dist/cli.mjs grading/gradescope/run.ts --submission "
 `;
 
 /** What the grader needs at run time, relative to the project. */
-const INCLUDE = ["package.json", "package-lock.json", "tsconfig.json", "src", "cli", "exercises", "grading", "solutions"];
-const skip = (rel: string) => /(^|\/)(node_modules|\.cache|dist|out)(\/|$)|\.test\.ts$|(^|\/)\.ipynb_checkpoints(\/|$)/.test(rel);
+const INCLUDE = [
+  "package.json",
+  "package-lock.json",
+  "tsconfig.json",
+  "src",
+  "cli",
+  "exercises",
+  "grading",
+  "solutions",
+];
+const skip = (rel: string) =>
+  /(^|\/)(node_modules|\.cache|dist|out)(\/|$)|\.test\.ts$|(^|\/)\.ipynb_checkpoints(\/|$)/.test(rel);
 
 export function autograderEntries(root = projectDir): ZipEntry[] {
   const entries: ZipEntry[] = [
@@ -54,7 +64,8 @@ export function autograderEntries(root = projectDir): ZipEntry[] {
     if (skip(rel) || !fs.existsSync(abs)) return;
     const st = fs.statSync(abs);
     if (st.isDirectory()) for (const f of fs.readdirSync(abs).sort()) add(path.posix.join(rel, f));
-    else if (st.isFile()) entries.push({ name: `vae-lab/${rel}`, data: fs.readFileSync(abs), mode: st.mode & 0o111 ? 0o755 : 0o644 });
+    else if (st.isFile())
+      entries.push({ name: `vae-lab/${rel}`, data: fs.readFileSync(abs), mode: st.mode & 0o111 ? 0o755 : 0o644 });
   };
   for (const r of INCLUDE) add(r);
   return entries;
@@ -80,8 +91,11 @@ async function main(argv: string[]): Promise<number> {
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(`${out}.tmp`, zip(entries));
   fs.renameSync(`${out}.tmp`, out);
-  process.stdout.write(`${path.relative(process.cwd(), out)}: ${entries.length} files, ${(fs.statSync(out).size / 1024).toFixed(0)} kB. Upload it as the autograder in Gradescope.\n`);
+  process.stdout.write(
+    `${path.relative(process.cwd(), out)}: ${entries.length} files, ${(fs.statSync(out).size / 1024).toFixed(0)} kB. Upload it as the autograder in Gradescope.\n`,
+  );
   return 0;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) main(process.argv.slice(2)).then((c) => process.exit(c));
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname))
+  main(process.argv.slice(2)).then((c) => process.exit(c));

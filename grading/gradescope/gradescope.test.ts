@@ -27,7 +27,15 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 /** [name, unix mode] of every entry, read by Python's zipfile (an independent reader). */
 function listing(): [string, number][] {
-  const r = spawnSync(PY, ["-c", "import json,sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); z.testzip(); print(json.dumps([[i.filename, i.external_attr >> 16] for i in z.infolist()]))", zipFile], { encoding: "utf8" });
+  const r = spawnSync(
+    PY,
+    [
+      "-c",
+      "import json,sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); z.testzip(); print(json.dumps([[i.filename, i.external_attr >> 16] for i in z.infolist()]))",
+      zipFile,
+    ],
+    { encoding: "utf8" },
+  );
   expect(r.status, r.stderr).toBe(0);
   return JSON.parse(r.stdout);
 }
@@ -44,7 +52,15 @@ describe("the autograder zip", () => {
     const entries = new Map(listing());
     expect(entries.get("setup.sh")! & 0o777).toBe(0o755);
     expect(entries.get("run_autograder")! & 0o777).toBe(0o755);
-    for (const f of ["vae-lab/package.json", "vae-lab/package-lock.json", "vae-lab/grading/gradescope/run.ts", "vae-lab/grading/hidden/reparameterize.ts", "vae-lab/exercises/index.ts", "vae-lab/src/index.ts", "vae-lab/solutions/01_swiss_roll_vae.ipynb"]) {
+    for (const f of [
+      "vae-lab/package.json",
+      "vae-lab/package-lock.json",
+      "vae-lab/grading/gradescope/run.ts",
+      "vae-lab/grading/hidden/reparameterize.ts",
+      "vae-lab/exercises/index.ts",
+      "vae-lab/src/index.ts",
+      "vae-lab/solutions/01_swiss_roll_vae.ipynb",
+    ]) {
       expect(entries.has(f), f).toBe(true);
     }
     const names = [...entries.keys()];
@@ -60,13 +76,26 @@ describe("the autograder zip", () => {
     expect(x.status, x.stderr).toBe(0);
     // setup.sh's npm install is replaced by the project's installed packages.
     fs.symlinkSync(path.join(projectDir, "node_modules"), path.join(source, "vae-lab", "node_modules"));
-    writeNotebook(path.join(fake, "submission"), "01_swiss_roll_vae.ipynb", submission(lesson1Template(), { reparameterize: correctSources.reparameterize, computeVaeLoss: correctSources.computeVaeLoss.replace("tf.mul(beta, kl)", "kl") }));
-    const r = spawnSync("bash", [path.join(source, "run_autograder")], { encoding: "utf8", env: { ...process.env, AUTOGRADER_ROOT: fake }, timeout: 120_000 });
+    writeNotebook(
+      path.join(fake, "submission"),
+      "01_swiss_roll_vae.ipynb",
+      submission(lesson1Template(), {
+        reparameterize: correctSources.reparameterize,
+        computeVaeLoss: correctSources.computeVaeLoss.replace("tf.mul(beta, kl)", "kl"),
+      }),
+    );
+    const r = spawnSync("bash", [path.join(source, "run_autograder")], {
+      encoding: "utf8",
+      env: { ...process.env, AUTOGRADER_ROOT: fake },
+      timeout: 120_000,
+    });
     expect(r.status, r.stderr).toBe(0);
     const results = JSON.parse(fs.readFileSync(path.join(fake, "results", "results.json"), "utf8"));
     expect(results.score).toBeGreaterThan(4);
     expect(results.score).toBeLessThan(8);
-    expect(results.tests).toHaveLength(MANIFEST.filter((t) => t.exercise === "reparameterize" || t.exercise === "computeVaeLoss").length);
+    expect(results.tests).toHaveLength(
+      MANIFEST.filter((t) => t.exercise === "reparameterize" || t.exercise === "computeVaeLoss").length,
+    );
     for (const t of results.tests) {
       expect(typeof t.name).toBe("string");
       expect(t.score).toBeLessThanOrEqual(t.max_score);
@@ -74,7 +103,10 @@ describe("the autograder zip", () => {
     }
     expect(results.output).toMatch(/total should weigh kl by beta/);
     expect(results).toMatchObject({ output_format: "md", stdout_visibility: "hidden" });
-    expect(results.score).toBeCloseTo(results.tests.reduce((s: number, t: { score: number }) => s + t.score, 0), 9);
+    expect(results.score).toBeCloseTo(
+      results.tests.reduce((s: number, t: { score: number }) => s + t.score, 0),
+      9,
+    );
     // Instructor-only lines go to stdout (Gradescope shows it to instructors only), never into output.
     expect(r.stdout).toMatch(/^score \d/m);
     expect(results.output).not.toMatch(/!!!|GRADER ERROR/);

@@ -26,21 +26,46 @@ async function main(argv: string[]): Promise<number> {
   const { submission, results } = parsed.args as { submission: string; results: string };
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "vae-lab-gradescope-"));
   try {
-    const batch = await gradeBatch({ inputs: [submission], outDir: out, jobs: 1, progress: false, singleStudent: "submission" });
+    const batch = await gradeBatch({
+      inputs: [submission],
+      outDir: out,
+      jobs: 1,
+      progress: false,
+      singleStudent: "submission",
+    });
     const r = batch.results[0];
     if (!r) {
-      writeAtomic(results, JSON.stringify({ score: 0, output: "No lesson notebook was found in your submission. Upload the lesson's notebook file (.ipynb).", output_format: "md", stdout_visibility: "hidden", tests: [] }, null, 2) + "\n");
+      writeAtomic(
+        results,
+        JSON.stringify(
+          {
+            score: 0,
+            output: "No lesson notebook was found in your submission. Upload the lesson's notebook file (.ipynb).",
+            output_format: "md",
+            stdout_visibility: "hidden",
+            tests: [],
+          },
+          null,
+          2,
+        ) + "\n",
+      );
       return 0;
     }
     process.stdout.write(gradescopeStdout(r));
-    for (const n of batch.info.notebooks) process.stdout.write(`${n.file}: ${n.status}${n.reason ? ` (${n.reason})` : ""}\n`);
+    for (const n of batch.info.notebooks)
+      process.stdout.write(`${n.file}: ${n.status}${n.reason ? ` (${n.reason})` : ""}\n`);
     writeAtomic(results, JSON.stringify(gradescopeResults(r), null, 2) + "\n");
     return batch.exitCode;
   } catch (e) {
     const empty = e instanceof NoNotebooksError;
     process.stdout.write(`${empty ? "no notebook" : "GRADER ERROR"}: ${(e as Error).stack ?? e}\n`);
-    const output = empty ? "No notebook (.ipynb) was found in your submission. Upload the lesson's notebook file." : "The autograder itself failed (not your fault). Your instructor can see what went wrong.";
-    writeAtomic(results, JSON.stringify({ score: 0, output, output_format: "md", stdout_visibility: "hidden", tests: [] }, null, 2) + "\n");
+    const output = empty
+      ? "No notebook (.ipynb) was found in your submission. Upload the lesson's notebook file."
+      : "The autograder itself failed (not your fault). Your instructor can see what went wrong.";
+    writeAtomic(
+      results,
+      JSON.stringify({ score: 0, output, output_format: "md", stdout_visibility: "hidden", tests: [] }, null, 2) + "\n",
+    );
     return empty ? 0 : 1;
   } finally {
     fs.rmSync(out, { recursive: true, force: true });

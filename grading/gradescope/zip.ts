@@ -13,7 +13,8 @@ export interface ZipEntry {
 }
 
 export function zip(entries: ZipEntry[]): Buffer {
-  const locals: Buffer[] = [], centrals: Buffer[] = [];
+  const locals: Buffer[] = [],
+    centrals: Buffer[] = [];
   let offset = 0;
   for (const e of entries) {
     const name = Buffer.from(e.name, "utf8");

@@ -6,7 +6,14 @@
  * the variance is exactly 0 however it is computed) with threshold 0, and one latent dimension;
  * and that mu is left unchanged.
  */
-import { activeUnitsExercise, sameVariance, unitsCall, unitsOut, type ActiveUnitsFn, type ActiveUnitsOut } from "../../exercises/activeUnits/contract";
+import {
+  activeUnitsExercise,
+  sameVariance,
+  unitsCall,
+  unitsOut,
+  type ActiveUnitsFn,
+  type ActiveUnitsOut,
+} from "../../exercises/activeUnits/contract";
 import { eachCall, rowsUnchanged } from "../../exercises/raw";
 import type { Probe, Probes } from "../../exercises/types";
 import type { Rng } from "../../src/vae/random";
@@ -30,27 +37,46 @@ function drawMu(rng: Rng, n: number, latentDim: number): number[][] {
 /** Means and a threshold where no unit's variance is within 10 % of it (nor of 0.01). */
 function drawCase(rng: Rng, threshold: () => number): { mu: number[][]; t: number } {
   for (;;) {
-    const n = 20 + rng.int(41), latentDim = 3 + rng.int(8);
-    const mu = drawMu(rng, n, latentDim), t = threshold();
+    const n = 20 + rng.int(41),
+      latentDim = 3 + rng.int(8);
+    const mu = drawMu(rng, n, latentDim),
+      t = threshold();
     const { variance } = activeUnits(mu, t);
     if (variance.every((v) => Math.abs(v - t) > 0.1 * t && Math.abs(v - 0.01) > 0.001)) return { mu, t };
   }
 }
 
-const several = (calls: { mu: number[][]; t: number }[]): Probe<ActiveUnitsOut[]> => eachCall(calls.map(({ mu, t }) => unitsCall(mu, t)), unitsOut);
+const several = (calls: { mu: number[][]; t: number }[]): Probe<ActiveUnitsOut[]> =>
+  eachCall(
+    calls.map(({ mu, t }) => unitsCall(mu, t)),
+    unitsOut,
+  );
 
 const probes: Probes<ActiveUnitsFn, ActiveUnitsHiddenSeen> = {
-  cases: (rng) => several([drawCase(rng, () => 0.01), drawCase(rng, () => 0.08 + 0.12 * rng.uniform()), drawCase(rng, () => 0.08 + 0.12 * rng.uniform())]),
+  cases: (rng) =>
+    several([
+      drawCase(rng, () => 0.01),
+      drawCase(rng, () => 0.08 + 0.12 * rng.uniform()),
+      drawCase(rng, () => 0.08 + 0.12 * rng.uniform()),
+    ]),
   edge: (rng) => {
     const one = [drawMu(rng, 1, 4)[0]];
     // Identical codes of eighths, 8 of them: every way of computing the mean is exact, so the variance is exactly 0.
-    const z = Array.from({ length: 5 }, () => (rng.int(33) - 16) / 8), same = Array.from({ length: 8 }, () => [...z]);
+    const z = Array.from({ length: 5 }, () => (rng.int(33) - 16) / 8),
+      same = Array.from({ length: 8 }, () => [...z]);
     const column = drawMu(rng, 30, 3).map((r) => [r[2]]);
-    return several([{ mu: one, t: 0.01 }, { mu: same, t: 0 }, { mu: column, t: 0.01 }]);
+    return several([
+      { mu: one, t: 0.01 },
+      { mu: same, t: 0 },
+      { mu: column, t: 0.01 },
+    ]);
   },
   unchanged: (rng) => {
     const mu = drawMu(rng, 25, 6);
-    return { calls: [unitsCall(mu, 0.01, true)], reduce: ([o]) => (unitsOut(o.out), rowsUnchanged(o.argsAfter?.[0], mu)) };
+    return {
+      calls: [unitsCall(mu, 0.01, true)],
+      reduce: ([o]) => (unitsOut(o.out), rowsUnchanged(o.argsAfter?.[0], mu)),
+    };
   },
 };
 
@@ -64,7 +90,13 @@ export const activeUnitsHidden: HiddenSuite<ActiveUnitsFn, ActiveUnitsHiddenSeen
       category: "values",
       needs: ["cases"],
       judge: ({ cases }, { cases: want }) =>
-        fraction(cases.map((c, i) => (sameVariance(c.variance, want[i].variance) ? undefined : "for hidden means, variance[d] should be the variance of mu[·][d] over the n images (divide by n), one per latent dimension."))),
+        fraction(
+          cases.map((c, i) =>
+            sameVariance(c.variance, want[i].variance)
+              ? undefined
+              : "for hidden means, variance[d] should be the variance of mu[·][d] over the n images (divide by n), one per latent dimension.",
+          ),
+        ),
     },
     {
       id: "count",
@@ -72,7 +104,14 @@ export const activeUnitsHidden: HiddenSuite<ActiveUnitsFn, ActiveUnitsHiddenSeen
       name: "counts the units above the threshold, for thresholds 0.01 and larger",
       category: "values",
       needs: ["cases"],
-      judge: ({ cases }, { cases: want }) => fraction(cases.map((c, i) => (c.count === want[i].count ? undefined : "for hidden means, count should be the number of units whose variance is above the given threshold."))),
+      judge: ({ cases }, { cases: want }) =>
+        fraction(
+          cases.map((c, i) =>
+            c.count === want[i].count
+              ? undefined
+              : "for hidden means, count should be the number of units whose variance is above the given threshold.",
+          ),
+        ),
     },
     {
       id: "edge-cases",
@@ -81,7 +120,13 @@ export const activeUnitsHidden: HiddenSuite<ActiveUnitsFn, ActiveUnitsHiddenSeen
       category: "edge case",
       needs: ["edge"],
       judge: ({ edge }, { edge: want }) =>
-        fraction(edge.map((c, i) => (sameVariance(c.variance, want[i].variance) && c.count === want[i].count ? undefined : "for one image, for identical codes with threshold 0 (variance 0 is not above 0), or for a single latent dimension, the variances or the count are wrong."))),
+        fraction(
+          edge.map((c, i) =>
+            sameVariance(c.variance, want[i].variance) && c.count === want[i].count
+              ? undefined
+              : "for one image, for identical codes with threshold 0 (variance 0 is not above 0), or for a single latent dimension, the variances or the count are wrong.",
+          ),
+        ),
     },
     {
       id: "inputs-unchanged",
@@ -89,7 +134,10 @@ export const activeUnitsHidden: HiddenSuite<ActiveUnitsFn, ActiveUnitsHiddenSeen
       name: "leaves mu unchanged",
       category: "side effects",
       needs: ["unchanged"],
-      judge: ({ unchanged }) => (unchanged ? { score: 1 } : { score: 0, message: "activeUnits modified the mu it was given: compute into new arrays." }),
+      judge: ({ unchanged }) =>
+        unchanged
+          ? { score: 1 }
+          : { score: 0, message: "activeUnits modified the mu it was given: compute into new arrays." },
     },
   ],
 };

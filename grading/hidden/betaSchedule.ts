@@ -4,7 +4,12 @@
  * and after the warm-up, no warm-up at all (warmupEpochs = 0: betaMax, no 0/0), and warm-ups of one
  * and two epochs.
  */
-import { betaAtEpochs, betaScheduleExercise, sameBeta, type BetaScheduleFn } from "../../exercises/betaSchedule/contract";
+import {
+  betaAtEpochs,
+  betaScheduleExercise,
+  sameBeta,
+  type BetaScheduleFn,
+} from "../../exercises/betaSchedule/contract";
 import type { Probe, Probes } from "../../exercises/types";
 import type { Rng } from "../../src/vae/random";
 import { fraction, type HiddenSuite } from "./types";
@@ -38,21 +43,34 @@ function cases(settings: { b: number; w: number; at: number[] }[]): Probe<Case[]
 
 const probes: Probes<BetaScheduleFn, BetaScheduleHiddenSeen> = {
   ramp: (rng) =>
-    cases([0, 1, 2].map(() => {
-      const w = 3 + rng.int(28);
-      return { b: betaMax(rng), w, at: [0, 1 + rng.int(w - 1), 1 + rng.int(w - 1), w - 1] };
-    })),
+    cases(
+      [0, 1, 2].map(() => {
+        const w = 3 + rng.int(28);
+        return { b: betaMax(rng), w, at: [0, 1 + rng.int(w - 1), 1 + rng.int(w - 1), w - 1] };
+      }),
+    ),
   after: (rng) =>
-    cases([0, 1].map(() => {
-      const w = 3 + rng.int(28);
-      return { b: betaMax(rng), w, at: [w, w + 1 + rng.int(3 * w)] };
-    })),
+    cases(
+      [0, 1].map(() => {
+        const w = 3 + rng.int(28);
+        return { b: betaMax(rng), w, at: [w, w + 1 + rng.int(3 * w)] };
+      }),
+    ),
   noWarmup: (rng) => cases([{ b: betaMax(rng), w: 0, at: [0, 1 + rng.int(20)] }]),
-  short: (rng) => cases([{ b: betaMax(rng), w: 1, at: [0, 1, 2] }, { b: betaMax(rng), w: 2, at: [0, 1, 2, 5] }]),
+  short: (rng) =>
+    cases([
+      { b: betaMax(rng), w: 1, at: [0, 1, 2] },
+      { b: betaMax(rng), w: 2, at: [0, 1, 2, 5] },
+    ]),
 };
 
 /** One verdict per setting: all its epochs right. */
-const perCase = (got: Case[], want: Case[], message: string) => got.map((c, i) => (c.betas.length === want[i].betas.length && c.betas.every((b, k) => sameBeta(b, want[i].betas[k])) ? undefined : message));
+const perCase = (got: Case[], want: Case[], message: string) =>
+  got.map((c, i) =>
+    c.betas.length === want[i].betas.length && c.betas.every((b, k) => sameBeta(b, want[i].betas[k]))
+      ? undefined
+      : message,
+  );
 
 export const betaScheduleHidden: HiddenSuite<BetaScheduleFn, BetaScheduleHiddenSeen> = {
   exercise: { ...betaScheduleExercise, id: "betaSchedule:hidden", probes, checks: [], mistakes: [] },
@@ -63,7 +81,14 @@ export const betaScheduleHidden: HiddenSuite<BetaScheduleFn, BetaScheduleHiddenS
       name: "rises linearly from 0 to betaMax during warm-ups of several lengths and betaMax values",
       category: "values",
       needs: ["ramp"],
-      judge: ({ ramp }, { ramp: want }) => fraction(perCase(ramp, want, "during a hidden warm-up, β should be betaMax · epochsDone / warmupEpochs (0 before the first epoch).")),
+      judge: ({ ramp }, { ramp: want }) =>
+        fraction(
+          perCase(
+            ramp,
+            want,
+            "during a hidden warm-up, β should be betaMax · epochsDone / warmupEpochs (0 before the first epoch).",
+          ),
+        ),
     },
     {
       id: "after-warmup",
@@ -71,7 +96,8 @@ export const betaScheduleHidden: HiddenSuite<BetaScheduleFn, BetaScheduleHiddenS
       name: "stays at betaMax after the warm-up",
       category: "values",
       needs: ["after"],
-      judge: ({ after }, { after: want }) => fraction(perCase(after, want, "once warmupEpochs epochs have finished, β should stay at betaMax.")),
+      judge: ({ after }, { after: want }) =>
+        fraction(perCase(after, want, "once warmupEpochs epochs have finished, β should stay at betaMax.")),
     },
     {
       id: "no-warmup",
@@ -79,7 +105,14 @@ export const betaScheduleHidden: HiddenSuite<BetaScheduleFn, BetaScheduleHiddenS
       name: "is betaMax from the start when warmupEpochs = 0",
       category: "edge case",
       needs: ["noWarmup"],
-      judge: ({ noWarmup }, { noWarmup: want }) => fraction(perCase(noWarmup, want, "with warmupEpochs = 0 there is no warm-up: β should be betaMax from the first epoch (and never NaN).")),
+      judge: ({ noWarmup }, { noWarmup: want }) =>
+        fraction(
+          perCase(
+            noWarmup,
+            want,
+            "with warmupEpochs = 0 there is no warm-up: β should be betaMax from the first epoch (and never NaN).",
+          ),
+        ),
     },
     {
       id: "short-warmup",
@@ -87,7 +120,14 @@ export const betaScheduleHidden: HiddenSuite<BetaScheduleFn, BetaScheduleHiddenS
       name: "handles warm-ups of one and two epochs",
       category: "edge case",
       needs: ["short"],
-      judge: ({ short }, { short: want }) => fraction(perCase(short, want, "for a warm-up of one or two epochs, β should be 0, then betaMax · epochsDone / warmupEpochs, then betaMax.")),
+      judge: ({ short }, { short: want }) =>
+        fraction(
+          perCase(
+            short,
+            want,
+            "for a warm-up of one or two epochs, β should be 0, then betaMax · epochsDone / warmupEpochs, then betaMax.",
+          ),
+        ),
     },
   ],
 };

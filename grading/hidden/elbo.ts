@@ -11,9 +11,17 @@ import { near, type LossValues } from "../../exercises/util";
 import type { Rng } from "../../src/vae/random";
 import { fraction, type HiddenSuite } from "./types";
 
-const B = 4, P = 6, L = 3;
-const matrix = (rng: Rng, rows: number, cols: number, lo: number, hi: number) => Array.from({ length: rows }, () => uniformIn(rng, cols, lo, hi));
-const draw = (rng: Rng): ElboInputs => ({ x: matrix(rng, B, P, 0, 1), logits: matrix(rng, B, P, -3, 3), mu: matrix(rng, B, L, -1.5, 1.5), logVar: matrix(rng, B, L, -1.5, 1.2) });
+const B = 4,
+  P = 6,
+  L = 3;
+const matrix = (rng: Rng, rows: number, cols: number, lo: number, hi: number) =>
+  Array.from({ length: rows }, () => uniformIn(rng, cols, lo, hi));
+const draw = (rng: Rng): ElboInputs => ({
+  x: matrix(rng, B, P, 0, 1),
+  logits: matrix(rng, B, P, -3, 3),
+  mu: matrix(rng, B, L, -1.5, 1.5),
+  logVar: matrix(rng, B, L, -1.5, 1.2),
+});
 
 export type ElboHiddenSeen = {
   values: LossValues;
@@ -42,7 +50,12 @@ export const elboHidden: HiddenSuite<ElboFn, ElboHiddenSeen> = {
       name: "recon, kl and total on another batch (grey-level targets, another latentDim)",
       category: "values",
       needs: ["values"],
-      judge: ({ values: v }, { values: w }) => fraction((["recon", "kl", "total"] as const).map((k) => (close(v[k], w[k]) ? undefined : `${k} is wrong on a hidden batch.`))),
+      judge: ({ values: v }, { values: w }) =>
+        fraction(
+          (["recon", "kl", "total"] as const).map((k) =>
+            close(v[k], w[k]) ? undefined : `${k} is wrong on a hidden batch.`,
+          ),
+        ),
     },
     {
       id: "saturated-logits",
@@ -51,7 +64,13 @@ export const elboHidden: HiddenSuite<ElboFn, ElboHiddenSeen> = {
       category: "numerical stability",
       needs: ["saturated"],
       judge: ({ saturated: v }, { saturated: w }) =>
-        Number.isFinite(v.recon) && close(v.recon, w.recon) ? { score: 1 } : { score: 0, message: "recon is NaN, Infinity or inexact for very confident logits: compute it from the logits in the stable form." },
+        Number.isFinite(v.recon) && close(v.recon, w.recon)
+          ? { score: 1 }
+          : {
+              score: 0,
+              message:
+                "recon is NaN, Infinity or inexact for very confident logits: compute it from the logits in the stable form.",
+            },
     },
     {
       id: "gradients",
@@ -60,11 +79,16 @@ export const elboHidden: HiddenSuite<ElboFn, ElboHiddenSeen> = {
       category: "gradients",
       needs: ["grads"],
       judge: ({ grads: g }, { grads: want }) =>
-        fraction((["logits", "mu", "logVar"] as const).map((k) => {
-          const got = g[k], w = want[k]!;
-          if (got === null) return `no gradient of total reaches ${k}: use tf operations only.`;
-          return got.length === w.length && got.every((v, i) => near(v, w[i], 1e-3, 1e-4)) ? undefined : `the gradient of total with respect to ${k} is wrong on a hidden batch.`;
-        })),
+        fraction(
+          (["logits", "mu", "logVar"] as const).map((k) => {
+            const got = g[k],
+              w = want[k]!;
+            if (got === null) return `no gradient of total reaches ${k}: use tf operations only.`;
+            return got.length === w.length && got.every((v, i) => near(v, w[i], 1e-3, 1e-4))
+              ? undefined
+              : `the gradient of total with respect to ${k} is wrong on a hidden batch.`;
+          }),
+        ),
     },
   ],
 };

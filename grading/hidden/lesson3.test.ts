@@ -17,7 +17,8 @@ const SEEDS = Array.from({ length: 12 }, (_, i) => 1000 + 7919 * i);
 /** The hidden score of `fn` (0..the exercise's hidden points) for one hidden seed. */
 function hiddenScore(id: string, fn: unknown, seed: number): number {
   const suite = hiddenSuites[id];
-  const seen = observe(suite.exercise, fn, undefined, seed), ref = observe(suite.exercise, suite.exercise.reference, undefined, seed);
+  const seen = observe(suite.exercise, fn, undefined, seed),
+    ref = observe(suite.exercise, suite.exercise.reference, undefined, seed);
   return suite.checks.reduce((s, c) => {
     const needs = c.needs as string[];
     if (!needs.every((k) => seen[k]?.ok && ref[k]?.ok)) return s;
@@ -44,7 +45,9 @@ const honest: Record<string, unknown[]> = {
     }) as ActiveUnitsFn,
     ((mu, t) => {
       const n = mu.length;
-      const variance = mu[0].map((_, d) => mu.reduce((s, z) => s + z[d] * z[d], 0) / n - (mu.reduce((s, z) => s + z[d], 0) / n) ** 2);
+      const variance = mu[0].map(
+        (_, d) => mu.reduce((s, z) => s + z[d] * z[d], 0) / n - (mu.reduce((s, z) => s + z[d], 0) / n) ** 2,
+      );
       return { variance, count: variance.filter((v) => v > t).length };
     }) as ActiveUnitsFn,
     ((mu, t) => {
@@ -59,16 +62,22 @@ const honest: Record<string, unknown[]> = {
       for (const z of from) z.forEach((v, k) => (d[k] -= v / from.length));
       return d;
     }) as CentroidDirectionFn,
-    ((from, to) => tf.tidy(() => Array.from(tf.sub(tf.mean(tf.tensor2d(to), 0), tf.mean(tf.tensor2d(from), 0)).dataSync()))) as CentroidDirectionFn,
+    ((from, to) =>
+      tf.tidy(() =>
+        Array.from(tf.sub(tf.mean(tf.tensor2d(to), 0), tf.mean(tf.tensor2d(from), 0)).dataSync()),
+      )) as CentroidDirectionFn,
   ],
 };
 
 describe.each(["betaSchedule", "activeUnits", "centroidDirection"])("the hidden suite of %s", (id) => {
   it("gives the reference and honest implementations full marks on every seed", () => {
-    for (const fn of [exercises[id].reference, ...honest[id]]) for (const seed of SEEDS) expect(hiddenScore(id, fn, seed), `seed ${seed}`).toBeCloseTo(hiddenMax(id), 9);
+    for (const fn of [exercises[id].reference, ...honest[id]])
+      for (const seed of SEEDS) expect(hiddenScore(id, fn, seed), `seed ${seed}`).toBeCloseTo(hiddenMax(id), 9);
   });
 
   it("takes points from every catalogued mistake on every seed", () => {
-    for (const m of exercises[id].mistakes) for (const seed of SEEDS) expect(hiddenScore(id, m.implementation, seed), `${m.id}, seed ${seed}`).toBeLessThan(hiddenMax(id) - 1e-9);
+    for (const m of exercises[id].mistakes)
+      for (const seed of SEEDS)
+        expect(hiddenScore(id, m.implementation, seed), `${m.id}, seed ${seed}`).toBeLessThan(hiddenMax(id) - 1e-9);
   });
 });

@@ -13,7 +13,8 @@ import type { Rng } from "../../src/vae/random";
 import { near } from "../../exercises/util";
 import { fraction, type HiddenSuite } from "./types";
 
-const N = 8000, D = 4;
+const N = 8000,
+  D = 4;
 
 export type ReparameterizeHiddenSeen = {
   perDim: { mu: number[]; logVar: number[]; mean: number[]; std: number[]; nonFinite: number };
@@ -27,16 +28,19 @@ const rows = (row: number[], n: number) => Array.from({ length: n }, () => row);
  * tolerance (exp(logVar) and logVar itself cross it near 0 and near −0.7), so a wrong answer fails
  * on every run's draw, not on most.
  */
-const safeLogVar = (rng: Rng, n: number) => uniformIn(rng, n, 0, 1).map((u) => (u < 0.7 ? -3 + 1.8 * (u / 0.7) : 0.4 + 0.8 * ((u - 0.7) / 0.3)));
+const safeLogVar = (rng: Rng, n: number) =>
+  uniformIn(rng, n, 0, 1).map((u) => (u < 0.7 ? -3 + 1.8 * (u / 0.7) : 0.4 + 0.8 * ((u - 0.7) / 0.3)));
 
 const probes: Probes<ReparameterizeFn, ReparameterizeHiddenSeen> = {
   perDim: (rng) => {
-    const mu = uniformIn(rng, D, -2, 2), logVar = safeLogVar(rng, D);
+    const mu = uniformIn(rng, D, -2, 2),
+      logVar = safeLogVar(rng, D);
     return {
       calls: [{ args: [tensorArg(rows(mu, N)), tensorArg(rows(logVar, N))] }],
       reduce: ([o]) => {
         const z = tensorOut(o.out, [N, D], "z");
-        const mean = new Array<number>(D).fill(0), sq = new Array<number>(D).fill(0);
+        const mean = new Array<number>(D).fill(0),
+          sq = new Array<number>(D).fill(0);
         let nonFinite = 0;
         z.forEach((v, i) => (Number.isFinite(v) ? ((mean[i % D] += v / N), (sq[i % D] += (v * v) / N)) : nonFinite++));
         return { mu, logVar, mean, std: mean.map((m, j) => Math.sqrt(Math.max(0, sq[j] - m * m))), nonFinite };
@@ -44,14 +48,25 @@ const probes: Probes<ReparameterizeFn, ReparameterizeHiddenSeen> = {
     };
   },
   grads: (rng) => {
-    const mu = [uniformIn(rng, D, -2, 2), uniformIn(rng, D, -2, 2)], logVar = [safeLogVar(rng, D), safeLogVar(rng, D)];
+    const mu = [uniformIn(rng, D, -2, 2), uniformIn(rng, D, -2, 2)],
+      logVar = [safeLogVar(rng, D), safeLogVar(rng, D)];
     return {
       calls: [0, 1].map((arg) => ({ args: [tensorArg(mu), tensorArg(logVar)], grad: { arg } })),
-      reduce: ([m, l]) => (tensorOut(m.out, [2, D], "z"), { mu: mu.flat(), z: tensorOut(l.out, [2, D], "z"), dMu: gradOut(m.grad, 2 * D), dLogVar: gradOut(l.grad, 2 * D) }),
+      reduce: ([m, l]) => (
+        tensorOut(m.out, [2, D], "z"),
+        {
+          mu: mu.flat(),
+          z: tensorOut(l.out, [2, D], "z"),
+          dMu: gradOut(m.grad, 2 * D),
+          dLogVar: gradOut(l.grad, 2 * D),
+        }
+      ),
     };
   },
   wide: (rng) => ({
-    calls: [{ args: [filledArg([1, 16], uniformIn(rng, 1, -1, 1)[0]), filledArg([1, 16], uniformIn(rng, 1, -1, 0.5)[0])] }],
+    calls: [
+      { args: [filledArg([1, 16], uniformIn(rng, 1, -1, 1)[0]), filledArg([1, 16], uniformIn(rng, 1, -1, 0.5)[0])] },
+    ],
     reduce: ([o]) => {
       const z = tensorOut(o.out, [1, 16], "z");
       return { finite: z.every(Number.isFinite), distinct: new Set(z).size };
@@ -70,12 +85,16 @@ export const reparameterizeHidden: HiddenSuite<ReparameterizeFn, ReparameterizeH
       needs: ["perDim"],
       judge: ({ perDim: s }) => {
         if (s.nonFinite > 0) return { score: 0, message: "some values of z are NaN or Infinity." };
-        return fraction(s.mu.map((mu, j) => {
-          const sigma = Math.exp(0.5 * s.logVar[j]);
-          if (!near(s.mean[j], mu, 0, 0.06 * sigma)) return `in latent dimension ${j + 1} of a batch where each dimension has its own mu and logVar, the mean of z is not mu.`;
-          if (!near(s.std[j], sigma, 0.05, 0)) return `in latent dimension ${j + 1} of a batch where each dimension has its own mu and logVar, the standard deviation of z is not exp(½·logVar).`;
-          return undefined;
-        }));
+        return fraction(
+          s.mu.map((mu, j) => {
+            const sigma = Math.exp(0.5 * s.logVar[j]);
+            if (!near(s.mean[j], mu, 0, 0.06 * sigma))
+              return `in latent dimension ${j + 1} of a batch where each dimension has its own mu and logVar, the mean of z is not mu.`;
+            if (!near(s.std[j], sigma, 0.05, 0))
+              return `in latent dimension ${j + 1} of a batch where each dimension has its own mu and logVar, the standard deviation of z is not exp(½·logVar).`;
+            return undefined;
+          }),
+        );
       },
     },
     {
@@ -85,11 +104,15 @@ export const reparameterizeHidden: HiddenSuite<ReparameterizeFn, ReparameterizeH
       category: "gradients",
       needs: ["grads"],
       judge: ({ grads: g }) => {
-        if (g.dMu === null || g.dLogVar === null) return { score: 0, message: "no gradient reaches mu or logVar: build z with tf operations only." };
+        if (g.dMu === null || g.dLogVar === null)
+          return { score: 0, message: "no gradient reaches mu or logVar: build z with tf operations only." };
         const muOk = g.dMu.every((d) => near(d, 1));
         const want = g.z.map((z, i) => 0.5 * (z - g.mu[i]));
         const lvOk = g.dLogVar.every((d, i) => near(d, want[i], 1e-3, 1e-3));
-        return fraction([muOk ? undefined : "∂z/∂mu is not 1 everywhere.", lvOk ? undefined : "∂z/∂logVar is not ½(z − mu)."]);
+        return fraction([
+          muOk ? undefined : "∂z/∂mu is not 1 everywhere.",
+          lvOk ? undefined : "∂z/∂logVar is not ½(z − mu).",
+        ]);
       },
     },
     {
@@ -98,7 +121,10 @@ export const reparameterizeHidden: HiddenSuite<ReparameterizeFn, ReparameterizeH
       name: "works for a single row with many latent dimensions",
       category: "shapes",
       needs: ["wide"],
-      judge: ({ wide }) => (wide.finite && wide.distinct === 16 ? { score: 1 } : { score: 0, message: "for a single wide row, every element of z should be a different finite value." }),
+      judge: ({ wide }) =>
+        wide.finite && wide.distinct === 16
+          ? { score: 1 }
+          : { score: 0, message: "for a single wide row, every element of z should be a different finite value." },
     },
   ],
 };

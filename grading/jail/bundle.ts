@@ -41,12 +41,19 @@ function entry(id: string): string {
   for (const [name, from] of Object.entries(allowed)) bySource.set(from, [...(bySource.get(from) ?? []), name]);
   for (const [from, names] of bySource) {
     const spec = from.startsWith(".") ? path.join(here, from) : from;
-    lines.push(names.includes("tf") ? `import * as tf from ${JSON.stringify(spec)};` : `import { ${names.join(", ")} } from ${JSON.stringify(spec)};`);
+    lines.push(
+      names.includes("tf")
+        ? `import * as tf from ${JSON.stringify(spec)};`
+        : `import { ${names.join(", ")} } from ${JSON.stringify(spec)};`,
+    );
   }
   // A runner never holds the stand-in of its own exercise: that would be an answer within reach.
   const own = STAND_IN_NAMES.includes(exercises[id].functionName);
   lines.push(own ? "const standIns = {};" : `import { standIns } from "./standins";`);
-  lines.push(`import { startRunner } from "./runner";`, `void startRunner({ ${Object.keys(allowed).join(", ")} }, standIns);`);
+  lines.push(
+    `import { startRunner } from "./runner";`,
+    `void startRunner({ ${Object.keys(allowed).join(", ")} }, standIns);`,
+  );
   return lines.join("\n");
 }
 
@@ -71,7 +78,8 @@ export async function buildRunner(cacheRoot: string): Promise<string> {
     });
   }
   const wasmDir = path.join(projectDir, "node_modules/@tensorflow/tfjs-backend-wasm/dist");
-  for (const f of fs.readdirSync(wasmDir)) if (f.endsWith(".wasm")) fs.copyFileSync(path.join(wasmDir, f), path.join(tmp, f));
+  for (const f of fs.readdirSync(wasmDir))
+    if (f.endsWith(".wasm")) fs.copyFileSync(path.join(wasmDir, f), path.join(tmp, f));
   try {
     fs.renameSync(tmp, dir);
   } catch {
@@ -85,7 +93,16 @@ export async function buildCompileWorker(cacheRoot: string): Promise<string> {
   const file = path.join(cacheRoot, `compile-worker-${sourceHash()}.cjs`);
   if (fs.existsSync(file)) return file;
   const tmp = `${file}.tmp-${process.pid}`;
-  await build({ entryPoints: [path.join(here, "..", "compileWorker.ts")], bundle: true, platform: "node", format: "cjs", target: "node20", outfile: tmp, logLevel: "silent", external: ["esbuild"] });
+  await build({
+    entryPoints: [path.join(here, "..", "compileWorker.ts")],
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    outfile: tmp,
+    logLevel: "silent",
+    external: ["esbuild"],
+  });
   fs.renameSync(tmp, file);
   return file;
 }

@@ -20,7 +20,8 @@ export type Request =
  * Replies, child → parent. `value` is a raw exercises/harness Outcome for calls: untrusted, so the
  * parent validates it (exercises/raw.ts parseOutcome) before reading anything in it.
  */
-export type Reply = { id: number; ok: true; value?: unknown; tainted?: boolean } | { id: number; ok: false; error: string };
+export type Reply =
+  { id: number; ok: true; value?: unknown; tainted?: boolean } | { id: number; ok: false; error: string };
 
 /** The observation error the runner reports when student code replaced tfjs kernels. */
 export const TAMPERED = "graded code replaced TensorFlow.js kernels";

@@ -57,13 +57,18 @@ function vaeLab(library: Record<string, unknown>): unknown {
 
 /** Any other module: using it throws (at use, not at import, so only the functions that use it fail). */
 const denied = (name: string) =>
-  new Proxy({}, {
-    get: (_t, key) => {
-      if (key === "__esModule" || typeof key === "symbol") return undefined;
-      throw new Error(`import of "${name}" is not allowed in graded code: solution cells may import only from "vae-lab" and "@tensorflow/tfjs".`);
+  new Proxy(
+    {},
+    {
+      get: (_t, key) => {
+        if (key === "__esModule" || typeof key === "symbol") return undefined;
+        throw new Error(
+          `import of "${name}" is not allowed in graded code: solution cells may import only from "vae-lab" and "@tensorflow/tfjs".`,
+        );
+      },
+      ownKeys: () => [],
     },
-    ownKeys: () => [],
-  });
+  );
 
 function kernelFingerprint(): Map<string, unknown> {
   const m = new Map<string, unknown>();
@@ -89,8 +94,24 @@ function harden(): void {
   const g = globalThis as unknown as Record<string, { prototype?: object } | undefined>;
   // Not the Error classes: Node's own errors assign `name` on their instances (undici on Node 24),
   // which a frozen Error.prototype turns into a TypeError that kills the process.
-  const ctors = ["Object", "Array", "Function", "Number", "String", "Boolean", "Map", "Set", "Promise",
-    "Float32Array", "Float64Array", "Int32Array", "Uint8Array", "ArrayBuffer", "Symbol", "BigInt"];
+  const ctors = [
+    "Object",
+    "Array",
+    "Function",
+    "Number",
+    "String",
+    "Boolean",
+    "Map",
+    "Set",
+    "Promise",
+    "Float32Array",
+    "Float64Array",
+    "Int32Array",
+    "Uint8Array",
+    "ArrayBuffer",
+    "Symbol",
+    "BigInt",
+  ];
   for (const c of ctors) {
     const ctor = g[c];
     if (!ctor) continue;
@@ -103,7 +124,10 @@ function harden(): void {
 type Load = { underTest: string; others: string[] };
 
 /** Starts the child: `library` is what "vae-lab" offers, `standIns` what other exercises' names are bound to. */
-export async function startRunner(library: Record<string, unknown>, standIns: Record<string, (...args: never[]) => unknown>): Promise<void> {
+export async function startRunner(
+  library: Record<string, unknown>,
+  standIns: Record<string, (...args: never[]) => unknown>,
+): Promise<void> {
   const modulePath = process.argv[2];
   try {
     setWasmPaths(path.dirname(process.argv[1]) + path.sep);
@@ -115,14 +139,21 @@ export async function startRunner(library: Record<string, unknown>, standIns: Re
     process.exit(70);
   }
   const lib = vaeLab(library);
-  const gradedRequire = (name: string): unknown => (name === "vae-lab" ? lib : name === "@tensorflow/tfjs" || name === "@tensorflow/tfjs-core" ? tf : denied(String(name)));
+  const gradedRequire = (name: string): unknown =>
+    name === "vae-lab"
+      ? lib
+      : name === "@tensorflow/tfjs" || name === "@tensorflow/tfjs-core"
+        ? tf
+        : denied(String(name));
   let fn: unknown;
   const kernels = kernelFingerprint();
   harden();
 
   const load = async (id: number, req: Load): Promise<Reply> => {
     const code = fs.readFileSync(modulePath, "utf8");
-    const wrapper = vm.runInThisContext(`(function (require, module, exports) {${code}\n})`, { filename: "submission.js" }) as (r: unknown, m: unknown, e: unknown) => void;
+    const wrapper = vm.runInThisContext(`(function (require, module, exports) {${code}\n})`, {
+      filename: "submission.js",
+    }) as (r: unknown, m: unknown, e: unknown) => void;
     const module = { exports: {} as Record<string, unknown> };
     try {
       wrapper(gradedRequire, module, module.exports);
@@ -135,9 +166,11 @@ export async function startRunner(library: Record<string, unknown>, standIns: Re
     const fns = exp.__fn ?? {};
     fn = fns[req.underTest];
     for (const other of req.others) {
-      fns[other] = standIns[other] ?? (() => {
-        throw new Error(`${other} is graded on its own: while ${req.underTest} is graded, it cannot call ${other}.`);
-      });
+      fns[other] =
+        standIns[other] ??
+        (() => {
+          throw new Error(`${other} is graded on its own: while ${req.underTest} is graded, it cannot call ${other}.`);
+        });
     }
     return { id, ok: true, value: { failedRegions: Array.isArray(exp.__loadErrors) ? [...exp.__loadErrors] : [] } };
   };
@@ -149,7 +182,8 @@ export async function startRunner(library: Record<string, unknown>, standIns: Re
       return { id: req.id, ok: true, value: { cpuMs: (u.user + u.system) / 1000 } };
     }
     const outcome = runCall(fn, req.call as Call);
-    if (!sameKernels(kernels, kernelFingerprint())) return { id: req.id, ok: true, tainted: true, value: { ok: false, error: TAMPERED, notImplemented: false } };
+    if (!sameKernels(kernels, kernelFingerprint()))
+      return { id: req.id, ok: true, tainted: true, value: { ok: false, error: TAMPERED, notImplemented: false } };
     return { id: req.id, ok: true, value: outcome };
   };
 

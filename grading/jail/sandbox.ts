@@ -42,7 +42,15 @@ export interface JailLimits {
   startMs: number;
 }
 
-export const DEFAULT_LIMITS: JailLimits = { callMs: 10_000, submissionMs: 60_000, addressSpaceMb: 2560, heapMb: 512, nproc: 48, tmpfsMb: 16, startMs: 30_000 };
+export const DEFAULT_LIMITS: JailLimits = {
+  callMs: 10_000,
+  submissionMs: 60_000,
+  addressSpaceMb: 2560,
+  heapMb: 512,
+  nproc: 48,
+  tmpfsMb: 16,
+  startMs: 30_000,
+};
 
 export interface JailMode {
   kind: "bwrap" | "rlimits";
@@ -61,8 +69,12 @@ let permissionFlagCache: string | undefined;
  */
 export function permissionFlag(): string {
   if (permissionFlagCache) return permissionFlagCache;
-  const works = (flag: string) => spawnSync(NODE, [flag, "--no-warnings", "-e", "0"], { env: {}, timeout: 15_000 }).status === 0;
-  permissionFlagCache = process.allowedNodeEnvironmentFlags.has("--permission") || works("--permission") ? "--permission" : "--experimental-permission";
+  const works = (flag: string) =>
+    spawnSync(NODE, [flag, "--no-warnings", "-e", "0"], { env: {}, timeout: 15_000 }).status === 0;
+  permissionFlagCache =
+    process.allowedNodeEnvironmentFlags.has("--permission") || works("--permission")
+      ? "--permission"
+      : "--experimental-permission";
   return permissionFlagCache;
 }
 
@@ -92,20 +104,59 @@ let detected: JailMode | undefined;
 /** Can bubblewrap start a jailed node here? Cached per process. `VAE_LAB_JAIL=rlimits` forces the fallback (tests). */
 export function detectJail(): JailMode {
   if (detected) return detected;
-  if (process.env.VAE_LAB_JAIL === "rlimits") return (detected = { kind: "rlimits", warning: "THE BUBBLEWRAP JAIL IS DISABLED (VAE_LAB_JAIL=rlimits): student code ran with resource limits, a clean environment and Node's permission model only — it could reach the network and read the files of this machine's user." });
+  if (process.env.VAE_LAB_JAIL === "rlimits")
+    return (detected = {
+      kind: "rlimits",
+      warning:
+        "THE BUBBLEWRAP JAIL IS DISABLED (VAE_LAB_JAIL=rlimits): student code ran with resource limits, a clean environment and Node's permission model only — it could reach the network and read the files of this machine's user.",
+    });
   const bwrap = which("bwrap");
-  if (!bwrap) return (detected = { kind: "rlimits", warning: "BUBBLEWRAP IS NOT INSTALLED (apt-get install bubblewrap): student code ran with resource limits, a clean environment and Node's permission model only — it could reach the network and read files this user can read." });
-  const probe = spawnSync(bwrap, [...bwrapArgs(nodeFiles(), [], 16), "--", NODE, "-e", "process.exit(process.getuid() === 65534 ? 0 : 3)"], { encoding: "utf8", timeout: 15_000 });
+  if (!bwrap)
+    return (detected = {
+      kind: "rlimits",
+      warning:
+        "BUBBLEWRAP IS NOT INSTALLED (apt-get install bubblewrap): student code ran with resource limits, a clean environment and Node's permission model only — it could reach the network and read files this user can read.",
+    });
+  const probe = spawnSync(
+    bwrap,
+    [...bwrapArgs(nodeFiles(), [], 16), "--", NODE, "-e", "process.exit(process.getuid() === 65534 ? 0 : 3)"],
+    { encoding: "utf8", timeout: 15_000 },
+  );
   if (probe.status !== 0) {
     const why = (probe.stderr || probe.error?.message || `exit ${probe.status}`).trim().split("\n")[0];
-    return (detected = { kind: "rlimits", warning: `BUBBLEWRAP CANNOT START A JAIL HERE (${why}): student code ran with resource limits, a clean environment and Node's permission model only — it could reach the network and read files this user can read.` });
+    return (detected = {
+      kind: "rlimits",
+      warning: `BUBBLEWRAP CANNOT START A JAIL HERE (${why}): student code ran with resource limits, a clean environment and Node's permission model only — it could reach the network and read files this user can read.`,
+    });
   }
   return (detected = { kind: "bwrap" });
 }
 
 function bwrapArgs(files: string[], binds: [string, string][], tmpfsMb: number): string[] {
-  const a = ["--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534", "--die-with-parent", "--new-session", "--clearenv",
-    "--setenv", "PATH", "/usr/bin", "--proc", "/proc", "--dev", "/dev", "--size", String(tmpfsMb * 1024 * 1024), "--tmpfs", "/tmp", "--chdir", "/tmp"];
+  const a = [
+    "--unshare-all",
+    "--unshare-user",
+    "--uid",
+    "65534",
+    "--gid",
+    "65534",
+    "--die-with-parent",
+    "--new-session",
+    "--clearenv",
+    "--setenv",
+    "PATH",
+    "/usr/bin",
+    "--proc",
+    "/proc",
+    "--dev",
+    "/dev",
+    "--size",
+    String(tmpfsMb * 1024 * 1024),
+    "--tmpfs",
+    "/tmp",
+    "--chdir",
+    "/tmp",
+  ];
   for (const f of files) a.push("--ro-bind", f, f);
   for (const [src, dest] of binds) a.push("--ro-bind", src, dest);
   // bwrap's root is an unbounded tmpfs: read-only, so only the small /tmp takes writes.
@@ -118,11 +169,27 @@ function bwrapArgs(files: string[], binds: [string, string][], tmpfsMb: number):
  * `binds` read-only) → node. In "rlimits" mode, the same without bwrap (binds are not needed: paths
  * stay as they are).
  */
-export function jailedCommand(mode: JailMode, l: JailLimits, slot: number, binds: [string, string][], nodeArgs: string[]): string[] {
-  const rl = ["prlimit", `--as=${l.addressSpaceMb * 1024 * 1024}`, `--nproc=${l.nproc}`, "--nofile=256", "--core=0", "--"];
+export function jailedCommand(
+  mode: JailMode,
+  l: JailLimits,
+  slot: number,
+  binds: [string, string][],
+  nodeArgs: string[],
+): string[] {
+  const rl = [
+    "prlimit",
+    `--as=${l.addressSpaceMb * 1024 * 1024}`,
+    `--nproc=${l.nproc}`,
+    "--nofile=256",
+    "--core=0",
+    "--",
+  ];
   // A uid per grading process and slot, so RLIMIT_NPROC counts only this child's tasks.
   const uid = String(200_000 + (process.pid % 40_000) * 16 + (slot % 16));
-  const priv = isRoot() && which("setpriv") ? ["setpriv", "--reuid", uid, "--regid", uid, "--clear-groups", "--inh-caps=-all", "--"] : [];
+  const priv =
+    isRoot() && which("setpriv")
+      ? ["setpriv", "--reuid", uid, "--regid", uid, "--clear-groups", "--inh-caps=-all", "--"]
+      : [];
   if (mode.kind !== "bwrap") return [...priv, ...rl, NODE, ...nodeArgs];
   return [...priv, ...rl, which("bwrap")!, ...bwrapArgs(nodeFiles(), binds, l.tmpfsMb), "--", NODE, ...nodeArgs];
 }
@@ -154,10 +221,23 @@ export class JailSession {
   /** The command line, outermost wrapper first. */
   command(): string[] {
     const inJail = this.mode.kind === "bwrap";
-    const runner = inJail ? "/grader/runner" : this.runnerDir, module = inJail ? "/grader/submission/module.js" : this.moduleFile;
-    const nodeArgs = [`--max-old-space-size=${this.limits.heapMb}`, "--disable-wasm-trap-handler", permissionFlag(), `--allow-fs-read=${runner}/*`, `--allow-fs-read=${module}`, "--no-warnings",
-      "--disallow-code-generation-from-strings", path.join(runner, this.runnerName), module];
-    const binds: [string, string][] = [[this.runnerDir, "/grader/runner"], [path.dirname(this.moduleFile), "/grader/submission"]];
+    const runner = inJail ? "/grader/runner" : this.runnerDir,
+      module = inJail ? "/grader/submission/module.js" : this.moduleFile;
+    const nodeArgs = [
+      `--max-old-space-size=${this.limits.heapMb}`,
+      "--disable-wasm-trap-handler",
+      permissionFlag(),
+      `--allow-fs-read=${runner}/*`,
+      `--allow-fs-read=${module}`,
+      "--no-warnings",
+      "--disallow-code-generation-from-strings",
+      path.join(runner, this.runnerName),
+      module,
+    ];
+    const binds: [string, string][] = [
+      [this.runnerDir, "/grader/runner"],
+      [path.dirname(this.moduleFile), "/grader/submission"],
+    ];
     return jailedCommand(this.mode, this.limits, this.slot, binds, nodeArgs);
   }
 
@@ -165,9 +245,16 @@ export class JailSession {
   async start(): Promise<CallResult> {
     this.deadline = this.deadlineAt;
     const [cmd, ...args] = this.command();
-    this.child = spawn(cmd, args, { stdio: ["pipe", "pipe", "pipe", "pipe"], detached: true, env: this.mode.kind === "bwrap" ? { PATH: "/usr/bin:/bin" } : {} });
+    this.child = spawn(cmd, args, {
+      stdio: ["pipe", "pipe", "pipe", "pipe"],
+      detached: true,
+      env: this.mode.kind === "bwrap" ? { PATH: "/usr/bin:/bin" } : {},
+    });
     this.child.stdout!.on("data", () => {}); // forged "results" on stdout go nowhere
-    this.child.stderr!.on("data", (d: Buffer) => (this.stderrTail = (this.stderrTail + d.toString("utf8")).slice(-2000)));
+    this.child.stderr!.on(
+      "data",
+      (d: Buffer) => (this.stderrTail = (this.stderrTail + d.toString("utf8")).slice(-2000)),
+    );
     this.child.stdin!.on("error", () => {});
     (this.child.stdio[3] as NodeJS.ReadableStream).on("data", (d: Buffer) => this.onData(d));
     this.child.on("exit", (code, signal) => {
@@ -189,7 +276,8 @@ export class JailSession {
     }
     for (const f of frames) {
       const r = f as Reply;
-      if (this.pending && r && typeof r === "object" && r.id === this.pending.id) this.settle({ kind: "reply", reply: r });
+      if (this.pending && r && typeof r === "object" && r.id === this.pending.id)
+        this.settle({ kind: "reply", reply: r });
     }
   }
 
@@ -216,7 +304,8 @@ export class JailSession {
 
   /** Sends one request; the answer, or how the child failed. */
   call(req: Request extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never): Promise<CallResult> {
-    if (!this.child || this.exitInfo || this.killed) return Promise.resolve({ kind: "crashed", detail: this.exitInfo ?? "not started" });
+    if (!this.child || this.exitInfo || this.killed)
+      return Promise.resolve({ kind: "crashed", detail: this.exitInfo ?? "not started" });
     const id = this.nextId++;
     const p = this.wait(id, this.limits.callMs);
     this.child.stdin!.write(encodeFrame({ ...req, id }));
@@ -262,4 +351,7 @@ export class JailSession {
   }
 }
 
-export type CallResult = { kind: "reply"; reply: Reply } | { kind: "timeout"; which: "call" | "submission" } | { kind: "crashed"; detail: string };
+export type CallResult =
+  | { kind: "reply"; reply: Reply }
+  | { kind: "timeout"; which: "call" | "submission" }
+  | { kind: "crashed"; detail: string };

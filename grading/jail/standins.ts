@@ -8,5 +8,6 @@ import * as tf from "@tensorflow/tfjs";
 import { randn } from "../../src/vae/reparameterize";
 
 export const standIns: Record<string, (...args: never[]) => unknown> = {
-  reparameterize: (mu: tf.Tensor2D, logVar: tf.Tensor2D) => tf.tidy(() => tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logVar)), randn(mu.shape))) as tf.Tensor2D),
+  reparameterize: (mu: tf.Tensor2D, logVar: tf.Tensor2D) =>
+    tf.tidy(() => tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logVar)), randn(mu.shape))) as tf.Tensor2D),
 };

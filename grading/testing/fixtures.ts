@@ -8,14 +8,37 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { projectDir } from "../jail/bundle";
 
-export type NotebookJson = { cells: { cell_type: string; source: string | string[]; metadata: Record<string, unknown>; outputs?: unknown[]; execution_count?: null }[]; metadata: Record<string, unknown>; nbformat: number; nbformat_minor: number };
+export type NotebookJson = {
+  cells: {
+    cell_type: string;
+    source: string | string[];
+    metadata: Record<string, unknown>;
+    outputs?: unknown[];
+    execution_count?: null;
+  }[];
+  metadata: Record<string, unknown>;
+  nbformat: number;
+  nbformat_minor: number;
+};
 
-const code = (source: string, nbgrader?: Record<string, unknown>) => ({ cell_type: "code", source, metadata: nbgrader ? { nbgrader: { schema_version: 3, ...nbgrader } } : {}, outputs: [], execution_count: null });
+const code = (source: string, nbgrader?: Record<string, unknown>) => ({
+  cell_type: "code",
+  source,
+  metadata: nbgrader ? { nbgrader: { schema_version: 3, ...nbgrader } } : {},
+  outputs: [],
+  execution_count: null,
+});
 
 /** A solution cell (nbgrader metadata, BEGIN/END SOLUTION around the function's body). */
 const solution = (id: string, src: string, points: number) => {
   const lines = src.split("\n");
-  return code([lines[0], "  // BEGIN SOLUTION", ...lines.slice(1, -1), "  // END SOLUTION", lines.at(-1)].join("\n"), { grade: false, grade_id: id, locked: false, points, solution: true });
+  return code([lines[0], "  // BEGIN SOLUTION", ...lines.slice(1, -1), "  // END SOLUTION", lines.at(-1)].join("\n"), {
+    grade: false,
+    grade_id: id,
+    locked: false,
+    points,
+    solution: true,
+  });
 };
 
 /** A stand-in for solutions/02_mnist_vae.ipynb: setup imports, the elbo and slerp solution cells, their checks. */
@@ -23,7 +46,10 @@ export function lesson2Template(elboSource: string, slerpSource: string): Notebo
   return {
     cells: [
       { cell_type: "markdown", source: "# Lesson 2: a VAE for MNIST", metadata: {} },
-      code(`import { tf, initBackend, setSeed, Rng, randn, check, NotImplementedError } from "vae-lab";\nsetSeed(42);\nawait initBackend();`, { grade: false, grade_id: "setup", locked: true, solution: false }),
+      code(
+        `import { tf, initBackend, setSeed, Rng, randn, check, NotImplementedError } from "vae-lab";\nsetSeed(42);\nawait initBackend();`,
+        { grade: false, grade_id: "setup", locked: true, solution: false },
+      ),
       solution("elbo", elboSource, 4),
       code(`check("elbo", elbo);`, { grade: false, grade_id: "check_elbo", locked: true, solution: false }),
       solution("slerp", slerpSource, 2),
@@ -48,8 +74,14 @@ export function lesson3Template(sources: Record<string, string>): NotebookJson {
   return {
     cells: [
       { cell_type: "markdown", source: "# Lesson 3: β, posterior collapse and a convolutional VAE", metadata: {} },
-      code(`import { tf, initBackend, setSeed, check, NotImplementedError } from "vae-lab";\nsetSeed(42);\nawait initBackend();`, { grade: false, grade_id: "setup", locked: true, solution: false }),
-      ...ids.flatMap((id) => [solution(id, sources[id], 2), code(`check("${id}", ${id});`, { grade: false, grade_id: `check_${id}`, locked: true, solution: false })]),
+      code(
+        `import { tf, initBackend, setSeed, check, NotImplementedError } from "vae-lab";\nsetSeed(42);\nawait initBackend();`,
+        { grade: false, grade_id: "setup", locked: true, solution: false },
+      ),
+      ...ids.flatMap((id) => [
+        solution(id, sources[id], 2),
+        code(`check("${id}", ${id});`, { grade: false, grade_id: `check_${id}`, locked: true, solution: false }),
+      ]),
     ],
     metadata: { kernelspec: { display_name: "vae-lab (TypeScript)", language: "typescript", name: "vae-lab" } },
     nbformat: 4,
@@ -85,7 +117,10 @@ export function writeNotebook(dir: string, name: string, nb: NotebookJson | stri
 /** A templates folder holding lesson 1 (the real one), the generated lesson 2 and, given its sources, the generated lesson 3. */
 export function templatesDir(elboSource: string, slerpSource: string, lesson3Sources?: Record<string, string>): string {
   const dir = tempDir("templates");
-  fs.copyFileSync(path.join(projectDir, "solutions", "01_swiss_roll_vae.ipynb"), path.join(dir, "01_swiss_roll_vae.ipynb"));
+  fs.copyFileSync(
+    path.join(projectDir, "solutions", "01_swiss_roll_vae.ipynb"),
+    path.join(dir, "01_swiss_roll_vae.ipynb"),
+  );
   writeNotebook(dir, "02_mnist_vae.ipynb", lesson2Template(elboSource, slerpSource));
   if (lesson3Sources) writeNotebook(dir, `${LESSON3}.ipynb`, lesson3Template(lesson3Sources));
   return dir;

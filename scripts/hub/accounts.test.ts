@@ -10,8 +10,14 @@ const file = (name: string, text: string) => (fs.writeFileSync(path.join(tmp, na
 
 describe("system accounts as the PAM login sees them", () => {
   it("reads each account's home from passwd, skipping lines that are not accounts", () => {
-    const passwd = file("passwd", "root:x:0:0:root:/root:/bin/bash\nada:x:1001:1001:Ada:/home/ada:/bin/bash\n# a comment\n\n");
-    expect([...systemAccounts(passwd)]).toEqual([["root", "/root"], ["ada", "/home/ada"]]);
+    const passwd = file(
+      "passwd",
+      "root:x:0:0:root:/root:/bin/bash\nada:x:1001:1001:Ada:/home/ada:/bin/bash\n# a comment\n\n",
+    );
+    expect([...systemAccounts(passwd)]).toEqual([
+      ["root", "/root"],
+      ["ada", "/home/ada"],
+    ]);
   });
 
   it("takes a group's listed members, as JupyterHub 3 does (not users whose primary group it is)", () => {

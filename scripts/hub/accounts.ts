@@ -8,12 +8,20 @@ import * as fs from "node:fs";
 
 /** Account name → home folder. */
 export function systemAccounts(passwd = "/etc/passwd"): Map<string, string> {
-  const rows = fs.readFileSync(passwd, "utf8").split("\n").map((l) => l.split(":")).filter((f) => f.length >= 7);
+  const rows = fs
+    .readFileSync(passwd, "utf8")
+    .split("\n")
+    .map((l) => l.split(":"))
+    .filter((f) => f.length >= 7);
   return new Map(rows.map((f) => [f[0], f[5]]));
 }
 
 /** The members /etc/group lists for each of `groups`. */
 export function groupMembers(groups: string[], group = "/etc/group"): string[] {
-  const rows = fs.readFileSync(group, "utf8").split("\n").map((l) => l.split(":")).filter((f) => f.length >= 4 && groups.includes(f[0]));
+  const rows = fs
+    .readFileSync(group, "utf8")
+    .split("\n")
+    .map((l) => l.split(":"))
+    .filter((f) => f.length >= 4 && groups.includes(f[0]));
   return [...new Set(rows.flatMap((g) => g[3].split(",").filter(Boolean)))];
 }

@@ -13,7 +13,11 @@ const dockerfile = fs.readFileSync("deploy/Dockerfile", "utf8");
 const values = fs.readFileSync("deploy/helm/values.yaml", "utf8");
 const ci = fs.readFileSync(".ci/run", "utf8");
 /** The RUN instructions, continuation lines joined. */
-const runs = dockerfile.replace(/\\\n/g, " ").split("\n").filter((l) => l.startsWith("RUN ")).map((l) => l.slice(4).replace(/\s+/g, " ").trim());
+const runs = dockerfile
+  .replace(/\\\n/g, " ")
+  .split("\n")
+  .filter((l) => l.startsWith("RUN "))
+  .map((l) => l.slice(4).replace(/\s+/g, " ").trim());
 const scalar = (key: string) => values.match(new RegExp(`^\\s*${key}:\\s*(\\S+)`, "m"))?.[1].replace(/^"|"$/g, "");
 
 describe("the container image and Helm values (not run by CI)", () => {
@@ -24,8 +28,17 @@ describe("the container image and Helm values (not run by CI)", () => {
 
   it("installs only Debian packages that .ci/run installs for the tested hub", () => {
     const apt = runs.find((r) => r.includes("apt-get install"))!;
-    const packages = apt.split("apt-get install")[1].split("&&")[0].split(" ").filter((w) => w && !w.startsWith("-"));
-    const ciPackages = ci.replace(/\\\n/g, " ").split("apt-get install -y")[1].split(">")[0].split(/\s+/).filter((w) => w && !w.startsWith("-"));
+    const packages = apt
+      .split("apt-get install")[1]
+      .split("&&")[0]
+      .split(" ")
+      .filter((w) => w && !w.startsWith("-"));
+    const ciPackages = ci
+      .replace(/\\\n/g, " ")
+      .split("apt-get install -y")[1]
+      .split(">")[0]
+      .split(/\s+/)
+      .filter((w) => w && !w.startsWith("-"));
     expect(packages.length).toBeGreaterThan(3);
     expect(packages.filter((p) => !ciPackages.includes(p))).toEqual([]);
   });

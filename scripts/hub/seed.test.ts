@@ -6,7 +6,13 @@ import { RECORD_FILE, seedHome } from "./seed";
 
 let tmp: string, lessons: string, home: string, folder: string;
 const project = process.cwd();
-const nb = (text: string) => JSON.stringify({ cells: [{ cell_type: "markdown", source: text, metadata: {} }], metadata: {}, nbformat: 4, nbformat_minor: 5 });
+const nb = (text: string) =>
+  JSON.stringify({
+    cells: [{ cell_type: "markdown", source: text, metadata: {} }],
+    metadata: {},
+    nbformat: 4,
+    nbformat_minor: 5,
+  });
 const read = (f: string) => fs.readFileSync(path.join(folder, f), "utf8");
 const seed = (now = new Date("2026-12-03T10:00:00Z")) => seedHome({ home, lessons, project, now });
 
@@ -37,7 +43,9 @@ describe("seeding a student's home", () => {
     const r = seed();
     expect(read("01_swiss_roll_vae.ipynb")).toBe(nb("my answers"));
     expect(r).toMatchObject({ added: [], replaced: [], updateCopies: [] });
-    expect(fs.readdirSync(folder).sort()).toEqual([RECORD_FILE, "01_swiss_roll_vae.ipynb", "02_mnist_vae.ipynb"].sort());
+    expect(fs.readdirSync(folder).sort()).toEqual(
+      [RECORD_FILE, "01_swiss_roll_vae.ipynb", "02_mnist_vae.ipynb"].sort(),
+    );
   });
 
   it("after a lesson update: adds new lessons, replaces untouched ones, and puts the new version of a changed one next to it, once", () => {
@@ -56,7 +64,9 @@ describe("seeding a student's home", () => {
     expect(seed()).toMatchObject({ added: [], replaced: [], updateCopies: [] });
     // A second update the same day gets a name of its own; the first copy stays.
     fs.writeFileSync(path.join(lessons, "01_swiss_roll_vae.ipynb"), nb("lesson 1 v3"));
-    expect(seed().updateCopies).toEqual([["01_swiss_roll_vae.ipynb", "01_swiss_roll_vae (updated 2026-12-03, 2).ipynb"]]);
+    expect(seed().updateCopies).toEqual([
+      ["01_swiss_roll_vae.ipynb", "01_swiss_roll_vae (updated 2026-12-03, 2).ipynb"],
+    ]);
     expect(read("01_swiss_roll_vae (updated 2026-12-03).ipynb")).toBe(nb("lesson 1 v2"));
   });
 

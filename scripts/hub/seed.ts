@@ -62,8 +62,14 @@ const sha256 = (b: Buffer | string) => createHash("sha256").update(b).digest("he
 
 /** The released lessons: every *.ipynb directly in `dir`, sorted. */
 export function releasedLessons(dir: string): string[] {
-  if (!fs.existsSync(dir)) throw new Error(`no lessons folder ${dir}: run this from the vae-lab project (its notebooks/ holds the student forms).`);
-  return fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb") && !f.startsWith(".")).sort();
+  if (!fs.existsSync(dir))
+    throw new Error(
+      `no lessons folder ${dir}: run this from the vae-lab project (its notebooks/ holds the student forms).`,
+    );
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".ipynb") && !f.startsWith("."))
+    .sort();
 }
 
 /** A real folder at `p` (created if missing); refuses a symbolic link or a file in its place. */
@@ -75,7 +81,10 @@ function realFolder(p: string, what: string): void {
     fs.mkdirSync(p, { recursive: true, mode: 0o755 });
     return;
   }
-  if (st.isSymbolicLink()) throw new Error(`${what} ${p} is a symbolic link: lessons are never written through one. Remove the link and log in again.`);
+  if (st.isSymbolicLink())
+    throw new Error(
+      `${what} ${p} is a symbolic link: lessons are never written through one. Remove the link and log in again.`,
+    );
   if (!st.isDirectory()) throw new Error(`${what} ${p} is a file, not a folder: rename it and log in again.`);
 }
 
@@ -205,7 +214,9 @@ function main(argv: string[]): number {
   const { lessons, project, folder } = opts;
   const home = positional[0];
   if (!home || !lessons || !project || positional.length > 1) {
-    process.stderr.write("usage: seed.ts --lessons <notebooks folder> --project <vae-lab project> [--folder vae-lab] <home>\n");
+    process.stderr.write(
+      "usage: seed.ts --lessons <notebooks folder> --project <vae-lab project> [--folder vae-lab] <home>\n",
+    );
     return 2;
   }
   try {

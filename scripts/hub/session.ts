@@ -25,10 +25,17 @@ export interface RunningHub {
 export function startHub(state: string, args: string[], ms = 120_000): Promise<RunningHub> {
   const startedAt = performance.now();
   const tsx = path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
-  const child = spawn(process.execPath, [tsx, path.join(ROOT, "scripts", "hub.ts"), ...args, "--state", state], { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [tsx, path.join(ROOT, "scripts", "hub.ts"), ...args, "--state", state], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm run hub printed no banner within ${ms / 1000} s:\n${out}`)), ms);
+    const timer = setTimeout(
+      () => reject(new Error(`npm run hub printed no banner within ${ms / 1000} s:\n${out}`)),
+      ms,
+    );
     const read = (d: Buffer) => {
       out += d.toString("utf8");
       const m = out.match(/vae-lab hub: (http:\/\/127\.0\.0\.1:\d+\/)/);
@@ -63,7 +70,13 @@ export function killHubGroup(h: { child: ChildProcess }): void {
   }
 }
 
-export type Notebook = { cells: { cell_type: string; source: string | string[]; metadata: { nbgrader?: { grade_id?: string; solution?: boolean } } }[] };
+export type Notebook = {
+  cells: {
+    cell_type: string;
+    source: string | string[];
+    metadata: { nbgrader?: { grade_id?: string; solution?: boolean } };
+  }[];
+};
 
 export interface StudentResult {
   ok: boolean;
@@ -79,12 +92,22 @@ export interface StudentResult {
  *   run <notebook> <cell indices> <file of extra code>  ·  get <notebook>  ·  put <notebook> <file>
  * `keepKernel` leaves the kernel running afterwards (measurements of memory per active student).
  */
-export function studentSession(url: string, user: string, password: string, args: string[], keepKernel = false): Promise<StudentResult> {
+export function studentSession(
+  url: string,
+  user: string,
+  password: string,
+  args: string[],
+  keepKernel = false,
+): Promise<StudentResult> {
   const python = findPython(["jupyterhub", "requests", "tornado"]) ?? "python3";
   return new Promise((resolve) => {
     const env = { ...process.env, ...(keepKernel ? { VAE_LAB_KEEP_KERNEL: "1" } : {}) };
-    const c = spawn(python, [path.join(ROOT, "scripts", "hub", "client.py"), url, user, password, ...args], { stdio: ["ignore", "pipe", "pipe"], env });
-    let out = "", err = "";
+    const c = spawn(python, [path.join(ROOT, "scripts", "hub", "client.py"), url, user, password, ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env,
+    });
+    let out = "",
+      err = "";
     c.stdout.on("data", (d: Buffer) => (out += d));
     c.stderr.on("data", (d: Buffer) => (err += d));
     c.on("exit", () => {
@@ -100,5 +123,12 @@ export function studentSession(url: string, user: string, password: string, args
 /** The end of the hub's log (students' servers and kernels log there too), for failure messages. */
 export function hubLogTail(state: string, lines = 60): string {
   const log = path.join(state, "hub.log");
-  return fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").filter((l) => !/ 20[01] (GET|POST|PUT)/.test(l)).slice(-lines).join("\n") : "(no hub.log)";
+  return fs.existsSync(log)
+    ? fs
+        .readFileSync(log, "utf8")
+        .split("\n")
+        .filter((l) => !/ 20[01] (GET|POST|PUT)/.test(l))
+        .slice(-lines)
+        .join("\n")
+    : "(no hub.log)";
 }

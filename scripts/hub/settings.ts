@@ -67,14 +67,27 @@ export interface HubSettings {
 
 /** The command the pre-spawn hook runs (the home is appended): our seeding code, by absolute paths. */
 export function seedCommand(project: string, node: string): string[] {
-  return [node, path.join(project, "node_modules", "tsx", "dist", "cli.mjs"), path.join(project, "scripts", "hub", "seed.ts"), "--lessons", path.join(project, "notebooks"), "--project", project];
+  return [
+    node,
+    path.join(project, "node_modules", "tsx", "dist", "cli.mjs"),
+    path.join(project, "scripts", "hub", "seed.ts"),
+    "--lessons",
+    path.join(project, "notebooks"),
+    "--project",
+    project,
+  ];
 }
 
 export function hubSettings(o: HubOptions): HubSettings {
   const host = o.host.includes(":") && !o.host.startsWith("[") ? `[${o.host}]` : o.host;
   const limits = o.demo ? [] : ["prlimit", `--nproc=${o.nproc}`, "--"];
   const idle = [
-    ...(o.idleKernelMinutes > 0 ? [`--MappingKernelManager.cull_idle_timeout=${o.idleKernelMinutes * 60}`, "--MappingKernelManager.cull_interval=120"] : []),
+    ...(o.idleKernelMinutes > 0
+      ? [
+          `--MappingKernelManager.cull_idle_timeout=${o.idleKernelMinutes * 60}`,
+          "--MappingKernelManager.cull_interval=120",
+        ]
+      : []),
     ...(o.idleServerMinutes > 0 ? [`--NotebookApp.shutdown_no_activity_timeout=${o.idleServerMinutes * 60}`] : []),
   ];
   return {

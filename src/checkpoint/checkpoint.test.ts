@@ -4,7 +4,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { CheckpointError, checkpointExists, configDifferences, configsEqual, loadCheckpoint, readCheckpointInfo, saveCheckpoint } from "./index";
+import {
+  CheckpointError,
+  checkpointExists,
+  configDifferences,
+  configsEqual,
+  loadCheckpoint,
+  readCheckpointInfo,
+  saveCheckpoint,
+} from "./index";
 import { mnistVae, swissRollVae } from "../vae/presets";
 import type { VaeConfig } from "../vae/types";
 import { createVae, decodeMean } from "../vae/vae";
@@ -33,7 +41,8 @@ afterAll(() => {
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
 });
 const manifestOf = (dir: string) => JSON.parse(readFileSync(join(dir, "checkpoint.json"), "utf8"));
-const writeManifest = (dir: string, m: unknown) => writeFileSync(join(dir, "checkpoint.json"), typeof m === "string" ? m : JSON.stringify(m));
+const writeManifest = (dir: string, m: unknown) =>
+  writeFileSync(join(dir, "checkpoint.json"), typeof m === "string" ? m : JSON.stringify(m));
 
 async function saved(config: VaeConfig = mnistVae(2, 16), seed = 3) {
   const dir = fresh();
@@ -62,9 +71,16 @@ describe("saving and loading", () => {
   it("round-trips weights, config, history and meta: the loaded model decodes identically", async () => {
     const dir = fresh();
     const model = createVae(mnistVae(2, 16), new Rng(3));
-    await saveCheckpoint(dir, { model, history: [{ epoch: 1, total: 200 }], meta: { backend: "wasm", seed: 3, data: "embedded" } });
+    await saveCheckpoint(dir, {
+      model,
+      history: [{ epoch: 1, total: 200 }],
+      meta: { backend: "wasm", seed: 3, data: "embedded" },
+    });
     const loaded = await loadCheckpoint(dir);
-    const z = tf.tensor2d([[0.5, -1], [2, 0.1]]);
+    const z = tf.tensor2d([
+      [0.5, -1],
+      [2, 0.1],
+    ]);
     const [a, b] = [decodeMean(loaded.model, z), decodeMean(model, z)];
     expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
     expect(loaded.config).toEqual(model.config);
@@ -199,7 +215,10 @@ describe("refusing bad checkpoints", () => {
     const m = manifestOf(dir);
     m.config.latentDim = 3; // the weights are for L = 2
     writeManifest(dir, m);
-    await expectRefused(dir, /variable encoder\/mu\/w has shape \[16,2\], but the model's is \[16,3\].*different model/);
+    await expectRefused(
+      dir,
+      /variable encoder\/mu\/w has shape \[16,2\], but the model's is \[16,3\].*different model/,
+    );
   });
 
   it("refuses a checkpoint whose config builds a model with other layers (missing and extra variables)", async () => {
@@ -207,7 +226,10 @@ describe("refusing bad checkpoints", () => {
     const m = manifestOf(dir);
     m.config.hiddenDims = [16, 16]; // the model now has encoder/dense2 and decoder/dense2
     writeManifest(dir, m);
-    await expectRefused(dir, /variables encoder\/dense2\/w, encoder\/dense2\/b, decoder\/dense2\/w, decoder\/dense2\/b of the model its config builds are missing/);
+    await expectRefused(
+      dir,
+      /variables encoder\/dense2\/w, encoder\/dense2\/b, decoder\/dense2\/w, decoder\/dense2\/b of the model its config builds are missing/,
+    );
     const renamed = manifestOf(dir);
     renamed.config.hiddenDims = [16];
     renamed.variables[0].name = "encoder/dense1/kernel";
@@ -278,7 +300,12 @@ describe("refusing bad checkpoints", () => {
     const dir = await saved();
     const m = manifestOf(dir);
     delete m.weightsByteLength;
-    m.variables = m.variables.map((v: { name: string; shape: number[]; byteOffset: number; byteLength: number }) => ({ name: v.name, shape: v.shape, offset: v.byteOffset, length: v.byteLength / 4 }));
+    m.variables = m.variables.map((v: { name: string; shape: number[]; byteOffset: number; byteLength: number }) => ({
+      name: v.name,
+      shape: v.shape,
+      offset: v.byteOffset,
+      length: v.byteLength / 4,
+    }));
     writeManifest(dir, m);
     const loaded = await loadCheckpoint(dir);
     expect(loaded.model.variableNames).toEqual(m.variables.map((v: { name: string }) => v.name));
@@ -288,7 +315,15 @@ describe("refusing bad checkpoints", () => {
 
 describe("configsEqual", () => {
   it("compares configs by value, ignoring key order and undefined properties", () => {
-    expect(configsEqual(mnistVae(2), { likelihood: "bernoulli", latentDim: 2, hiddenDims: [400], inputDim: 784, kind: "mlp" })).toBe(true);
+    expect(
+      configsEqual(mnistVae(2), {
+        likelihood: "bernoulli",
+        latentDim: 2,
+        hiddenDims: [400],
+        inputDim: 784,
+        kind: "mlp",
+      }),
+    ).toBe(true);
     expect(configsEqual({ a: 1, b: undefined }, { a: 1 })).toBe(true);
     expect(configsEqual(mnistVae(2), mnistVae(10))).toBe(false);
     expect(configsEqual(swissRollVae(256), swissRollVae(256, 2, 2))).toBe(false);
@@ -297,7 +332,12 @@ describe("configsEqual", () => {
 
   it("lists each difference by its path", () => {
     expect(configDifferences(mnistVae(10), mnistVae(2))).toEqual(["latentDim: wanted 10, found 2"]);
-    expect(configDifferences(swissRollVae(256), swissRollVae(128, 2, 2))).toEqual(["hiddenDims: wanted [256,256,256], found [128,128]"]);
-    expect(configDifferences({ beta: { from: 0, to: 1 } }, { beta: { from: 0, to: 2 }, seed: 1 })).toEqual(["beta.to: wanted 1, found 2", "seed: wanted nothing, found 1"]);
+    expect(configDifferences(swissRollVae(256), swissRollVae(128, 2, 2))).toEqual([
+      "hiddenDims: wanted [256,256,256], found [128,128]",
+    ]);
+    expect(configDifferences({ beta: { from: 0, to: 1 } }, { beta: { from: 0, to: 2 }, seed: 1 })).toEqual([
+      "beta.to: wanted 1, found 2",
+      "seed: wanted nothing, found 1",
+    ]);
   });
 });

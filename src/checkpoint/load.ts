@@ -6,7 +6,14 @@ import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../vae/random";
 import type { Vae } from "../vae/types";
 import { createVae } from "../vae/vae";
-import { CheckpointError, MANIFEST_FILE, WEIGHTS_FILE, type CheckpointInfo, type CheckpointManifest, type LoadedCheckpoint } from "./format";
+import {
+  CheckpointError,
+  MANIFEST_FILE,
+  WEIGHTS_FILE,
+  type CheckpointInfo,
+  type CheckpointManifest,
+  type LoadedCheckpoint,
+} from "./format";
 import { readManifest, readOrFail, sha256 } from "./manifest";
 
 /**
@@ -37,10 +44,16 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   const weights = readOrFail(dir, WEIGHTS_FILE);
   if (weights.length !== m.weightsByteLength) {
     const how = weights.length < m.weightsByteLength ? "truncated" : "too long";
-    throw new CheckpointError(dir, `${WEIGHTS_FILE} has ${weights.length} bytes, but checkpoint.json describes ${m.weightsByteLength} (${how}, or from another save).`);
+    throw new CheckpointError(
+      dir,
+      `${WEIGHTS_FILE} has ${weights.length} bytes, but checkpoint.json describes ${m.weightsByteLength} (${how}, or from another save).`,
+    );
   }
   if (sha256(weights) !== m.weightsSha256) {
-    throw new CheckpointError(dir, `${WEIGHTS_FILE} does not match its SHA-256 in checkpoint.json: the file is corrupt.`);
+    throw new CheckpointError(
+      dir,
+      `${WEIGHTS_FILE} does not match its SHA-256 in checkpoint.json: the file is corrupt.`,
+    );
   }
   if (endianness() === "BE") weights.swap32();
 
@@ -64,22 +77,40 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
     model.dispose();
     throw err;
   }
-  return { model, config: m.config, history: m.history, meta: m.meta, createdAt: m.createdAt, formatVersion: m.formatVersion };
+  return {
+    model,
+    config: m.config,
+    history: m.history,
+    meta: m.meta,
+    createdAt: m.createdAt,
+    formatVersion: m.formatVersion,
+  };
 }
 
 /** The stored variables must be exactly the model's: same names, same shapes. */
 function checkVariablesMatch(dir: string, m: CheckpointManifest, model: Vae): void {
-  const fix = "The weights were saved from a different model than its config describes. Delete the folder, or train again with --retrain.";
+  const fix =
+    "The weights were saved from a different model than its config describes. Delete the folder, or train again with --retrain.";
   const stored = new Map(m.variables.map((v) => [v.name, v]));
   const missing = model.variableNames.filter((name) => !stored.has(name));
-  if (missing.length > 0) throw new CheckpointError(dir, `variable${missing.length > 1 ? "s" : ""} ${missing.join(", ")} of the model its config builds ${missing.length > 1 ? "are" : "is"} missing.`, fix);
+  if (missing.length > 0)
+    throw new CheckpointError(
+      dir,
+      `variable${missing.length > 1 ? "s" : ""} ${missing.join(", ")} of the model its config builds ${missing.length > 1 ? "are" : "is"} missing.`,
+      fix,
+    );
   const extra = m.variables.map((v) => v.name).filter((name) => !model.variableNames.includes(name));
-  if (extra.length > 0) throw new CheckpointError(dir, `it holds variables the model does not have: ${extra.join(", ")}.`, fix);
+  if (extra.length > 0)
+    throw new CheckpointError(dir, `it holds variables the model does not have: ${extra.join(", ")}.`, fix);
   model.variables.forEach((variable, i) => {
     const name = model.variableNames[i];
     const entry = stored.get(name)!;
     if (entry.shape.length !== variable.shape.length || entry.shape.some((d, k) => d !== variable.shape[k])) {
-      throw new CheckpointError(dir, `variable ${name} has shape [${entry.shape}], but the model's is [${variable.shape}].`, fix);
+      throw new CheckpointError(
+        dir,
+        `variable ${name} has shape [${entry.shape}], but the model's is [${variable.shape}].`,
+        fix,
+      );
     }
   });
 }

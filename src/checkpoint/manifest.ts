@@ -7,7 +7,15 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { isRecord } from "../json";
 import type { VaeConfig } from "../vae/types";
-import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, CheckpointError, MANIFEST_FILE, WEIGHTS_FILE, type CheckpointManifest, type CheckpointVariable } from "./format";
+import {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+  CheckpointError,
+  MANIFEST_FILE,
+  WEIGHTS_FILE,
+  type CheckpointManifest,
+  type CheckpointVariable,
+} from "./format";
 
 export function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
@@ -17,16 +25,28 @@ export function readOrFail(dir: string, name: string): Buffer {
   try {
     return readFileSync(join(dir, name));
   } catch (err) {
-    throw new CheckpointError(dir, `${name} cannot be read (${(err as Error).message}).`, "Check the file's permissions, or delete the folder and train again with --retrain.");
+    throw new CheckpointError(
+      dir,
+      `${name} cannot be read (${(err as Error).message}).`,
+      "Check the file's permissions, or delete the folder and train again with --retrain.",
+    );
   }
 }
 
 /** Reads checkpoint.json and checks everything that can be checked without the weights. */
 export function readManifest(dir: string): CheckpointManifest {
-  if (!existsSync(dir)) throw new CheckpointError(dir, "the folder does not exist.", "Check the path, or train a model first (npm start).");
-  if (!statSync(dir).isDirectory()) throw new CheckpointError(dir, "is a file, not a checkpoint folder.", "Pass the folder that holds checkpoint.json.");
+  if (!existsSync(dir))
+    throw new CheckpointError(dir, "the folder does not exist.", "Check the path, or train a model first (npm start).");
+  if (!statSync(dir).isDirectory())
+    throw new CheckpointError(
+      dir,
+      "is a file, not a checkpoint folder.",
+      "Pass the folder that holds checkpoint.json.",
+    );
   if (!existsSync(join(dir, MANIFEST_FILE))) {
-    const interrupted = existsSync(join(dir, WEIGHTS_FILE)) ? " (weights.bin is there: a save was probably interrupted)" : "";
+    const interrupted = existsSync(join(dir, WEIGHTS_FILE))
+      ? " (weights.bin is there: a save was probably interrupted)"
+      : "";
     throw new CheckpointError(dir, `${MANIFEST_FILE} is missing${interrupted}.`);
   }
   let m: Record<string, unknown>;
@@ -38,16 +58,26 @@ export function readManifest(dir: string): CheckpointManifest {
   }
   if (!isRecord(m) || m.format !== CHECKPOINT_FORMAT) {
     const found = isRecord(m) ? JSON.stringify(m.format) : "no object";
-    throw new CheckpointError(dir, `${MANIFEST_FILE} is not a vae-lab checkpoint (format ${found}, expected "${CHECKPOINT_FORMAT}").`);
+    throw new CheckpointError(
+      dir,
+      `${MANIFEST_FILE} is not a vae-lab checkpoint (format ${found}, expected "${CHECKPOINT_FORMAT}").`,
+    );
   }
   const version = m.formatVersion;
   if (typeof version === "number" && Number.isInteger(version) && version > CHECKPOINT_VERSION) {
-    throw new CheckpointError(dir, `it was written in format version ${version}, newer than this vae-lab reads (${CHECKPOINT_VERSION}).`, "Update vae-lab, or train again with --retrain.");
+    throw new CheckpointError(
+      dir,
+      `it was written in format version ${version}, newer than this vae-lab reads (${CHECKPOINT_VERSION}).`,
+      "Update vae-lab, or train again with --retrain.",
+    );
   }
   const malformed = (what: string) => new CheckpointError(dir, `${MANIFEST_FILE} is malformed: ${what}.`);
-  if (version !== CHECKPOINT_VERSION) throw malformed(`formatVersion is ${JSON.stringify(version)}, expected ${CHECKPOINT_VERSION}`);
-  if (!isRecord(m.config) || typeof m.config.kind !== "string") throw malformed("config is missing or has no model kind");
-  if (typeof m.weightsSha256 !== "string" || !/^[0-9a-f]{64}$/.test(m.weightsSha256)) throw malformed("weightsSha256 is not a SHA-256 hex digest");
+  if (version !== CHECKPOINT_VERSION)
+    throw malformed(`formatVersion is ${JSON.stringify(version)}, expected ${CHECKPOINT_VERSION}`);
+  if (!isRecord(m.config) || typeof m.config.kind !== "string")
+    throw malformed("config is missing or has no model kind");
+  if (typeof m.weightsSha256 !== "string" || !/^[0-9a-f]{64}$/.test(m.weightsSha256))
+    throw malformed("weightsSha256 is not a SHA-256 hex digest");
   if (m.history !== undefined && !Array.isArray(m.history)) throw malformed("history is not a list");
   if (m.meta !== undefined && !isRecord(m.meta)) throw malformed("meta is not an object");
   if (!Array.isArray(m.variables)) throw malformed("variables is not a list");
@@ -61,22 +91,27 @@ export function readManifest(dir: string): CheckpointManifest {
     const { name } = raw;
     if (seen.has(name)) throw malformed(`variable ${name} is listed twice`);
     seen.add(name);
-    if (!Array.isArray(raw.shape) || !raw.shape.every(isCount)) throw malformed(`variable ${name}'s shape is not a list of whole numbers`);
+    if (!Array.isArray(raw.shape) || !raw.shape.every(isCount))
+      throw malformed(`variable ${name}'s shape is not a list of whole numbers`);
     const shape = raw.shape as number[];
     // Checkpoints saved before the manifest named dtype and byteLength had { offset, length (values) }.
     const dtype = raw.dtype ?? "float32";
     const byteOffset = raw.byteOffset ?? raw.offset;
     const byteLength = raw.byteLength ?? (isCount(raw.length) ? 4 * raw.length : undefined);
-    if (dtype !== "float32") throw malformed(`variable ${name} has dtype ${JSON.stringify(dtype)}; only "float32" is supported`);
-    if (!isCount(byteOffset) || !isCount(byteLength)) throw malformed(`variable ${name} has no valid byteOffset/byteLength`);
+    if (dtype !== "float32")
+      throw malformed(`variable ${name} has dtype ${JSON.stringify(dtype)}; only "float32" is supported`);
+    if (!isCount(byteOffset) || !isCount(byteLength))
+      throw malformed(`variable ${name} has no valid byteOffset/byteLength`);
     const size = shape.reduce((a, b) => a * b, 1);
-    if (byteLength !== 4 * size) throw malformed(`variable ${name} has shape [${shape}] (${size} values) but byteLength ${byteLength}`);
+    if (byteLength !== 4 * size)
+      throw malformed(`variable ${name} has shape [${shape}] (${size} values) but byteLength ${byteLength}`);
     if (byteOffset !== end) throw malformed(`variable ${name} starts at byte ${byteOffset}, expected ${end}`);
     end += byteLength;
     return { name, shape, dtype, byteOffset, byteLength };
   });
   const weightsByteLength = m.weightsByteLength ?? end;
-  if (weightsByteLength !== end) throw malformed(`weightsByteLength is ${JSON.stringify(m.weightsByteLength)}, but the variables take ${end} bytes`);
+  if (weightsByteLength !== end)
+    throw malformed(`weightsByteLength is ${JSON.stringify(m.weightsByteLength)}, but the variables take ${end} bytes`);
 
   return {
     format: CHECKPOINT_FORMAT,

@@ -5,7 +5,14 @@ import { endianness } from "node:os";
 import { join } from "node:path";
 import type { Vae } from "../vae/types";
 import { removeStaleTemporaries, syncFolder, writeDurably } from "./durable";
-import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, MANIFEST_FILE, WEIGHTS_FILE, type CheckpointManifest, type CheckpointVariable } from "./format";
+import {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+  MANIFEST_FILE,
+  WEIGHTS_FILE,
+  type CheckpointManifest,
+  type CheckpointVariable,
+} from "./format";
 import { sha256 } from "./manifest";
 
 /**
@@ -22,7 +29,9 @@ export async function saveCheckpoint(
 ): Promise<CheckpointManifest> {
   const { model } = what;
   if (model.variables.length !== model.variableNames.length) {
-    throw new Error(`saveCheckpoint: the model has ${model.variables.length} variables but ${model.variableNames.length} names.`);
+    throw new Error(
+      `saveCheckpoint: the model has ${model.variables.length} variables but ${model.variableNames.length} names.`,
+    );
   }
   const variables: CheckpointVariable[] = [];
   const chunks: Buffer[] = [];
@@ -30,7 +39,8 @@ export async function saveCheckpoint(
   for (let i = 0; i < model.variables.length; i++) {
     const v = model.variables[i];
     const name = model.variableNames[i];
-    if (v.dtype !== "float32") throw new Error(`saveCheckpoint: variable ${name} is ${v.dtype}; checkpoints store float32 only.`);
+    if (v.dtype !== "float32")
+      throw new Error(`saveCheckpoint: variable ${name} is ${v.dtype}; checkpoints store float32 only.`);
     const values = (await v.data()) as Float32Array;
     chunks.push(Buffer.from(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength))); // a copy: backends may reuse memory
     variables.push({ name, shape: [...v.shape], dtype: "float32", byteOffset, byteLength: values.byteLength });
@@ -54,7 +64,9 @@ export async function saveCheckpoint(
   try {
     json = JSON.stringify(manifest, null, 1) + "\n";
   } catch (err) {
-    throw new Error(`saveCheckpoint: history and meta must be JSON-safe (${(err as Error).message.split("\n")[0]}). Nothing was written.`);
+    throw new Error(
+      `saveCheckpoint: history and meta must be JSON-safe (${(err as Error).message.split("\n")[0]}). Nothing was written.`,
+    );
   }
 
   mkdirSync(dir, { recursive: true });

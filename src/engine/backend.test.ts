@@ -6,7 +6,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import { initBackend, loadNative, parseForcedBackend, type BackendCandidate } from "./backend";
 import { fastPath } from "./fastPath";
 
-const ok = (name: BackendCandidate["name"], tfName: string): BackendCandidate => ({ name, tfName, load: async () => {} });
+const ok = (name: BackendCandidate["name"], tfName: string): BackendCandidate => ({
+  name,
+  tfName,
+  load: async () => {},
+});
 const failing = (name: BackendCandidate["name"], reason: string): BackendCandidate => ({
   name,
   tfName: "tensorflow",
@@ -23,11 +27,18 @@ describe("backend selection", () => {
   it("falls back past missing and broken optional backends and says why in one line", async () => {
     const choice = await initBackend({
       env: {},
-      candidates: [failing("gpu", "not installed"), failing("node", "installed but failed to load (libtensorflow.so: cannot open)"), ok("wasm", "wasm"), ok("cpu", "cpu")],
+      candidates: [
+        failing("gpu", "not installed"),
+        failing("node", "installed but failed to load (libtensorflow.so: cannot open)"),
+        ok("wasm", "wasm"),
+        ok("cpu", "cpu"),
+      ],
     });
     expect(choice.name).toBe("wasm");
     expect(choice.skipped.map((s) => s.name)).toEqual(["gpu", "node"]);
-    expect(choice.message).toBe("vae-lab: using wasm (gpu: not installed; node: installed but failed to load (libtensorflow.so: cannot open))");
+    expect(choice.message).toBe(
+      "vae-lab: using wasm (gpu: not installed; node: installed but failed to load (libtensorflow.so: cannot open))",
+    );
     expect(choice.message.split("\n")).toHaveLength(1);
   });
 
@@ -43,20 +54,27 @@ describe("backend selection", () => {
   });
 
   it("uses the backend forced by VAE_LAB_BACKEND", async () => {
-    const choice = await initBackend({ env: { VAE_LAB_BACKEND: "cpu" }, candidates: [ok("wasm", "wasm"), ok("cpu", "cpu")] });
+    const choice = await initBackend({
+      env: { VAE_LAB_BACKEND: "cpu" },
+      candidates: [ok("wasm", "wasm"), ok("cpu", "cpu")],
+    });
     expect(choice.name).toBe("cpu");
     expect(tf.getBackend()).toBe("cpu");
     expect(choice.message).toBe("vae-lab: using cpu (forced by VAE_LAB_BACKEND=cpu)");
   });
 
   it("explains how to fix a forced backend that cannot start", async () => {
-    await expect(initBackend({ env: { VAE_LAB_BACKEND: "gpu" }, candidates: [failing("gpu", "not installed"), ok("cpu", "cpu")] })).rejects.toThrow(
+    await expect(
+      initBackend({ env: { VAE_LAB_BACKEND: "gpu" }, candidates: [failing("gpu", "not installed"), ok("cpu", "cpu")] }),
+    ).rejects.toThrow(
       /asks for the gpu backend, but @tensorflow\/tfjs-node-gpu is not installed.*npm run enable:gpu.*unset VAE_LAB_BACKEND/,
     );
   });
 
   it("rejects an unknown VAE_LAB_BACKEND value, listing the valid ones", () => {
-    expect(() => parseForcedBackend("tpu")).toThrow(/VAE_LAB_BACKEND="tpu" is not a backend. Use one of: gpu, node, wasm, cpu/);
+    expect(() => parseForcedBackend("tpu")).toThrow(
+      /VAE_LAB_BACKEND="tpu" is not a backend. Use one of: gpu, node, wasm, cpu/,
+    );
     expect(parseForcedBackend(" WASM ")).toBe("wasm");
     expect(parseForcedBackend("auto")).toBeUndefined();
   });
@@ -69,7 +87,9 @@ describe("backend selection", () => {
 
   it("says how to enable each opt-in native backend that is not installed", async () => {
     const choice = await initBackend({ env: {} });
-    const absent = ["gpu", "node"].filter((n) => !existsSync(join("node_modules", "@tensorflow", n === "gpu" ? "tfjs-node-gpu" : "tfjs-node")));
+    const absent = ["gpu", "node"].filter(
+      (n) => !existsSync(join("node_modules", "@tensorflow", n === "gpu" ? "tfjs-node-gpu" : "tfjs-node")),
+    );
     for (const name of absent) expect(choice.message).toContain(`${name}: not installed, npm run enable:${name}`);
   });
 });
@@ -84,7 +104,9 @@ describe("loadNative", () => {
   it("says 'installed but failed to load' for a package that throws on import", async () => {
     const broken = join(dir, "broken.mjs");
     writeFileSync(broken, 'throw new Error("libtensorflow.so.2: cannot open shared object file");\n');
-    await expect(loadNative(broken)).rejects.toThrow(/installed but failed to load \(libtensorflow.so.2: cannot open shared object file\)/);
+    await expect(loadNative(broken)).rejects.toThrow(
+      /installed but failed to load \(libtensorflow.so.2: cannot open shared object file\)/,
+    );
   });
 
   it("refuses a package that loads but registers no tensorflow backend with our tfjs", async () => {

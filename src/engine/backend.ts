@@ -134,10 +134,16 @@ export function parseForcedBackend(value: string | undefined): BackendChoiceName
   const v = value.trim().toLowerCase();
   if (v === "" || v === "auto") return undefined;
   const aliases: Record<string, BackendChoiceName> = {
-    gpu: "gpu", "tfjs-node-gpu": "gpu", cuda: "gpu",
-    node: "node", "tfjs-node": "node", tensorflow: "node", native: "node",
+    gpu: "gpu",
+    "tfjs-node-gpu": "gpu",
+    cuda: "gpu",
+    node: "node",
+    "tfjs-node": "node",
+    tensorflow: "node",
+    native: "node",
     wasm: "wasm",
-    cpu: "cpu", js: "cpu",
+    cpu: "cpu",
+    js: "cpu",
   };
   const name = aliases[v];
   if (!name) {
@@ -185,13 +191,23 @@ async function selectBackend(
       if (!ok) throw new Error("failed to initialise");
       await tf.ready();
       silenceCpuBanner();
-      const details = engineRequested(env) ? c.details?.() ?? {} : { note: `fast path off by ${ENGINE_ENV_VAR}=${env[ENGINE_ENV_VAR]}` };
+      const details = engineRequested(env)
+        ? (c.details?.() ?? {})
+        : { note: `fast path off by ${ENGINE_ENV_VAR}=${env[ENGINE_ENV_VAR]}` };
       const notes = [
         ...(details.note ? [details.note] : []),
-        ...(forcedName ? [`forced by ${BACKEND_ENV_VAR}=${env[BACKEND_ENV_VAR]}`] : skipped.map((s) => `${s.name}: ${s.reason}`)),
+        ...(forcedName
+          ? [`forced by ${BACKEND_ENV_VAR}=${env[BACKEND_ENV_VAR]}`]
+          : skipped.map((s) => `${s.name}: ${s.reason}`)),
       ];
       const message = `vae-lab: using ${details.label ?? c.name}` + (notes.length ? ` (${notes.join("; ")})` : "");
-      const choice: BackendChoice = { name: c.name, tfName: c.tfName, skipped, forced: forcedName !== undefined, message };
+      const choice: BackendChoice = {
+        name: c.name,
+        tfName: c.tfName,
+        skipped,
+        forced: forcedName !== undefined,
+        message,
+      };
       if (details.native) choice.native = details.native;
       return choice;
     } catch (err) {

@@ -54,7 +54,12 @@ export function conv2dBackpropFilterWasm(args: KernelArgs): TensorInfo {
     const xs = keepH < h || keepW < w ? ops.slice(x, [0, 0, 0, 0], [-1, keepH, keepW, -1]) : x;
     const xT = ops.transpose(xs, [3, 1, 2, 0]); // [Ci, H, W, B]
     const dyT = ops.transpose(dy, [1, 2, 0, 3]); // [OH, OW, B, Co]
-    const pad: Paddings4 = [[0, 0], [top, needH - top - keepH], [left, needW - left - keepW], [0, 0]];
+    const pad: Paddings4 = [
+      [0, 0],
+      [top, needH - top - keepH],
+      [left, needW - left - keepW],
+      [0, 0],
+    ];
     const g = ops.conv2d(xT, dyT, [1, 1], pad, [sh, sw]); // [Ci, KH, KW, Co]
     return ops.transpose(g, [1, 2, 0, 3]); // [KH, KW, Ci, Co]
   });

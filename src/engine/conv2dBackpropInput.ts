@@ -24,7 +24,14 @@
  * WASM kernel: Transpose, Reverse, StridedSlice, Conv2D (XNNPACK), Concat, Slice.
  */
 import * as tf from "@tensorflow/tfjs";
-import { withWasmOps, type Conv2DBackpropAttrs, type KernelArgs, type Paddings4, type TensorInfo, type WasmOps } from "./wasmOps";
+import {
+  withWasmOps,
+  type Conv2DBackpropAttrs,
+  type KernelArgs,
+  type Paddings4,
+  type TensorInfo,
+  type WasmOps,
+} from "./wasmOps";
 
 interface BackpropInputAttrs extends Conv2DBackpropAttrs {
   inputShape: [number, number, number, number];
@@ -70,8 +77,18 @@ export function conv2dBackpropInputWasm(args: KernelArgs): TensorInfo {
         // Reversed taps W[s·(K_ρ−1)+ρ], …, W[ρ] sit at K−1−s·(K_ρ−1)−ρ, step s, in the reversed filter.
         const bh = kh - 1 - sh * (kRh - 1) - rh;
         const bw = kw - 1 - sw * (kRw - 1) - rw;
-        const f = ops.stridedSlice(wRev, [bh, bw, 0, 0], [bh + sh * (kRh - 1) + 1, bw + sw * (kRw - 1) + 1, filter.shape[3], ci], [sh, sw, 1, 1]);
-        const pad: Paddings4 = [[0, 0], [kRh - 1, mh - ohUsed], [kRw - 1, mw - owUsed], [0, 0]];
+        const f = ops.stridedSlice(
+          wRev,
+          [bh, bw, 0, 0],
+          [bh + sh * (kRh - 1) + 1, bw + sw * (kRw - 1) + 1, filter.shape[3], ci],
+          [sh, sw, 1, 1],
+        );
+        const pad: Paddings4 = [
+          [0, 0],
+          [kRh - 1, mh - ohUsed],
+          [kRw - 1, mw - owUsed],
+          [0, 0],
+        ];
         phases.push(ops.conv2d(dyUsed, f, [1, 1], pad)); // [B, Mh, Mw, Ci]
       }
     }
@@ -86,7 +103,12 @@ export function conv2dBackpropInputWasm(args: KernelArgs): TensorInfo {
  * One 6-D transpose would do, but WASM's transpose above rank 4 takes a slow generic path (~50 ms at
  * these sizes, against ~0.5 ms for the two low-rank ones below).
  */
-function interleave(ops: WasmOps, phases: TensorInfo[], [sh, sw]: [number, number], [b, mh, mw, c]: number[]): TensorInfo {
+function interleave(
+  ops: WasmOps,
+  phases: TensorInfo[],
+  [sh, sw]: [number, number],
+  [b, mh, mw, c]: number[],
+): TensorInfo {
   const stacked = ops.reshape(ops.concat(phases, 0), [sh, sw, b * mh * mw, c]); // one copy per phase
   const rows = ops.transpose(stacked, [0, 2, 1, 3]); // [sh, B·Mh·Mw, sw, C]: the columns interleaved
   const t = ops.transpose(ops.reshape(rows, [sh, b * mh, mw * sw * c]), [1, 0, 2]); // [B·Mh, sh, Mw·sw·C]

@@ -38,10 +38,23 @@ export interface AdamAttrs {
 }
 
 /** JavaScript loop, for the CPU backend (and WASM without SIMD). Float32 rounding as the SIMD code. */
-function adamLoop(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, out: Float32Array, a: AdamAttrs): void {
+function adamLoop(
+  w: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  out: Float32Array,
+  a: AdamAttrs,
+): void {
   const f = Math.fround;
-  const b1 = f(a.beta1), a1 = f(1 - a.beta1), b2 = f(a.beta2), a2 = f(1 - a.beta2);
-  const c1 = f(a.c1), c2 = f(a.c2), lr = f(a.lr), eps = f(a.epsilon);
+  const b1 = f(a.beta1),
+    a1 = f(1 - a.beta1),
+    b2 = f(a.beta2),
+    a2 = f(1 - a.beta2);
+  const c1 = f(a.c1),
+    c2 = f(a.c2),
+    lr = f(a.lr),
+    eps = f(a.epsilon);
   for (let i = 0; i < w.length; i++) {
     const gi = g[i];
     const mi = f(f(m[i] * b1) + f(gi * a1));
@@ -65,9 +78,40 @@ function adamKernelWasm({ inputs, backend, attrs }: KernelArgs): Info[] {
     const [w, g, m, v] = ["w", "g", "m", "v"].map((k) => inputs[`${k}${i}`]);
     const n = tf.util.sizeFromShape(w.shape);
     if (nat) {
-      nat.native.adam(nat.mem, at(w), at(g), at(m), at(v), at(outs[i]), n, a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.c1, a.c2, a.lr, a.epsilon);
+      nat.native.adam(
+        nat.mem,
+        at(w),
+        at(g),
+        at(m),
+        at(v),
+        at(outs[i]),
+        n,
+        a.beta1,
+        1 - a.beta1,
+        a.beta2,
+        1 - a.beta2,
+        a.c1,
+        a.c2,
+        a.lr,
+        a.epsilon,
+      );
     } else if (simd) {
-      simd(at(w), at(g), at(m), at(v), at(outs[i]), n, a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.c1, a.c2, a.lr, a.epsilon);
+      simd(
+        at(w),
+        at(g),
+        at(m),
+        at(v),
+        at(outs[i]),
+        n,
+        a.beta1,
+        1 - a.beta1,
+        a.beta2,
+        1 - a.beta2,
+        a.c1,
+        a.c2,
+        a.lr,
+        a.epsilon,
+      );
     } else {
       // Views taken after the allocations above: growing the WASM memory replaces HEAPF32's buffer.
       const view = (info: Info) => be.wasm.HEAPF32.subarray(at(info) >>> 2, (at(info) >>> 2) + n);
@@ -98,7 +142,10 @@ function adamKernelCpu({ inputs, backend, attrs }: KernelArgs): Info[] {
 
 /** Registers "VaeLabAdam" for wasm and cpu (by installEngine, ./install.ts; tfjs warns on a repeated registration). */
 export function registerAdamKernel(): void {
-  const kernels: [string, (args: KernelArgs) => Info[]][] = [["wasm", adamKernelWasm], ["cpu", adamKernelCpu]];
+  const kernels: [string, (args: KernelArgs) => Info[]][] = [
+    ["wasm", adamKernelWasm],
+    ["cpu", adamKernelCpu],
+  ];
   for (const [backendName, kernelFunc] of kernels) {
     if (!tf.getKernel(ADAM_KERNEL, backendName)) {
       tf.registerKernel({ kernelName: ADAM_KERNEL, backendName, kernelFunc: kernelFunc as unknown as tf.KernelFunc });
@@ -163,7 +210,13 @@ class FusedAdam implements Optimizer {
     this.accBeta1 = Math.fround(this.accBeta1 * Math.fround(this.beta1));
     this.accBeta2 = Math.fround(this.accBeta2 * Math.fround(this.beta2));
     tf.tidy(() => {
-      const out = tf.engine().runKernel(ADAM_KERNEL, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+      const out = tf
+        .engine()
+        .runKernel(
+          ADAM_KERNEL,
+          inputs as unknown as tf.NamedTensorMap,
+          attrs as unknown as tf.NamedAttrMap,
+        ) as tf.Tensor[];
       targets.forEach((w, i) => w.assign(out[i]));
     });
   }

@@ -32,8 +32,28 @@ interface ConvLayerAttrs {
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 function geometry(xShape: number[], wShape: number[], attrs: ConvLayerAttrs): number[] {
-  const info = tf.backend_util.computeConv2DInfo(xShape as [number, number, number, number], wShape as [number, number, number, number], attrs.strides, 1, attrs.pad);
-  return [info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels, info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left];
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    wShape as [number, number, number, number],
+    attrs.strides,
+    1,
+    attrs.pad,
+  );
+  return [
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.outChannels,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+  ];
 }
 
 function convLayerKernel({ inputs, backend, attrs }: KernelArgs): Info {
@@ -62,7 +82,12 @@ function register(): void {
   if (registered) return;
   registered = true;
   registerNativeConv(); // the convolution gradients below run natively too
-  if (!tf.getKernel(CONV_LAYER_KERNEL, "wasm")) tf.registerKernel({ kernelName: CONV_LAYER_KERNEL, backendName: "wasm", kernelFunc: convLayerKernel as unknown as tf.KernelFunc });
+  if (!tf.getKernel(CONV_LAYER_KERNEL, "wasm"))
+    tf.registerKernel({
+      kernelName: CONV_LAYER_KERNEL,
+      backendName: "wasm",
+      kernelFunc: convLayerKernel as unknown as tf.KernelFunc,
+    });
   tf.registerGradient({
     kernelName: CONV_LAYER_KERNEL,
     inputsToSave: ["x", "w"],
@@ -79,12 +104,22 @@ function register(): void {
       const db = pre.db;
       const conv = { strides: a.strides, pad: a.pad, dataFormat: "NHWC" } as const;
       const filterGrad = (input: tf.Tensor4D, out: tf.Tensor4D) =>
-        tf.engine().runKernel("Conv2DBackpropFilter", { x: input, dy: out } as unknown as tf.NamedTensorMap, { ...conv, filterShape: w.shape } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+        tf
+          .engine()
+          .runKernel(
+            "Conv2DBackpropFilter",
+            { x: input, dy: out } as unknown as tf.NamedTensorMap,
+            { ...conv, filterShape: w.shape } as unknown as tf.NamedAttrMap,
+          ) as tf.Tensor4D;
       if (a.transposed) {
         // y = conv2dTranspose(x, W): x's gradient is conv2d(dPre, W); W's is that of conv2d from dPre to x.
         return { x: () => tf.conv2d(dPre, w, a.strides, a.pad), w: () => filterGrad(dPre, x), b: () => db };
       }
-      return { x: () => tf.conv2dTranspose(dPre, w, x.shape, a.strides, a.pad), w: () => filterGrad(x, dPre), b: () => db };
+      return {
+        x: () => tf.conv2dTranspose(dPre, w, x.shape, a.strides, a.pad),
+        w: () => filterGrad(x, dPre),
+        b: () => db,
+      };
     },
   });
 }
@@ -100,18 +135,42 @@ export function nativeConvLayer(
   x: tf.Tensor4D,
   w: tf.Tensor4D,
   b: tf.Tensor1D,
-  options: { transposed: boolean; strides: number; pad: "same" | "valid"; activation: "relu" | "linear"; outShape?: [number, number, number, number] },
+  options: {
+    transposed: boolean;
+    strides: number;
+    pad: "same" | "valid";
+    activation: "relu" | "linear";
+    outShape?: [number, number, number, number];
+  },
 ): tf.Tensor4D | undefined {
   if (tf.getBackend() !== "wasm" || !nativeFor(tf.backend())) return undefined;
   if ([x, w, b].some((t) => t.dtype !== "float32") || x.rank !== 4 || w.rank !== 4 || b.rank !== 1) return undefined;
   const { transposed, strides, pad, outShape } = options;
-  if (transposed ? !outShape || x.shape[3] !== w.shape[3] || outShape[3] !== w.shape[2] || b.shape[0] !== w.shape[2] : x.shape[3] !== w.shape[2] || b.shape[0] !== w.shape[3]) return undefined;
+  if (
+    transposed
+      ? !outShape || x.shape[3] !== w.shape[3] || outShape[3] !== w.shape[2] || b.shape[0] !== w.shape[2]
+      : x.shape[3] !== w.shape[2] || b.shape[0] !== w.shape[3]
+  )
+    return undefined;
   if (transposed) {
     // The output shape must be the one whose conv2d gives x's shape back (tfjs's own check).
     const info = tf.backend_util.computeConv2DInfo(outShape!, w.shape, strides, 1, pad);
-    if (info.outHeight !== x.shape[1] || info.outWidth !== x.shape[2] || info.batchSize !== x.shape[0]) return undefined;
+    if (info.outHeight !== x.shape[1] || info.outWidth !== x.shape[2] || info.batchSize !== x.shape[0])
+      return undefined;
   }
   register();
-  const attrs: ConvLayerAttrs = { transposed, strides, pad, relu: options.activation === "relu", ...(outShape ? { outShape } : {}) };
-  return tf.engine().runKernel(CONV_LAYER_KERNEL, { x, w, b } as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+  const attrs: ConvLayerAttrs = {
+    transposed,
+    strides,
+    pad,
+    relu: options.activation === "relu",
+    ...(outShape ? { outShape } : {}),
+  };
+  return tf
+    .engine()
+    .runKernel(
+      CONV_LAYER_KERNEL,
+      { x, w, b } as unknown as tf.NamedTensorMap,
+      attrs as unknown as tf.NamedAttrMap,
+    ) as tf.Tensor4D;
 }

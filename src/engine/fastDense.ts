@@ -27,7 +27,12 @@ import * as tf from "@tensorflow/tfjs";
 import { fastWasm } from "./fastWasm";
 import { nativeFor } from "./native";
 import type { Activation } from "../vae/dense";
-import { type KernelArgs, type TensorInfo as Info, type WasmBackendLike, type KernelFunc as RawKernel } from "./wasmOps";
+import {
+  type KernelArgs,
+  type TensorInfo as Info,
+  type WasmBackendLike,
+  type KernelFunc as RawKernel,
+} from "./wasmOps";
 
 export const DENSE_KERNEL = "VaeLabDense";
 export const TRANSPOSE_KERNEL = "VaeLabTranspose";
@@ -42,7 +47,8 @@ export function transposedProductPays(batch: number, inDim: number, outDim: numb
   return inDim * outDim >= 2 * batch * (inDim + outDim);
 }
 
-const kernel = (name: string, backendName: string) => tf.getKernel(name, backendName)!.kernelFunc as unknown as RawKernel;
+const kernel = (name: string, backendName: string) =>
+  tf.getKernel(name, backendName)!.kernelFunc as unknown as RawKernel;
 
 /** The backend's fused matmul + bias + activation on [1, batch, in]·[1, in, out] views. */
 function fusedForward(args: KernelArgs, backendName: string): Info {
@@ -50,7 +56,10 @@ function fusedForward(args: KernelArgs, backendName: string): Info {
   const [batch, inDim] = x.shape;
   const outDim = w.shape[1];
   // WASM takes its XNNPACK path only for rank-3 operands with batch 1.
-  const out = kernel("_FusedMatMul", backendName)({
+  const out = kernel(
+    "_FusedMatMul",
+    backendName,
+  )({
     inputs: { a: { ...x, shape: [1, batch, inDim] }, b: { ...w, shape: [1, inDim, outDim] }, bias: b },
     backend: args.backend,
     attrs: { transposeA: false, transposeB: false, activation: args.attrs!.activation, leakyreluAlpha: 0 },
@@ -70,7 +79,20 @@ function denseNative(args: KernelArgs): Info | null {
   const y = be.makeOutput([batch, outDim], "float32");
   const nat = nativeFor(be)!; // after the allocation, which may have grown the memory
   const at = (info: Info) => be.dataIdMap.get(info.dataId).memoryOffset;
-  nat.native.gemm(nat.mem, 0, 0, batch, outDim, inDim, at(x), at(w), 0, at(y), at(b), args.attrs!.activation === "relu" ? 1 : 0);
+  nat.native.gemm(
+    nat.mem,
+    0,
+    0,
+    batch,
+    outDim,
+    inDim,
+    at(x),
+    at(w),
+    0,
+    at(y),
+    at(b),
+    args.attrs!.activation === "relu" ? 1 : 0,
+  );
   return y;
 }
 
@@ -88,7 +110,10 @@ function denseWasm(args: KernelArgs): Info {
   const wT = be.makeOutput([outDim, inDim], "float32");
   fw.transpose(at(x), at(xT), batch, inDim, 0, 0);
   fw.transpose(at(w), at(wT), inDim, outDim, 0, 0);
-  const yT = kernel("BatchMatMul", "wasm")({ inputs: { a: wT, b: xT }, backend: be, attrs: { transposeA: false, transposeB: false } }); // [out, batch]
+  const yT = kernel(
+    "BatchMatMul",
+    "wasm",
+  )({ inputs: { a: wT, b: xT }, backend: be, attrs: { transposeA: false, transposeB: false } }); // [out, batch]
   const y = be.makeOutput([batch, outDim], "float32");
   fw.transpose(at(yT), at(y), outDim, batch, at(b), args.attrs!.activation === "relu" ? 1 : 0);
   for (const t of [xT, wT, yT]) be.disposeData(t.dataId);
@@ -127,13 +152,18 @@ function denseGradPreNative(args: KernelArgs): Info[] {
 export function nativeGradPre(dy: tf.Tensor2D, y: tf.Tensor2D, relu: boolean): { dPre: tf.Tensor2D; db: tf.Tensor1D } {
   registerDenseKernels();
   const inputs = (relu ? { dy, y } : { dy }) as unknown as tf.NamedTensorMap;
-  const parts = tf.engine().runKernel(DENSE_GRAD_PRE_KERNEL, inputs, { relu } as unknown as tf.NamedAttrMap) as tf.Tensor[];
-  return relu ? { dPre: parts[0] as tf.Tensor2D, db: parts[1] as tf.Tensor1D } : { dPre: dy, db: parts[0] as tf.Tensor1D };
+  const parts = tf
+    .engine()
+    .runKernel(DENSE_GRAD_PRE_KERNEL, inputs, { relu } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  return relu
+    ? { dPre: parts[0] as tf.Tensor2D, db: parts[1] as tf.Tensor1D }
+    : { dPre: dy, db: parts[0] as tf.Tensor1D };
 }
 
 /** xᵀ of a 2-D float32 tensor: our SIMD loop on WASM, tf.transpose elsewhere. */
 export function transpose2d(x: tf.Tensor2D): tf.Tensor2D {
-  if (tf.getBackend() === "wasm" && x.dtype === "float32") return tf.engine().runKernel(TRANSPOSE_KERNEL, { x }) as tf.Tensor2D;
+  if (tf.getBackend() === "wasm" && x.dtype === "float32")
+    return tf.engine().runKernel(TRANSPOSE_KERNEL, { x }) as tf.Tensor2D;
   return tf.transpose(x);
 }
 
@@ -157,7 +187,13 @@ function weightGrad(x: tf.Tensor2D, dPre: tf.Tensor2D): tf.Tensor2D {
  */
 export function fastDense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: Activation): tf.Tensor2D {
   if (tf.getKernel(DENSE_KERNEL, tf.getBackend()) && x.dtype === "float32") {
-    return tf.engine().runKernel(DENSE_KERNEL, { x, w, b } as unknown as tf.NamedTensorMap, { activation } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+    return tf
+      .engine()
+      .runKernel(
+        DENSE_KERNEL,
+        { x, w, b } as unknown as tf.NamedTensorMap,
+        { activation } as unknown as tf.NamedAttrMap,
+      ) as tf.Tensor2D;
   }
   return tf.fused.matMul({ a: x, b: w, bias: b, activation }) as tf.Tensor2D;
 }
@@ -174,10 +210,15 @@ export function registerDenseKernels(): void {
     [TRANSPOSE_KERNEL, "wasm", transposeWasm],
   ];
   for (const [kernelName, backendName, kernelFunc] of kernels) {
-    if (!tf.getKernel(kernelName, backendName)) tf.registerKernel({ kernelName, backendName, kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+    if (!tf.getKernel(kernelName, backendName))
+      tf.registerKernel({ kernelName, backendName, kernelFunc: kernelFunc as unknown as tf.KernelFunc });
   }
   if (!tf.getKernel(DENSE_GRAD_PRE_KERNEL, "wasm")) {
-    tf.registerKernel({ kernelName: DENSE_GRAD_PRE_KERNEL, backendName: "wasm", kernelFunc: denseGradPreNative as unknown as tf.KernelFunc });
+    tf.registerKernel({
+      kernelName: DENSE_GRAD_PRE_KERNEL,
+      backendName: "wasm",
+      kernelFunc: denseGradPreNative as unknown as tf.KernelFunc,
+    });
   }
 
   tf.registerGradient({

@@ -30,7 +30,13 @@ export interface FastHooks {
     x: tf.Tensor4D,
     w: tf.Tensor4D,
     b: tf.Tensor1D,
-    options: { transposed: boolean; strides: number; pad: "same" | "valid"; activation: Activation; outShape?: [number, number, number, number] },
+    options: {
+      transposed: boolean;
+      strides: number;
+      pad: "same" | "valid";
+      activation: Activation;
+      outShape?: [number, number, number, number];
+    },
   ): tf.Tensor4D | undefined;
 }
 

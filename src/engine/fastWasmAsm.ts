@@ -67,7 +67,11 @@ export const op = {
   f32x4Div: [0xfd, ...uleb(0xe7)],
   f32x4Max: [0xfd, ...uleb(0xe9)],
   /** i8x16.shuffle of two vectors, given as four float lanes (0–3: first operand, 4–7: second). */
-  shuffleF32: (lanes: [number, number, number, number]) => [0xfd, ...uleb(0x0d), ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])],
+  shuffleF32: (lanes: [number, number, number, number]) => [
+    0xfd,
+    ...uleb(0x0d),
+    ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]),
+  ],
   /** block / loop with no result; close with `end`. */
   block: [0x02, 0x40],
   loop: [0x03, 0x40],
@@ -96,7 +100,14 @@ export function buildModule(funcs: FuncDef[], memory: WebAssembly.Memory): WebAs
     return [...uleb(body.length), ...body];
   });
   const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vec(types)),
     ...section(2, vec(imports)),
     ...section(3, vec(funcs.map((_, i) => uleb(i)))),

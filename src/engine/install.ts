@@ -56,7 +56,12 @@ export function installEngine(env: Record<string, string | undefined> = process.
       registerNativeConv();
     }
   }
-  const hooks: FastHooks = { dense: fastDense, adam: fastAdam, bernoulliNll: nativeBernoulliNll, convLayer: nativeConvLayer };
+  const hooks: FastHooks = {
+    dense: fastDense,
+    adam: fastAdam,
+    bernoulliNll: nativeBernoulliNll,
+    convLayer: nativeConvLayer,
+  };
   fastPath.installed = fastPath.hooks = hooks;
 }
 

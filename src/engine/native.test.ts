@@ -56,7 +56,8 @@ describe("native fast path (OpenBLAS through the addon)", () => {
   ];
   for (const c of CASES) {
     it(`tf.matMul matches WASM's own kernel and the CPU backend: ${c.name}`, async () => {
-      const a = rngTensor(c.a, 1), b = rngTensor(c.b, 2);
+      const a = rngTensor(c.a, 1),
+        b = rngTensor(c.b, 2);
       const r = both(() => tf.matMul(a, b, c.tA, c.tB));
       expect(r.nativeRan).toBe(true);
       expect(r.wasmRanNative).toBe(false);
@@ -66,7 +67,9 @@ describe("native fast path (OpenBLAS through the addon)", () => {
       await tf.setBackend("cpu");
       try {
         tf.tidy(() => {
-          expect(relDiff(tf.tensor(nv, r.native.shape), tf.matMul(tf.tensor(av, c.a), tf.tensor(bv, c.b), c.tA, c.tB))).toBeLessThan(1e-5);
+          expect(
+            relDiff(tf.tensor(nv, r.native.shape), tf.matMul(tf.tensor(av, c.a), tf.tensor(bv, c.b), c.tA, c.tB)),
+          ).toBeLessThan(1e-5);
         });
       } finally {
         await tf.setBackend("wasm");
@@ -77,10 +80,22 @@ describe("native fast path (OpenBLAS through the addon)", () => {
 
   it("tf.matMul broadcasts batch dimensions on both sides correctly (stock WASM and CPU kernels do not)", () => {
     // tfjs 4.22: WASM writes only max(batchA, batchB) of the 6 products, CPU pairs batches by modulo.
-    const a = rngTensor([2, 1, 5, 7], 1), b = rngTensor([1, 3, 7, 4], 2);
+    const a = rngTensor([2, 1, 5, 7], 1),
+      b = rngTensor([1, 3, 7, 4], 2);
     const ours = tf.matMul(a, b);
     const ref = tf.tidy(() =>
-      tf.stack([0, 1].map((p) => tf.stack([0, 1, 2].map((q) => tf.matMul(tf.slice(a, [p, 0, 0, 0], [1, 1, 5, 7]).reshape([5, 7]), tf.slice(b, [0, q, 0, 0], [1, 1, 7, 4]).reshape([7, 4])))))),
+      tf.stack(
+        [0, 1].map((p) =>
+          tf.stack(
+            [0, 1, 2].map((q) =>
+              tf.matMul(
+                tf.slice(a, [p, 0, 0, 0], [1, 1, 5, 7]).reshape([5, 7]),
+                tf.slice(b, [0, q, 0, 0], [1, 1, 7, 4]).reshape([7, 4]),
+              ),
+            ),
+          ),
+        ),
+      ),
     );
     expect(ours.shape).toEqual([2, 3, 5, 4]);
     expect(relDiff(ours, ref)).toBeLessThan(1e-6);
@@ -88,7 +103,10 @@ describe("native fast path (OpenBLAS through the addon)", () => {
   });
 
   it("tf.fused.matMul with bias and ReLU, and its gradients, match WASM's kernels", () => {
-    const x = rngTensor([64, 40], 3), w = rngTensor([40, 24], 4), bias = rngTensor([24], 5), c = rngTensor([64, 24], 6);
+    const x = rngTensor([64, 40], 3),
+      w = rngTensor([40, 24], 4),
+      bias = rngTensor([24], 5),
+      c = rngTensor([64, 24], 6);
     for (const activation of ["relu", "linear"] as const) {
       const f = (xi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor) =>
         tf.sum(tf.mul(tf.fused.matMul({ a: xi as tf.Tensor2D, b: wi as tf.Tensor2D, bias: bi, activation }), c));
@@ -102,11 +120,17 @@ describe("native fast path (OpenBLAS through the addon)", () => {
     tf.dispose([x, w, bias, c]);
   });
 
-  for (const [batch, inDim, outDim] of [[128, 2, 256], [128, 256, 256], [128, 784, 400], [5, 3, 7]]) {
+  for (const [batch, inDim, outDim] of [
+    [128, 2, 256],
+    [128, 256, 256],
+    [128, 784, 400],
+    [5, 3, 7],
+  ]) {
     it(`the dense layer and its gradients match the WASM path and the CPU backend (${inDim}→${outDim}, batch ${batch})`, async () => {
       for (const activation of ["relu", "linear"] as const) {
         const layer = createDense("n", inDim, outDim, activation, new Rng(inDim + outDim));
-        const x = rngTensor([batch, inDim], 7) as tf.Tensor2D, c = rngTensor([batch, outDim], 8);
+        const x = rngTensor([batch, inDim], 7) as tf.Tensor2D,
+          c = rngTensor([batch, outDim], 8);
         const f = (xi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor) =>
           tf.sum(tf.mul(dense(xi as tf.Tensor2D, { ...layer, w: wi as tf.Variable, b: bi as tf.Variable }), c));
         const y = both(() => dense(x, layer));
@@ -129,7 +153,8 @@ describe("native fast path (OpenBLAS through the addon)", () => {
               const pre = tf.add(tf.matMul(xi, wi), bi);
               return tf.sum(tf.mul(activation === "relu" ? tf.relu(pre) : pre, cc));
             })([xc, wc, bc]);
-            for (let k = 0; k < 3; k++) expect(relDiff(tf.tensor(values[5 + k], ref[k].shape), ref[k])).toBeLessThan(1e-5);
+            for (let k = 0; k < 3; k++)
+              expect(relDiff(tf.tensor(values[5 + k], ref[k].shape), ref[k])).toBeLessThan(1e-5);
           });
         } finally {
           await tf.setBackend("wasm");
@@ -141,8 +166,15 @@ describe("native fast path (OpenBLAS through the addon)", () => {
 
   it("the fused Bernoulli NLL and its gradients match the tensor-op formula", () => {
     // Logits from −30 to 30 (saturated pixels included), targets in [0, 1] and exactly 0 or 1.
-    const x = tf.tidy(() => tf.concat([tf.randomUniform([64, 784], 0, 1, "float32", 11), tf.round(tf.randomUniform([64, 784], 0, 1, "float32", 12))])) as tf.Tensor2D;
-    const l = tf.tidy(() => tf.mul(tf.randomNormal([128, 784], 0, 1, "float32", 13), tf.linspace(0.1, 30, 784))) as tf.Tensor2D;
+    const x = tf.tidy(() =>
+      tf.concat([
+        tf.randomUniform([64, 784], 0, 1, "float32", 11),
+        tf.round(tf.randomUniform([64, 784], 0, 1, "float32", 12)),
+      ]),
+    ) as tf.Tensor2D;
+    const l = tf.tidy(() =>
+      tf.mul(tf.randomNormal([128, 784], 0, 1, "float32", 13), tf.linspace(0.1, 30, 784)),
+    ) as tf.Tensor2D;
     const c = rngTensor([128], 14);
     const f = (xi: tf.Tensor, li: tf.Tensor) => tf.sum(tf.mul(bernoulliNll(xi as tf.Tensor2D, li as tf.Tensor2D), c));
     const y = both(() => bernoulliNll(x, l));
@@ -162,7 +194,14 @@ describe("native fast path (OpenBLAS through the addon)", () => {
       setNativeEnabled(native);
       const model = createVae(swissRollVae(64), new Rng(1));
       const before = nativeCallCount();
-      const r = await train(model, swissRollSampler, { steps: 60, batchSize: 128, learningRate: 1e-3, beta: 0.01, reduction: "mean", seed: 1 });
+      const r = await train(model, swissRollSampler, {
+        steps: 60,
+        batchSize: 128,
+        learningRate: 1e-3,
+        beta: 0.01,
+        reduction: "mean",
+        seed: 1,
+      });
       const ran = nativeCallCount() > before;
       model.variables.forEach((v) => v.dispose());
       setNativeEnabled(true);
@@ -208,7 +247,9 @@ describe("native fast path (OpenBLAS through the addon)", () => {
 
   it("rejects offsets outside the WASM memory with an error instead of crashing", () => {
     const nat = nativeFor(tf.backend())!;
-    expect(() => nat.native.gemm(nat.mem, 0, 0, 4, 4, 4, nat.mem.byteLength - 8, 0, 0, 0, -1, 0)).toThrow(/outside the WASM memory/);
+    expect(() => nat.native.gemm(nat.mem, 0, 0, 4, 4, 4, nat.mem.byteLength - 8, 0, 0, 0, -1, 0)).toThrow(
+      /outside the WASM memory/,
+    );
     expect(() => nat.native.denseGradPre(nat.mem, -4, 0, 0, 0, 1, 1, 0)).toThrow(/outside the WASM memory/);
   });
 });

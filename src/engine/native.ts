@@ -46,13 +46,43 @@ export interface NativeAddon {
    * C[m×n] = act(op(A)·op(B) + beta·C + bias), row-major, contiguous; op(A) [m×k], op(B) [k×n];
    * bias [n] per row (−1: none); relu 0/1.
    */
-  gemm(mem: ArrayBuffer, transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, beta: number, c: number, bias: number, relu: number): void;
+  gemm(
+    mem: ArrayBuffer,
+    transA: number,
+    transB: number,
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    b: number,
+    beta: number,
+    c: number,
+    bias: number,
+    relu: number,
+  ): void;
   /** dPre = relu ? dy·[y > 0] : —; db = Σ_rows dPre (or dy). */
-  denseGradPre(mem: ArrayBuffer, dy: number, y: number, dPre: number, db: number, batch: number, outDim: number, relu: number): void;
+  denseGradPre(
+    mem: ArrayBuffer,
+    dy: number,
+    y: number,
+    dPre: number,
+    db: number,
+    batch: number,
+    outDim: number,
+    relu: number,
+  ): void;
   /** out[r] = Σ_j max(l, 0) − l·x + log1p(e^(−|l|)) over row r of [rows × cols] (src/vae/losses.ts bernoulliNll). */
   bernoulliNll(mem: ArrayBuffer, x: number, logits: number, out: number, rows: number, cols: number): void;
   /** dLogits = (σ(l) − x)·dy[r]. */
-  bernoulliNllGrad(mem: ArrayBuffer, dy: number, x: number, logits: number, dLogits: number, rows: number, cols: number): void;
+  bernoulliNllGrad(
+    mem: ArrayBuffer,
+    dy: number,
+    x: number,
+    logits: number,
+    dLogits: number,
+    rows: number,
+    cols: number,
+  ): void;
   /** One Adam step, float32 arithmetic of tf.train.adam (see src/engine/fastAdam.ts). */
   adam(mem: ArrayBuffer, w: number, g: number, m: number, v: number, out: number, n: number, ...f32: number[]): void;
   /**
@@ -60,7 +90,15 @@ export interface NativeAddon {
    * KW, strideH, strideW, padTop, padLeft; x [B,H,W,Ci], filter [KH,KW,Ci,Co], y [B,OH,OW,Co].
    * conv2d: y = act(conv(x, filter) + bias), bias [Co] (−1: none), relu 0/1.
    */
-  conv2d(mem: ArrayBuffer, x: number, filter: number, y: number, bias: number, relu: number, ...geometry: number[]): void;
+  conv2d(
+    mem: ArrayBuffer,
+    x: number,
+    filter: number,
+    y: number,
+    bias: number,
+    relu: number,
+    ...geometry: number[]
+  ): void;
   /** dx = the gradient of conv2d with respect to x, from dy (also conv2dTranspose's forward pass). */
   conv2dBackpropInput(mem: ArrayBuffer, dy: number, filter: number, dx: number, ...geometry: number[]): void;
   /** dW = the gradient of conv2d with respect to its filter. */
@@ -137,17 +175,33 @@ export function loadNativeAddon(env: Record<string, string | undefined> = proces
 function tryLoad(env: Record<string, string | undefined>): NativeStatus {
   if (!nativeRequested(env)) return { active: false, reason: `off by ${NATIVE_ENV_VAR}=${env[NATIVE_ENV_VAR]}` };
   const explicit = env[ADDON_ENV_VAR];
-  const addonPath = explicit ? (existsSync(explicit) ? explicit : undefined) : addonCandidates().find((p) => existsSync(p));
-  if (!addonPath) return { active: false, reason: explicit ? `no native addon at ${explicit}` : "native addon not built (npm run build:native)" };
+  const addonPath = explicit
+    ? existsSync(explicit)
+      ? explicit
+      : undefined
+    : addonCandidates().find((p) => existsSync(p));
+  if (!addonPath)
+    return {
+      active: false,
+      reason: explicit ? `no native addon at ${explicit}` : "native addon not built (npm run build:native)",
+    };
   let mod: NativeAddon;
   try {
     const req = createRequire(join(dirname(addonPath), "package.json"));
     mod = req(addonPath) as NativeAddon;
   } catch (err) {
-    return { active: false, reason: `native addon failed to load (${firstLine(err)}); rebuild with npm run build:native`, addonPath };
+    return {
+      active: false,
+      reason: `native addon failed to load (${firstLine(err)}); rebuild with npm run build:native`,
+      addonPath,
+    };
   }
   let setCore: string | undefined;
-  if (process.platform === "linux" && env.OPENBLAS_CORETYPE === undefined && process.env.OPENBLAS_CORETYPE === undefined) {
+  if (
+    process.platform === "linux" &&
+    env.OPENBLAS_CORETYPE === undefined &&
+    process.env.OPENBLAS_CORETYPE === undefined
+  ) {
     try {
       setCore = preferredCoreType(readFileSync("/proc/cpuinfo", "utf8"));
     } catch {
@@ -158,7 +212,11 @@ function tryLoad(env: Record<string, string | undefined>): NativeStatus {
   try {
     mod.load(BLAS_LIBRARIES);
   } catch (err) {
-    return { active: false, reason: `no OpenBLAS (${firstLine(err)}); apt-get install libopenblas0-pthread`, addonPath };
+    return {
+      active: false,
+      reason: `no OpenBLAS (${firstLine(err)}); apt-get install libopenblas0-pthread`,
+      addonPath,
+    };
   } finally {
     if (setCore) delete process.env.OPENBLAS_CORETYPE;
   }
@@ -166,11 +224,19 @@ function tryLoad(env: Record<string, string | undefined>): NativeStatus {
   mod.setThreads(threads);
   const info = mod.info();
   addon = mod;
-  return { active: true, library: info.library, core: info.core || undefined, threads: info.threads || threads, addonPath };
+  return {
+    active: true,
+    library: info.library,
+    core: info.core || undefined,
+    threads: info.threads || threads,
+    addonPath,
+  };
 }
 
 function firstLine(err: unknown): string {
-  const s = String((err as Error)?.message ?? err).split("\n")[0].trim();
+  const s = String((err as Error)?.message ?? err)
+    .split("\n")[0]
+    .trim();
   return s.length > 140 ? s.slice(0, 137) + "..." : s;
 }
 

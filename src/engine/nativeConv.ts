@@ -20,7 +20,13 @@ import * as tf from "@tensorflow/tfjs";
 import { conv2dBackpropFilterWasm } from "./conv2dBackpropFilter";
 import { conv2dBackpropInputWasm } from "./conv2dBackpropInput";
 import { nativeFor, type NativeAddon } from "./native";
-import { type KernelArgs, type TensorInfo as Info, type WasmBackendLike, type KernelFunc as RawKernel, type Conv2DBackpropAttrs } from "./wasmOps";
+import {
+  type KernelArgs,
+  type TensorInfo as Info,
+  type WasmBackendLike,
+  type KernelFunc as RawKernel,
+  type Conv2DBackpropAttrs,
+} from "./wasmOps";
 
 type Shape4 = [number, number, number, number];
 
@@ -45,12 +51,35 @@ function geometry(xShape: number[], wShape: number[], attrs: ConvAttrs): number[
   if (size(xShape) === 0 || size(wShape) === 0) return null;
   let info: tf.backend_util.Conv2DInfo;
   try {
-    info = tf.backend_util.computeConv2DInfo(xShape as Shape4, wShape as Shape4, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, "channelsLast");
+    info = tf.backend_util.computeConv2DInfo(
+      xShape as Shape4,
+      wShape as Shape4,
+      attrs.strides,
+      1,
+      attrs.pad,
+      attrs.dimRoundingMode,
+      false,
+      "channelsLast",
+    );
   } catch {
     return null; // the fallback kernel reports the problem
   }
   if (info.outHeight <= 0 || info.outWidth <= 0 || info.padInfo.top < 0 || info.padInfo.left < 0) return null;
-  return [info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels, info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left];
+  return [
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.outChannels,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+  ];
 }
 
 const float32 = (...xs: (Info | undefined)[]) => xs.every((x) => !x || x.dtype === "float32");
@@ -60,7 +89,11 @@ const offset = (be: WasmBackendLike, info: Info) => be.dataIdMap.get(info.dataId
  * Allocates the output, then runs `body` with the addon on the backend's memory (taken after the
  * allocation, which may grow it); null (output freed) when the native path is off.
  */
-function runNative(backend: unknown, shape: number[], body: (native: NativeAddon, mem: ArrayBuffer, at: (t: Info) => number, out: Info) => void): Info | null {
+function runNative(
+  backend: unknown,
+  shape: number[],
+  body: (native: NativeAddon, mem: ArrayBuffer, at: (t: Info) => number, out: Info) => void,
+): Info | null {
   const be = backend as WasmBackendLike;
   if (!be.makeOutput || !be.dataIdMap) return null;
   const out = be.makeOutput(shape, "float32");
@@ -78,7 +111,8 @@ function conv2dNative(args: KernelArgs, fused: boolean): Info | null {
   const { x, filter, bias, preluActivationWeights } = args.inputs;
   const attrs = (args.attrs ?? {}) as unknown as ConvAttrs;
   const activation = fused ? (attrs.activation ?? "linear") : "linear";
-  if (preluActivationWeights || (activation !== "linear" && activation !== "relu") || !float32(x, filter, bias)) return null;
+  if (preluActivationWeights || (activation !== "linear" && activation !== "relu") || !float32(x, filter, bias))
+    return null;
   const g = geometry(x.shape, filter.shape, attrs);
   if (!g) return null;
   const [b, , , , oh, ow, co] = g;
@@ -95,7 +129,9 @@ function backpropInputNative(args: KernelArgs): Info | null {
   if (!attrs.inputShape || !float32(dy, filter)) return null;
   const g = geometry([...attrs.inputShape], filter.shape, attrs);
   if (!g || !tf.util.arraysEqual(dy.shape, [g[0], g[4], g[5], g[6]])) return null;
-  return runNative(args.backend, [...attrs.inputShape], (native, mem, at, dx) => native.conv2dBackpropInput(mem, at(dy), at(filter), at(dx), ...g));
+  return runNative(args.backend, [...attrs.inputShape], (native, mem, at, dx) =>
+    native.conv2dBackpropInput(mem, at(dy), at(filter), at(dx), ...g),
+  );
 }
 
 /** Conv2DBackpropFilter: dW [filterShape] from x and dy. */
@@ -105,7 +141,9 @@ function backpropFilterNative(args: KernelArgs): Info | null {
   if (!attrs.filterShape || !float32(x, dy)) return null;
   const g = geometry(x.shape, [...attrs.filterShape], attrs);
   if (!g || !tf.util.arraysEqual(dy.shape, [g[0], g[4], g[5], g[6]])) return null;
-  return runNative(args.backend, [...attrs.filterShape], (native, mem, at, dw) => native.conv2dBackpropFilter(mem, at(x), at(dy), at(dw), ...g));
+  return runNative(args.backend, [...attrs.filterShape], (native, mem, at, dw) =>
+    native.conv2dBackpropFilter(mem, at(x), at(dy), at(dw), ...g),
+  );
 }
 
 /**
@@ -117,12 +155,15 @@ function sumLeadingNative(args: KernelArgs): Info | null {
   const { x } = args.inputs;
   const attrs = (args.attrs ?? {}) as { axis?: number | number[]; keepDims?: boolean };
   const rank = x.shape.length;
-  if (x.dtype !== "float32" || rank < 2 || size(x.shape) === 0 || attrs.axis === undefined || attrs.axis === null) return null;
+  if (x.dtype !== "float32" || rank < 2 || size(x.shape) === 0 || attrs.axis === undefined || attrs.axis === null)
+    return null;
   const axes = new Set((Array.isArray(attrs.axis) ? attrs.axis : [attrs.axis]).map((a) => (a < 0 ? a + rank : a)));
   if (axes.size !== rank - 1 || [...axes].some((a) => !Number.isInteger(a) || a < 0 || a >= rank - 1)) return null;
   const cols = x.shape[rank - 1];
   const shape = attrs.keepDims ? [...Array(rank - 1).fill(1), cols] : [cols];
-  return runNative(args.backend, shape, (native, mem, at, out) => native.sumRows(mem, at(x), at(out), size(x.shape) / cols, cols));
+  return runNative(args.backend, shape, (native, mem, at, out) =>
+    native.sumRows(mem, at(x), at(out), size(x.shape) / cols, cols),
+  );
 }
 
 /** What a native-first kernel carries: its kernel name, and the kernel it falls back to. */
@@ -160,6 +201,11 @@ export function registerNativeConv(): void {
     Object.assign(kernelFunc, { nativeWrapper: kernelName, nativeFallback: fallback } satisfies NativeWrapperMarks);
     if (previous) tf.unregisterKernel(kernelName, "wasm");
     // The stock kernel's setupFunc (binding its WASM function) must still run when the backend starts.
-    tf.registerKernel({ ...(previous ?? {}), kernelName, backendName: "wasm", kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+    tf.registerKernel({
+      ...(previous ?? {}),
+      kernelName,
+      backendName: "wasm",
+      kernelFunc: kernelFunc as unknown as tf.KernelFunc,
+    });
   }
 }

@@ -48,8 +48,12 @@ let registered = false;
 export function registerNativeLosses(): void {
   if (registered) return;
   registered = true;
-  for (const [kernelName, kernelFunc] of [[BERNOULLI_NLL_KERNEL, forwardKernel], [BERNOULLI_NLL_GRAD_KERNEL, gradKernel]] as const) {
-    if (!tf.getKernel(kernelName, "wasm")) tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+  for (const [kernelName, kernelFunc] of [
+    [BERNOULLI_NLL_KERNEL, forwardKernel],
+    [BERNOULLI_NLL_GRAD_KERNEL, gradKernel],
+  ] as const) {
+    if (!tf.getKernel(kernelName, "wasm"))
+      tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc: kernelFunc as unknown as tf.KernelFunc });
   }
   tf.registerGradient({
     kernelName: BERNOULLI_NLL_KERNEL,
@@ -58,7 +62,10 @@ export function registerNativeLosses(): void {
       const [x, logits] = saved as tf.Tensor2D[];
       const g = dy as tf.Tensor1D; // [rows]
       return {
-        logits: () => tf.engine().runKernel(BERNOULLI_NLL_GRAD_KERNEL, { dy: g, x, logits } as unknown as tf.NamedTensorMap) as tf.Tensor2D,
+        logits: () =>
+          tf
+            .engine()
+            .runKernel(BERNOULLI_NLL_GRAD_KERNEL, { dy: g, x, logits } as unknown as tf.NamedTensorMap) as tf.Tensor2D,
         // ∂/∂x = −l per pixel (only when x itself is trained, e.g. an input-optimisation exercise).
         x: () => tf.mul(tf.neg(logits), tf.expandDims(g, 1)),
       };
@@ -71,7 +78,14 @@ export function registerNativeLosses(): void {
  * it (another backend, the path off, non-float32 or non-2-D inputs), so the caller uses tensor ops.
  */
 export function nativeBernoulliNll(x: tf.Tensor2D, logits: tf.Tensor2D): tf.Tensor1D | undefined {
-  if (tf.getBackend() !== "wasm" || !nativeFor(tf.backend()) || !tf.getKernel(BERNOULLI_NLL_KERNEL, "wasm")) return undefined;
-  if (x.dtype !== "float32" || logits.dtype !== "float32" || x.rank !== 2 || !tf.util.arraysEqual(x.shape, logits.shape)) return undefined;
+  if (tf.getBackend() !== "wasm" || !nativeFor(tf.backend()) || !tf.getKernel(BERNOULLI_NLL_KERNEL, "wasm"))
+    return undefined;
+  if (
+    x.dtype !== "float32" ||
+    logits.dtype !== "float32" ||
+    x.rank !== 2 ||
+    !tf.util.arraysEqual(x.shape, logits.shape)
+  )
+    return undefined;
   return tf.engine().runKernel(BERNOULLI_NLL_KERNEL, { x, logits } as unknown as tf.NamedTensorMap) as tf.Tensor1D;
 }

@@ -21,7 +21,8 @@ function broadcastShape(a: number[], b: number[]): number[] | null {
   const rank = Math.max(a.length, b.length);
   const out: number[] = [];
   for (let i = 0; i < rank; i++) {
-    const da = a[a.length - rank + i] ?? 1, db = b[b.length - rank + i] ?? 1;
+    const da = a[a.length - rank + i] ?? 1,
+      db = b[b.length - rank + i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) return null;
     out.push(da === 1 ? db : da);
   }
@@ -34,7 +35,8 @@ function batchIndex(shape: number[], outer: number[]): (i: number) => number {
   if (size(shape) === 1) return () => 0;
   const padded = [...Array(outer.length - shape.length).fill(1), ...shape];
   return (i) => {
-    let index = 0, stride = 1;
+    let index = 0,
+      stride = 1;
     for (let d = outer.length - 1; d >= 0; d--) {
       const coord = i % outer[d];
       i = Math.floor(i / outer[d]);
@@ -48,10 +50,19 @@ function batchIndex(shape: number[], outer: number[]): (i: number) => number {
 /**
  * The native product, or null when it does not cover the call. `bias` must be [n] (with leading 1s).
  */
-function nativeMatMul(backend: unknown, a: Info, b: Info, transposeA: boolean, transposeB: boolean, bias: Info | undefined, relu: boolean): Info | null {
+function nativeMatMul(
+  backend: unknown,
+  a: Info,
+  b: Info,
+  transposeA: boolean,
+  transposeB: boolean,
+  bias: Info | undefined,
+  relu: boolean,
+): Info | null {
   if (!nativeFor(backend)) return null;
   if (a.dtype !== "float32" || b.dtype !== "float32" || a.shape.length < 2 || b.shape.length < 2) return null;
-  const ra = a.shape.length, rb = b.shape.length;
+  const ra = a.shape.length,
+    rb = b.shape.length;
   const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
   const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
   const kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
@@ -59,16 +70,31 @@ function nativeMatMul(backend: unknown, a: Info, b: Info, transposeA: boolean, t
   if (k !== kb) return null; // the stock kernel reports the mismatch
   const outer = broadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
   if (!outer) return null; // incompatible batch dimensions: the stock kernel reports them
-  if (bias && (bias.dtype !== "float32" || size(bias.shape) !== n || bias.shape[bias.shape.length - 1] !== n)) return null;
+  if (bias && (bias.dtype !== "float32" || size(bias.shape) !== n || bias.shape[bias.shape.length - 1] !== n))
+    return null;
   const be = backend as WasmBackendLike;
   const out = be.makeOutput([...outer, m, n], "float32");
   const nat = nativeFor(backend)!; // after the allocation, which may have grown the memory
   const at = (info: Info) => be.dataIdMap.get(info.dataId).memoryOffset;
   const batch = size(outer);
   const biasAt = bias ? at(bias) : -1;
-  const aIndex = batchIndex(a.shape.slice(0, -2), outer), bIndex = batchIndex(b.shape.slice(0, -2), outer);
+  const aIndex = batchIndex(a.shape.slice(0, -2), outer),
+    bIndex = batchIndex(b.shape.slice(0, -2), outer);
   for (let i = 0; i < batch; i++) {
-    nat.native.gemm(nat.mem, transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, at(a) + aIndex(i) * m * k * 4, at(b) + bIndex(i) * k * n * 4, 0, at(out) + i * m * n * 4, biasAt, relu ? 1 : 0);
+    nat.native.gemm(
+      nat.mem,
+      transposeA ? 1 : 0,
+      transposeB ? 1 : 0,
+      m,
+      n,
+      k,
+      at(a) + aIndex(i) * m * k * 4,
+      at(b) + bIndex(i) * k * n * 4,
+      0,
+      at(out) + i * m * n * 4,
+      biasAt,
+      relu ? 1 : 0,
+    );
   }
   return out;
 }
@@ -79,7 +105,17 @@ function wrap(kernelName: string, fused: boolean, stock: RawKernel): RawKernel {
     const attrs = args.attrs ?? {};
     const activation = fused ? ((attrs.activation as string | undefined) ?? "linear") : "linear";
     const covered = !preluActivationWeights && (activation === "linear" || activation === "relu");
-    const out = covered ? nativeMatMul(args.backend, a, b, !!attrs.transposeA, !!attrs.transposeB, fused ? bias : undefined, activation === "relu") : null;
+    const out = covered
+      ? nativeMatMul(
+          args.backend,
+          a,
+          b,
+          !!attrs.transposeA,
+          !!attrs.transposeB,
+          fused ? bias : undefined,
+          activation === "relu",
+        )
+      : null;
     return out ?? stock(args);
   };
   (kernelFunc as { nativeWrapper?: string }).nativeWrapper = kernelName;
@@ -91,11 +127,17 @@ function wrap(kernelName: string, fused: boolean, stock: RawKernel): RawKernel {
  * the fallback). Idempotent; call after importing @tensorflow/tfjs-backend-wasm.
  */
 export function registerNativeMatMul(): void {
-  for (const [kernelName, fused] of [["BatchMatMul", false], ["_FusedMatMul", true]] as const) {
+  for (const [kernelName, fused] of [
+    ["BatchMatMul", false],
+    ["_FusedMatMul", true],
+  ] as const) {
     const stock = tf.getKernel(kernelName, "wasm");
     if (!stock || (stock.kernelFunc as { nativeWrapper?: string }).nativeWrapper) continue;
     tf.unregisterKernel(kernelName, "wasm");
     // The stock kernel's setupFunc (binding its WASM function) must still run when the backend starts.
-    tf.registerKernel({ ...stock, kernelFunc: wrap(kernelName, fused, stock.kernelFunc as unknown as RawKernel) as unknown as tf.KernelFunc });
+    tf.registerKernel({
+      ...stock,
+      kernelFunc: wrap(kernelName, fused, stock.kernelFunc as unknown as RawKernel) as unknown as tf.KernelFunc,
+    });
   }
 }

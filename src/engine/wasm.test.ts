@@ -33,7 +33,9 @@ function conv2dWithGrads(backend: string, c: Case, values: { x: number[]; w: num
       const w = tf.tensor4d(values.w, c.w);
       const y = tf.conv2d(x, w, c.strides, c.pad);
       const r = tf.tensor(values.r, y.shape);
-      const [dx, dw] = tf.grads((xi: tf.Tensor, wi: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, c.strides, c.pad), r)))([x, w]);
+      const [dx, dw] = tf.grads((xi: tf.Tensor, wi: tf.Tensor) =>
+        tf.sum(tf.mul(tf.conv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, c.strides, c.pad), r)),
+      )([x, w]);
       return { y: Array.from(y.dataSync()), dx: Array.from(dx.dataSync()), dw: Array.from(dw.dataSync()) };
     });
   } finally {
@@ -42,13 +44,24 @@ function conv2dWithGrads(backend: string, c: Case, values: { x: number[]; w: num
 }
 
 /** Output and gradients of Σ conv2dTranspose(x, w)·r on `backend`. */
-function conv2dTransposeWithGrads(backend: string, x: Shape4, w: Shape4, out: Shape4, stride: number, pad: "same" | "valid", values: { x: number[]; w: number[]; r: number[] }) {
+function conv2dTransposeWithGrads(
+  backend: string,
+  x: Shape4,
+  w: Shape4,
+  out: Shape4,
+  stride: number,
+  pad: "same" | "valid",
+  values: { x: number[]; w: number[]; r: number[] },
+) {
   const prev = tf.getBackend();
   tf.setBackend(backend);
   try {
     return tf.tidy(() => {
-      const f = (xi: tf.Tensor, wi: tf.Tensor) => tf.conv2dTranspose(xi as tf.Tensor4D, wi as tf.Tensor4D, out, stride, pad);
-      const xt = tf.tensor4d(values.x, x), wt = tf.tensor4d(values.w, w), r = tf.tensor4d(values.r, out);
+      const f = (xi: tf.Tensor, wi: tf.Tensor) =>
+        tf.conv2dTranspose(xi as tf.Tensor4D, wi as tf.Tensor4D, out, stride, pad);
+      const xt = tf.tensor4d(values.x, x),
+        wt = tf.tensor4d(values.w, w),
+        r = tf.tensor4d(values.r, out);
       const [dx, dw] = tf.grads((xi: tf.Tensor, wi: tf.Tensor) => tf.sum(tf.mul(f(xi, wi), r)))([xt, wt]);
       return { y: Array.from(f(xt, wt).dataSync()), dx: Array.from(dx.dataSync()), dw: Array.from(dw.dataSync()) };
     });
@@ -71,8 +84,20 @@ function expectClose(actual: number[], expected: number[]) {
 
 const cases: Case[] = [
   { name: "stride 1, same", x: [2, 6, 6, 3], w: [3, 3, 3, 4], strides: 1, pad: "same" },
-  { name: "stride 2, same, 28×28, batch 5 (the encoder's first layer)", x: [5, 28, 28, 1], w: [3, 3, 1, 8], strides: 2, pad: "same" },
-  { name: "stride 2, same, 14×14 → 7×7 (the encoder's second layer)", x: [3, 14, 14, 8], w: [3, 3, 8, 16], strides: 2, pad: "same" },
+  {
+    name: "stride 2, same, 28×28, batch 5 (the encoder's first layer)",
+    x: [5, 28, 28, 1],
+    w: [3, 3, 1, 8],
+    strides: 2,
+    pad: "same",
+  },
+  {
+    name: "stride 2, same, 14×14 → 7×7 (the encoder's second layer)",
+    x: [3, 14, 14, 8],
+    w: [3, 3, 8, 16],
+    strides: 2,
+    pad: "same",
+  },
   { name: "stride 2, same, odd sizes, batch 1", x: [1, 7, 9, 2], w: [3, 3, 2, 3], strides: 2, pad: "same" },
   { name: "stride 2, valid", x: [3, 9, 9, 2], w: [3, 3, 2, 2], strides: 2, pad: "valid" },
   { name: "stride 1, valid, 5×5 kernel", x: [2, 8, 7, 2], w: [5, 5, 2, 3], strides: 1, pad: "valid" },
@@ -80,7 +105,18 @@ const cases: Case[] = [
   { name: "stride 3 > kernel 2 (phases without taps)", x: [2, 11, 8, 2], w: [2, 2, 2, 3], strides: 3, pad: "same" },
   { name: "strides [1, 2], 4×2 kernel", x: [2, 9, 10, 3], w: [4, 2, 3, 2], strides: [1, 2], pad: "same" },
   { name: "numeric padding 1", x: [2, 8, 8, 2], w: [3, 3, 2, 2], strides: 2, pad: 1 },
-  { name: "explicit uneven padding", x: [2, 8, 9, 2], w: [3, 3, 2, 3], strides: 2, pad: [[0, 0], [2, 0], [1, 3], [0, 0]] },
+  {
+    name: "explicit uneven padding",
+    x: [2, 8, 9, 2],
+    w: [3, 3, 2, 3],
+    strides: 2,
+    pad: [
+      [0, 0],
+      [2, 0],
+      [1, 3],
+      [0, 0],
+    ],
+  },
 ];
 
 // These compare WASM with CPU, so they run when the suite runs on WASM (the default).
@@ -104,7 +140,9 @@ describe.runIf(tf.getBackend() === "wasm")("WASM conv kernels (Conv2DBackpropFil
     const before = ["Conv2DBackpropFilter", "Conv2DBackpropInput"].map((k) => tf.getKernel(k, "wasm")?.kernelFunc);
     registerWasmExtras();
     registerWasmExtras();
-    expect(["Conv2DBackpropFilter", "Conv2DBackpropInput"].map((k) => tf.getKernel(k, "wasm")?.kernelFunc)).toEqual(before);
+    expect(["Conv2DBackpropFilter", "Conv2DBackpropInput"].map((k) => tf.getKernel(k, "wasm")?.kernelFunc)).toEqual(
+      before,
+    );
     expect(wasmKernelOf("Conv2DBackpropFilter")).toBe(conv2dBackpropFilterWasm);
     expect(wasmKernelOf("Conv2DBackpropInput")).toBe(conv2dBackpropInputWasm);
   });

@@ -24,7 +24,11 @@ export interface WasmBackendLike {
 export type KernelArgs = { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: Record<string, unknown> };
 /** A kernel function as tfjs calls it, with named inputs. */
 export type KernelFunc = (args: KernelArgs) => TensorInfo;
-type RawKernel = (args: { inputs: Record<string, TensorInfo> | TensorInfo[]; backend: unknown; attrs?: Record<string, unknown> }) => TensorInfo;
+type RawKernel = (args: {
+  inputs: Record<string, TensorInfo> | TensorInfo[];
+  backend: unknown;
+  attrs?: Record<string, unknown>;
+}) => TensorInfo;
 
 /** The WASM backend's kernel `name`, looked up at call time. */
 export function wasmKernel(name: string): RawKernel {
@@ -44,13 +48,23 @@ export interface WasmOps {
   zeros(shape: number[]): TensorInfo;
   concat(xs: TensorInfo[], axis: number): TensorInfo;
   /** NHWC conv2d with explicit padding. */
-  conv2d(x: TensorInfo, filter: TensorInfo, strides: [number, number], pad: Paddings4, dilations?: [number, number]): TensorInfo;
+  conv2d(
+    x: TensorInfo,
+    filter: TensorInfo,
+    strides: [number, number],
+    pad: Paddings4,
+    dilations?: [number, number],
+  ): TensorInfo;
 }
 
 /** Runs `body` with ops on `backend`; frees every buffer the ops created except the returned one. */
 export function withWasmOps(backend: unknown, body: (ops: WasmOps) => TensorInfo): TensorInfo {
   const created: TensorInfo[] = [];
-  const run = (name: string, inputs: Record<string, TensorInfo> | TensorInfo[], attrs: Record<string, unknown>): TensorInfo => {
+  const run = (
+    name: string,
+    inputs: Record<string, TensorInfo> | TensorInfo[],
+    attrs: Record<string, unknown>,
+  ): TensorInfo => {
     const out = wasmKernel(name)({ inputs, backend, attrs });
     created.push(out);
     return out;
@@ -60,7 +74,11 @@ export function withWasmOps(backend: unknown, body: (ops: WasmOps) => TensorInfo
     transpose: (x, perm) => run("Transpose", { x }, { perm }),
     slice: (x, begin, size) => run("Slice", { x }, { begin, size }),
     stridedSlice: (x, begin, end, strides) =>
-      run("StridedSlice", { x }, { begin, end, strides, beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0 }),
+      run(
+        "StridedSlice",
+        { x },
+        { begin, end, strides, beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0 },
+      ),
     reverse: (x, dims) => run("Reverse", { x }, { dims }),
     zeros: (shape) => run("Fill", {}, { shape, value: 0, dtype: "float32" }),
     concat: (xs, axis) => run("Concat", xs, { axis }),

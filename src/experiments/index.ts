@@ -5,7 +5,15 @@
 export * from "./sweeps";
 export * from "./results";
 export { runExperiment, modelConfigOf, checkpointName, type RunProgress, type RunOptions } from "./runner";
-export { runSweep, sweepStatus, computePath, isReusable, type SweepProgress, type SweepOutcome, type RunSweepOptions } from "./sweep";
+export {
+  runSweep,
+  sweepStatus,
+  computePath,
+  isReusable,
+  type SweepProgress,
+  type SweepOutcome,
+  type RunSweepOptions,
+} from "./sweep";
 export { loadRunData, type RunData } from "./runData";
 export { jobSettingsOf } from "./mnistRun";
 export * from "./select";

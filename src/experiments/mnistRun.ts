@@ -6,7 +6,12 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { evaluate } from "../vae/evaluate";
-import { checkpointName as jobCheckpointName, trainOrLoadMnist, type MnistData, type MnistJobSettings } from "../mnistJob";
+import {
+  checkpointName as jobCheckpointName,
+  trainOrLoadMnist,
+  type MnistData,
+  type MnistJobSettings,
+} from "../mnistJob";
 import { runMetrics, type HistoryPoint, type RunMetrics } from "./results";
 import { EMBEDDED, type RunConfig } from "./sweeps";
 import type { RunProgress } from "./runner";
@@ -14,7 +19,9 @@ import type { RunProgress } from "./runner";
 /** The MNIST job's settings for a run (MNIST runs train with summed losses: nats per image). */
 export function jobSettingsOf(config: RunConfig): MnistJobSettings {
   if (config.reduction !== "sum") {
-    throw new Error(`An MNIST run trains with reduction "sum" (nats per image, as npm start and lesson 2 do); this config has "${config.reduction}".`);
+    throw new Error(
+      `An MNIST run trains with reduction "sum" (nats per image, as npm start and lesson 2 do); this config has "${config.reduction}".`,
+    );
   }
   return {
     model: config.model,
@@ -51,7 +58,8 @@ export async function trainMnistRun(
     retrain: true, // the sweep decided to train this run (not in the results file, or --rerun)
     signal: options.signal,
     meta: { experiment: config, backend: tf.getBackend() },
-    onStep: (s) => options.onProgress?.({ fraction: s.step / s.totalSteps, where: `epoch ${s.epoch}/${config.epochs}`, loss: s }),
+    onStep: (s) =>
+      options.onProgress?.({ fraction: s.step / s.totalSteps, where: `epoch ${s.epoch}/${config.epochs}`, loss: s }),
   });
   try {
     if (job.stopped) return undefined;
@@ -71,7 +79,10 @@ export async function trainMnistRun(
       });
     });
     const train = mnist.train;
-    const trainEval = evaluate(job.model, train.images, train.n, train.height * train.width, { reduction: "sum", seed: config.seed });
+    const trainEval = evaluate(job.model, train.images, train.n, train.height * train.width, {
+      reduction: "sum",
+      seed: config.seed,
+    });
     return runMetrics(trainEval, job.heldOut);
   } finally {
     job.model.dispose();

@@ -29,7 +29,10 @@ export function describeRuns(runs: RunRecord[]): string {
     : `${d.source}: ${n(d.trainN)} training and ${n(d.testN)} held-out images, ${c.epochs} epoch${c.epochs === 1 ? "" : "s"} each, batch ${c.batchSize}`;
   const backends = [...new Set(runs.map((r) => r.backend))].join("/");
   const seconds = runs.reduce((s, r) => s + r.seconds, 0);
-  const last = runs.map((r) => r.finishedAt).sort().at(-1)!;
+  const last = runs
+    .map((r) => r.finishedAt)
+    .sort()
+    .at(-1)!;
   return `${runs.length} run${runs.length === 1 ? "" : "s"} on ${what}, seed ${c.seed}; trained on ${backends} in ${formatDuration(seconds)} in all, the last finished ${last.slice(0, 16).replace("T", " ")} UTC.`;
 }
 
@@ -41,7 +44,8 @@ export function describeRuns(runs: RunRecord[]): string {
  */
 export function runsTable(runs: RunRecord[]): string {
   const f = (v: number, swiss: boolean) => (Number.isFinite(v) ? v.toFixed(swiss ? 4 : 1) : String(v));
-  const head = "| run | epochs / steps | held-out recon | held-out KL | held-out −ELBO | training −ELBO | classes in clusters | time | backend |\n|---|---|---|---|---|---|---|---|---|";
+  const head =
+    "| run | epochs / steps | held-out recon | held-out KL | held-out −ELBO | training −ELBO | classes in clusters | time | backend |\n|---|---|---|---|---|---|---|---|---|";
   const rows = runs.map((r) => {
     const swiss = isSwissRoll(r.config);
     const clusters = r.history.at(-1)?.clusterFraction;

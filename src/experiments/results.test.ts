@@ -2,7 +2,18 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { csvPathFor, defaultResultsPath, emptyResults, findRun, readResults, ResultsFileError, resultsCsv, withRun, writeResults, type RunRecord } from "./results";
+import {
+  csvPathFor,
+  defaultResultsPath,
+  emptyResults,
+  findRun,
+  readResults,
+  ResultsFileError,
+  resultsCsv,
+  withRun,
+  writeResults,
+  type RunRecord,
+} from "./results";
 import { mnistRunConfig, swissRunConfig } from "./sweeps";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "vae-results-"));
@@ -10,12 +21,32 @@ const tmp = () => mkdtempSync(join(tmpdir(), "vae-results-"));
 function record(latentDim: number, testRecon = 150): RunRecord {
   return {
     config: mnistRunConfig("embedded", latentDim, 1, 2, 42),
-    metrics: { trainRecon: testRecon - 1, trainKl: 5, trainNegElbo: testRecon + 4, testRecon, testKl: 5, testNegElbo: testRecon + 5 },
+    metrics: {
+      trainRecon: testRecon - 1,
+      trainKl: 5,
+      trainNegElbo: testRecon + 4,
+      testRecon,
+      testKl: 5,
+      testNegElbo: testRecon + 5,
+    },
     seconds: 4.5,
     backend: "wasm",
     data: { source: 'embedded MNIST, "quoted", with commas', trainN: 9001, testN: 999 },
     units: "nats per image",
-    history: [{ epoch: 1, step: 71, beta: 1, trainRecon: 1, trainKl: 1, trainNegElbo: 2, testRecon: 1, testKl: 1, testNegElbo: 2, clusterFraction: 0.4 }],
+    history: [
+      {
+        epoch: 1,
+        step: 71,
+        beta: 1,
+        trainRecon: 1,
+        trainKl: 1,
+        trainNegElbo: 2,
+        testRecon: 1,
+        testKl: 1,
+        testNegElbo: 2,
+        clusterFraction: 0.4,
+      },
+    ],
     checkpoint: "checkpoints/x",
     finishedAt: "2026-11-23T16:00:00.000Z",
   };
@@ -44,8 +75,10 @@ describe("results file", () => {
     writeResults(path, withRun(emptyResults(), record(2)));
     const doc = JSON.parse(readFileSync(path, "utf8"));
     const run = doc.runs[0];
-    for (const k of ["dataset", "model", "latentDim", "beta", "hidden", "epochs", "seed"]) expect(run.config).toHaveProperty(k);
-    for (const k of ["trainRecon", "trainKl", "trainNegElbo", "testRecon", "testKl", "testNegElbo"]) expect(typeof run.metrics[k]).toBe("number");
+    for (const k of ["dataset", "model", "latentDim", "beta", "hidden", "epochs", "seed"])
+      expect(run.config).toHaveProperty(k);
+    for (const k of ["trainRecon", "trainKl", "trainNegElbo", "testRecon", "testKl", "testNegElbo"])
+      expect(typeof run.metrics[k]).toBe("number");
     expect(typeof run.seconds).toBe("number");
     expect(run.backend).toBe("wasm");
   });
@@ -70,10 +103,15 @@ describe("results file", () => {
     const bad = join(dir, "bad.json");
     writeFileSync(bad, "{ not json");
     expect(() => readResults(bad)).toThrow(ResultsFileError);
-    expect(() => readResults(bad)).toThrow(/bad\.json: is not valid JSON .* Fix or delete the file .* or pass --out <another file>/);
+    expect(() => readResults(bad)).toThrow(
+      /bad\.json: is not valid JSON .* Fix or delete the file .* or pass --out <another file>/,
+    );
     writeFileSync(bad, JSON.stringify({ experiments: [] }));
     expect(() => readResults(bad)).toThrow(/has no "runs" list/);
-    writeFileSync(bad, JSON.stringify({ runs: [{ config: mnistRunConfig("embedded", 2, 1, 2, 42), metrics: { testRecon: 1 } }] }));
+    writeFileSync(
+      bad,
+      JSON.stringify({ runs: [{ config: mnistRunConfig("embedded", 2, 1, 2, 42), metrics: { testRecon: 1 } }] }),
+    );
     expect(() => readResults(bad)).toThrow(/run 1's metrics have no number "trainRecon"/);
     writeFileSync(bad, JSON.stringify({ format: "vae-lab-experiments", formatVersion: 99, runs: [] }));
     expect(() => readResults(bad)).toThrow(/newer vae-lab/);

@@ -96,8 +96,13 @@ export interface ResultsFile {
 }
 
 export class ResultsFileError extends Error {
-  constructor(readonly path: string, problem: string) {
-    super(`results file ${path}: ${problem} Fix or delete the file (the runs are re-trained), or pass --out <another file>.`);
+  constructor(
+    readonly path: string,
+    problem: string,
+  ) {
+    super(
+      `results file ${path}: ${problem} Fix or delete the file (the runs are re-trained), or pass --out <another file>.`,
+    );
     this.name = "ResultsFileError";
   }
 }
@@ -111,7 +116,14 @@ export function emptyResults(): ResultsFile {
   return { format: RESULTS_FORMAT, formatVersion: RESULTS_VERSION, runs: [] };
 }
 
-const METRIC_KEYS: (keyof RunMetrics)[] = ["trainRecon", "trainKl", "trainNegElbo", "testRecon", "testKl", "testNegElbo"];
+const METRIC_KEYS: (keyof RunMetrics)[] = [
+  "trainRecon",
+  "trainKl",
+  "trainNegElbo",
+  "testRecon",
+  "testKl",
+  "testNegElbo",
+];
 const CONFIG_KEYS: (keyof RunConfig)[] = ["dataset", "model", "latentDim", "beta", "hidden", "epochs", "seed"];
 
 /** What reading a results file found: no file, a file that is not one, or its runs (with those that were not runs counted). */
@@ -134,10 +146,19 @@ export function inspectResults(path: string): ResultsRead {
   try {
     if (!existsSync(file)) return { status: "missing", file };
     const stat = statSync(file); // a folder passes here and fails to read below (EISDIR)
-    if (stat.size > RESULTS_MAX_BYTES) return { status: "malformed", file, message: `has ${stat.size} bytes, more than the ${RESULTS_MAX_BYTES} a results file can have` };
+    if (stat.size > RESULTS_MAX_BYTES)
+      return {
+        status: "malformed",
+        file,
+        message: `has ${stat.size} bytes, more than the ${RESULTS_MAX_BYTES} a results file can have`,
+      };
     text = readFileSync(file, "utf8");
   } catch (err) {
-    return { status: "malformed", file, message: `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message.split("\n")[0]})` };
+    return {
+      status: "malformed",
+      file,
+      message: `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message.split("\n")[0]})`,
+    };
   }
   let doc: unknown;
   try {
@@ -145,10 +166,16 @@ export function inspectResults(path: string): ResultsRead {
   } catch (err) {
     return { status: "malformed", file, message: `is not valid JSON (${(err as Error).message.split("\n")[0]})` };
   }
-  if (!isRecord(doc) || !Array.isArray(doc.runs)) return { status: "malformed", file, message: 'is not a vae-lab results file: it has no "runs" list' };
-  if (doc.format !== undefined && doc.format !== RESULTS_FORMAT) return { status: "malformed", file, message: `has format ${JSON.stringify(doc.format)}, not "${RESULTS_FORMAT}"` };
+  if (!isRecord(doc) || !Array.isArray(doc.runs))
+    return { status: "malformed", file, message: 'is not a vae-lab results file: it has no "runs" list' };
+  if (doc.format !== undefined && doc.format !== RESULTS_FORMAT)
+    return { status: "malformed", file, message: `has format ${JSON.stringify(doc.format)}, not "${RESULTS_FORMAT}"` };
   if (typeof doc.formatVersion === "number" && doc.formatVersion > RESULTS_VERSION) {
-    return { status: "malformed", file, message: `was written by a newer vae-lab (format version ${doc.formatVersion}; this one reads ${RESULTS_VERSION})` };
+    return {
+      status: "malformed",
+      file,
+      message: `was written by a newer vae-lab (format version ${doc.formatVersion}; this one reads ${RESULTS_VERSION})`,
+    };
   }
   const runs: RunRecord[] = [];
   const problems: string[] = [];
@@ -158,9 +185,19 @@ export function inspectResults(path: string): ResultsRead {
     else runs.push(upgradeRun(raw as Record<string, unknown>));
   });
   if (runs.length === 0 && problems.length > 0) {
-    return { status: "malformed", file, message: `none of its ${problems.length} runs has a config and metrics (${problems[0]})` };
+    return {
+      status: "malformed",
+      file,
+      message: `none of its ${problems.length} runs has a config and metrics (${problems[0]})`,
+    };
   }
-  return { status: "ok", file, results: { format: RESULTS_FORMAT, formatVersion: RESULTS_VERSION, runs }, skipped: problems.length, problems };
+  return {
+    status: "ok",
+    file,
+    results: { format: RESULTS_FORMAT, formatVersion: RESULTS_VERSION, runs },
+    skipped: problems.length,
+    problems,
+  };
 }
 
 /**
@@ -178,7 +215,8 @@ export function readResults(path: string): ResultsFile {
 
 /** Why `raw` is not a run (", its config has no \"beta\"", …), or undefined when it is one. */
 function runProblem(raw: unknown): string | undefined {
-  if (!isRecord(raw) || !isRecord(raw.config) || !isRecord(raw.metrics)) return ` has no "config" and "metrics" objects`;
+  if (!isRecord(raw) || !isRecord(raw.config) || !isRecord(raw.metrics))
+    return ` has no "config" and "metrics" objects`;
   for (const k of CONFIG_KEYS) if (raw.config[k] === undefined) return `'s config has no "${k}"`;
   if (typeof raw.config.latentDim !== "number") return `'s config.latentDim is not a number`;
   if (!isBetaSchedule(raw.config.beta)) return `'s config.beta is not a number or { from, to, epochs }`;
@@ -210,8 +248,28 @@ export function csvPathFor(jsonPath: string): string {
 }
 
 const CSV_COLUMNS = [
-  "dataset", "model", "latentDim", "beta", "betaWarmup", "hidden", "depth", "epochs", "steps", "batchSize", "learningRate", "reduction", "seed", "betaFrom",
-  ...METRIC_KEYS, "finalClusterFraction", "seconds", "backend", "trainN", "testN", "finishedAt", "checkpoint",
+  "dataset",
+  "model",
+  "latentDim",
+  "beta",
+  "betaWarmup",
+  "hidden",
+  "depth",
+  "epochs",
+  "steps",
+  "batchSize",
+  "learningRate",
+  "reduction",
+  "seed",
+  "betaFrom",
+  ...METRIC_KEYS,
+  "finalClusterFraction",
+  "seconds",
+  "backend",
+  "trainN",
+  "testN",
+  "finishedAt",
+  "checkpoint",
 ] as const;
 
 /**
@@ -229,7 +287,7 @@ export function resultsCsv(results: ResultsFile): string {
       ...r.metrics,
       beta: typeof b === "number" ? b : b.to,
       betaFrom: typeof b === "number" ? b : b.from,
-      betaWarmup: typeof b === "number" ? 0 : b.epochs ?? b.steps,
+      betaWarmup: typeof b === "number" ? 0 : (b.epochs ?? b.steps),
       finalClusterFraction: r.history?.at(-1)?.clusterFraction ?? "",
       seconds: r.seconds,
       backend: r.backend,

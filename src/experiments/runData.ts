@@ -30,7 +30,10 @@ export function loadRunData(config: RunConfig, cache = new Map<string, RunData>(
         source: "the Swiss roll (fresh batches of points for training, 2,000 held-out points)",
       };
     } else {
-      data = { kind: "mnist", mnist: loadMnistData(config.dataset === EMBEDDED ? undefined : config.dataset, config.seed) };
+      data = {
+        kind: "mnist",
+        mnist: loadMnistData(config.dataset === EMBEDDED ? undefined : config.dataset, config.seed),
+      };
     }
     cache.set(key, data);
   }

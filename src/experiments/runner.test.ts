@@ -63,7 +63,9 @@ describe("runSweep", () => {
     const plan = [planned(1)];
     const { trained } = await runSweep(plan, { resultsPath: path });
     rmSync(join(dirname(path), trained[0].checkpoint), { recursive: true });
-    await expect(loadRunModel(path, trained[0])).rejects.toThrow(/The trained model of Swiss roll hidden 8 L=1 is missing .* Run npm run experiment again with the same options/);
+    await expect(loadRunModel(path, trained[0])).rejects.toThrow(
+      /The trained model of Swiss roll hidden 8 L=1 is missing .* Run npm run experiment again with the same options/,
+    );
     expect(sweepStatus(plan, path).toTrain).toHaveLength(1);
     expect((await runSweep(plan, { resultsPath: path })).trained).toHaveLength(1);
   });
@@ -91,7 +93,13 @@ describe("runSweep", () => {
     const path = resultsIn();
     const done: number[] = [];
     let total = 0;
-    await runSweep([planned(1), planned(2)], { resultsPath: path, onProgress: (p) => { done.push(p.doneSeconds); total = p.totalSeconds; } });
+    await runSweep([planned(1), planned(2)], {
+      resultsPath: path,
+      onProgress: (p) => {
+        done.push(p.doneSeconds);
+        total = p.totalSeconds;
+      },
+    });
     expect(done.every((d, i) => i === 0 || d >= done[i - 1] - 1e-12)).toBe(true);
     expect(done.at(-1)).toBeCloseTo(total, 9);
   });
@@ -102,17 +110,26 @@ describe("runExperiment on images", () => {
     // 4 classes of 28×28 "images", each lighting its own quarter of the pixels, plus noise.
     const rng = new Rng(3);
     const make = (n: number): ImageDataset => {
-      const images = new Float32Array(n * 784), labels = new Uint8Array(n);
+      const images = new Float32Array(n * 784),
+        labels = new Uint8Array(n);
       for (let i = 0; i < n; i++) {
         labels[i] = i % 4;
-        for (let p = 0; p < 784; p++) images[i * 784 + p] = (Math.floor(p / 196) === labels[i] ? 0.9 : 0.05) + 0.05 * rng.uniform();
+        for (let p = 0; p < 784; p++)
+          images[i * 784 + p] = (Math.floor(p / 196) === labels[i] ? 0.9 : 0.05) + 0.05 * rng.uniform();
       }
       return { images, labels, n, height: 28, width: 28, classNames: ["a", "b", "c", "d"], source: "four bands" };
     };
     const config = { ...mnistRunConfig("embedded", 2, "warmup", 3, 5), hidden: 32 };
     const dir = mkdtempSync(join(tmpdir(), "vae-run-"));
-    const { record } = await runExperiment(config, { data: { kind: "mnist", mnist: { train: make(256), test: make(64), source: "four bands" } }, checkpointDir: dir });
-    expect(record!.history.map((h) => [h.epoch, h.beta])).toEqual([[1, 0], [2, 1], [3, 1]]); // warm-up over 1 of 3 epochs
+    const { record } = await runExperiment(config, {
+      data: { kind: "mnist", mnist: { train: make(256), test: make(64), source: "four bands" } },
+      checkpointDir: dir,
+    });
+    expect(record!.history.map((h) => [h.epoch, h.beta])).toEqual([
+      [1, 0],
+      [2, 1],
+      [3, 1],
+    ]); // warm-up over 1 of 3 epochs
     for (const h of record!.history) {
       expect(h.clusterFraction).toBeGreaterThanOrEqual(0);
       expect(h.clusterFraction).toBeLessThanOrEqual(1);
@@ -128,7 +145,14 @@ describe("two sweeps on one results file", () => {
   it("keeps the runs another sweep wrote meanwhile", async () => {
     const path = resultsIn();
     // Both read the empty file first, train side by side, and write when done.
-    await Promise.all([runSweep([planned(1, 300)], { resultsPath: path }), runSweep([planned(2, 30)], { resultsPath: path })]);
-    expect(readResults(path).runs.map((r) => r.config.latentDim).sort()).toEqual([1, 2]);
+    await Promise.all([
+      runSweep([planned(1, 300)], { resultsPath: path }),
+      runSweep([planned(2, 30)], { resultsPath: path }),
+    ]);
+    expect(
+      readResults(path)
+        .runs.map((r) => r.config.latentDim)
+        .sort(),
+    ).toEqual([1, 2]);
   });
 });

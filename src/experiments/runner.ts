@@ -56,11 +56,15 @@ export interface RunOptions {
   onProgress?: (p: RunProgress) => void;
 }
 
-const MNIST_UNITS = "nats per image (reconstruction: Bernoulli negative log-likelihood summed over 784 pixels; KL summed over the latent dimensions)";
+const MNIST_UNITS =
+  "nats per image (reconstruction: Bernoulli negative log-likelihood summed over 784 pixels; KL summed over the latent dimensions)";
 const SWISS_UNITS = "per point (reconstruction: squared distance ‖x − xHat‖²; KL summed over the latent dimensions)";
 
 /** Trains and evaluates one run. Resolves to the record, or to `stopped` when the signal fired. */
-export async function runExperiment(config: RunConfig, options: RunOptions): Promise<{ record?: RunRecord; stopped: boolean }> {
+export async function runExperiment(
+  config: RunConfig,
+  options: RunOptions,
+): Promise<{ record?: RunRecord; stopped: boolean }> {
   const started = performance.now();
   const { data } = options;
   const history: HistoryPoint[] = [];
@@ -74,7 +78,12 @@ export async function runExperiment(config: RunConfig, options: RunOptions): Pro
     try {
       metrics = await trainSwissRun(model, config, data, history, options);
       dataInfo = { source: data.source, trainN: (config.steps ?? 0) * config.batchSize, testN: data.test.length / 2 };
-      if (metrics) await saveCheckpoint(options.checkpointDir, { model, history, meta: { experiment: config, metrics, data: dataInfo, backend: tf.getBackend() } });
+      if (metrics)
+        await saveCheckpoint(options.checkpointDir, {
+          model,
+          history,
+          meta: { experiment: config, metrics, data: dataInfo, backend: tf.getBackend() },
+        });
     } finally {
       model.dispose();
     }

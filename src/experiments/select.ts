@@ -37,7 +37,8 @@ export interface RunFilter {
   model?: "mlp" | "conv";
 }
 
-const mnistRunsOf = (runs: RunRecord[], filter: RunFilter) => runs.filter((r) => !isSwissRoll(r.config) && r.config.model === (filter.model ?? "mlp"));
+const mnistRunsOf = (runs: RunRecord[], filter: RunFilter) =>
+  runs.filter((r) => !isSwissRoll(r.config) && r.config.model === (filter.model ?? "mlp"));
 
 /** MNIST runs with constant β = 1 that differ only in latent dimension, by latentDim. */
 export function latentSweepRuns(runs: RunRecord[], filter: RunFilter = {}): RunRecord[] {
@@ -48,16 +49,25 @@ export function latentSweepRuns(runs: RunRecord[], filter: RunFilter = {}): RunR
 /** MNIST runs at latent dimension 2 that differ only in β (constant or warm-up): constant β ascending, then warm-ups by the β they reach and their length. */
 export function betaSweepRuns(runs: RunRecord[], filter: RunFilter = {}): RunRecord[] {
   const candidates = mnistRunsOf(runs, filter).filter((r) => r.config.latentDim === 2);
-  const order = (c: RunConfig) => (typeof c.beta === "number" ? [0, c.beta, 0] : [1, c.beta.to, c.beta.epochs ?? c.beta.steps ?? 0]);
+  const order = (c: RunConfig) =>
+    typeof c.beta === "number" ? [0, c.beta, 0] : [1, c.beta.to, c.beta.epochs ?? c.beta.steps ?? 0];
   return bestGroup(candidates, ["beta"]).sort((a, b) => {
-    const x = order(a.config), y = order(b.config);
+    const x = order(a.config),
+      y = order(b.config);
     return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
   });
 }
 
 /** Swiss-roll runs that differ only in hidden and latent size, as a grid: rows = hidden sizes, columns = latent sizes. */
-export function swissGridRuns(runs: RunRecord[]): { hidden: number[]; latent: number[]; cell: (hidden: number, latent: number) => RunRecord | undefined } {
-  const group = bestGroup(runs.filter((r) => isSwissRoll(r.config)), ["hidden", "latentDim"]);
+export function swissGridRuns(runs: RunRecord[]): {
+  hidden: number[];
+  latent: number[];
+  cell: (hidden: number, latent: number) => RunRecord | undefined;
+} {
+  const group = bestGroup(
+    runs.filter((r) => isSwissRoll(r.config)),
+    ["hidden", "latentDim"],
+  );
   const hidden = [...new Set(group.map((r) => r.config.hidden))].sort((a, b) => a - b);
   const latent = [...new Set(group.map((r) => r.config.latentDim))].sort((a, b) => a - b);
   return { hidden, latent, cell: (h, L) => group.find((r) => r.config.hidden === h && r.config.latentDim === L) };
@@ -77,7 +87,9 @@ export function heldOutImages(config: RunConfig): ImageDataset {
 export async function loadRunModel(resultsPath: string, run: RunRecord): Promise<Vae> {
   const dir = resolve(dirname(resultsPath), run.checkpoint);
   if (!checkpointExists(dir)) {
-    throw new Error(`The trained model of ${runLabel(run.config)} is missing (no checkpoint in ${dir}). Run npm run experiment again with the same options: it re-trains the runs whose checkpoints are gone and reuses the rest.`);
+    throw new Error(
+      `The trained model of ${runLabel(run.config)} is missing (no checkpoint in ${dir}). Run npm run experiment again with the same options: it re-trains the runs whose checkpoints are gone and reuses the rest.`,
+    );
   }
   const { model } = await loadCheckpoint(dir);
   return model;

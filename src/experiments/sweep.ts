@@ -51,18 +51,31 @@ export interface SweepOutcome {
 
 /** Whether `record` can be reused: the config matches and its checkpoint is still on disk. */
 export function isReusable(record: RunRecord | undefined, resultsPath: string): record is RunRecord {
-  return record !== undefined && typeof record.checkpoint === "string" && checkpointExists(resolve(dirname(resultsPath), record.checkpoint));
+  return (
+    record !== undefined &&
+    typeof record.checkpoint === "string" &&
+    checkpointExists(resolve(dirname(resultsPath), record.checkpoint))
+  );
 }
 
 /**
  * Which runs of `plan` need training (not in the results file, or `rerun`), with the estimated
  * seconds of each. Reads the results file (ResultsFileError if it is broken).
  */
-export function sweepStatus(plan: PlannedRun[], resultsPath: string, rerun = false, path: ComputePath = "wasm"): { toTrain: PlannedRun[]; reused: PlannedRun[]; estimatedSeconds: number } {
+export function sweepStatus(
+  plan: PlannedRun[],
+  resultsPath: string,
+  rerun = false,
+  path: ComputePath = "wasm",
+): { toTrain: PlannedRun[]; reused: PlannedRun[]; estimatedSeconds: number } {
   const results = readResults(resultsPath);
   const toTrain = plan.filter((p) => rerun || !isReusable(findRun(results, p.config), resultsPath));
   const reused = plan.filter((p) => !toTrain.includes(p));
-  return { toTrain, reused, estimatedSeconds: toTrain.reduce((s, p) => s + estimateSeconds(p.config, undefined, path), 0) };
+  return {
+    toTrain,
+    reused,
+    estimatedSeconds: toTrain.reduce((s, p) => s + estimateSeconds(p.config, undefined, path), 0),
+  };
 }
 
 /** Which cost table the estimates use: the native BLAS path when TensorFlow.js runs on WASM with it, else WASM's. */
@@ -106,7 +119,14 @@ export async function runSweep(plan: PlannedRun[], options: RunSweepOptions): Pr
         checkpointDir,
         checkpointRef: relative(dirname(path), checkpointDir),
         signal: options.signal,
-        onProgress: (p) => options.onProgress?.({ ...base, event: "progress", where: p.where, loss: p.loss, doneSeconds: doneSeconds + p.fraction * cost }),
+        onProgress: (p) =>
+          options.onProgress?.({
+            ...base,
+            event: "progress",
+            where: p.where,
+            loss: p.loss,
+            doneSeconds: doneSeconds + p.fraction * cost,
+          }),
       });
     } catch (err) {
       if (!(err instanceof TrainingDivergedError)) throw err;

@@ -1,21 +1,56 @@
 import { describe, expect, it } from "vitest";
-import { betaChoiceText, configKey, estimateSeconds, mnistRunConfig, parseBetaList, parseSizeList, planSweep, runLabel, SWEEP_DEFAULTS, SWEEP_PRESETS, swissRunConfig, warmupEpochs } from "./sweeps";
+import {
+  betaChoiceText,
+  configKey,
+  estimateSeconds,
+  mnistRunConfig,
+  parseBetaList,
+  parseSizeList,
+  planSweep,
+  runLabel,
+  SWEEP_DEFAULTS,
+  SWEEP_PRESETS,
+  swissRunConfig,
+  warmupEpochs,
+} from "./sweeps";
 
 describe("planSweep", () => {
   it("plans the default sweep as 4 latent + 3 more β + 9 Swiss-roll runs, the shared L = 2, β = 1 run once", () => {
     const plan = planSweep("all", SWEEP_DEFAULTS);
     expect(plan).toHaveLength(16);
-    const shared = plan.filter((p) => p.config.dataset === "embedded" && p.config.latentDim === 2 && p.config.beta === 1);
+    const shared = plan.filter(
+      (p) => p.config.dataset === "embedded" && p.config.latentDim === 2 && p.config.beta === 1,
+    );
     expect(shared).toHaveLength(1);
     expect(shared[0].sweeps).toEqual(["latent", "beta"]);
     expect(new Set(plan.map((p) => configKey(p.config))).size).toBe(16);
   });
 
   it("gives each sweep its own runs", () => {
-    expect(planSweep("latent", SWEEP_DEFAULTS).map((p) => p.label)).toEqual(["MNIST L=2", "MNIST L=5", "MNIST L=10", "MNIST L=20"]);
-    expect(planSweep("beta", SWEEP_DEFAULTS).map((p) => p.label)).toEqual(["MNIST L=2 β=0.5", "MNIST L=2", "MNIST L=2 β=4", "MNIST L=2 β 0→1 warm-up"]);
+    expect(planSweep("latent", SWEEP_DEFAULTS).map((p) => p.label)).toEqual([
+      "MNIST L=2",
+      "MNIST L=5",
+      "MNIST L=10",
+      "MNIST L=20",
+    ]);
+    expect(planSweep("beta", SWEEP_DEFAULTS).map((p) => p.label)).toEqual([
+      "MNIST L=2 β=0.5",
+      "MNIST L=2",
+      "MNIST L=2 β=4",
+      "MNIST L=2 β 0→1 warm-up",
+    ]);
     const swiss = planSweep("swiss", SWEEP_DEFAULTS).map((p) => [p.config.hidden, p.config.latentDim]);
-    expect(swiss).toEqual([[32, 1], [32, 2], [32, 8], [256, 1], [256, 2], [256, 8], [1024, 1], [1024, 2], [1024, 8]]);
+    expect(swiss).toEqual([
+      [32, 1],
+      [32, 2],
+      [32, 8],
+      [256, 1],
+      [256, 2],
+      [256, 8],
+      [1024, 1],
+      [1024, 2],
+      [1024, 8],
+    ]);
   });
 
   it("has a CI preset with a run for every figure, small enough to train in seconds", () => {
@@ -31,17 +66,30 @@ describe("the navigator preset and the conv model", () => {
   it("sweeps β 0, 1, 4 and the Latent Space Navigator's warm-up 0 → 4 over 10 epochs", () => {
     const plan = planSweep("beta", SWEEP_PRESETS.navigator);
     expect(plan.map((p) => p.config.beta)).toEqual([0, 1, 4, { from: 0, to: 4, epochs: 10 }]);
-    expect(plan.map((p) => p.label)).toEqual(["MNIST L=2 β=0", "MNIST L=2", "MNIST L=2 β=4", "MNIST L=2 β 0→4 warm-up"]);
+    expect(plan.map((p) => p.label)).toEqual([
+      "MNIST L=2 β=0",
+      "MNIST L=2",
+      "MNIST L=2 β=4",
+      "MNIST L=2 β 0→4 warm-up",
+    ]);
   });
 
   it("plans the latent and β sweeps with the conv model when asked, the Swiss roll with the MLP", () => {
     const plan = planSweep("all", { ...SWEEP_PRESETS.ci, model: "conv" });
-    expect(plan.filter((p) => p.config.dataset !== "swissroll").every((p) => p.config.model === "conv" && p.label.includes(" conv "))).toBe(true);
+    expect(
+      plan
+        .filter((p) => p.config.dataset !== "swissroll")
+        .every((p) => p.config.model === "conv" && p.label.includes(" conv ")),
+    ).toBe(true);
     expect(plan.filter((p) => p.config.dataset === "swissroll").every((p) => p.config.model === "mlp")).toBe(true);
     const mlp = planSweep("latent", SWEEP_PRESETS.ci).map((p) => configKey(p.config));
-    expect(planSweep("latent", { ...SWEEP_PRESETS.ci, model: "conv" }).some((p) => mlp.includes(configKey(p.config)))).toBe(false);
+    expect(
+      planSweep("latent", { ...SWEEP_PRESETS.ci, model: "conv" }).some((p) => mlp.includes(configKey(p.config))),
+    ).toBe(false);
     // The conv model trains on WASM kernels: its estimate is several times the MLP's.
-    expect(estimateSeconds(mnistRunConfig("embedded", 2, 1, 10, 1, "conv"), undefined, "native")).toBeGreaterThan(5 * estimateSeconds(mnistRunConfig("embedded", 2, 1, 10, 1), undefined, "native"));
+    expect(estimateSeconds(mnistRunConfig("embedded", 2, 1, 10, 1, "conv"), undefined, "native")).toBeGreaterThan(
+      5 * estimateSeconds(mnistRunConfig("embedded", 2, 1, 10, 1), undefined, "native"),
+    );
   });
 });
 
@@ -62,8 +110,12 @@ describe("run configs", () => {
   });
 
   it("estimates hidden-1024 Swiss-roll runs as the slow ones", () => {
-    expect(estimateSeconds(swissRunConfig(1024, 2, 500, 1))).toBeGreaterThan(5 * estimateSeconds(swissRunConfig(256, 2, 500, 1)));
-    expect(estimateSeconds(mnistRunConfig("embedded", 2, 1, 20, 1), 60000)).toBeGreaterThan(6 * estimateSeconds(mnistRunConfig("embedded", 2, 1, 20, 1), 9000));
+    expect(estimateSeconds(swissRunConfig(1024, 2, 500, 1))).toBeGreaterThan(
+      5 * estimateSeconds(swissRunConfig(256, 2, 500, 1)),
+    );
+    expect(estimateSeconds(mnistRunConfig("embedded", 2, 1, 20, 1), 60000)).toBeGreaterThan(
+      6 * estimateSeconds(mnistRunConfig("embedded", 2, 1, 20, 1), 9000),
+    );
   });
 
   it("estimates the native BLAS path from its own measured costs (the default sweep's runs: MNIST 15–19 s, Swiss 1024 about 21 s)", () => {
@@ -85,7 +137,9 @@ describe("parsing the user's lists", () => {
   });
 
   it("refuses latent dimension 0, fractions, words and empty entries, naming the flag and an example", () => {
-    expect(() => parseSizeList("2,0", "--latent", "a latent dimension")).toThrow(/--latent: a latent dimension must be a whole number ≥ 1, got "0". Example: --latent 2,5,10/);
+    expect(() => parseSizeList("2,0", "--latent", "a latent dimension")).toThrow(
+      /--latent: a latent dimension must be a whole number ≥ 1, got "0". Example: --latent 2,5,10/,
+    );
     expect(() => parseSizeList("2.5", "--latent", "a latent dimension")).toThrow(/got "2.5"/);
     expect(() => parseSizeList("two", "--latent", "a latent dimension")).toThrow(/got "two"/);
     expect(() => parseSizeList("2,,5", "--latent", "a latent dimension")).toThrow(/empty entry/);
@@ -93,7 +147,11 @@ describe("parsing the user's lists", () => {
   });
 
   it("reads warm-ups to another β, over the first half or a given number of epochs", () => {
-    expect(parseBetaList("1,warmup:4,warmup:4:10,warmup:4:10")).toEqual([1, { from: 0, to: 4 }, { from: 0, to: 4, epochs: 10 }]);
+    expect(parseBetaList("1,warmup:4,warmup:4:10,warmup:4:10")).toEqual([
+      1,
+      { from: 0, to: 4 },
+      { from: 0, to: 4, epochs: 10 },
+    ]);
     expect(mnistRunConfig("embedded", 2, { from: 0, to: 4 }, 20, 42).beta).toEqual({ from: 0, to: 4, epochs: 10 });
     expect(() => parseBetaList("warmup:-4")).toThrow(/the β a warm-up reaches must be a number ≥ 0, got "-4"/);
     expect(() => parseBetaList("warmup:4:0")).toThrow(/a warm-up's epochs must be a whole number ≥ 1, got "0"/);

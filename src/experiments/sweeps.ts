@@ -85,7 +85,15 @@ export const SWEEP_DEFAULTS: SweepOptions = {
 export const SWEEP_PRESETS: Record<"default" | "small" | "ci" | "navigator", SweepOptions> = {
   default: SWEEP_DEFAULTS,
   small: { ...SWEEP_DEFAULTS, epochs: 5, hidden: [32, 256], steps: 300 },
-  ci: { ...SWEEP_DEFAULTS, latent: [2, 5], beta: [1, 4, "warmup"], hidden: [32], swissLatent: [1, 2], epochs: 2, steps: 100 },
+  ci: {
+    ...SWEEP_DEFAULTS,
+    latent: [2, 5],
+    beta: [1, 4, "warmup"],
+    hidden: [32],
+    swissLatent: [1, 2],
+    epochs: 2,
+    steps: 100,
+  },
   /** β as the Latent Space Navigator trains it: 0, 1, 4 and a warm-up 0 → 4 over 10 of 20 epochs. */
   navigator: { ...SWEEP_DEFAULTS, beta: [0, 1, 4, { from: 0, to: 4, epochs: 10 }], epochs: 20 },
 };
@@ -110,7 +118,14 @@ export function betaScheduleOf(choice: BetaChoice, epochs: number): BetaSchedule
 }
 
 /** The MNIST run of the latent and β sweeps. */
-export function mnistRunConfig(dataset: string, latentDim: number, beta: BetaChoice, epochs: number, seed: number, model: "mlp" | "conv" = "mlp"): RunConfig {
+export function mnistRunConfig(
+  dataset: string,
+  latentDim: number,
+  beta: BetaChoice,
+  epochs: number,
+  seed: number,
+  model: "mlp" | "conv" = "mlp",
+): RunConfig {
   return {
     dataset,
     model,
@@ -154,7 +169,8 @@ export function runLabel(config: RunConfig): string {
   if (isSwissRoll(config)) return `Swiss roll hidden ${config.hidden} L=${config.latentDim}`;
   const b = config.beta;
   const beta = typeof b !== "number" ? ` β ${b.from}→${b.to} warm-up` : b !== 1 ? ` β=${b}` : "";
-  const data = config.dataset === EMBEDDED ? "MNIST" : /fashion/i.test(config.dataset) ? "Fashion-MNIST" : "MNIST (IDX)";
+  const data =
+    config.dataset === EMBEDDED ? "MNIST" : /fashion/i.test(config.dataset) ? "Fashion-MNIST" : "MNIST (IDX)";
   return `${data}${config.model === "conv" ? " conv" : ""} L=${config.latentDim}${beta}`;
 }
 
@@ -182,10 +198,15 @@ export function planSweep(name: SweepName, options: SweepOptions): PlannedRun[] 
     }
   };
   const model = options.model ?? "mlp";
-  if (name === "latent" || name === "all") for (const L of options.latent) add("latent", mnistRunConfig(options.dataset, L, 1, options.epochs, options.seed, model));
-  if (name === "beta" || name === "all") for (const b of options.beta) add("beta", mnistRunConfig(options.dataset, 2, b, options.epochs, options.seed, model));
+  if (name === "latent" || name === "all")
+    for (const L of options.latent)
+      add("latent", mnistRunConfig(options.dataset, L, 1, options.epochs, options.seed, model));
+  if (name === "beta" || name === "all")
+    for (const b of options.beta)
+      add("beta", mnistRunConfig(options.dataset, 2, b, options.epochs, options.seed, model));
   if (name === "swiss" || name === "all") {
-    for (const h of options.hidden) for (const L of options.swissLatent) add("swiss", swissRunConfig(h, L, options.steps, options.seed));
+    for (const h of options.hidden)
+      for (const L of options.swissLatent) add("swiss", swissRunConfig(h, L, options.steps, options.seed));
   }
   return plan;
 }
@@ -211,9 +232,27 @@ export function configKey(config: RunConfig): string {
 // - The conv VAE trains on WASM kernels either way (about 12 s per 10,000-image epoch, issue 17):
 //   ≈ 1.2 ms per image.
 export type ComputePath = "wasm" | "native";
-const COSTS: Record<ComputePath, { mnistPerImage: number; convPerImage: number; mnistEvalPerEpoch: number; swissPerStep: (hidden: number, depth: number) => number }> = {
-  wasm: { mnistPerImage: 2.5e-4, convPerImage: 1.2e-3, mnistEvalPerEpoch: 0.15, swissPerStep: (h, depth) => 0.008 + 1.8e-7 * h * h * (depth / 3) },
-  native: { mnistPerImage: 7e-5, convPerImage: 1.2e-3, mnistEvalPerEpoch: 0.15, swissPerStep: (h, depth) => 0.001 + 3.8e-8 * h * h * (depth / 3) },
+const COSTS: Record<
+  ComputePath,
+  {
+    mnistPerImage: number;
+    convPerImage: number;
+    mnistEvalPerEpoch: number;
+    swissPerStep: (hidden: number, depth: number) => number;
+  }
+> = {
+  wasm: {
+    mnistPerImage: 2.5e-4,
+    convPerImage: 1.2e-3,
+    mnistEvalPerEpoch: 0.15,
+    swissPerStep: (h, depth) => 0.008 + 1.8e-7 * h * h * (depth / 3),
+  },
+  native: {
+    mnistPerImage: 7e-5,
+    convPerImage: 1.2e-3,
+    mnistEvalPerEpoch: 0.15,
+    swissPerStep: (h, depth) => 0.001 + 3.8e-8 * h * h * (depth / 3),
+  },
 };
 
 /**
@@ -225,10 +264,15 @@ export function trainImagesOf(config: RunConfig): number {
 }
 
 /** Rough seconds a run takes here on `path`; `trainImages` is the training set's size (MNIST). */
-export function estimateSeconds(config: RunConfig, trainImages = trainImagesOf(config), path: ComputePath = "wasm"): number {
+export function estimateSeconds(
+  config: RunConfig,
+  trainImages = trainImagesOf(config),
+  path: ComputePath = "wasm",
+): number {
   const cost = COSTS[path];
   if (isSwissRoll(config)) return (config.steps ?? 0) * cost.swissPerStep(config.hidden, config.depth);
-  const perImage = config.model === "conv" ? cost.convPerImage : (cost.mnistPerImage * config.hidden) / MNIST_JOB_DEFAULTS.hidden;
+  const perImage =
+    config.model === "conv" ? cost.convPerImage : (cost.mnistPerImage * config.hidden) / MNIST_JOB_DEFAULTS.hidden;
   return config.epochs * (trainImages * perImage + cost.mnistEvalPerEpoch);
 }
 
@@ -243,10 +287,12 @@ export function estimateSeconds(config: RunConfig, trainImages = trainImagesOf(c
  */
 export function parseSizeList(text: string, flag: string, what: string, max = 4096): number[] {
   const items = text.split(",").map((s) => s.trim());
-  if (items.some((s) => s === "")) throw new Error(`${flag} "${text}" has an empty entry; give a comma-separated list such as ${flag} 2,5,10.`);
+  if (items.some((s) => s === ""))
+    throw new Error(`${flag} "${text}" has an empty entry; give a comma-separated list such as ${flag} 2,5,10.`);
   const values = items.map((s) => {
     const v = Number(s);
-    if (!Number.isInteger(v) || v < 1) throw new Error(`${flag}: ${what} must be a whole number ≥ 1, got "${s}". Example: ${flag} 2,5,10.`);
+    if (!Number.isInteger(v) || v < 1)
+      throw new Error(`${flag}: ${what} must be a whole number ≥ 1, got "${s}". Example: ${flag} 2,5,10.`);
     if (v > max) throw new Error(`${flag}: ${what} ${v} is larger than ${max}; pick a smaller one.`);
     return v;
   });
@@ -263,18 +309,29 @@ export function parseSizeList(text: string, flag: string, what: string, max = 40
 export function parseBetaList(text: string, flag = "--beta"): BetaChoice[] {
   const example = `${flag} 0.5,1,4,warmup,warmup:4:10`;
   const items = text.split(",").map((s) => s.trim());
-  if (items.some((s) => s === "")) throw new Error(`${flag} "${text}" has an empty entry; give a comma-separated list such as ${example}.`);
+  if (items.some((s) => s === ""))
+    throw new Error(`${flag} "${text}" has an empty entry; give a comma-separated list such as ${example}.`);
   const values = items.map((s): BetaChoice => {
     if (s.toLowerCase() === "warmup") return "warmup";
     const warm = /^warmup:([^:]+)(?::([^:]+))?$/i.exec(s);
     if (warm) {
-      const to = Number(warm[1]), epochs = warm[2] === undefined ? undefined : Number(warm[2]);
-      if (!(Number.isFinite(to) && to >= 0)) throw new Error(`${flag}: the β a warm-up reaches must be a number ≥ 0, got "${warm[1]}" in "${s}". Example: ${example}.`);
-      if (epochs !== undefined && !(Number.isInteger(epochs) && epochs >= 1)) throw new Error(`${flag}: a warm-up's epochs must be a whole number ≥ 1, got "${warm[2]}" in "${s}". Example: ${example}.`);
+      const to = Number(warm[1]),
+        epochs = warm[2] === undefined ? undefined : Number(warm[2]);
+      if (!(Number.isFinite(to) && to >= 0))
+        throw new Error(
+          `${flag}: the β a warm-up reaches must be a number ≥ 0, got "${warm[1]}" in "${s}". Example: ${example}.`,
+        );
+      if (epochs !== undefined && !(Number.isInteger(epochs) && epochs >= 1))
+        throw new Error(
+          `${flag}: a warm-up's epochs must be a whole number ≥ 1, got "${warm[2]}" in "${s}". Example: ${example}.`,
+        );
       return epochs === undefined ? { from: 0, to } : { from: 0, to, epochs };
     }
     const v = Number(s);
-    if (!Number.isFinite(v) || v < 0) throw new Error(`${flag}: each β must be a number ≥ 0 or "warmup", got "${s}" ("warmup:B" warms up to B, "warmup:B:E" over E epochs). Example: ${example}.`);
+    if (!Number.isFinite(v) || v < 0)
+      throw new Error(
+        `${flag}: each β must be a number ≥ 0 or "warmup", got "${s}" ("warmup:B" warms up to B, "warmup:B:E" over E epochs). Example: ${example}.`,
+      );
     return v;
   });
   return [...new Map(values.map((v) => [stableStringify(v), v])).values()]; // each once, first order kept

@@ -31,7 +31,15 @@ export async function trainSwissRun(
   const result = await train(
     model,
     swissRollSampler as TrainingData,
-    { steps, batchSize: config.batchSize, learningRate: config.learningRate, beta: config.beta, reduction: config.reduction, seed: config.seed, snapshotEvery: every },
+    {
+      steps,
+      batchSize: config.batchSize,
+      learningRate: config.learningRate,
+      beta: config.beta,
+      reduction: config.reduction,
+      seed: config.seed,
+      snapshotEvery: every,
+    },
     {
       signal: options.signal,
       onStep: (s) => {

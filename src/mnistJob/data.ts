@@ -32,5 +32,13 @@ export function dataFingerprint(dataDir: string | undefined): string {
   if (!dataDir) return "embedded";
   const folder = resolve(dataDir);
   const files = [findIdxFiles(folder, "train"), findIdxFiles(folder, "test")].flatMap((f) => [f.images, f.labels]);
-  return `idx:${folder}:` + files.map((f) => { const s = statSync(f); return `${f.slice(folder.length + 1)}=${s.size}@${Math.round(s.mtimeMs)}`; }).join(",");
+  return (
+    `idx:${folder}:` +
+    files
+      .map((f) => {
+        const s = statSync(f);
+        return `${f.slice(folder.length + 1)}=${s.size}@${Math.round(s.mtimeMs)}`;
+      })
+      .join(",")
+  );
 }

@@ -24,7 +24,14 @@
 import { checkpointExists, loadCheckpoint, readCheckpointInfo, saveCheckpoint } from "../checkpoint";
 import { evaluate } from "../vae/evaluate";
 import { Rng } from "../vae/random";
-import { train, type EpochInfo, type LossValues, type StepInfo, type TrainCallbacks, type TrainResult } from "../vae/train";
+import {
+  train,
+  type EpochInfo,
+  type LossValues,
+  type StepInfo,
+  type TrainCallbacks,
+  type TrainResult,
+} from "../vae/train";
 import type { Vae } from "../vae/types";
 import { createVae } from "../vae/vae";
 import { dataFingerprint, loadMnistData, type MnistData } from "./data";
@@ -91,7 +98,10 @@ export interface MnistJobOptions {
  * the held-out data after every epoch) and saves it. A stopped run (`signal`) saves nothing and
  * returns what it has with `stopped: true`. Dispose `model` when done.
  */
-export async function trainOrLoadMnist(settings: MnistJobSettings, options: MnistJobOptions = {}): Promise<MnistJobResult> {
+export async function trainOrLoadMnist(
+  settings: MnistJobSettings,
+  options: MnistJobOptions = {},
+): Promise<MnistJobResult> {
   const t0 = performance.now();
   const data = options.data ?? loadMnistData(settings.dataDir, settings.seed);
   options.onLoadData?.((performance.now() - t0) / 1000, data);
@@ -105,25 +115,38 @@ export async function trainOrLoadMnist(settings: MnistJobSettings, options: Mnis
 }
 
 /** The checkpoint in `dir` as a job result when it was trained with these settings (and loss); else undefined, after a notice. */
-async function loadMatching(dir: string, settings: MnistJobSettings, data: MnistData, options: MnistJobOptions): Promise<MnistJobResult | undefined> {
+async function loadMatching(
+  dir: string,
+  settings: MnistJobSettings,
+  data: MnistData,
+  options: MnistJobOptions,
+): Promise<MnistJobResult | undefined> {
   // The manifest first: a checkpoint with other settings is retrained without reading its weights.
   // Errors (unreadable manifest, corrupt weights) propagate: they name the file and --retrain.
   const differences = inCallersTerms(() => checkpointMismatch(dir, settings), options.retrainFix);
   if (options.lossSignature) {
     const stored = readCheckpointInfo(dir).meta.lossSignature;
     if (!Array.isArray(stored)) differences.push("loss: trained before losses were recorded");
-    else if (signaturesDiffer(options.lossSignature, stored as number[])) differences.push("loss: trained with a different elbo than the one defined now");
+    else if (signaturesDiffer(options.lossSignature, stored as number[]))
+      differences.push("loss: trained with a different elbo than the one defined now");
   }
   if (differences.length > 0) {
-    options.onNotice?.(`Checkpoint ${dir} was trained with other settings (${differences.join("; ")}): training again.`);
+    options.onNotice?.(
+      `Checkpoint ${dir} was trained with other settings (${differences.join("; ")}): training again.`,
+    );
     return undefined;
   }
   const ckpt = await inCallersTermsAsync(() => loadCheckpoint(dir), options.retrainFix);
   const meta = ckpt.meta as { heldOut?: unknown; trainSeconds?: unknown; heldOutHistory?: unknown };
   const { history: heldOutHistory, problem } = parseHeldOutHistory(meta.heldOutHistory);
-  if (problem) options.onNotice?.(`Checkpoint ${dir}: ${problem}; the per-epoch held-out history is not shown (npm start -- --retrain records it again).`);
+  if (problem)
+    options.onNotice?.(
+      `Checkpoint ${dir}: ${problem}; the per-epoch held-out history is not shown (npm start -- --retrain records it again).`,
+    );
   const test = data.test;
-  const heldOut = isLossValues(meta.heldOut) ? meta.heldOut : evaluate(ckpt.model, test.images, test.n, test.height * test.width, { reduction: "sum", seed: settings.seed });
+  const heldOut = isLossValues(meta.heldOut)
+    ? meta.heldOut
+    : evaluate(ckpt.model, test.images, test.n, test.height * test.width, { reduction: "sum", seed: settings.seed });
   return {
     model: ckpt.model,
     settings,
@@ -139,7 +162,12 @@ async function loadMatching(dir: string, settings: MnistJobSettings, data: Mnist
 }
 
 /** Trains a fresh model, scoring the held-out data after every epoch, and saves it to `dir` unless stopped. */
-async function trainMnist(settings: MnistJobSettings, data: MnistData, dir: string, options: MnistJobOptions): Promise<MnistJobResult> {
+async function trainMnist(
+  settings: MnistJobSettings,
+  data: MnistData,
+  dir: string,
+  options: MnistJobOptions,
+): Promise<MnistJobResult> {
   const dim = data.train.height * data.train.width;
   const model = createVae(modelConfigFor(settings), new Rng(settings.seed));
   const heldOutHistory: HeldOutEpoch[] = [];
@@ -148,13 +176,24 @@ async function trainMnist(settings: MnistJobSettings, data: MnistData, dir: stri
     result = await train(
       model,
       { kind: "dataset", dim, n: data.train.n, rows: data.train.images },
-      { epochs: settings.epochs, batchSize: settings.batchSize, learningRate: settings.learningRate, beta: settings.beta, reduction: "sum", seed: settings.seed },
+      {
+        epochs: settings.epochs,
+        batchSize: settings.batchSize,
+        learningRate: settings.learningRate,
+        beta: settings.beta,
+        reduction: "sum",
+        seed: settings.seed,
+      },
       {
         onStep: options.onStep,
         onEpoch: async (info) => {
           // Scored with the same seed every epoch, so the curve shows the model changing, not eps.
           const scores = heldOutScores(model, data.test, settings.seed);
-          const heldOut = { epoch: info.epoch, ...scores, distinctFraction: Number.isFinite(scores.distinctFraction) ? scores.distinctFraction : 0 };
+          const heldOut = {
+            epoch: info.epoch,
+            ...scores,
+            distinctFraction: Number.isFinite(scores.distinctFraction) ? scores.distinctFraction : 0,
+          };
           heldOutHistory.push(heldOut);
           await options.onEpoch?.({ ...info, model, heldOut });
         },
@@ -168,7 +207,10 @@ async function trainMnist(settings: MnistJobSettings, data: MnistData, dir: stri
   }
   const last = heldOutHistory.at(-1);
   // The last epoch's scores are the finished model's (same data, same seed): no second evaluation.
-  const heldOut: LossValues = last && !result.stopped ? { total: last.total, recon: last.recon, kl: last.kl } : evaluate(model, data.test.images, data.test.n, dim, { reduction: "sum", seed: settings.seed });
+  const heldOut: LossValues =
+    last && !result.stopped
+      ? { total: last.total, recon: last.recon, kl: last.kl }
+      : evaluate(model, data.test.images, data.test.n, dim, { reduction: "sum", seed: settings.seed });
   if (!result.stopped) {
     await saveCheckpoint(dir, {
       model,
@@ -185,5 +227,16 @@ async function trainMnist(settings: MnistJobSettings, data: MnistData, dir: stri
       },
     });
   }
-  return { model, settings, data, history: result.history, heldOutHistory, heldOut, loaded: false, stopped: result.stopped, trainSeconds: result.seconds, checkpointDir: dir };
+  return {
+    model,
+    settings,
+    data,
+    history: result.history,
+    heldOutHistory,
+    heldOut,
+    loaded: false,
+    stopped: result.stopped,
+    trainSeconds: result.seconds,
+    checkpointDir: dir,
+  };
 }

@@ -4,7 +4,12 @@ import { Rng } from "../vae/random";
 import type { LossValues } from "../vae/train";
 
 /** A learner's ELBO: `elbo(x, logits, mu, logVar)` returning scalar tensors (lesson 2's exercise). */
-export type ElboFunction = (x: tf.Tensor2D, logits: tf.Tensor2D, mu: tf.Tensor2D, logVar: tf.Tensor2D) => { total: tf.Tensor; recon: tf.Tensor; kl: tf.Tensor };
+export type ElboFunction = (
+  x: tf.Tensor2D,
+  logits: tf.Tensor2D,
+  mu: tf.Tensor2D,
+  logVar: tf.Tensor2D,
+) => { total: tf.Tensor; recon: tf.Tensor; kl: tf.Tensor };
 
 /**
  * What an ELBO function computes, as numbers: its { total, recon, kl } on fixed inputs (4 images of
@@ -15,10 +20,22 @@ export function elboSignature(elbo: ElboFunction): number[] {
   const rng = new Rng(20240601);
   const draw = (n: number, f: () => number) => Float32Array.from({ length: n }, f);
   return tf.tidy(() => {
-    const x = tf.tensor2d(draw(4 * 784, () => (rng.uniform() < 0.2 ? rng.uniform() : 0)), [4, 784]); // [4, 784], mostly background like a digit
-    const logits = tf.tensor2d(draw(4 * 784, () => 3 * rng.normal()), [4, 784]);
-    const mu = tf.tensor2d(draw(12, () => rng.normal()), [4, 3]);
-    const logVar = tf.tensor2d(draw(12, () => 0.5 * rng.normal()), [4, 3]);
+    const x = tf.tensor2d(
+      draw(4 * 784, () => (rng.uniform() < 0.2 ? rng.uniform() : 0)),
+      [4, 784],
+    ); // [4, 784], mostly background like a digit
+    const logits = tf.tensor2d(
+      draw(4 * 784, () => 3 * rng.normal()),
+      [4, 784],
+    );
+    const mu = tf.tensor2d(
+      draw(12, () => rng.normal()),
+      [4, 3],
+    );
+    const logVar = tf.tensor2d(
+      draw(12, () => 0.5 * rng.normal()),
+      [4, 3],
+    );
     const out = elbo(x, logits, mu, logVar);
     return [out.total, out.recon, out.kl].map((t) => Number(t.dataSync()[0]));
   });
@@ -35,7 +52,9 @@ export function signaturesDiffer(a: readonly number[], b: readonly number[]): bo
  */
 export function posteriorCollapseWarning(heldOut: LossValues, fix: string): string | undefined {
   if (!(heldOut.kl < 0.5)) return undefined;
-  return `⚠ POSTERIOR COLLAPSE: the held-out KL is ${heldOut.kl.toFixed(2)} nats, so q(z|x) is the prior for every image: ` +
+  return (
+    `⚠ POSTERIOR COLLAPSE: the held-out KL is ${heldOut.kl.toFixed(2)} nats, so q(z|x) is the prior for every image: ` +
     `the codes carry no information and the decoder draws the same average digit whatever z is. ` +
-    `With a correct elbo and β = 1 this model's KL is several nats. Check the KL term of your elbo (its sign, the sum over latent dimensions, exp(logVar)), then ${fix}.`;
+    `With a correct elbo and β = 1 this model's KL is several nats. Check the KL term of your elbo (its sign, the sum over latent dimensions, exp(logVar)), then ${fix}.`
+  );
 }

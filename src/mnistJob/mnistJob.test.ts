@@ -5,7 +5,20 @@ import * as tf from "@tensorflow/tfjs";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadCheckpoint, saveCheckpoint } from "../checkpoint";
 import { elbo } from "../vae/losses";
-import { checkpointMismatch, checkpointName, defaultCheckpointDir, elboSignature, loadMnistData, MNIST_JOB_DEFAULTS, parseHeldOutHistory, posteriorCollapseWarning, signaturesDiffer, trainOrLoadMnist, type ElboFunction, type MnistJobSettings } from "./index";
+import {
+  checkpointMismatch,
+  checkpointName,
+  defaultCheckpointDir,
+  elboSignature,
+  loadMnistData,
+  MNIST_JOB_DEFAULTS,
+  parseHeldOutHistory,
+  posteriorCollapseWarning,
+  signaturesDiffer,
+  trainOrLoadMnist,
+  type ElboFunction,
+  type MnistJobSettings,
+} from "./index";
 import type { Vae } from "../vae/types";
 import { forward } from "../vae/vae";
 import { Rng } from "../vae/random";
@@ -49,7 +62,9 @@ describe("trainOrLoadMnist", () => {
     const notices: string[] = [];
     const job = await trainOrLoadMnist(tiny, { checkpointDir: other, onNotice: (m) => notices.push(m) });
     expect(job.loaded).toBe(false);
-    expect(notices).toEqual([`Checkpoint ${other} was trained with other settings (epochs: wanted 2, found 1): training again.`]);
+    expect(notices).toEqual([
+      `Checkpoint ${other} was trained with other settings (epochs: wanted 2, found 1): training again.`,
+    ]);
     job.model.dispose();
     const loaded = await loadCheckpoint(other); // replaced by a valid one
     loaded.model.dispose();
@@ -66,11 +81,15 @@ describe("trainOrLoadMnist", () => {
     const weights = readFileSync(join(bad, "weights.bin"));
     weights[100] ^= 0xff;
     writeFileSync(join(bad, "weights.bin"), weights);
-    await expect(trainOrLoadMnist({ ...tiny, epochs: 1 }, { checkpointDir: bad })).rejects.toThrow(/corrupt[\s\S]*weights\.bin[\s\S]*--retrain|weights\.bin[\s\S]*corrupt[\s\S]*--retrain/);
+    await expect(trainOrLoadMnist({ ...tiny, epochs: 1 }, { checkpointDir: bad })).rejects.toThrow(
+      /corrupt[\s\S]*weights\.bin[\s\S]*--retrain|weights\.bin[\s\S]*corrupt[\s\S]*--retrain/,
+    );
     await expect(trainOrLoadMnist({ ...tiny, epochs: 1 }, { checkpointDir: bad })).rejects.toThrow(bad);
 
     writeFileSync(join(bad, "checkpoint.json"), "{ not json");
-    await expect(trainOrLoadMnist({ ...tiny, epochs: 1 }, { checkpointDir: bad })).rejects.toThrow(/checkpoint\.json is not valid JSON[\s\S]*--retrain/);
+    await expect(trainOrLoadMnist({ ...tiny, epochs: 1 }, { checkpointDir: bad })).rejects.toThrow(
+      /checkpoint\.json is not valid JSON[\s\S]*--retrain/,
+    );
 
     const retrained = await trainOrLoadMnist({ ...tiny, epochs: 1 }, { checkpointDir: bad, retrain: true });
     expect(retrained.loaded).toBe(false);
@@ -89,9 +108,16 @@ describe("trainOrLoadMnist", () => {
     fromOld.model.dispose();
 
     const malformed = join(root, "malformed");
-    await saveCheckpoint(malformed, { model: job.model, history: job.history, meta: { ...oldMeta, heldOutHistory: [{ epoch: 1, total: "x" }] } });
+    await saveCheckpoint(malformed, {
+      model: job.model,
+      history: job.history,
+      meta: { ...oldMeta, heldOutHistory: [{ epoch: 1, total: "x" }] },
+    });
     const notices: string[] = [];
-    const fromMalformed = await trainOrLoadMnist({ ...tiny, epochs: 1 }, { checkpointDir: malformed, onNotice: (m) => notices.push(m) });
+    const fromMalformed = await trainOrLoadMnist(
+      { ...tiny, epochs: 1 },
+      { checkpointDir: malformed, onNotice: (m) => notices.push(m) },
+    );
     expect(fromMalformed.loaded).toBe(true);
     expect(fromMalformed.heldOutHistory).toEqual([]);
     expect(notices).toHaveLength(1);
@@ -146,10 +172,13 @@ describe("trainOrLoadMnist with a learner's loss", () => {
 });
 
 describe("the signature of a learner's elbo", () => {
-  const library: ElboFunction = (x, logits, mu, logVar) => elbo(x, logits, mu, logVar, { likelihood: "bernoulli", reduction: "sum" });
+  const library: ElboFunction = (x, logits, mu, logVar) =>
+    elbo(x, logits, mu, logVar, { likelihood: "bernoulli", reduction: "sum" });
   // Written differently, computing the same: the lesson's solution.
   const rewritten: ElboFunction = (x, logits, mu, logVar) => {
-    const recon = tf.mean(tf.sum(tf.add(tf.sub(tf.relu(logits), tf.mul(logits, x)), tf.log1p(tf.exp(tf.neg(tf.abs(logits))))), 1));
+    const recon = tf.mean(
+      tf.sum(tf.add(tf.sub(tf.relu(logits), tf.mul(logits, x)), tf.log1p(tf.exp(tf.neg(tf.abs(logits))))), 1),
+    );
     const kl = tf.mean(tf.sum(tf.mul(0.5, tf.sub(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), logVar), 1)), 1));
     return { total: tf.add(recon, kl), recon, kl };
   };
@@ -157,7 +186,8 @@ describe("the signature of a learner's elbo", () => {
     const r = library(x, logits, mu, logVar);
     return { total: tf.sub(r.recon, r.kl), recon: r.recon, kl: tf.neg(r.kl) };
   };
-  const meanOverPixels: ElboFunction = (x, logits, mu, logVar) => elbo(x, logits, mu, logVar, { likelihood: "bernoulli", reduction: "mean" });
+  const meanOverPixels: ElboFunction = (x, logits, mu, logVar) =>
+    elbo(x, logits, mu, logVar, { likelihood: "bernoulli", reduction: "mean" });
 
   it("is the same for two ways of writing the same elbo, and differs for wrong ones", () => {
     const ref = elboSignature(library);
@@ -180,21 +210,36 @@ describe("the signature of a learner's elbo", () => {
         return f(x, out.out, out.mu, out.logVar);
       };
     };
-    const broken = await trainOrLoadMnist(settings, { checkpointDir, loss: lossFrom(wrongKlSign), lossSignature: elboSignature(wrongKlSign) });
+    const broken = await trainOrLoadMnist(settings, {
+      checkpointDir,
+      loss: lossFrom(wrongKlSign),
+      lossSignature: elboSignature(wrongKlSign),
+    });
     expect(broken.loaded).toBe(false);
     broken.model.dispose();
     const notices: string[] = [];
-    const fixed = await trainOrLoadMnist(settings, { checkpointDir, loss: lossFrom(rewritten), lossSignature: elboSignature(rewritten), onNotice: (m) => notices.push(m) });
+    const fixed = await trainOrLoadMnist(settings, {
+      checkpointDir,
+      loss: lossFrom(rewritten),
+      lossSignature: elboSignature(rewritten),
+      onNotice: (m) => notices.push(m),
+    });
     expect(fixed.loaded).toBe(false);
     expect(notices.join("\n")).toContain("trained with a different elbo");
     fixed.model.dispose();
-    const again = await trainOrLoadMnist(settings, { checkpointDir, loss: lossFrom(library), lossSignature: elboSignature(library) });
+    const again = await trainOrLoadMnist(settings, {
+      checkpointDir,
+      loss: lossFrom(library),
+      lossSignature: elboSignature(library),
+    });
     expect(again.loaded).toBe(true); // the library's elbo is the same function as the fixed one
     again.model.dispose();
   });
 
   it("names posterior collapse when the KL is about 0, and says nothing for a healthy model", () => {
-    expect(posteriorCollapseWarning({ total: 207, recon: 207, kl: 0.001 }, "set RETRAIN = true")).toMatch(/POSTERIOR COLLAPSE[\s\S]*0\.00 nats[\s\S]*set RETRAIN = true/);
+    expect(posteriorCollapseWarning({ total: 207, recon: 207, kl: 0.001 }, "set RETRAIN = true")).toMatch(
+      /POSTERIOR COLLAPSE[\s\S]*0\.00 nats[\s\S]*set RETRAIN = true/,
+    );
     expect(posteriorCollapseWarning({ total: 161, recon: 155, kl: 6 }, "x")).toBeUndefined();
   });
 
@@ -203,7 +248,10 @@ describe("the signature of a learner's elbo", () => {
     const job = await trainOrLoadMnist({ ...tiny, epochs: 1 }, { checkpointDir: bad });
     job.model.dispose();
     writeFileSync(join(bad, "checkpoint.json"), "{ not json");
-    const err = await trainOrLoadMnist({ ...tiny, epochs: 1 }, { checkpointDir: bad, retrainFix: "Set RETRAIN = true and run this cell again." }).catch((e: Error) => e);
+    const err = await trainOrLoadMnist(
+      { ...tiny, epochs: 1 },
+      { checkpointDir: bad, retrainFix: "Set RETRAIN = true and run this cell again." },
+    ).catch((e: Error) => e);
     expect(String((err as Error).message)).toMatch(/checkpoint\.json is not valid JSON[\s\S]*Set RETRAIN = true/);
     expect((err as Error).message).not.toContain("--retrain");
     expect((err as Error).stack).toBe(`CheckpointError: ${(err as Error).message}`);
@@ -236,7 +284,9 @@ describe("checkpoint names", () => {
     expect(checkpointName(reordered)).toBe(checkpointName(base));
     expect(checkpointName({ ...base, depth: 1 })).toBe(checkpointName(base)); // depth 1 is the default
     expect(checkpointName(base)).toMatch(/^mnist-mlp-L2-H400-e30-b1-embedded-[0-9a-f]{10}$/);
-    expect(checkpointName({ ...base, model: "conv", beta: { from: 0, to: 4, epochs: 10 } })).toMatch(/^mnist-conv-L2-e30-b0-4w10-embedded-[0-9a-f]{10}$/);
+    expect(checkpointName({ ...base, model: "conv", beta: { from: 0, to: 4, epochs: 10 } })).toMatch(
+      /^mnist-conv-L2-e30-b0-4w10-embedded-[0-9a-f]{10}$/,
+    );
     expect(new Set(variants.map(([, s]) => checkpointName(s))).size).toBe(variants.length);
   });
 
@@ -264,7 +314,10 @@ describe("checkpoint names", () => {
     process.env.VAE_LAB_CACHE = join(root, "cache");
     try {
       const data = { ...loadMnistData(undefined, tiny.seed) };
-      data.train = takeRows(data.train, Array.from({ length: 512 }, (_, i) => i)); // a small class model, quick
+      data.train = takeRows(
+        data.train,
+        Array.from({ length: 512 }, (_, i) => i),
+      ); // a small class model, quick
       const classModel = await trainOrLoadMnist({ ...tiny, epochs: 3 }, { data });
       classModel.model.dispose();
       const trial = await trainOrLoadMnist({ ...tiny, epochs: 1 }, { data });

@@ -21,10 +21,15 @@ export function checkpointMismatch(dir: string, settings: MnistJobSettings): str
   }
   if (have === undefined) return [...differences, "training settings: not recorded in the checkpoint"];
   // model/latentDim/hidden also shape the config: when the config differs, say it once.
-  const settingDiffs = configDifferences(JSON.parse(settingsKey(settings)), have).filter((d) => differences.length === 0 || !/^(model|latentDim|hidden|depth)\b/.test(d));
+  const settingDiffs = configDifferences(JSON.parse(settingsKey(settings)), have).filter(
+    (d) => differences.length === 0 || !/^(model|latentDim|hidden|depth)\b/.test(d),
+  );
   // Checkpoints saved before data fingerprints were recorded are compared on dataDir alone.
   const data = info.meta.dataFingerprint;
-  const dataDiff = typeof data === "string" && data !== dataFingerprint(settings.dataDir) ? ["data: the IDX files changed since this model was trained"] : [];
+  const dataDiff =
+    typeof data === "string" && data !== dataFingerprint(settings.dataDir)
+      ? ["data: the IDX files changed since this model was trained"]
+      : [];
   return [...differences, ...settingDiffs, ...dataDiff];
 }
 

@@ -29,11 +29,28 @@ export function parseHeldOutHistory(raw: unknown): { history: HeldOutEpoch[]; pr
   if (!Array.isArray(raw)) return { history: [], problem: "heldOutHistory is not a list" };
   for (let i = 0; i < raw.length; i++) {
     const e = raw[i] as Record<string, unknown>;
-    if (!isLossValues(e) || e.epoch !== i + 1 || !isFiniteNumber(e.distinctFraction) || e.distinctFraction < 0 || e.distinctFraction > 1) {
-      return { history: [], problem: `heldOutHistory[${i}] is not { epoch: ${i + 1}, total, recon, kl, distinctFraction in [0, 1] }` };
+    if (
+      !isLossValues(e) ||
+      e.epoch !== i + 1 ||
+      !isFiniteNumber(e.distinctFraction) ||
+      e.distinctFraction < 0 ||
+      e.distinctFraction > 1
+    ) {
+      return {
+        history: [],
+        problem: `heldOutHistory[${i}] is not { epoch: ${i + 1}, total, recon, kl, distinctFraction in [0, 1] }`,
+      };
     }
   }
-  return { history: raw.map((e: HeldOutEpoch) => ({ epoch: e.epoch, total: e.total, recon: e.recon, kl: e.kl, distinctFraction: e.distinctFraction })) };
+  return {
+    history: raw.map((e: HeldOutEpoch) => ({
+      epoch: e.epoch,
+      total: e.total,
+      recon: e.recon,
+      kl: e.kl,
+      distinctFraction: e.distinctFraction,
+    })),
+  };
 }
 
 /** Held-out negative ELBO (and parts) and cluster separation of the model as it is now. */
@@ -43,7 +60,12 @@ export function heldOutScores(model: Vae, test: ImageDataset, seed: number): Los
   const mu = encodeDataset(model, test.images, test.n, dim); // [n × latentDim]
   let distinctFraction = NaN;
   if (test.classNames.length >= 2 && new Set(test.labels).size === test.classNames.length) {
-    distinctFraction = clusterSeparation(mu, test.labels, model.config.latentDim, test.classNames.length).distinctFraction;
+    distinctFraction = clusterSeparation(
+      mu,
+      test.labels,
+      model.config.latentDim,
+      test.classNames.length,
+    ).distinctFraction;
   }
   return { ...losses, distinctFraction };
 }

@@ -20,7 +20,11 @@ const client = new Function(`${navigatorClientSource()}\nreturn vaeLabNavigatorC
 const rng = new Rng(2024);
 const code = (n: number, scale = 1) => Array.from({ length: n }, () => scale * rng.normal());
 /** z rotated by `angle` in the plane of its first two coordinates (the rest kept). */
-const rotated = (z: number[], angle: number) => [z[0] * Math.cos(angle) - z[1] * Math.sin(angle), z[0] * Math.sin(angle) + z[1] * Math.cos(angle), ...z.slice(2)];
+const rotated = (z: number[], angle: number) => [
+  z[0] * Math.cos(angle) - z[1] * Math.sin(angle),
+  z[0] * Math.sin(angle) + z[1] * Math.cos(angle),
+  ...z.slice(2),
+];
 
 const cases: [string, number[], number[]][] = [
   ["zero and a code", [0, 0], [1, 2]],
@@ -69,10 +73,12 @@ describe("the navigator client's interpolation", () => {
   it("draws the library's interpolation paths and morphs", () => {
     for (const [, z0, z1] of cases.slice(0, 30)) {
       for (const kind of ["linear", "spherical"] as const) {
-        const got = client.path(z0, z1, 8, kind), want = interpolationPath(z0, z1, 8, kind);
+        const got = client.path(z0, z1, 8, kind),
+          want = interpolationPath(z0, z1, 8, kind);
         got.forEach((z, i) => expectSame(z, want[i], scaleOf(z0, z1)));
       }
-      const got = client.morph(z0, z1, 12), want = morphPath(z0, z1, 12);
+      const got = client.morph(z0, z1, 12),
+        want = morphPath(z0, z1, 12);
       expect(got).toHaveLength(12);
       got.forEach((z, i) => expectSame(z, want[i], scaleOf(z0, z1)));
       expect(got.at(-1)).toEqual(z1); // a morph ends exactly on its target

@@ -8,7 +8,14 @@ import type { Vae } from "../vae/types";
 import { navigatorData, type NavigatorDataOptions } from "./navigatorData";
 import { navigatorHtml, type NavigatorHtmlOptions } from "./navigatorHtml";
 
-export { exportDecoder, navigatorData, type DecoderExport, type DecoderLayerExport, type NavigatorData, type NavigatorDataOptions } from "./navigatorData";
+export {
+  exportDecoder,
+  navigatorData,
+  type DecoderExport,
+  type DecoderLayerExport,
+  type NavigatorData,
+  type NavigatorDataOptions,
+} from "./navigatorData";
 export { navigatorClientSource, navigatorHtml, type NavigatorHtmlOptions } from "./navigatorHtml";
 
 /**
@@ -17,6 +24,14 @@ export { navigatorClientSource, navigatorHtml, type NavigatorHtmlOptions } from 
  * @example
  * showNavigator(model, test.images, test.labels, { title: "Drag z₁ and z₂" });
  */
-export function showNavigator(model: Vae, x: Float32Array, labels: ArrayLike<number>, options: NavigatorDataOptions & NavigatorHtmlOptions = {}): void {
-  showHtml(navigatorHtml(navigatorData(model, x, labels, options), options), `[latent navigator: ${model.config.latentDim}-D latent space]`);
+export function showNavigator(
+  model: Vae,
+  x: Float32Array,
+  labels: ArrayLike<number>,
+  options: NavigatorDataOptions & NavigatorHtmlOptions = {},
+): void {
+  showHtml(
+    navigatorHtml(navigatorData(model, x, labels, options), options),
+    `[latent navigator: ${model.config.latentDim}-D latent space]`,
+  );
 }

@@ -31,13 +31,20 @@ describe("the latent navigator in Chromium", () => {
     const rng = new Rng(12);
     const n = 200;
     const x = Float32Array.from({ length: n * 784 }, () => rng.uniform());
-    data = navigatorData(model, x, Array.from({ length: n }, (_, i) => i % 10));
+    data = navigatorData(
+      model,
+      x,
+      Array.from({ length: n }, (_, i) => i % 10),
+    );
     // Spread the centroids so jumps go somewhere visible on the map.
     data.centroids = data.centroids.map((_, k) => [2.5 * Math.cos(k), 2.5 * Math.sin(k)]);
     model.dispose();
     const dir = mkdtempSync(join(tmpdir(), "vae-nav-"));
     const file = join(dir, "navigator.html");
-    writeFileSync(file, `<!doctype html><meta charset="utf-8"><title>navigator</title><body>${navigatorHtml(data, { id: "nav1" })}</body>`);
+    writeFileSync(
+      file,
+      `<!doctype html><meta charset="utf-8"><title>navigator</title><body>${navigatorHtml(data, { id: "nav1" })}</body>`,
+    );
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 900, height: 900 } });
     page.on("console", (m) => {
@@ -45,7 +52,9 @@ describe("the latent navigator in Chromium", () => {
     });
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
     await page.goto(`file://${file}`);
-    await page.waitForFunction(() => (window as unknown as { vaeLabNavigators?: Record<string, unknown> }).vaeLabNavigators?.nav1 !== undefined);
+    await page.waitForFunction(
+      () => (window as unknown as { vaeLabNavigators?: Record<string, unknown> }).vaeLabNavigators?.nav1 !== undefined,
+    );
     mkdirSync(SHOTS, { recursive: true });
   });
 
@@ -55,7 +64,11 @@ describe("the latent navigator in Chromium", () => {
 
   // toDataURL, not getImageData: repeated readbacks make Chromium log a performance warning.
   const digitPixels = () =>
-    page.evaluate(() => (document.querySelector('[data-vae-navigator="nav1"] canvas[data-role="digit"]') as HTMLCanvasElement).toDataURL());
+    page.evaluate(() =>
+      (
+        document.querySelector('[data-vae-navigator="nav1"] canvas[data-role="digit"]') as HTMLCanvasElement
+      ).toDataURL(),
+    );
   const zNow = async () => JSON.parse((await page.getAttribute('[data-vae-navigator="nav1"]', "data-z"))!) as number[];
 
   it("hides the no-script notice and draws a digit at start", async () => {
@@ -77,7 +90,9 @@ describe("the latent navigator in Chromium", () => {
     expect(await digitPixels()).not.toEqual(before);
     // 200 more frames through the page's own decoder, timed in the page.
     const median = await page.evaluate(() => {
-      const nav = (window as unknown as { vaeLabNavigators: Record<string, { setZ(z: number[]): void; decodeTimes: number[] }> }).vaeLabNavigators.nav1;
+      const nav = (
+        window as unknown as { vaeLabNavigators: Record<string, { setZ(z: number[]): void; decodeTimes: number[] }> }
+      ).vaeLabNavigators.nav1;
       for (let i = 0; i < 200; i++) nav.setZ([3 * Math.sin(i / 7), 3 * Math.cos(i / 11)]);
       const t = nav.decodeTimes.slice(-200).sort((a, b) => a - b);
       return t[100]!;
@@ -105,7 +120,9 @@ describe("the latent navigator in Chromium", () => {
     expect(await page.locator('[data-vae-navigator="nav1"] [data-role="strip-morph"] canvas').count()).toBe(12);
     await page.waitForFunction(
       (target) => {
-        const z = JSON.parse(document.querySelector('[data-vae-navigator="nav1"]')!.getAttribute("data-z")!) as number[];
+        const z = JSON.parse(
+          document.querySelector('[data-vae-navigator="nav1"]')!.getAttribute("data-z")!,
+        ) as number[];
         return Math.abs(z[0]! - target[0]!) < 1e-3 && Math.abs(z[1]! - target[1]!) < 1e-3;
       },
       data.centroids[3]!,
@@ -121,7 +138,14 @@ describe("the latent navigator in Chromium", () => {
       expect(await page.locator(`[data-vae-navigator="nav1"] [data-role="${strip}"] canvas`).count()).toBe(8);
     }
     const paths = await page.evaluate(() => {
-      const nav = (window as unknown as { vaeLabNavigators: Record<string, { interpolate(a: number, b: number): { linear: number[][]; spherical: number[][] } }> }).vaeLabNavigators.nav1;
+      const nav = (
+        window as unknown as {
+          vaeLabNavigators: Record<
+            string,
+            { interpolate(a: number, b: number): { linear: number[][]; spherical: number[][] } }
+          >;
+        }
+      ).vaeLabNavigators.nav1;
       return nav.interpolate(1, 4);
     });
     expect(paths.linear[0]).toEqual(paths.spherical[0]);

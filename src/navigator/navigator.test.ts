@@ -42,7 +42,8 @@ const zs = [
 describe("the navigator's in-browser decoder", () => {
   it("with float16 weights: half the bytes, the same images to within 2e-3, halves read back exactly", () => {
     const model = createVae(mnistVae(2, 400), new Rng(3));
-    const full = exportDecoder(model), half = exportDecoder(model, "float16");
+    const full = exportDecoder(model),
+      half = exportDecoder(model, "float16");
     const bytes = (d: typeof full) => d.layers.reduce((n, l) => n + l.w.length + l.b.length, 0);
     expect(bytes(half) / bytes(full)).toBeCloseTo(0.5, 2);
     const expected = tfDecode(model, zs);
@@ -51,12 +52,25 @@ describe("the navigator's in-browser decoder", () => {
     const exact = [0, 1, -2, 0.5, 65504, 2 ** -24, -(2 ** -14), 1 + 2 ** -10];
     const back = new Float32Array(new Uint16Array(toFloat16(Float32Array.from(exact))).length);
     const packed = toFloat16(Float32Array.from(exact));
-    const decoded = core.unpackDecoder({ output: "clip", layers: [{ kind: "dense", name: "t", inDim: 1, outDim: exact.length, activation: "linear", dtype: "float16", w: Buffer.from(packed.buffer).toString("base64"), b: Buffer.from(packed.buffer).toString("base64") }] }) as unknown as { layers: { w: Float32Array }[] };
+    const decoded = core.unpackDecoder({
+      output: "clip",
+      layers: [
+        {
+          kind: "dense",
+          name: "t",
+          inDim: 1,
+          outDim: exact.length,
+          activation: "linear",
+          dtype: "float16",
+          w: Buffer.from(packed.buffer).toString("base64"),
+          b: Buffer.from(packed.buffer).toString("base64"),
+        },
+      ],
+    }) as unknown as { layers: { w: Float32Array }[] };
     back.set(decoded.layers[0].w);
     expect(Array.from(back)).toEqual(exact);
     model.dispose();
   });
-
 
   it("decodes an MLP VAE's z exactly as TensorFlow.js does (784 → 400 → 2 → 400 → 784)", () => {
     const model = createVae(mnistVae(2, 400), new Rng(3));
@@ -120,7 +134,9 @@ describe("navigatorData", () => {
   });
 
   it("names what is wrong with mismatched inputs", () => {
-    expect(() => navigatorData(model, x.subarray(0, 100), labels)).toThrow(/60 labels need 60 × 784 pixel values, got 100/);
+    expect(() => navigatorData(model, x.subarray(0, 100), labels)).toThrow(
+      /60 labels need 60 × 784 pixel values, got 100/,
+    );
     expect(() => navigatorData(model, new Float32Array(0), [])).toThrow(/no held-out images/);
   });
 });

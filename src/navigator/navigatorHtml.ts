@@ -41,7 +41,9 @@ export function navigatorClientSource(): string {
   }
   const found = candidates.find((dir) => CLIENT_FILES.every((f) => existsSync(join(dir, f))));
   if (!found) {
-    throw new Error(`The navigator's browser code (src/navigator/client/${CLIENT_FILES.join(", ")}) was not found (looked in: ${candidates.join(", ") || "no project root"}). Run from inside the vae-lab project, or run npm run build.`);
+    throw new Error(
+      `The navigator's browser code (src/navigator/client/${CLIENT_FILES.join(", ")}) was not found (looked in: ${candidates.join(", ") || "no project root"}). Run from inside the vae-lab project, or run npm run build.`,
+    );
   }
   clientSource = CLIENT_FILES.map((f) => readFileSync(join(found, f), "utf8")).join("\n");
   return clientSource;
@@ -82,9 +84,13 @@ ${r} [data-role=nojs]{color:#a33;font-size:13px}`;
  */
 export function navigatorHtml(data: NavigatorData, options: NavigatorHtmlOptions = {}): string {
   const id = options.id ?? `nav-${Math.random().toString(36).slice(2, 10)}`;
-  if (!/^[A-Za-z][\w-]*$/.test(id)) throw new Error(`navigatorHtml: id must be letters, digits, _ or -, starting with a letter; got ${JSON.stringify(id)}.`);
+  if (!/^[A-Za-z][\w-]*$/.test(id))
+    throw new Error(
+      `navigatorHtml: id must be letters, digits, _ or -, starting with a letter; got ${JSON.stringify(id)}.`,
+    );
   const k = data.classNames.length;
-  if (data.centroids.length !== k) throw new Error(`navigatorHtml: ${k} class names but ${data.centroids.length} centroids.`);
+  if (data.centroids.length !== k)
+    throw new Error(`navigatorHtml: ${k} class names but ${data.centroids.length} centroids.`);
   const from = options.from ?? (k > 8 ? 3 : 0);
   const to = options.to ?? (k > 8 ? 8 : k - 1);
   const L = data.latentDim;
@@ -95,10 +101,19 @@ export function navigatorHtml(data: NavigatorData, options: NavigatorHtmlOptions
     (_, i) =>
       `<label class="vn-slider">z${sub(i)} <input type="range" min="-3" max="3" step="0.01" value="0" data-dim="${i}" aria-label="z${i + 1}"><span data-role="value" data-dim="${i}">0.00</span></label>`,
   ).join("");
-  const hidden = L > nSliders ? `<div class="vn-cap">z${sub(nSliders)}…z${sub(L - 1)} keep their values; jumps and random samples set all ${L}.</div>` : "";
+  const hidden =
+    L > nSliders
+      ? `<div class="vn-cap">z${sub(nSliders)}…z${sub(L - 1)} keep their values; jumps and random samples set all ${L}.</div>`
+      : "";
   const name = (c: number) => escapeHtml(String(data.classNames[c]));
-  const buttons = (action: string) => data.classNames.map((_, c) => `<button type="button" data-action="${action}" data-class="${c}">${name(c)}</button>`).join("");
-  const options_ = (selected: number) => data.classNames.map((_, c) => `<option value="${c}"${c === selected ? " selected" : ""}>${name(c)}</option>`).join("");
+  const buttons = (action: string) =>
+    data.classNames
+      .map((_, c) => `<button type="button" data-action="${action}" data-class="${c}">${name(c)}</button>`)
+      .join("");
+  const options_ = (selected: number) =>
+    data.classNames
+      .map((_, c) => `<option value="${c}"${c === selected ? " selected" : ""}>${name(c)}</option>`)
+      .join("");
   const mapCaption =
     L >= 2
       ? `μ of held-out images (z${sub(0)} across, z${sub(1)} up, both from −3 to 3), centroids circled; the cross is the current z. Click to move it.`

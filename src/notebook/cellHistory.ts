@@ -23,7 +23,13 @@ type Impl = (this: unknown, request: { code: string }, ...rest: unknown[]) => Pr
 /** Starts recording (idempotent). Returns whether it is recording: false outside a tslab kernel. */
 export function recordCellRuns(): boolean {
   const file = Object.keys(req.cache).find((f) => /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(f));
-  const handler = file ? (req.cache[file]?.exports as { JupyterHandlerImpl?: { prototype: { handleExecuteImpl?: Impl & { vaeLab?: true } } } }).JupyterHandlerImpl : undefined;
+  const handler = file
+    ? (
+        req.cache[file]?.exports as {
+          JupyterHandlerImpl?: { prototype: { handleExecuteImpl?: Impl & { vaeLab?: true } } };
+        }
+      ).JupyterHandlerImpl
+    : undefined;
   const proto = handler?.prototype;
   if (!proto?.handleExecuteImpl) return false;
   if (proto.handleExecuteImpl.vaeLab) return true;
@@ -60,8 +66,10 @@ export function staleDefinition(name: string): string | undefined {
   for (let i = runs.length - 1; i >= 0; i--) {
     if (!defines(runs[i].code, name)) continue;
     if (runs[i].ok) return undefined;
-    return `✗ The cell that defines ${name} did not run: it stopped with an error (shown under that cell). ` +
-      `The ${name} you passed is the version from before that edit, so checking it would test old code. Fix the error, run that cell again, then run this check.`;
+    return (
+      `✗ The cell that defines ${name} did not run: it stopped with an error (shown under that cell). ` +
+      `The ${name} you passed is the version from before that edit, so checking it would test old code. Fix the error, run that cell again, then run this check.`
+    );
   }
   return undefined;
 }

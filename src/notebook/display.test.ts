@@ -1,5 +1,14 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { displayBundle, inNotebook, progressDisplay, renderMath, setDisplaySink, showMath, showPlot, type MimeBundle } from "./display";
+import {
+  displayBundle,
+  inNotebook,
+  progressDisplay,
+  renderMath,
+  setDisplaySink,
+  showMath,
+  showPlot,
+  type MimeBundle,
+} from "./display";
 
 const captured: { bundle: MimeBundle; id?: string; update: boolean }[] = [];
 const capture = () => setDisplaySink((bundle, o) => void captured.push({ bundle, ...o }));

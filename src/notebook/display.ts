@@ -128,7 +128,8 @@ export function progressDisplay(total: number, label: string, unit = "step"): Pr
     const frac = total > 0 ? Math.min(1, done / total) : 1;
     const rate = seconds > 0 ? done / seconds : 0;
     const eta = rate > 0 ? (total - done) / rate : NaN;
-    const timing = final || done >= total ? `${seconds.toFixed(1)} s` : Number.isFinite(eta) ? `ETA ${eta.toFixed(1)} s` : "";
+    const timing =
+      final || done >= total ? `${seconds.toFixed(1)} s` : Number.isFinite(eta) ? `ETA ${eta.toFixed(1)} s` : "";
     // Slow loops (a conv VAE's epochs) read better as seconds per unit than as "0.0 epoch/s".
     const speed = rate >= 1 ? `${rate.toFixed(1)} ${unit}/s` : rate > 0 ? `${(1 / rate).toFixed(1)} s/${unit}` : "";
     const text = `${label}: ${done}/${total} ${unit}s (${Math.floor(frac * 100)}%)${speed ? `, ${speed}` : ""}${timing ? `, ${timing}` : ""}${info ? ` — ${info}` : ""}`;

@@ -37,7 +37,13 @@ describe("image outputs in the notebook", () => {
 
   it("shows rows one above the other, each with its label", () => {
     capture();
-    showImageRows([{ label: "original", images: digits(5) }, { label: "reconstruction", images: digits(5) }], 5);
+    showImageRows(
+      [
+        { label: "original", images: digits(5) },
+        { label: "reconstruction", images: digits(5) },
+      ],
+      5,
+    );
     const html = captured[0].bundle["text/html"];
     expect(html.match(/<tr>/g)).toHaveLength(2);
     expect(html).toContain(">reconstruction</td>");

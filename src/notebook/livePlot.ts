@@ -24,7 +24,13 @@ export function livePlot(minIntervalMs = 250): LivePlot {
       const now = performance.now();
       if (shown && now - last < minIntervalMs) return;
       last = now;
-      displayBundle({ "text/html": `<div class="vae-lab-plot">${svgImage(figureToSvg(fig, { compactMarkers: true }), figureTitle(fig))}</div>`, "text/plain": "[live figure]" }, { id, update: shown });
+      displayBundle(
+        {
+          "text/html": `<div class="vae-lab-plot">${svgImage(figureToSvg(fig, { compactMarkers: true }), figureTitle(fig))}</div>`,
+          "text/plain": "[live figure]",
+        },
+        { id, update: shown },
+      );
       shown = true;
     },
     finish(fig) {

@@ -13,10 +13,10 @@ describe("math for notebook outputs", () => {
   it("turns \\mathcal{L}, \\mathbb{E} and \\mathbf{x} into their letters, and drops the TeX annotation", () => {
     const m = texToMathMl(String.raw`\mathcal{L} = \mathbb{E}_q \mathbf{x} + \mathrm{KL}`);
     expect(m).toMatch(/^<math[^>]*display="block">/);
-    expect(m).toContain("<mi mathvariant=\"normal\">ℒ</mi>");
+    expect(m).toContain('<mi mathvariant="normal">ℒ</mi>');
     expect(m).toContain("𝔼");
     expect(m).toContain("𝐱");
-    expect(m).toContain("<mi mathvariant=\"normal\">K</mi>");
+    expect(m).toContain('<mi mathvariant="normal">K</mi>');
     expect(m).not.toMatch(/mathvariant="(script|double-struck|bold)"/);
     expect(m).not.toContain("annotation");
     expect(m).not.toContain("\\mathcal");
@@ -28,6 +28,8 @@ describe("math for notebook outputs", () => {
   });
 
   it("renders inline math inline", () => {
-    expect(mathHtml("x^2", false)).toMatch(/^<span class="vae-lab-math">.*<span class="vae-lab-mathml hidden inline" hidden><math[^>]*>.*\$x\^2\$/);
+    expect(mathHtml("x^2", false)).toMatch(
+      /^<span class="vae-lab-math">.*<span class="vae-lab-mathml hidden inline" hidden><math[^>]*>.*\$x\^2\$/,
+    );
   });
 });

@@ -30,10 +30,29 @@ const ALPHABETS: Record<string, { upper: number; lower: number; digits?: number 
 /** Letters that Unicode encoded earlier (Letterlike Symbols): the holes in the alphabets above. */
 const HOLES: Record<string, string> = {
   "italic:h": "ℎ",
-  "script:B": "ℬ", "script:E": "ℰ", "script:F": "ℱ", "script:H": "ℋ", "script:I": "ℐ", "script:L": "ℒ", "script:M": "ℳ", "script:R": "ℛ",
-  "script:e": "ℯ", "script:g": "ℊ", "script:o": "ℴ",
-  "fraktur:C": "ℭ", "fraktur:H": "ℌ", "fraktur:I": "ℑ", "fraktur:R": "ℜ", "fraktur:Z": "ℨ",
-  "double-struck:C": "ℂ", "double-struck:H": "ℍ", "double-struck:N": "ℕ", "double-struck:P": "ℙ", "double-struck:Q": "ℚ", "double-struck:R": "ℝ", "double-struck:Z": "ℤ",
+  "script:B": "ℬ",
+  "script:E": "ℰ",
+  "script:F": "ℱ",
+  "script:H": "ℋ",
+  "script:I": "ℐ",
+  "script:L": "ℒ",
+  "script:M": "ℳ",
+  "script:R": "ℛ",
+  "script:e": "ℯ",
+  "script:g": "ℊ",
+  "script:o": "ℴ",
+  "fraktur:C": "ℭ",
+  "fraktur:H": "ℌ",
+  "fraktur:I": "ℑ",
+  "fraktur:R": "ℜ",
+  "fraktur:Z": "ℨ",
+  "double-struck:C": "ℂ",
+  "double-struck:H": "ℍ",
+  "double-struck:N": "ℕ",
+  "double-struck:P": "ℙ",
+  "double-struck:Q": "ℚ",
+  "double-struck:R": "ℝ",
+  "double-struck:Z": "ℤ",
 };
 
 /**
@@ -69,14 +88,20 @@ export function texToMathMl(tex: string, displayMode = true): string {
   return math
     .replace(/<annotation encoding="application\/x-tex">[\s\S]*?<\/annotation>/, "")
     .replace(/<semantics>([\s\S]*)<\/semantics>/, "$1")
-    .replace(/<(mi|mn|mtext)((?:\s[^>]*)?) mathvariant="([a-z-]+)"((?:\s[^>]*)?)>([^<]*)<\/\1>/g, (whole, tag: string, pre: string, variant: string, post: string, body: string) =>
-      ALPHABETS[variant] ? `<${tag}${pre}${post}${variant === "italic" ? "" : ' mathvariant="normal"'}>${mathAlphabet(variant, body)}</${tag}>` : whole);
+    .replace(
+      /<(mi|mn|mtext)((?:\s[^>]*)?) mathvariant="([a-z-]+)"((?:\s[^>]*)?)>([^<]*)<\/\1>/g,
+      (whole, tag: string, pre: string, variant: string, post: string, body: string) =>
+        ALPHABETS[variant]
+          ? `<${tag}${pre}${post}${variant === "italic" ? "" : ' mathvariant="normal"'}>${mathAlphabet(variant, body)}</${tag}>`
+          : whole,
+    );
 }
 
 const escapeText = (s: string) => s.replace(/[&<>]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[c]!);
 
 /** Shows the MathML copy, hides the TeX copy: sent in every output (sanitized away when untrusted). */
-const MATH_STYLE = "<style>.vae-lab-math>.vae-lab-mathml[hidden]{display:block!important}.vae-lab-math>.vae-lab-mathml.inline[hidden]{display:inline!important}.vae-lab-math>.vae-lab-tex{display:none!important}</style>";
+const MATH_STYLE =
+  "<style>.vae-lab-math>.vae-lab-mathml[hidden]{display:block!important}.vae-lab-math>.vae-lab-mathml.inline[hidden]{display:inline!important}.vae-lab-math>.vae-lab-tex{display:none!important}</style>";
 
 /** The HTML of one formula output: MathML shown, TeX for MathJax where styles are stripped. */
 export function mathHtml(tex: string, displayMode = true): string {

@@ -8,7 +8,9 @@
  */
 export class NotImplementedError extends Error {
   constructor(functionName: string) {
-    super(`not implemented yet: ${functionName}. Replace the TODO in its cell with your code, run that cell, then run this one again.`);
+    super(
+      `not implemented yet: ${functionName}. Replace the TODO in its cell with your code, run that cell, then run this one again.`,
+    );
     this.name = "NotImplementedError";
     this.stack = `${this.name}: ${this.message}`;
   }

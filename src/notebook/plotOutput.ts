@@ -28,7 +28,11 @@ export function plotlyBundle(): string {
   let js: string;
   try {
     const esbuild = req("esbuild") as { transformSync(code: string, o: object): { code: string } };
-    js = esbuild.transformSync(readFileSync(source, "utf8"), { minify: true, loader: "js", legalComments: "none" }).code;
+    js = esbuild.transformSync(readFileSync(source, "utf8"), {
+      minify: true,
+      loader: "js",
+      legalComments: "none",
+    }).code;
   } catch {
     js = readFileSync(source, "utf8");
   }
@@ -55,13 +59,17 @@ export function installPlotlyAsset(jupyterDataDir: string): string {
 function compactJson(value: unknown): string {
   return JSON.stringify(value, (_, v) => {
     if (typeof v === "number") return Number.isInteger(v) || !Number.isFinite(v) ? v : Number(v.toPrecision(4));
-    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>, (x) => (Number.isInteger(x) || !Number.isFinite(x) ? x : Number(x.toPrecision(4))));
+    if (ArrayBuffer.isView(v) && !(v instanceof DataView))
+      return Array.from(v as unknown as ArrayLike<number>, (x) =>
+        Number.isInteger(x) || !Number.isFinite(x) ? x : Number(x.toPrecision(4)),
+      );
     return v;
   });
 }
 
 const escapeScript = (s: string) => s.replace(/<\/script/gi, "<\\/script").replace(/<!--/g, "<\\!--");
-const escapeAttr = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+const escapeAttr = (s: string) =>
+  s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 
 /**
  * An SVG as a data URI, percent-encoding only what a URI or an HTML attribute cannot hold
@@ -73,7 +81,8 @@ export function svgDataUri(svg: string): string {
 
 /** The static picture of a figure, as an `<img>` (kept by HTML sanitizers, unlike inline SVG). */
 export function svgImage(svg: string, alt: string): string {
-  const w = /width="([\d.]+)"/.exec(svg)?.[1], h = /height="([\d.]+)"/.exec(svg)?.[1];
+  const w = /width="([\d.]+)"/.exec(svg)?.[1],
+    h = /height="([\d.]+)"/.exec(svg)?.[1];
   return `<img class="vae-lab-static" src="${svgDataUri(svg)}"${w ? ` width="${w}"` : ""}${h ? ` height="${h}"` : ""} alt="${escapeAttr(alt)}" style="max-width:none">`;
 }
 
@@ -110,7 +119,11 @@ let counter = 0;
 /** The HTML of one figure output: the static picture, replaced by the live plot where plotly.js loads. */
 export function plotHtml(fig: Figure, svg: string = figureToSvg(fig, { compactMarkers: true })): string {
   const id = `vae-lab-plot-${Date.now().toString(36)}-${(counter++).toString(36)}`;
-  const spec = { data: fig.data, layout: fig.layout ?? {}, config: { responsive: true, displaylogo: false, ...(fig.config ?? {}) } };
+  const spec = {
+    data: fig.data,
+    layout: fig.layout ?? {},
+    config: { responsive: true, displaylogo: false, ...(fig.config ?? {}) },
+  };
   const withFrames = fig.frames?.length ? { ...spec, frames: fig.frames } : spec; // the slider's snapshots
   const alt = `figure: ${figureTitle(fig)}`;
   return `<div id="${id}" class="vae-lab-plot">${svgImage(svg, alt)}</div><script type="text/javascript">(${LOADER})(${JSON.stringify(id)}, ${escapeScript(compactJson(withFrames))});</script>`;
@@ -118,5 +131,9 @@ export function plotHtml(fig: Figure, svg: string = figureToSvg(fig, { compactMa
 
 export function figureTitle(fig: Figure): string {
   const t: unknown = fig.layout?.title;
-  return typeof t === "string" ? t : typeof t === "object" && t && "text" in t ? String((t as { text: unknown }).text) : "plot";
+  return typeof t === "string"
+    ? t
+    : typeof t === "object" && t && "text" in t
+      ? String((t as { text: unknown }).text)
+      : "plot";
 }

@@ -76,7 +76,10 @@ export interface PlaygroundInputs {
  * @param options.maxPoints  held-out codes drawn on the latent map (default 2,000)
  * @param options.reconstructionPool  held-out digits (with reconstructions) the "new digits" button draws from
  */
-export function playgroundData(inputs: PlaygroundInputs, options: { maxPoints?: number; reconstructionPool?: number } = {}): PlaygroundData {
+export function playgroundData(
+  inputs: PlaygroundInputs,
+  options: { maxPoints?: number; reconstructionPool?: number } = {},
+): PlaygroundData {
   const { model, test } = inputs;
   const dim = test.height * test.width;
   const latentDim = model.config.latentDim;
@@ -124,7 +127,9 @@ export function playgroundData(inputs: PlaygroundInputs, options: { maxPoints?: 
       latentDim,
       points,
       labels,
-      centroids: Array.from({ length: numClasses }, (_, c) => Array.from(centroids.subarray(c * latentDim, (c + 1) * latentDim), round3)),
+      centroids: Array.from({ length: numClasses }, (_, c) =>
+        Array.from(centroids.subarray(c * latentDim, (c + 1) * latentDim), round3),
+      ),
       distinctFraction: separation.distinctFraction,
       mostConfused: separation.mostConfused,
     },

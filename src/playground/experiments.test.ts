@@ -17,7 +17,14 @@ const file = (name: string, text: string) => {
 };
 const run = (latentDim: number, testRecon: number, extra: Record<string, unknown> = {}) => ({
   config: { dataset: "mnist-embedded", model: "mlp", latentDim, beta: 1, hidden: 400, epochs: 10, seed: 1, ...extra },
-  metrics: { trainRecon: 1, trainKl: 1, trainNegElbo: 2, testRecon, testKl: latentDim, testNegElbo: testRecon + latentDim },
+  metrics: {
+    trainRecon: 1,
+    trainKl: 1,
+    trainNegElbo: 2,
+    testRecon,
+    testKl: latentDim,
+    testNegElbo: testRecon + latentDim,
+  },
   seconds: 3,
   backend: "wasm",
 });
@@ -32,7 +39,11 @@ describe("readExperimentResults", () => {
   it.each([
     ["not JSON", "{ runs: [", /not valid JSON/],
     ["no runs list", '{ "results": [] }', /no "runs" list/],
-    ["runs without the needed numbers", '{ "runs": [ { "config": { "latentDim": "two" }, "metrics": {} } ] }', /none of its 1 runs/],
+    [
+      "runs without the needed numbers",
+      '{ "runs": [ { "config": { "latentDim": "two" }, "metrics": {} } ] }',
+      /none of its 1 runs/,
+    ],
     ["JSON null", "null", /no "runs" list/],
   ])("gives a one-line notice for a file with %s, never a throw", (_what, text, message) => {
     const r = readExperimentResults(file(`bad-${Math.random()}.json`, text));
@@ -52,7 +63,10 @@ describe("readExperimentResults", () => {
   });
 
   it("reads good runs, skips and counts incomplete ones, and escapes text from the file", () => {
-    const path = file("ok.json", JSON.stringify({ runs: [run(2, 140), run(8, 90), { config: {} }, run(2, 150, { dataset: "<b>x</b>" })] }));
+    const path = file(
+      "ok.json",
+      JSON.stringify({ runs: [run(2, 140), run(8, 90), { config: {} }, run(2, 150, { dataset: "<b>x</b>" })] }),
+    );
     const r = readExperimentResults(path);
     expect(r.status).toBe("ok");
     if (r.status !== "ok") return;
@@ -87,14 +101,26 @@ describe("the results file the playground reads", () => {
   });
 
   it("reads version-1 files (β and betaWarmup) as β schedules", () => {
-    const r = readExperimentResults(file("v1.json", JSON.stringify({ format: "vae-lab-experiments", formatVersion: 1, runs: [run(2, 120, { betaWarmup: 5 })] })));
+    const r = readExperimentResults(
+      file(
+        "v1.json",
+        JSON.stringify({ format: "vae-lab-experiments", formatVersion: 1, runs: [run(2, 120, { betaWarmup: 5 })] }),
+      ),
+    );
     expect(r.status === "ok" && r.runs[0].beta).toEqual({ from: 0, to: 1, epochs: 5 });
   });
 });
 
 describe("tradeOffRows", () => {
   it("averages seeds per latentDim within a group of otherwise equal settings, sorted by latentDim", () => {
-    const runs = [run(8, 90), run(2, 140), run(2, 142, { seed: 2 }), run(2, 100, { beta: 4 }), run(2, 120, { betaWarmup: 5 }), run(2, 130, { epochs: 20 })].map((r) => {
+    const runs = [
+      run(8, 90),
+      run(2, 140),
+      run(2, 142, { seed: 2 }),
+      run(2, 100, { beta: 4 }),
+      run(2, 120, { betaWarmup: 5 }),
+      run(2, 130, { epochs: 20 }),
+    ].map((r) => {
       const x = readExperimentResults(file(`one-${Math.random()}.json`, JSON.stringify({ runs: [r] })));
       return x.status === "ok" ? x.runs[0] : undefined;
     });
@@ -111,11 +137,18 @@ describe("tradeOffRows", () => {
 
 describe("tradeOffPanel", () => {
   it("draws image-model runs only, and says how to get them when there are none", () => {
-    const mixed = readExperimentResults(file("mixed.json", JSON.stringify({ runs: [run(2, 140), run(8, 90), run(2, 0.05, { dataset: "swissroll", hidden: 32 })] })));
+    const mixed = readExperimentResults(
+      file(
+        "mixed.json",
+        JSON.stringify({ runs: [run(2, 140), run(8, 90), run(2, 0.05, { dataset: "swissroll", hidden: 32 })] }),
+      ),
+    );
     const panel = tradeOffPanel(mixed);
     expect(panel).toContain("mnist-embedded · mlp 400");
     expect(panel).not.toContain("swissroll");
-    const swissOnly = readExperimentResults(file("swiss.json", JSON.stringify({ runs: [run(2, 0.05, { dataset: "swissroll" })] })));
+    const swissOnly = readExperimentResults(
+      file("swiss.json", JSON.stringify({ runs: [run(2, 0.05, { dataset: "swissroll" })] })),
+    );
     expect(tradeOffPanel(swissOnly)).toContain("--sweep latent");
   });
 });

@@ -39,7 +39,8 @@ const num = (v: unknown): number | null => (typeof v === "number" && Number.isFi
 const str = (v: unknown): string | null => (typeof v === "string" && v.length > 0 && v.length < 200 ? v : null);
 
 function toRun(r: RunRecord): ExperimentRun {
-  const c = r.config, m = r.metrics;
+  const c = r.config,
+    m = r.metrics;
   return {
     dataset: str(c.dataset) ?? "unknown",
     model: str(c.model) ?? "unknown",
@@ -87,7 +88,10 @@ export function tradeOffRows(runs: ExperimentRun[]): TradeOffRow[] {
   const groups = new Map<string, ExperimentRun[]>();
   for (const r of runs) {
     const b = r.beta;
-    const beta = typeof b === "number" ? `β=${b}` : `β ${b.from}→${b.to} over ${b.epochs ?? b.steps} ${b.epochs !== undefined ? "epochs" : "steps"}`;
+    const beta =
+      typeof b === "number"
+        ? `β=${b}`
+        : `β ${b.from}→${b.to} over ${b.epochs ?? b.steps} ${b.epochs !== undefined ? "epochs" : "steps"}`;
     const parts = [r.dataset, r.model + (r.hidden === null || r.model === "conv" ? "" : ` ${r.hidden}`), beta];
     if (r.epochs !== null) parts.push(`${r.epochs} epochs`);
     const key = `${parts.join(" · ")}\u0000${r.latentDim}`;

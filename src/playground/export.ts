@@ -8,7 +8,8 @@ import { dirname, resolve } from "node:path";
 /** Writes `html` to `file`; returns the absolute path and the size in bytes. */
 export function writeExport(file: string, html: string): { path: string; bytes: number } {
   const path = resolve(file);
-  if (existsSync(path) && statSync(path).isDirectory()) throw new Error(`--export ${file}: that is a folder; give a file name such as playground.html.`);
+  if (existsSync(path) && statSync(path).isDirectory())
+    throw new Error(`--export ${file}: that is a folder; give a file name such as playground.html.`);
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}`;
   const bytes = Buffer.from(html, "utf8");

@@ -17,7 +17,11 @@ export { NAVIGATOR_ID } from "./views/navigator";
 export { VIEWS } from "./page";
 
 /** The playground page for a job's model and held-out data. */
-export function playgroundHtml(job: MnistJobResult, backend: string, options: { experimentsFile?: string } = {}): { html: string; data: PlaygroundData } {
+export function playgroundHtml(
+  job: MnistJobResult,
+  backend: string,
+  options: { experimentsFile?: string } = {},
+): { html: string; data: PlaygroundData } {
   const data = playgroundData({
     model: job.model,
     settings: job.settings,
@@ -32,6 +36,9 @@ export function playgroundHtml(job: MnistJobResult, backend: string, options: { 
     experiments: readExperimentResults(options.experimentsFile),
   });
   const test = job.data.test;
-  const navigator = navigatorHtml(navigatorData(job.model, test.images, test.labels, { classNames: test.classNames }), { id: NAVIGATOR_ID, title: "Latent navigator" });
+  const navigator = navigatorHtml(navigatorData(job.model, test.images, test.labels, { classNames: test.classNames }), {
+    id: NAVIGATOR_ID,
+    title: "Latent navigator",
+  });
   return { html: playgroundPage(data, navigator), data };
 }

@@ -18,11 +18,15 @@ export function offlineKatexCss(): string {
   const css = readFileSync(join(dir, "katex.min.css"), "utf8");
   const out = css.replace(/src:([^;}]*)/g, (_, list: string) => {
     const woff2 = /url\((fonts\/KaTeX_[A-Za-z0-9_-]+\.woff2)\)/.exec(list);
-    if (!woff2) throw new Error(`offlineKatexCss: an @font-face in katex.min.css has no woff2 source (${list.slice(0, 80)}); KaTeX's layout changed.`);
+    if (!woff2)
+      throw new Error(
+        `offlineKatexCss: an @font-face in katex.min.css has no woff2 source (${list.slice(0, 80)}); KaTeX's layout changed.`,
+      );
     const data = readFileSync(join(dir, woff2[1])).toString("base64");
     return `src:url(data:font/woff2;base64,${data}) format("woff2")`;
   });
-  if (/url\((?!data:)/.test(out)) throw new Error("offlineKatexCss: katex.min.css still references a file after inlining; KaTeX's layout changed.");
+  if (/url\((?!data:)/.test(out))
+    throw new Error("offlineKatexCss: katex.min.css still references a file after inlining; KaTeX's layout changed.");
   cached = out;
   return out;
 }

@@ -31,7 +31,14 @@ const inputs: PlaygroundInputs = {
   loaded: true,
   trainSeconds: 1.5,
   heldOut: { total: 200.5, recon: 190.25, kl: 10.25 },
-  history: [1, 2].map((epoch) => ({ epoch, step: epoch * 10, beta: 1, total: 300 - epoch, recon: 290, kl: 10 - epoch })),
+  history: [1, 2].map((epoch) => ({
+    epoch,
+    step: epoch * 10,
+    beta: 1,
+    total: 300 - epoch,
+    recon: 290,
+    kl: 10 - epoch,
+  })),
   heldOutHistory: [],
   experiments: { status: "missing", file: "/x/results.json" },
 };
@@ -77,7 +84,10 @@ describe("the playground page", () => {
   });
 
   it("shows β in the loss when it is not 1", () => {
-    const withBeta = playgroundPage(playgroundData({ ...inputs, settings: { ...inputs.settings, beta: 4 } }, { reconstructionPool: 10 }), "");
+    const withBeta = playgroundPage(
+      playgroundData({ ...inputs, settings: { ...inputs.settings, beta: 4 } }, { reconstructionPool: 10 }),
+      "",
+    );
     expect(withBeta).toContain("\\beta");
     expect(withBeta).toContain("β = 4");
   });

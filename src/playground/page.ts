@@ -62,7 +62,10 @@ code{font-family:ui-monospace,monospace;font-size:90%;background:#eef0f3;padding
 
 /** JSON that is safe inside a <script> element (no "</script", no "<!--"). */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 /**
@@ -77,9 +80,19 @@ export function playgroundPage(data: PlaygroundData, navigatorFragment: string):
     navigator: navigatorView(data, navigatorFragment),
     training: trainingView(data),
   };
-  const tabs = VIEWS.map(([name, label]) => `<button type="button" role="tab" id="tab-${name}" aria-controls="view-${name}" data-view-tab="${name}" aria-selected="false" tabindex="-1">${escapeHtml(label)}</button>`).join("");
-  const sections = VIEWS.map(([name]) => `<section data-view-panel="${name}" role="tabpanel" id="view-${name}" aria-labelledby="tab-${name}" tabindex="0">${bodies[name]}</section>`).join("\n");
-  const clientData = { classNames: data.classNames, reconstructions: data.reconstructions, latent: { centroids: data.latent.centroids } };
+  const tabs = VIEWS.map(
+    ([name, label]) =>
+      `<button type="button" role="tab" id="tab-${name}" aria-controls="view-${name}" data-view-tab="${name}" aria-selected="false" tabindex="-1">${escapeHtml(label)}</button>`,
+  ).join("");
+  const sections = VIEWS.map(
+    ([name]) =>
+      `<section data-view-panel="${name}" role="tabpanel" id="view-${name}" aria-labelledby="tab-${name}" tabindex="0">${bodies[name]}</section>`,
+  ).join("\n");
+  const clientData = {
+    classNames: data.classNames,
+    reconstructions: data.reconstructions,
+    latent: { centroids: data.latent.centroids },
+  };
   const subtitle = `${s.model === "mlp" ? "MLP" : "convolutional"} VAE, latentDim ${s.latentDim}, ${data.paramCount.toLocaleString("en-US")} parameters, trained ${data.history.length} epoch${data.history.length === 1 ? "" : "s"} on ${data.dataSource}; held-out negative ELBO ${data.heldOut.total.toFixed(2)} nats per image.`;
   return `<!doctype html>
 <html lang="en">

@@ -12,7 +12,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../scripts/browser";
 import { controlsOffKeyboard, figuresWithoutText, seriousAxeViolations } from "../testing/axe";
 import { MNIST_JOB_DEFAULTS, trainOrLoadMnist } from "../mnistJob";
-import { closeServer, createPlaygroundServer, listen, loopbackHostNames, NAVIGATOR_ID, playgroundHtml, VIEWS, writeExport, type PlaygroundData } from "./index";
+import {
+  closeServer,
+  createPlaygroundServer,
+  listen,
+  loopbackHostNames,
+  NAVIGATOR_ID,
+  playgroundHtml,
+  VIEWS,
+  writeExport,
+  type PlaygroundData,
+} from "./index";
 import { skipWithout } from "../testing/guard";
 skipWithout(import.meta.url, "chromium");
 
@@ -30,15 +40,28 @@ beforeAll(async () => {
   const experimentsFile = join(work, "results.json");
   const run = (latentDim: number, seed: number, recon: number, kl: number) => ({
     config: { dataset: "mnist-embedded", model: "mlp", latentDim, beta: 1, hidden: 400, epochs: 10, seed },
-    metrics: { trainRecon: recon, trainKl: kl, trainNegElbo: recon + kl, testRecon: recon, testKl: kl, testNegElbo: recon + kl },
+    metrics: {
+      trainRecon: recon,
+      trainKl: kl,
+      trainNegElbo: recon + kl,
+      testRecon: recon,
+      testKl: kl,
+      testNegElbo: recon + kl,
+    },
     seconds: 12,
     backend: "wasm",
   });
-  writeFileSync(experimentsFile, JSON.stringify({ runs: [run(2, 1, 140, 6), run(2, 2, 142, 6.2), run(8, 1, 95, 18), run(16, 1, 80, 26)] }));
+  writeFileSync(
+    experimentsFile,
+    JSON.stringify({ runs: [run(2, 1, 140, 6), run(2, 2, 142, 6.2), run(8, 1, 95, 18), run(16, 1, 80, 26)] }),
+  );
   const built = playgroundHtml(job, "wasm", { experimentsFile });
   job.model.dispose();
   data = built.data;
-  server = createPlaygroundServer({ "/": built.html, "/index.html": built.html }, { allowedHosts: loopbackHostNames("127.0.0.1") });
+  server = createPlaygroundServer(
+    { "/": built.html, "/index.html": built.html },
+    { allowedHosts: loopbackHostNames("127.0.0.1") },
+  );
   serverUrl = `http://127.0.0.1:${await listen(server, 0, "127.0.0.1")}/`;
   exportUrl = `file://${writeExport(join(work, "export", "playground.html"), built.html).path}`;
   browser = await launchChromium();
@@ -51,7 +74,12 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-type Nav = { getZ(): number[]; setZ(z: number[]): void; decodeTimes: number[]; interpolate(a: number, b: number): { linear: number[][]; spherical: number[][] } };
+type Nav = {
+  getZ(): number[];
+  setZ(z: number[]): void;
+  decodeTimes: number[];
+  interpolate(a: number, b: number): { linear: number[][]; spherical: number[][] };
+};
 
 describe.each([
   ["served", () => serverUrl],
@@ -70,19 +98,28 @@ describe.each([
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
     page.on("request", (r) => requests.push(r.url()));
     await page.goto(url());
-    await page.waitForFunction((id) => (window as unknown as { vaeLabNavigators?: Record<string, unknown> }).vaeLabNavigators?.[id] !== undefined, NAVIGATOR_ID);
+    await page.waitForFunction(
+      (id) =>
+        (window as unknown as { vaeLabNavigators?: Record<string, unknown> }).vaeLabNavigators?.[id] !== undefined,
+      NAVIGATOR_ID,
+    );
     await page.evaluate(() => document.fonts.ready);
   });
   afterAll(() => page?.close());
 
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${target}-${name}.png`), fullPage: true });
   const zNow = async () => JSON.parse((await page.getAttribute(root, "data-z"))!) as number[];
-  const digit = () => page.evaluate((sel) => (document.querySelector(`${sel} canvas[data-role="digit"]`) as HTMLCanvasElement).toDataURL(), root);
+  const digit = () =>
+    page.evaluate(
+      (sel) => (document.querySelector(`${sel} canvas[data-role="digit"]`) as HTMLCanvasElement).toDataURL(),
+      root,
+    );
 
   it("opens every view by its tab, one at a time", async () => {
     for (const [name] of VIEWS) {
       await page.click(`[data-view-tab="${name}"]`);
-      for (const [other] of VIEWS) expect(await page.isVisible(`[data-view-panel="${other}"]`), `${other} while on ${name}`).toBe(other === name);
+      for (const [other] of VIEWS)
+        expect(await page.isVisible(`[data-view-panel="${other}"]`), `${other} while on ${name}`).toBe(other === name);
       expect(await page.getAttribute(`[data-view-tab="${name}"]`, "aria-selected")).toBe("true");
       expect(new URL(page.url()).hash).toBe(`#${name}`);
       await shot(name);
@@ -93,15 +130,24 @@ describe.each([
     await page.click('[data-view-tab="model"]');
     expect(await page.textContent('[data-role="param-count"]')).toBe(data.paramCount.toLocaleString("en-US"));
     expect(await page.locator('[data-role="layer-diagram"] .layer').count()).toBe(6); // x, encoder, (mu, logVar), z, 2 decoder layers
-    for (const role of ["formula-loss", "formula-recon", "formula-kl", "formula-values"]) expect(await page.locator(`[data-role="${role}"] .katex`).count(), role).toBe(1);
+    for (const role of ["formula-loss", "formula-recon", "formula-kl", "formula-values"])
+      expect(await page.locator(`[data-role="${role}"] .katex`).count(), role).toBe(1);
     expect(await page.textContent('[data-role="formula-values"] annotation')).toContain(data.heldOut.recon.toFixed(2));
     // KaTeX's own fonts (inlined) are in use, not a fallback.
-    expect(await page.evaluate(() => document.fonts.check('16px "KaTeX_Main"') && document.fonts.check('16px "KaTeX_Caligraphic"'))).toBe(true);
-    expect(await page.evaluate(() => {
-      let loaded = 0;
-      document.fonts.forEach((f) => void (loaded += f.family.replace(/"/g, "").startsWith("KaTeX") && f.status === "loaded" ? 1 : 0));
-      return loaded;
-    })).toBeGreaterThan(2);
+    expect(
+      await page.evaluate(
+        () => document.fonts.check('16px "KaTeX_Main"') && document.fonts.check('16px "KaTeX_Caligraphic"'),
+      ),
+    ).toBe(true);
+    expect(
+      await page.evaluate(() => {
+        let loaded = 0;
+        document.fonts.forEach(
+          (f) => void (loaded += f.family.replace(/"/g, "").startsWith("KaTeX") && f.status === "loaded" ? 1 : 0),
+        );
+        return loaded;
+      }),
+    ).toBeGreaterThan(2);
     expect(await page.textContent('[data-role="hyperparameters"]')).toContain("0.001");
   });
 
@@ -114,7 +160,12 @@ describe.each([
 
   it("Reconstructions: draws originals over reconstructions, and new ones on request", async () => {
     await page.click('[data-view-tab="reconstructions"]');
-    const pixels = () => page.evaluate(() => Array.from(document.querySelectorAll("canvas[data-role=original], canvas[data-role=reconstruction]")).map((c) => (c as HTMLCanvasElement).toDataURL()));
+    const pixels = () =>
+      page.evaluate(() =>
+        Array.from(document.querySelectorAll("canvas[data-role=original], canvas[data-role=reconstruction]")).map((c) =>
+          (c as HTMLCanvasElement).toDataURL(),
+        ),
+      );
     const blank = await page.evaluate(() => {
       const c = document.createElement("canvas");
       c.width = c.height = 28;
@@ -157,7 +208,8 @@ describe.each([
     expect(dist.indexOf(Math.min(...dist))).toBe(7);
     expect(dist[7]).toBeLessThan(1e-3);
     const map = page.locator(`${root} canvas[data-role="map"]`);
-    const width = Number(await map.getAttribute("width")), height = Number(await map.getAttribute("height"));
+    const width = Number(await map.getAttribute("width")),
+      height = Number(await map.getAttribute("height"));
     expect(Number(await map.getAttribute("data-marker-x"))).toBeCloseTo(((z[0] + 3) / 6) * width, 0);
     expect(Number(await map.getAttribute("data-marker-y"))).toBeCloseTo(height - ((z[1] + 3) / 6) * height, 0);
     await shot("navigator-jump-7");
@@ -167,7 +219,16 @@ describe.each([
     await page.click('[data-view-tab="navigator"]');
     await page.selectOption(`${root} select[data-role="from"]`, "2");
     await page.selectOption(`${root} select[data-role="to"]`, "6");
-    const strips = () => page.evaluate((sel) => ["strip-linear", "strip-slerp"].map((s) => Array.from(document.querySelectorAll(`${sel} [data-role="${s}"] canvas`)).map((c) => (c as HTMLCanvasElement).toDataURL())), root);
+    const strips = () =>
+      page.evaluate(
+        (sel) =>
+          ["strip-linear", "strip-slerp"].map((s) =>
+            Array.from(document.querySelectorAll(`${sel} [data-role="${s}"] canvas`)).map((c) =>
+              (c as HTMLCanvasElement).toDataURL(),
+            ),
+          ),
+        root,
+      );
     const before = await strips();
     await page.click(`${root} button[data-action="interpolate"]`);
     const after = await strips();
@@ -201,7 +262,8 @@ describe.each([
 
   it("Training behaviour: per-epoch curves, cluster separation, and the latent-dimension trade-off", async () => {
     await page.click('[data-view-tab="training"]');
-    for (const role of ["elbo-curve", "recon-curve", "kl-curve", "cluster-curve", "tradeoff-curve"]) expect(await page.locator(`[data-role="${role}"] svg polyline`).count(), role).toBeGreaterThan(0);
+    for (const role of ["elbo-curve", "recon-curve", "kl-curve", "cluster-curve", "tradeoff-curve"])
+      expect(await page.locator(`[data-role="${role}"] svg polyline`).count(), role).toBeGreaterThan(0);
     const rows = await page.locator('[data-role="tradeoff-table"] tr').count();
     expect(rows).toBe(1 + 3); // header + latentDim 2 (two seeds averaged), 8, 16
     expect(await page.textContent('[data-role="tradeoff-table"]')).toContain("141.00"); // mean of 140 and 142

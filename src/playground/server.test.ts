@@ -1,7 +1,16 @@
 import type { Server } from "node:http";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeServer, createPlaygroundServer, isLoopback, listen, loopbackHostNames, MAX_HEADER_BYTES, serverUrl, unsafePathReason } from "./server";
+import {
+  closeServer,
+  createPlaygroundServer,
+  isLoopback,
+  listen,
+  loopbackHostNames,
+  MAX_HEADER_BYTES,
+  serverUrl,
+  unsafePathReason,
+} from "./server";
 
 const PAGE = "<!doctype html><title>playground</title><p>the page</p>";
 let server: Server;
@@ -27,7 +36,9 @@ function raw(request: string | Buffer): Promise<RawResponse> {
     const chunks: Buffer[] = [];
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new Error(`no complete answer within 5 s; got: ${Buffer.concat(chunks).toString("latin1").slice(0, 200)}`));
+      reject(
+        new Error(`no complete answer within 5 s; got: ${Buffer.concat(chunks).toString("latin1").slice(0, 200)}`),
+      );
     }, 5000);
     socket.on("data", (c) => chunks.push(c));
     socket.on("error", () => undefined); // a reset after the answer is fine; the answer is checked below
@@ -47,7 +58,8 @@ function raw(request: string | Buffer): Promise<RawResponse> {
   });
 }
 
-const get = (target: string, method = "GET") => raw(`${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+const get = (target: string, method = "GET") =>
+  raw(`${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
 
 describe("the playground server", () => {
   it("serves the page at / and /index.html with a no-network content policy", async () => {
@@ -69,7 +81,15 @@ describe("the playground server", () => {
   });
 
   it("answers 404 for paths it does not have, including absolute file paths", async () => {
-    for (const path of ["/nope", "/etc/passwd", "/index.htm", "/favicon.ico", "/src/cli/start.ts", "/package.json", "/C:/Windows/win.ini"]) {
+    for (const path of [
+      "/nope",
+      "/etc/passwd",
+      "/index.htm",
+      "/favicon.ico",
+      "/src/cli/start.ts",
+      "/package.json",
+      "/C:/Windows/win.ini",
+    ]) {
       const r = await get(path);
       expect(r.status, path).toBe(404);
       expect(r.body).not.toContain("root:");
@@ -101,15 +121,24 @@ describe("the playground server", () => {
   });
 
   it("refuses a raw NUL byte in the request line (400, from the parser)", async () => {
-    const r = await raw(Buffer.concat([Buffer.from("GET /index.html"), Buffer.from([0]), Buffer.from(".txt HTTP/1.1\r\nHost: x\r\n\r\n")]));
+    const r = await raw(
+      Buffer.concat([
+        Buffer.from("GET /index.html"),
+        Buffer.from([0]),
+        Buffer.from(".txt HTTP/1.1\r\nHost: x\r\n\r\n"),
+      ]),
+    );
     expect(r.status).toBe(400);
   });
 
-  it.each(["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "PROPFIND"])("answers %s with 405 and Allow: GET, HEAD", async (method) => {
-    const r = await get("/", method);
-    expect(r.status).toBe(405);
-    expect(r.headers.allow).toBe("GET, HEAD");
-  });
+  it.each(["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "PROPFIND"])(
+    "answers %s with 405 and Allow: GET, HEAD",
+    async (method) => {
+      const r = await get("/", method);
+      expect(r.status).toBe(405);
+      expect(r.headers.allow).toBe("GET, HEAD");
+    },
+  );
 
   it("answers a POST with a body with 405 and closes, without reading the body", async () => {
     const r = await raw(`POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000\r\n\r\nabc`);
@@ -168,7 +197,9 @@ describe("the playground server", () => {
     const p = await listen(s, 0, "127.0.0.1");
     const socket = connect(p, "127.0.0.1");
     const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
-    await new Promise<void>((resolve) => socket.once("data", () => resolve()).write("GET / HTTP/1.1\r\nHost: x\r\n\r\n")); // keep-alive
+    await new Promise<void>((resolve) =>
+      socket.once("data", () => resolve()).write("GET / HTTP/1.1\r\nHost: x\r\n\r\n"),
+    ); // keep-alive
     await closeServer(s);
     await closed;
     expect(s.listening).toBe(false);
@@ -189,8 +220,10 @@ describe("a loopback server's Host check", () => {
         socket.write(`GET / HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
       });
     try {
-      for (const host of [`127.0.0.1:${p}`, `localhost:${p}`, `LOCALHOST`, `[::1]:${p}`]) expect(await ask(host), host).toBe(200);
-      for (const host of ["evil.example", `evil.example:${p}`, "127.0.0.1.evil.example", ""]) expect(await ask(host), host).toBe(400);
+      for (const host of [`127.0.0.1:${p}`, `localhost:${p}`, `LOCALHOST`, `[::1]:${p}`])
+        expect(await ask(host), host).toBe(200);
+      for (const host of ["evil.example", `evil.example:${p}`, "127.0.0.1.evil.example", ""])
+        expect(await ask(host), host).toBe(400);
     } finally {
       await closeServer(s);
     }

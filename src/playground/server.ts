@@ -18,7 +18,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from "node:net";
 
 /** The policy every page is served with (the exported file carries the same one in a <meta> tag). */
-export const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; base-uri 'none'; form-action 'none'";
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; base-uri 'none'; form-action 'none'";
 
 export const MAX_HEADER_BYTES = 16 * 1024;
 const ALLOW = "GET, HEAD";
@@ -36,7 +37,8 @@ export interface PlaygroundRoutes {
  * unsafePathReason("/index.html");        //=> undefined
  */
 export function unsafePathReason(target: string): string | undefined {
-  if (!target.startsWith("/") || target.startsWith("//")) return "only origin-form paths such as /index.html are served";
+  if (!target.startsWith("/") || target.startsWith("//"))
+    return "only origin-form paths such as /index.html are served";
   const path = target.split(/[?#]/, 1)[0];
   if (/[\\\0]/.test(path)) return "the path has a backslash or a NUL byte";
   let decoded: string;
@@ -69,7 +71,12 @@ function hostName(header: string): string {
   return h.startsWith("[") ? h.slice(0, h.indexOf("]") + 1) : h.replace(/:\d*$/, "");
 }
 
-function handle(site: () => PlaygroundRoutes | undefined, allowedHosts: Set<string> | undefined, req: IncomingMessage, res: ServerResponse): void {
+function handle(
+  site: () => PlaygroundRoutes | undefined,
+  allowedHosts: Set<string> | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
   // A request body is never read: ask the client to close rather than leave it in the stream.
   const hasBody = req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined;
   const extra: Record<string, string> = hasBody ? { Connection: "close" } : {};
@@ -77,14 +84,24 @@ function handle(site: () => PlaygroundRoutes | undefined, allowedHosts: Set<stri
   const reason = unsafePathReason(target);
   if (reason) return answer(res, 400, `Bad Request: ${reason}.`, extra);
   if (allowedHosts && !allowedHosts.has(hostName(req.headers.host ?? ""))) {
-    return answer(res, 400, `Bad Request: Host ${JSON.stringify(req.headers.host ?? "")} is not this server. Open ${[...allowedHosts][0]} instead.`, extra);
+    return answer(
+      res,
+      400,
+      `Bad Request: Host ${JSON.stringify(req.headers.host ?? "")} is not this server. Open ${[...allowedHosts][0]} instead.`,
+      extra,
+    );
   }
   const path = target.split(/[?#]/, 1)[0];
   const routes = site();
-  if (routes === undefined) return answer(res, 503, "Service Unavailable: the model is still training; reload in a moment.", { "Retry-After": "5", ...extra });
+  if (routes === undefined)
+    return answer(res, 503, "Service Unavailable: the model is still training; reload in a moment.", {
+      "Retry-After": "5",
+      ...extra,
+    });
   const page = Object.hasOwn(routes, path) ? routes[path] : undefined;
   if (page === undefined) return answer(res, 404, `Not Found. The playground is at /.`, extra);
-  if (req.method !== "GET" && req.method !== "HEAD") return answer(res, 405, `Method Not Allowed: ${req.method} (use ${ALLOW}).`, { Allow: ALLOW, ...extra });
+  if (req.method !== "GET" && req.method !== "HEAD")
+    return answer(res, 405, `Method Not Allowed: ${req.method} (use ${ALLOW}).`, { Allow: ALLOW, ...extra });
   const body = Buffer.from(page, "utf8");
   res.writeHead(200, {
     "Content-Type": "text/html; charset=utf-8",
@@ -101,9 +118,15 @@ function handle(site: () => PlaygroundRoutes | undefined, allowedHosts: Set<stri
 function onClientError(err: Error & { code?: string }, socket: Socket): void {
   if (!socket.writable) return void socket.destroy();
   const [status, text] =
-    err.code === "HPE_HEADER_OVERFLOW" ? [431, "Request Header Fields Too Large"] : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? [408, "Request Timeout"] : [400, "Bad Request"];
+    err.code === "HPE_HEADER_OVERFLOW"
+      ? [431, "Request Header Fields Too Large"]
+      : err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? [408, "Request Timeout"]
+        : [400, "Bad Request"];
   const body = `${status} ${text}\n`;
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /**
@@ -118,10 +141,16 @@ function onClientError(err: Error & { code?: string }, socket: Socket): void {
  * const server = createPlaygroundServer({ "/": html, "/index.html": html }, { allowedHosts: loopbackHostNames("127.0.0.1") });
  * await listen(server, 7862, "127.0.0.1");
  */
-export function createPlaygroundServer(routes: PlaygroundRoutes | (() => PlaygroundRoutes | undefined), options: { allowedHosts?: string[] } = {}): Server {
+export function createPlaygroundServer(
+  routes: PlaygroundRoutes | (() => PlaygroundRoutes | undefined),
+  options: { allowedHosts?: string[] } = {},
+): Server {
   const site = typeof routes === "function" ? routes : () => routes;
   const allowed = options.allowedHosts ? new Set(options.allowedHosts.map(hostName)) : undefined;
-  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) => handle(site, allowed, req, res));
+  const server = createServer(
+    { maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 30_000, headersTimeout: 10_000 },
+    (req, res) => handle(site, allowed, req, res),
+  );
   server.on("clientError", onClientError);
   return server;
 }
@@ -152,9 +181,22 @@ export function listen(server: Server, port: number, host: string): Promise<numb
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       server.off("listening", onListening);
-      if (err.code === "EADDRINUSE") reject(new Error(`port ${port} on ${host} is already in use (is another npm start running?). Stop it, or choose another port with --port <n> (--port 0 picks a free one).`));
-      else if (err.code === "EACCES") reject(new Error(`port ${port} on ${host} is not allowed for this user. Choose a port above 1023 with --port <n>.`));
-      else if (err.code === "EADDRNOTAVAIL" || err.code === "ENOTFOUND") reject(new Error(`cannot listen on --host ${host}: no such address on this machine (${err.code}). The default is 127.0.0.1.`));
+      if (err.code === "EADDRINUSE")
+        reject(
+          new Error(
+            `port ${port} on ${host} is already in use (is another npm start running?). Stop it, or choose another port with --port <n> (--port 0 picks a free one).`,
+          ),
+        );
+      else if (err.code === "EACCES")
+        reject(
+          new Error(`port ${port} on ${host} is not allowed for this user. Choose a port above 1023 with --port <n>.`),
+        );
+      else if (err.code === "EADDRNOTAVAIL" || err.code === "ENOTFOUND")
+        reject(
+          new Error(
+            `cannot listen on --host ${host}: no such address on this machine (${err.code}). The default is 127.0.0.1.`,
+          ),
+        );
       else reject(err);
     };
     const onListening = () => {

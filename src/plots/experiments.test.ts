@@ -8,7 +8,11 @@ describe("experiment figures", () => {
       { latentDim: 10, testRecon: 100, testKl: 25, trainRecon: 98 },
       { latentDim: 2, testRecon: 140, testKl: 6, trainRecon: 139 },
     ]);
-    expect(fig.data.map((t) => t.name)).toEqual(["reconstruction (held-out)", "KL (held-out), right axis", "reconstruction (training)"]);
+    expect(fig.data.map((t) => t.name)).toEqual([
+      "reconstruction (held-out)",
+      "KL (held-out), right axis",
+      "reconstruction (training)",
+    ]);
     expect(Array.from(fig.data[0].x as number[])).toEqual([2, 10]);
     expect(Array.from(fig.data[1].y as number[])).toEqual([6, 25]);
     expect(fig.data[1].yaxis).toBe("y2");
@@ -17,7 +21,10 @@ describe("experiment figures", () => {
   });
 
   it("gives KL its own right-hand axis in the static fallback too", () => {
-    const fig = tradeoffFigure([{ latentDim: 2, testRecon: 140, testKl: 6 }, { latentDim: 20, testRecon: 100, testKl: 25 }]);
+    const fig = tradeoffFigure([
+      { latentDim: 2, testRecon: 140, testKl: 6 },
+      { latentDim: 20, testRecon: 100, testKl: 25 },
+    ]);
     const svg = figureToSvg(fig);
     const spans = [...svg.matchAll(/<polyline[^>]*points="([^"]+)"/g)].map((m) => {
       const ys = m[1].split(" ").map((p) => Number(p.split(",")[1]));
@@ -35,16 +42,28 @@ describe("experiment figures", () => {
   it("draws a latent map with one trace and colour per class, from the first two dimensions", () => {
     const mu = new Float32Array([0, 1, 9, 2, 3, 9, 4, 5, 9]); // 3 codes in 3-D
     const fig = latentMapFigure(mu, 3, [0, 1, 0], ["zero", "one"], { legend: false });
-    expect(fig.data.map((t) => [t.name, Array.from(t.x as number[]), Array.from(t.y as number[])])).toEqual([["zero", [0, 4], [1, 5]], ["one", [2], [3]]]);
+    expect(fig.data.map((t) => [t.name, Array.from(t.x as number[]), Array.from(t.y as number[])])).toEqual([
+      ["zero", [0, 4], [1, 5]],
+      ["one", [2], [3]],
+    ]);
     expect(fig.data.every((t) => t.showlegend === false)).toBe(true);
     expect(() => latentMapFigure(new Float32Array(3), 1, [0, 0, 0], ["a"])).toThrow(/at least 2 latent dimensions/);
   });
 
   it("draws one curve per run with whole-number epoch ticks", () => {
-    const fig = curvesFigure([{ name: "L = 2", x: [1, 2, 3], y: [3, 2, 1] }, { name: "L = 5", x: [1, 2, 3], y: [2, 1, 0.5] }], { title: "t", xTitle: "epoch", yTitle: "nats" });
+    const fig = curvesFigure(
+      [
+        { name: "L = 2", x: [1, 2, 3], y: [3, 2, 1] },
+        { name: "L = 5", x: [1, 2, 3], y: [2, 1, 0.5] },
+      ],
+      { title: "t", xTitle: "epoch", yTitle: "nats" },
+    );
     expect(fig.data).toHaveLength(2);
     expect(fig.layout?.xaxis?.dtick).toBe(1);
-    expect(curvesFigure([{ name: "a", x: [1, 50], y: [1, 2] }], { title: "t", xTitle: "epoch", yTitle: "y" }).layout?.xaxis?.dtick).toBe(5);
+    expect(
+      curvesFigure([{ name: "a", x: [1, 50], y: [1, 2] }], { title: "t", xTitle: "epoch", yTitle: "y" }).layout?.xaxis
+        ?.dtick,
+    ).toBe(5);
   });
 
   it("shrinks a figure into a legend-less panel", () => {

@@ -5,7 +5,10 @@ import { encodePng, pngDataUri, tileImages } from "./images";
 /** Reads back a greyscale PNG written by encodePng: chunk CRCs checked, rows un-filtered. */
 function decodeGreyPng(png: Uint8Array): { width: number; height: number; pixels: Uint8Array; crcOk: boolean } {
   const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
-  let at = 8, width = 0, height = 0, crcOk = true;
+  let at = 8,
+    width = 0,
+    height = 0,
+    crcOk = true;
   const idat: Uint8Array[] = [];
   const table = Array.from({ length: 256 }, (_, n) => {
     let c = n;
@@ -13,10 +16,11 @@ function decodeGreyPng(png: Uint8Array): { width: number; height: number; pixels
     return c >>> 0;
   });
   while (at < png.length) {
-    const len = view.getUint32(at), type = String.fromCharCode(...png.subarray(at + 4, at + 8));
+    const len = view.getUint32(at),
+      type = String.fromCharCode(...png.subarray(at + 4, at + 8));
     let c = 0xffffffff;
     for (const b of png.subarray(at + 4, at + 8 + len)) c = table[(c ^ b) & 0xff] ^ (c >>> 8);
-    if (((c ^ 0xffffffff) >>> 0) !== view.getUint32(at + 8 + len)) crcOk = false;
+    if ((c ^ 0xffffffff) >>> 0 !== view.getUint32(at + 8 + len)) crcOk = false;
     if (type === "IHDR") [width, height] = [view.getUint32(at + 8), view.getUint32(at + 12)];
     if (type === "IDAT") idat.push(png.subarray(at + 8, at + 8 + len));
     at += 12 + len;
@@ -32,15 +36,13 @@ function decodeGreyPng(png: Uint8Array): { width: number; height: number; pixels
 
 describe("image grids", () => {
   it("tiles images left to right, top to bottom, with a grey gap between them", () => {
-    const a = [0, 1, 1, 0], b = [0.5, 0.5, 0.5, 0.5], c = [1, 1, 1, 1];
+    const a = [0, 1, 1, 0],
+      b = [0.5, 0.5, 0.5, 0.5],
+      c = [1, 1, 1, 1];
     const g = tileImages(new Float32Array([...a, ...b, ...c]), 3, { imageSize: 2, cols: 2, gap: 1, gapValue: 7 });
     expect([g.width, g.height]).toEqual([5, 5]);
     expect(Array.from(g.pixels)).toEqual([
-      0, 255, 7, 128, 128,
-      255, 0, 7, 128, 128,
-      7, 7, 7, 7, 7,
-      255, 255, 7, 7, 7,
-      255, 255, 7, 7, 7,
+      0, 255, 7, 128, 128, 255, 0, 7, 128, 128, 7, 7, 7, 7, 7, 255, 255, 7, 7, 7, 255, 255, 7, 7, 7,
     ]);
   });
 
@@ -49,11 +51,17 @@ describe("image grids", () => {
   });
 
   it("refuses too few values, naming what it needs", () => {
-    expect(() => tileImages(new Float32Array(10), 2, { imageSize: 28 })).toThrow("2 images of 28×28 need 1568 values, got 10");
+    expect(() => tileImages(new Float32Array(10), 2, { imageSize: 28 })).toThrow(
+      "2 images of 28×28 need 1568 values, got 10",
+    );
   });
 
   it("encodes a PNG that decodes back to the same pixels, with valid chunk checksums", () => {
-    const g = tileImages(Float32Array.from({ length: 3 * 28 * 28 }, (_, i) => (i % 29) / 28), 3, { cols: 2 });
+    const g = tileImages(
+      Float32Array.from({ length: 3 * 28 * 28 }, (_, i) => (i % 29) / 28),
+      3,
+      { cols: 2 },
+    );
     const png = encodePng(g);
     expect(Array.from(png.subarray(0, 8))).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
     const back = decodeGreyPng(png);

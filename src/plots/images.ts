@@ -34,17 +34,23 @@ export interface TileOptions {
 export function tileImages(images: ArrayLike<number>, count: number, options: TileOptions = {}): GreyImage {
   const size = options.imageSize ?? 28;
   const gap = options.gap ?? 2;
-  if (!(Number.isInteger(count) && count >= 1)) throw new Error(`tileImages: count must be a whole number ≥ 1, got ${count}.`);
+  if (!(Number.isInteger(count) && count >= 1))
+    throw new Error(`tileImages: count must be a whole number ≥ 1, got ${count}.`);
   if (images.length < count * size * size) {
-    throw new Error(`tileImages: ${count} images of ${size}×${size} need ${count * size * size} values, got ${images.length}.`);
+    throw new Error(
+      `tileImages: ${count} images of ${size}×${size} need ${count * size * size} values, got ${images.length}.`,
+    );
   }
   const cols = Math.min(options.cols ?? count, count);
-  if (!(Number.isInteger(cols) && cols >= 1)) throw new Error(`tileImages: cols must be a whole number ≥ 1, got ${options.cols}.`);
+  if (!(Number.isInteger(cols) && cols >= 1))
+    throw new Error(`tileImages: cols must be a whole number ≥ 1, got ${options.cols}.`);
   const rows = Math.ceil(count / cols);
-  const width = cols * size + (cols - 1) * gap, height = rows * size + (rows - 1) * gap;
+  const width = cols * size + (cols - 1) * gap,
+    height = rows * size + (rows - 1) * gap;
   const pixels = new Uint8Array(width * height).fill(options.gapValue ?? 128);
   for (let k = 0; k < count; k++) {
-    const x0 = (k % cols) * (size + gap), y0 = Math.floor(k / cols) * (size + gap);
+    const x0 = (k % cols) * (size + gap),
+      y0 = Math.floor(k / cols) * (size + gap);
     for (let r = 0; r < size; r++) {
       for (let c = 0; c < size; c++) {
         const v = images[k * size * size + r * size + c];
@@ -84,7 +90,8 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
 /** The raster as PNG bytes (greyscale, 8 bits). */
 export function encodePng(image: GreyImage): Uint8Array {
   const { pixels, width, height } = image;
-  if (pixels.length !== width * height) throw new Error(`encodePng: ${width}×${height} needs ${width * height} pixels, got ${pixels.length}.`);
+  if (pixels.length !== width * height)
+    throw new Error(`encodePng: ${width}×${height} needs ${width * height} pixels, got ${pixels.length}.`);
   const header = new Uint8Array(13);
   const hv = new DataView(header.buffer);
   hv.setUint32(0, width);
@@ -92,7 +99,12 @@ export function encodePng(image: GreyImage): Uint8Array {
   header.set([8, 0, 0, 0, 0], 8); // bit depth 8, greyscale, deflate, filter method 0, no interlace
   const raw = new Uint8Array(height * (width + 1)); // each row: filter byte 0, then the pixels
   for (let r = 0; r < height; r++) raw.set(pixels.subarray(r * width, (r + 1) * width), r * (width + 1) + 1);
-  const parts = [Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", header), chunk("IDAT", deflateSync(raw)), chunk("IEND", new Uint8Array(0))];
+  const parts = [
+    Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(raw)),
+    chunk("IEND", new Uint8Array(0)),
+  ];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {

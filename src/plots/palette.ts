@@ -6,7 +6,18 @@
  * (palette.test.ts checks it; d3's category10, used before, drops to 4.6 for protanopia: orange vs
  * green). Every colour has at least 1.8:1 contrast on white.
  */
-export const CLASS_COLOURS = ["#332288", "#CCBB44", "#117733", "#CC6677", "#66CCEE", "#D55E00", "#000000", "#AA4499", "#882255", "#BBBBBB"];
+export const CLASS_COLOURS = [
+  "#332288",
+  "#CCBB44",
+  "#117733",
+  "#CC6677",
+  "#66CCEE",
+  "#D55E00",
+  "#000000",
+  "#AA4499",
+  "#882255",
+  "#BBBBBB",
+];
 
 /** The colour of class `c` (cycling after ten). */
 export const classColour = (c: number): string => CLASS_COLOURS[c % CLASS_COLOURS.length];

@@ -25,11 +25,43 @@ const figures: [string, Figure][] = [
   ["overlayFigure", overlayFigure(pts, pts, "Data and decoded prior samples")],
   ["snapshotSliderFigure", snapshotSliderFigure(pts, [{ label: "step 1", points: pts }], "Training snapshots")],
   ["classScatterFigure", classScatterFigure(pts, labels, ["a", "b", "c"])],
-  ["confusionFigure", confusionFigure([[5, 1, 0], [1, 5, 0], [0, 0, 6]], ["a", "b", "c"])],
-  ["tradeoffFigure", tradeoffFigure([{ latentDim: 2, testRecon: 140, testKl: 6 }, { latentDim: 8, testRecon: 95, testKl: 18 }])],
+  [
+    "confusionFigure",
+    confusionFigure(
+      [
+        [5, 1, 0],
+        [1, 5, 0],
+        [0, 0, 6],
+      ],
+      ["a", "b", "c"],
+    ),
+  ],
+  [
+    "tradeoffFigure",
+    tradeoffFigure([
+      { latentDim: 2, testRecon: 140, testKl: 6 },
+      { latentDim: 8, testRecon: 95, testKl: 18 },
+    ]),
+  ],
   ["latentMapFigure", latentMapFigure(pts, 2, labels, ["a", "b", "c"], { title: "β = 1" })],
-  ["curvesFigure", curvesFigure([{ name: "L = 2", x: [1, 2, 3], y: [3, 2, 1] }], { title: "Held-out ELBO", xTitle: "epoch", yTitle: "nats" })],
-  ["panel", panel(curvesFigure([{ name: "L = 2", x: [1, 2], y: [2, 1] }], { title: "Small panel", xTitle: "epoch", yTitle: "nats" }))],
+  [
+    "curvesFigure",
+    curvesFigure([{ name: "L = 2", x: [1, 2, 3], y: [3, 2, 1] }], {
+      title: "Held-out ELBO",
+      xTitle: "epoch",
+      yTitle: "nats",
+    }),
+  ],
+  [
+    "panel",
+    panel(
+      curvesFigure([{ name: "L = 2", x: [1, 2], y: [2, 1] }], {
+        title: "Small panel",
+        xTitle: "epoch",
+        yTitle: "nats",
+      }),
+    ),
+  ],
 ];
 const text = (t: unknown) => (typeof t === "object" && t !== null ? (t as { text?: string }).text : undefined);
 
@@ -41,26 +73,53 @@ describe("figures drawn by plotly.js", () => {
     browser = await launchChromium();
     page = await browser.newPage();
     page.on("pageerror", (e) => problems.push(e.message));
-    await page.setContent(`<!doctype html><html lang="en"><meta charset="utf-8"><title>figures</title><body><div id="fig" style="width:640px;height:480px"></div></body></html>`);
+    await page.setContent(
+      `<!doctype html><html lang="en"><meta charset="utf-8"><title>figures</title><body><div id="fig" style="width:640px;height:480px"></div></body></html>`,
+    );
     await page.addScriptTag({ path: createRequire(import.meta.url).resolve("plotly.js-dist/plotly.js") });
   });
   afterAll(() => browser?.close());
 
   it("is the current major of plotly.js", async () => {
-    expect(Number((await page.evaluate(() => (window as unknown as { Plotly: { version: string } }).Plotly.version)).split(".")[0])).toBeGreaterThanOrEqual(3);
+    expect(
+      Number(
+        (await page.evaluate(() => (window as unknown as { Plotly: { version: string } }).Plotly.version)).split(
+          ".",
+        )[0],
+      ),
+    ).toBeGreaterThanOrEqual(3);
   });
 
   for (const [name, fig] of figures) {
     it(`draws ${name} with its title and axis titles`, async () => {
-      const want = { title: text(fig.layout?.title), x: text(fig.layout?.xaxis?.title), y: text(fig.layout?.yaxis?.title) };
+      const want = {
+        title: text(fig.layout?.title),
+        x: text(fig.layout?.xaxis?.title),
+        y: text(fig.layout?.yaxis?.title),
+      };
       expect(want.title ?? want.x, "the builder gives titles as { text }").toBeDefined();
-      const got = await page.evaluate(async (spec) => {
-        const Plotly = (window as unknown as { Plotly: { newPlot(el: string, data: unknown, layout: unknown): Promise<unknown>; purge(el: string): void } }).Plotly;
-        Plotly.purge("fig");
-        await Plotly.newPlot("fig", spec.data, spec.layout);
-        const t = (sel: string) => document.querySelector(`#fig ${sel}`)?.textContent ?? null;
-        return { title: t(".gtitle"), x: t(".xtitle"), y: t(".ytitle"), traces: document.querySelectorAll("#fig .trace, #fig .hm, #fig image").length };
-      }, JSON.parse(JSON.stringify(fig)));
+      const got = await page.evaluate(
+        async (spec) => {
+          const Plotly = (
+            window as unknown as {
+              Plotly: {
+                newPlot(el: string, data: unknown, layout: unknown): Promise<unknown>;
+                purge(el: string): void;
+              };
+            }
+          ).Plotly;
+          Plotly.purge("fig");
+          await Plotly.newPlot("fig", spec.data, spec.layout);
+          const t = (sel: string) => document.querySelector(`#fig ${sel}`)?.textContent ?? null;
+          return {
+            title: t(".gtitle"),
+            x: t(".xtitle"),
+            y: t(".ytitle"),
+            traces: document.querySelectorAll("#fig .trace, #fig .hm, #fig image").length,
+          };
+        },
+        JSON.parse(JSON.stringify(fig)),
+      );
       if (want.title) expect(got.title).toBe(want.title);
       if (want.x) expect(got.x).toBe(want.x);
       if (want.y) expect(got.y).toBe(want.y);

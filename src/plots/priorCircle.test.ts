@@ -10,7 +10,8 @@ describe("the prior's circle on a 2-D latent map", () => {
 
   it("is a closed circle of radius r around 0, named after its mass", () => {
     const t = priorCircleTrace(3);
-    const x = Array.from(t.x!) as number[], y = Array.from(t.y!) as number[];
+    const x = Array.from(t.x!) as number[],
+      y = Array.from(t.y!) as number[];
     x.forEach((v, k) => expect(Math.hypot(v, y[k])).toBeCloseTo(3, 10));
     expect(x[0]).toBeCloseTo(x[x.length - 1], 10);
     expect(t.name).toBe("prior: 99 % of z ~ N(0, I)");

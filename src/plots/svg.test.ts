@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import { figureToSvg, logTicks, viridis } from "./svg";
 
 /** The scatter markers drawn: circles, or (compact) zero-length round-capped strokes "Mx yh0". */
-const markers = (svg: string) => [...svg.matchAll(/<circle cx="(-?[\d.]+)" cy="(-?[\d.]+)"|M(-?[\d.]+) (-?[\d.]+)h0/g)].map((m) => ({ x: Number(m[1] ?? m[3]), y: Number(m[2] ?? m[4]) }));
+const markers = (svg: string) =>
+  [...svg.matchAll(/<circle cx="(-?[\d.]+)" cy="(-?[\d.]+)"|M(-?[\d.]+) (-?[\d.]+)h0/g)].map((m) => ({
+    x: Number(m[1] ?? m[3]),
+    y: Number(m[2] ?? m[4]),
+  }));
 
 describe("figureToSvg", () => {
   it("draws one circle per scatter point, with axis titles and the figure title", () => {
@@ -17,20 +21,41 @@ describe("figureToSvg", () => {
   });
 
   it("breaks lines at null and NaN, as Plotly does", () => {
-    const svg = figureToSvg({ data: [{ x: [0, 1, 2, 3, 4], y: [1, 2, NaN, 3, 4], mode: "lines" }, { x: [0, 1, null, 2, 3], y: [0, 1, null, 2, 3], mode: "lines" }] });
+    const svg = figureToSvg({
+      data: [
+        { x: [0, 1, 2, 3, 4], y: [1, 2, NaN, 3, 4], mode: "lines" },
+        { x: [0, 1, null, 2, 3], y: [0, 1, null, 2, 3], mode: "lines" },
+      ],
+    });
     expect(svg.match(/<polyline/g)).toHaveLength(4);
     expect(svg).not.toContain("NaN");
   });
 
   it("thins very large scatters to a few thousand markers", () => {
     const n = 20000;
-    const svg = figureToSvg({ data: [{ x: Array.from({ length: n }, (_, i) => i), y: Array.from({ length: n }, (_, i) => i % 7), mode: "markers" }] });
+    const svg = figureToSvg({
+      data: [
+        { x: Array.from({ length: n }, (_, i) => i), y: Array.from({ length: n }, (_, i) => i % 7), mode: "markers" },
+      ],
+    });
     expect(markers(svg).length).toBeLessThanOrEqual(4000);
     expect(markers(svg).length).toBeGreaterThan(3000);
   });
 
   it("draws heatmap cells", () => {
-    expect(figureToSvg({ data: [{ type: "heatmap", z: [[0, 1], [2, 3]] }] }).match(/<rect/g)!.length).toBeGreaterThanOrEqual(4 + 1);
+    expect(
+      figureToSvg({
+        data: [
+          {
+            type: "heatmap",
+            z: [
+              [0, 1],
+              [2, 3],
+            ],
+          },
+        ],
+      }).match(/<rect/g)!.length,
+    ).toBeGreaterThanOrEqual(4 + 1);
   });
 
   it("draws the same markers compactly on request, one path per colour", () => {
@@ -42,7 +67,10 @@ describe("figureToSvg", () => {
   });
 
   it("colours compact markers by a numeric value, one path per colour, ends of the range in viridis's end colours", () => {
-    const svg = figureToSvg({ data: [{ x: [0, 1, 2], y: [0, 1, 2], mode: "markers", marker: { color: [0, 0.5, 1] } }] }, { compactMarkers: true });
+    const svg = figureToSvg(
+      { data: [{ x: [0, 1, 2], y: [0, 1, 2], mode: "markers", marker: { color: [0, 0.5, 1] } }] },
+      { compactMarkers: true },
+    );
     expect(svg.match(/<path class="markers"/g)).toHaveLength(3);
     expect(svg).toContain('stroke="rgb(68,1,84)"');
     expect(svg).toContain('stroke="rgb(253,231,37)"');
@@ -58,7 +86,10 @@ describe("figureToSvg", () => {
   });
 
   it("draws a log y axis as Plotly does: equal steps per decade, ticks labelled 0.01, 0.1, 1 …", () => {
-    const svg = figureToSvg({ data: [{ x: [1, 2, 3, 4], y: [0.01, 0.1, 1, 10], mode: "markers" }], layout: { yaxis: { type: "log" } } });
+    const svg = figureToSvg({
+      data: [{ x: [1, 2, 3, 4], y: [0.01, 0.1, 1, 10], mode: "markers" }],
+      layout: { yaxis: { type: "log" } },
+    });
     const cy = markers(svg).map((m) => m.y);
     expect(cy).toHaveLength(4);
     const steps = cy.slice(1).map((c, i) => cy[i] - c);
@@ -68,7 +99,10 @@ describe("figureToSvg", () => {
   });
 
   it("leaves values ≤ 0 off a log axis, and adds 2× and 5× ticks over a short range", () => {
-    const svg = figureToSvg({ data: [{ x: [1, 2, 3], y: [0, 3, 30], mode: "markers" }], layout: { yaxis: { type: "log" } } });
+    const svg = figureToSvg({
+      data: [{ x: [1, 2, 3], y: [0, 3, 30], mode: "markers" }],
+      layout: { yaxis: { type: "log" } },
+    });
     expect(markers(svg)).toHaveLength(2);
     expect(logTicks(Math.log10(3), Math.log10(30)).map((v) => Number((10 ** v).toPrecision(2)))).toEqual([5, 10, 20]);
     expect(logTicks(-4, 6).length).toBeLessThanOrEqual(11);

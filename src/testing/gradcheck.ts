@@ -11,8 +11,18 @@ export interface GradCheckResult {
 }
 
 /** Checks ∂f/∂inputs[k] for one input k. float32 limits h to ~1e-2 and tolerances to ~1e-3. */
-export function gradCheck(f: (...inputs: tf.Tensor[]) => tf.Scalar, inputs: tf.Tensor[], k: number, h = 1e-2): GradCheckResult {
-  const analytic = tf.tidy(() => tf.grads((...xs: tf.Tensor[]) => f(...xs))(inputs)[k].dataSync().slice()) as Float32Array;
+export function gradCheck(
+  f: (...inputs: tf.Tensor[]) => tf.Scalar,
+  inputs: tf.Tensor[],
+  k: number,
+  h = 1e-2,
+): GradCheckResult {
+  const analytic = tf.tidy(() =>
+    tf
+      .grads((...xs: tf.Tensor[]) => f(...xs))(inputs)
+      [k].dataSync()
+      .slice(),
+  ) as Float32Array;
   const base = inputs[k].dataSync().slice() as Float32Array;
   const numeric = new Float32Array(base.length);
   const evalAt = (values: Float32Array): number =>
@@ -22,8 +32,10 @@ export function gradCheck(f: (...inputs: tf.Tensor[]) => tf.Scalar, inputs: tf.T
       return f(...xs).dataSync()[0];
     });
   for (let i = 0; i < base.length; i++) {
-    const plus = base.slice(); plus[i] += h;
-    const minus = base.slice(); minus[i] -= h;
+    const plus = base.slice();
+    plus[i] += h;
+    const minus = base.slice();
+    minus[i] -= h;
     numeric[i] = (evalAt(plus) - evalAt(minus)) / (2 * h);
   }
   let maxAbsError = 0;

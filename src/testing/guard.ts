@@ -31,7 +31,9 @@ export function skipWithout(fileUrl: string, ...ids: PartId[]): void {
   if (missing.length === 0) return;
   const file = fileUrl.startsWith("file:") ? fileURLToPath(fileUrl) : fileUrl;
   if (isCi()) {
-    throw new Error(`CI=true and this test file needs ${describeMissing(missing)}: install it (nothing may be skipped under CI). ${missing.map((m) => m.detail).join("; ")}`);
+    throw new Error(
+      `CI=true and this test file needs ${describeMissing(missing)}: install it (nothing may be skipped under CI). ${missing.map((m) => m.detail).join("; ")}`,
+    );
   }
   skipRegistry().set(file, missing);
 }

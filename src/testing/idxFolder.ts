@@ -17,7 +17,10 @@ function idx(magic: number, dims: number[], body: Uint8Array): Buffer {
 export function writeIdxFolder(folder: string, train = 200, test = 50, seed = 1): string {
   mkdirSync(folder, { recursive: true });
   const rng = new Rng(seed);
-  for (const [prefix, n] of [["train", train], ["t10k", test]] as const) {
+  for (const [prefix, n] of [
+    ["train", train],
+    ["t10k", test],
+  ] as const) {
     const labels = Uint8Array.from({ length: n }, (_, i) => i % 10);
     const pixels = new Uint8Array(n * 784);
     for (let i = 0; i < n; i++) {

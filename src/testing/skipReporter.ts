@@ -16,9 +16,12 @@ export default class SkipReporter implements Reporter {
     if (skipped.length === 0) return;
     const lines = [
       "",
-      skipped.length === 1 ? "Skipped 1 test file that needs a system part this machine lacks:" : `Skipped ${skipped.length} test files that need system parts this machine lacks:`,
+      skipped.length === 1
+        ? "Skipped 1 test file that needs a system part this machine lacks:"
+        : `Skipped ${skipped.length} test files that need system parts this machine lacks:`,
       ...skipped.map((s) => `  ${s.file}: needs ${describeMissing(s.missing!)}`),
-      "Run `npm run doctor` to see what is present and how to install the rest." + (isCi() ? "" : " (Under CI=true these fail instead.)"),
+      "Run `npm run doctor` to see what is present and how to install the rest." +
+        (isCi() ? "" : " (Under CI=true these fail instead.)"),
       "",
     ];
     process.stdout.write(lines.join("\n") + "\n");

@@ -21,7 +21,15 @@ export const HIDE_PARTS_ENV_VAR = "VAE_LAB_HIDE_PARTS";
 export const CHROMIUM_ENV_VAR = "VAE_LAB_CHROMIUM";
 export const FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist";
 
-export const PART_IDS = ["jupyter", "jupyterhub", "python", "chromium", "bubblewrap", "openblas", "fashion-mnist"] as const;
+export const PART_IDS = [
+  "jupyter",
+  "jupyterhub",
+  "python",
+  "chromium",
+  "bubblewrap",
+  "openblas",
+  "fashion-mnist",
+] as const;
 export type PartId = (typeof PART_IDS)[number];
 
 export interface PartInfo {
@@ -80,7 +88,10 @@ export const PARTS: Record<PartId, PartInfo> = {
     id: "bubblewrap",
     name: "bubblewrap (the grader's jail)",
     usedBy: "npm run grade (without it the grader degrades and says so), the jail tests",
-    install: { debian: "sudo apt-get install bubblewrap", macos: "(Linux only: grade on Linux, e.g. in Gradescope's containers)" },
+    install: {
+      debian: "sudo apt-get install bubblewrap",
+      macos: "(Linux only: grade on Linux, e.g. in Gradescope's containers)",
+    },
   },
   openblas: {
     id: "openblas",
@@ -95,7 +106,10 @@ export const PARTS: Record<PartId, PartInfo> = {
     id: "fashion-mnist",
     name: "Fashion-MNIST IDX files (Debian's dataset-fashion-mnist)",
     usedBy: "the IDX reader's tests on real files",
-    install: { debian: "sudo apt-get install dataset-fashion-mnist", macos: "(Debian/Ubuntu package only; not needed for the lessons)" },
+    install: {
+      debian: "sudo apt-get install dataset-fashion-mnist",
+      macos: "(Debian/Ubuntu package only; not needed for the lessons)",
+    },
   },
 };
 
@@ -147,12 +161,19 @@ function probe(id: PartId): Omit<PartStatus, "id"> {
     }
     case "jupyter": {
       const py = findPython(JUPYTER_MODULES);
-      return py ? { present: true, detail: `${py} imports ${JUPYTER_MODULES.join(", ")}` } : { present: false, detail: `no python3 imports ${JUPYTER_MODULES.join(", ")}` };
+      return py
+        ? { present: true, detail: `${py} imports ${JUPYTER_MODULES.join(", ")}` }
+        : { present: false, detail: `no python3 imports ${JUPYTER_MODULES.join(", ")}` };
     }
     case "jupyterhub": {
       const py = findPython(["jupyterhub"]);
       const bin = onPath("jupyterhub");
-      return py && bin ? { present: true, detail: `${bin} (${py})` } : { present: false, detail: bin ? "jupyterhub is on PATH but python3 cannot import it" : "no jupyterhub on PATH" };
+      return py && bin
+        ? { present: true, detail: `${bin} (${py})` }
+        : {
+            present: false,
+            detail: bin ? "jupyterhub is on PATH but python3 cannot import it" : "no jupyterhub on PATH",
+          };
     }
     case "chromium": {
       const path = findChromium();
@@ -161,12 +182,22 @@ function probe(id: PartId): Omit<PartStatus, "id"> {
     case "bubblewrap": {
       const bin = onPath("bwrap");
       if (!bin) return { present: false, detail: "no bwrap on PATH" };
-      const r = spawnSync(bin, ["--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "true"], { encoding: "utf8", timeout: 10_000 });
-      return r.status === 0 ? { present: true, detail: bin } : { present: false, detail: `${bin} cannot start a jail here (${(r.stderr || String(r.error ?? "")).trim().split("\n")[0]})` };
+      const r = spawnSync(bin, ["--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "true"], {
+        encoding: "utf8",
+        timeout: 10_000,
+      });
+      return r.status === 0
+        ? { present: true, detail: bin }
+        : {
+            present: false,
+            detail: `${bin} cannot start a jail here (${(r.stderr || String(r.error ?? "")).trim().split("\n")[0]})`,
+          };
     }
     case "openblas": {
       const s = loadNativeAddon();
-      return s.active ? { present: true, detail: `${s.library ?? "BLAS"} via ${s.addonPath}` } : { present: false, detail: s.reason ?? "inactive" };
+      return s.active
+        ? { present: true, detail: `${s.library ?? "BLAS"} via ${s.addonPath}` }
+        : { present: false, detail: s.reason ?? "inactive" };
     }
     case "fashion-mnist": {
       const file = join(FASHION_MNIST_DIR, "t10k-images-idx3-ubyte.gz");
@@ -179,7 +210,8 @@ const cache = new Map<PartId, PartStatus>();
 
 /** Whether a part is present here (probed once per process). */
 export function detectPart(id: PartId, env: Record<string, string | undefined> = process.env): PartStatus {
-  if (!(PART_IDS as readonly string[]).includes(id)) throw new Error(`unknown system part "${id}": use one of ${PART_IDS.join(", ")}`);
+  if (!(PART_IDS as readonly string[]).includes(id))
+    throw new Error(`unknown system part "${id}": use one of ${PART_IDS.join(", ")}`);
   if (hidden(id, env)) return { id, present: false, detail: `hidden by ${HIDE_PARTS_ENV_VAR}` };
   let s = cache.get(id);
   if (!s) {

@@ -16,7 +16,9 @@ const small: ConvVaeConfig = { ...convMnistVae(2), channels: [4, 8], denseUnits:
 /** n binary 28×28 images: four fixed random templates, each pixel flipped with probability 5%. */
 function binaryImages(n: number, seed: number): Extract<TrainingData, { kind: "dataset" }> {
   const rng = new Rng(seed);
-  const templates = Array.from({ length: 4 }, () => Float32Array.from({ length: 784 }, () => (rng.uniform() < 0.3 ? 1 : 0)));
+  const templates = Array.from({ length: 4 }, () =>
+    Float32Array.from({ length: 784 }, () => (rng.uniform() < 0.3 ? 1 : 0)),
+  );
   const rows = new Float32Array(n * 784);
   for (let i = 0; i < n; i++) {
     for (let p = 0; p < 784; p++) {
@@ -45,8 +47,14 @@ describe("convolutional VAE", () => {
     const conv = (k: number, cin: number, cout: number) => k * k * cin * cout + cout;
     const dense = (i: number, o: number) => i * o + o;
     const expected =
-      conv(3, 1, 32) + conv(3, 32, 64) + dense(3136, 200) + 2 * dense(200, 2) + // encoder
-      dense(2, 200) + dense(200, 3136) + conv(3, 64, 32) + conv(3, 32, 1); // decoder
+      conv(3, 1, 32) +
+      conv(3, 32, 64) +
+      dense(3136, 200) +
+      2 * dense(200, 2) + // encoder
+      dense(2, 200) +
+      dense(200, 3136) +
+      conv(3, 64, 32) +
+      conv(3, 32, 1); // decoder
     expect(paramCount(model)).toBe(expected);
     expect(expected).toBe(1_296_709);
     model.dispose();
@@ -56,11 +64,26 @@ describe("convolutional VAE", () => {
     const model = createVae(convMnistVae(2), new Rng(1));
     const rows = model.summary();
     expect(rows.map((r) => r.name)).toEqual([
-      "encoder/conv1", "encoder/conv2", "encoder/dense1", "encoder/mu", "encoder/logVar",
-      "decoder/dense1", "decoder/dense2", "decoder/deconv1", "decoder/deconv2",
+      "encoder/conv1",
+      "encoder/conv2",
+      "encoder/dense1",
+      "encoder/mu",
+      "encoder/logVar",
+      "decoder/dense1",
+      "decoder/dense2",
+      "decoder/deconv1",
+      "decoder/deconv2",
     ]);
     expect(rows.map((r) => r.outputShape)).toEqual([
-      [-1, 14, 14, 32], [-1, 7, 7, 64], [-1, 200], [-1, 2], [-1, 2], [-1, 200], [-1, 3136], [-1, 14, 14, 32], [-1, 28, 28, 1],
+      [-1, 14, 14, 32],
+      [-1, 7, 7, 64],
+      [-1, 200],
+      [-1, 2],
+      [-1, 2],
+      [-1, 200],
+      [-1, 3136],
+      [-1, 14, 14, 32],
+      [-1, 28, 28, 1],
     ]);
     expect(rows[0].description).toBe("conv 3×3 stride 2 1→32 + ReLU");
     expect(rows[8].description).toBe("transposed conv 3×3 stride 2 32→1");
@@ -70,7 +93,12 @@ describe("convolutional VAE", () => {
 
   it("names its variables stably, encoder first, in the order of `variables`", () => {
     const model = createVae(small, new Rng(1));
-    expect(model.variableNames.slice(0, 4)).toEqual(["encoder/conv1/w", "encoder/conv1/b", "encoder/conv2/w", "encoder/conv2/b"]);
+    expect(model.variableNames.slice(0, 4)).toEqual([
+      "encoder/conv1/w",
+      "encoder/conv1/b",
+      "encoder/conv2/w",
+      "encoder/conv2/b",
+    ]);
     expect(model.variableNames.slice(-2)).toEqual(["decoder/deconv2/w", "decoder/deconv2/b"]);
     expect(model.variableNames.length).toBe(model.variables.length);
     expect(new Set(model.variableNames).size).toBe(model.variableNames.length);
@@ -81,7 +109,8 @@ describe("convolutional VAE", () => {
 
   it("initialises like PyTorch: U(±1/√fanIn), with fanIn = in·9 for conv and out·9 for transposed conv", () => {
     const model = createVae(convMnistVae(2), new Rng(3));
-    const maxAbs = (name: string) => Math.max(...Array.from(model.variables[model.variableNames.indexOf(name)].dataSync()).map(Math.abs));
+    const maxAbs = (name: string) =>
+      Math.max(...Array.from(model.variables[model.variableNames.indexOf(name)].dataSync()).map(Math.abs));
     const conv2 = maxAbs("encoder/conv2/w"); // fanIn 32·9 = 288
     expect(conv2).toBeLessThanOrEqual(1 / Math.sqrt(288));
     expect(conv2).toBeGreaterThan(0.95 / Math.sqrt(288));
@@ -103,8 +132,12 @@ describe("convolutional VAE", () => {
   });
 
   it("rejects an image size that two stride-2 layers cannot halve twice", () => {
-    expect(() => createVae({ ...small, imageSize: 30 }, new Rng(1))).toThrow(/imageSize must be a positive multiple of 4/);
-    expect(() => createVae({ ...small, channels: [4] as unknown as [number, number] }, new Rng(1))).toThrow(/channels must be two/);
+    expect(() => createVae({ ...small, imageSize: 30 }, new Rng(1))).toThrow(
+      /imageSize must be a positive multiple of 4/,
+    );
+    expect(() => createVae({ ...small, channels: [4] as unknown as [number, number] }, new Rng(1))).toThrow(
+      /channels must be two/,
+    );
   });
 
   it.runIf(onWasm)("has the same gradients on WASM as on the CPU backend for one batch", () => {
@@ -138,20 +171,28 @@ describe("convolutional VAE", () => {
     });
   });
 
-  it.runIf(onWasm)("trains on WASM: the loss falls on a small fixed dataset and no tensors or buffers leak", async () => {
-    const numDataIds = () => (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
-    const [tensorsBefore, idsBefore] = [tf.memory().numTensors, numDataIds()];
-    const model = createVae({ ...convMnistVae(2), denseUnits: 64 }, new Rng(2));
-    const perEpoch: number[] = [];
-    const result = await train(model, binaryImages(64, 3), { epochs: 20, batchSize: 16, learningRate: 3e-3, beta: 1, reduction: "sum", seed: 4 }, {
-      onEpoch: () => void perEpoch.push(tf.memory().numTensors),
-    });
-    const losses = result.history.map((h) => h.total);
-    expect(losses[0]).toBeGreaterThan(400); // ≈ 784·ln 2 at initialisation
-    expect(losses[losses.length - 1]).toBeLessThan(0.6 * losses[0]); // measured: 557 → 192 in 20 epochs
-    expect(new Set(perEpoch).size).toBe(1);
-    model.dispose();
-    expect(tf.memory().numTensors).toBe(tensorsBefore);
-    expect(numDataIds()).toBe(idsBefore);
-  });
+  it.runIf(onWasm)(
+    "trains on WASM: the loss falls on a small fixed dataset and no tensors or buffers leak",
+    async () => {
+      const numDataIds = () => (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+      const [tensorsBefore, idsBefore] = [tf.memory().numTensors, numDataIds()];
+      const model = createVae({ ...convMnistVae(2), denseUnits: 64 }, new Rng(2));
+      const perEpoch: number[] = [];
+      const result = await train(
+        model,
+        binaryImages(64, 3),
+        { epochs: 20, batchSize: 16, learningRate: 3e-3, beta: 1, reduction: "sum", seed: 4 },
+        {
+          onEpoch: () => void perEpoch.push(tf.memory().numTensors),
+        },
+      );
+      const losses = result.history.map((h) => h.total);
+      expect(losses[0]).toBeGreaterThan(400); // ≈ 784·ln 2 at initialisation
+      expect(losses[losses.length - 1]).toBeLessThan(0.6 * losses[0]); // measured: 557 → 192 in 20 epochs
+      expect(new Set(perEpoch).size).toBe(1);
+      model.dispose();
+      expect(tf.memory().numTensors).toBe(tensorsBefore);
+      expect(numDataIds()).toBe(idsBefore);
+    },
+  );
 });

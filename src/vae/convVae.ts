@@ -68,7 +68,14 @@ function uniformTensor(shape: number[], bound: number, rng: Rng): tf.Variable {
   return tf.tidy(() => tf.variable(tf.tensor(values, shape), true));
 }
 
-function createConv(name: string, kind: ConvLayer["kind"], inC: number, outC: number, relu: boolean, rng: Rng): ConvLayer {
+function createConv(
+  name: string,
+  kind: ConvLayer["kind"],
+  inC: number,
+  outC: number,
+  relu: boolean,
+  rng: Rng,
+): ConvLayer {
   // PyTorch: Conv2d weight [outC, inC, k, k] → fanIn = inC·k²; ConvTranspose2d weight [inC, outC, k, k] → fanIn = outC·k².
   const fanIn = (kind === "conv" ? inC : outC) * KERNEL * KERNEL;
   const bound = 1 / Math.sqrt(fanIn);
@@ -82,8 +89,16 @@ function createConv(name: string, kind: ConvLayer["kind"], inC: number, outC: nu
 function applyConv(x: tf.Tensor4D, layer: ConvLayer): tf.Tensor4D {
   const [batch, h, w] = x.shape;
   const transposed = layer.kind === "deconv";
-  const outShape: [number, number, number, number] | undefined = transposed ? [batch, h * STRIDE, w * STRIDE, layer.outC] : undefined;
-  const fast = fastPath.hooks?.convLayer(x, layer.w as tf.Tensor4D, layer.b as tf.Tensor1D, { transposed, strides: STRIDE, pad: "same", activation: layer.relu ? "relu" : "linear", outShape });
+  const outShape: [number, number, number, number] | undefined = transposed
+    ? [batch, h * STRIDE, w * STRIDE, layer.outC]
+    : undefined;
+  const fast = fastPath.hooks?.convLayer(x, layer.w as tf.Tensor4D, layer.b as tf.Tensor1D, {
+    transposed,
+    strides: STRIDE,
+    pad: "same",
+    activation: layer.relu ? "relu" : "linear",
+    outShape,
+  });
   if (fast) return fast;
   if (layer.kind === "conv") {
     return tf.fused.conv2d({
@@ -145,7 +160,9 @@ export function createConvVae(config: ConvVaeConfig, rng: Rng): Vae {
     { kind: "conv", layer: deconv2 },
   ];
   const variables = layers.flatMap((l) => [l.layer.w, l.layer.b]);
-  const variableNames = layers.flatMap((l) => (l.kind === "dense" ? denseVariableNames(l.layer) : [`${l.layer.name}/w`, `${l.layer.name}/b`]));
+  const variableNames = layers.flatMap((l) =>
+    l.kind === "dense" ? denseVariableNames(l.layer) : [`${l.layer.name}/w`, `${l.layer.name}/b`],
+  );
 
   return {
     config,

@@ -42,7 +42,8 @@ describe("dense layer", () => {
         const layer = createDense("t", inDim, outDim, activation, new Rng(inDim + outDim));
         const x = tf.randomNormal([batch, inDim], 0, 1, "float32", 3) as tf.Tensor2D;
         const c = tf.randomNormal([batch, outDim], 0, 1, "float32", 4); // a fixed linear read-out
-        const ours = (xi: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(dense(xi as tf.Tensor2D, { ...layer, w: w as tf.Variable, b: b as tf.Variable }), c));
+        const ours = (xi: tf.Tensor, w: tf.Tensor, b: tf.Tensor) =>
+          tf.sum(tf.mul(dense(xi as tf.Tensor2D, { ...layer, w: w as tf.Variable, b: b as tf.Variable }), c));
         const ref = (xi: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(plainDense(xi, w, b, activation), c));
         const y = dense(x, layer);
         const yRef = plainDense(x, layer.w, layer.b, activation);
@@ -60,7 +61,10 @@ describe("dense layer", () => {
       const layer = createDense("fd", 24, 20, activation, new Rng(5));
       const x = tf.randomNormal([4, 24], 0, 1, "float32", 6);
       const c = tf.randomNormal([4, 20], 0, 1, "float32", 7);
-      const f = (xi: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(dense(xi as tf.Tensor2D, { ...layer, w: w as tf.Variable, b: b as tf.Variable }), c)) as tf.Scalar;
+      const f = (xi: tf.Tensor, w: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(
+          tf.mul(dense(xi as tf.Tensor2D, { ...layer, w: w as tf.Variable, b: b as tf.Variable }), c),
+        ) as tf.Scalar;
       // A ReLU kink within h of a pre-activation would spoil the central difference: h is small.
       for (const k of [0, 1, 2]) expect(gradCheck(f, [x, layer.w, layer.b], k, 1e-3).maxAbsError).toBeLessThan(3e-3);
       tf.dispose([x, c, layer.w, layer.b]);
@@ -71,21 +75,32 @@ describe("dense layer", () => {
     const [batch, inDim, outDim] = [16, 96, 80];
     const layer = createDense("first", inDim, outDim, "relu", new Rng(8));
     const x = tf.randomNormal([batch, inDim]) as tf.Tensor2D;
-    const profile = await tf.profile(() => tf.tidy(() => tf.variableGrads(() => tf.sum(dense(x, layer)), [layer.w, layer.b]).value));
+    const profile = await tf.profile(() =>
+      tf.tidy(() => tf.variableGrads(() => tf.sum(dense(x, layer)), [layer.w, layer.b]).value),
+    );
     // Outputs of arithmetic kernels (Identity merely clones the saved input x).
-    const shapes = profile.kernels.filter((k) => k.name !== "Identity").flatMap((k) => k.outputShapes.map((s) => JSON.stringify(s)));
+    const shapes = profile.kernels
+      .filter((k) => k.name !== "Identity")
+      .flatMap((k) => k.outputShapes.map((s) => JSON.stringify(s)));
     expect(shapes).toContain(JSON.stringify([inDim, outDim])); // dW
     expect(shapes).not.toContain(JSON.stringify([batch, inDim])); // dx
     tf.dispose([x, layer.w, layer.b]);
   });
 
   it("keeps the number of live tensors constant across training steps", () => {
-    const layers = [createDense("a", 30, 300, "relu", new Rng(1)), createDense("b", 300, 300, "relu", new Rng(2)), createDense("c", 300, 2, "linear", new Rng(3))];
+    const layers = [
+      createDense("a", 30, 300, "relu", new Rng(1)),
+      createDense("b", 300, 300, "relu", new Rng(2)),
+      createDense("c", 300, 2, "linear", new Rng(3)),
+    ];
     const x = tf.randomNormal([64, 30]);
     const opt = adam(1e-3);
     const step = () =>
       tf.tidy(() => {
-        const { grads } = tf.variableGrads(() => tf.mean(tf.square(layers.reduce((h, l) => dense(h as tf.Tensor2D, l), x))) as tf.Scalar, layers.flatMap((l) => [l.w, l.b]));
+        const { grads } = tf.variableGrads(
+          () => tf.mean(tf.square(layers.reduce((h, l) => dense(h as tf.Tensor2D, l), x))) as tf.Scalar,
+          layers.flatMap((l) => [l.w, l.b]),
+        );
         opt.applyGradients(grads);
       });
     step();
@@ -102,7 +117,9 @@ describe("dense layer", () => {
     try {
       const layer = createDense("cpu", 24, 20, "relu", new Rng(9));
       const x = tf.randomNormal([4, 24], 0, 1, "float32", 10);
-      const g = tf.grads((w: tf.Tensor) => tf.sum(dense(x as tf.Tensor2D, { ...layer, w: w as tf.Variable })))([layer.w]);
+      const g = tf.grads((w: tf.Tensor) => tf.sum(dense(x as tf.Tensor2D, { ...layer, w: w as tf.Variable })))([
+        layer.w,
+      ]);
       const gRef = tf.grads((w: tf.Tensor) => tf.sum(plainDense(x, w, layer.b, "relu")))([layer.w]);
       expect(maxRelDiff(dense(x as tf.Tensor2D, layer), plainDense(x, layer.w, layer.b, "relu"))).toBeLessThan(1e-6);
       expect(maxRelDiff(g[0], gRef[0])).toBeLessThan(1e-6);
@@ -114,7 +131,13 @@ describe("dense layer", () => {
 
 describe("transpose2d", () => {
   it("transposes any 2-D shape, including sizes that are not multiples of 4", () => {
-    for (const [r, c] of [[1, 1], [3, 5], [4, 8], [9, 7], [130, 33]]) {
+    for (const [r, c] of [
+      [1, 1],
+      [3, 5],
+      [4, 8],
+      [9, 7],
+      [130, 33],
+    ]) {
       const x = tf.randomNormal([r, c]) as tf.Tensor2D;
       expect(maxAbs(tf.sub(transpose2d(x), tf.transpose(x)))).toBe(0);
     }
@@ -132,7 +155,9 @@ describe("tensors saved for the backward pass", () => {
       return y;
     };
     const [g] = tf.grads(f)([layer.w]);
-    const [gRef] = tf.grads((w: tf.Tensor) => tf.sum(plainDense(tf.tensor2d(values, [3, 5]), w, layer.b, "relu")))([layer.w]);
+    const [gRef] = tf.grads((w: tf.Tensor) => tf.sum(plainDense(tf.tensor2d(values, [3, 5]), w, layer.b, "relu")))([
+      layer.w,
+    ]);
     expect(maxRelDiff(g, gRef)).toBeLessThan(1e-6);
   });
 });

@@ -29,7 +29,9 @@ describe("evaluate", () => {
 
   it("rejects rows that do not match n × dim", () => {
     const model = createVae(mnistVae(2, 16), new Rng(1));
-    expect(() => evaluate(model, new Float32Array(10), 2, 784, { reduction: "sum" })).toThrow(/expected n × dim = 1568/);
+    expect(() => evaluate(model, new Float32Array(10), 2, 784, { reduction: "sum" })).toThrow(
+      /expected n × dim = 1568/,
+    );
     model.dispose();
   });
 });

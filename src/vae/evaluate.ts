@@ -24,7 +24,8 @@ export interface EvaluateOptions {
  * evaluate(model, test.images, test.n, 784, { reduction: "sum" }); //=> { total: 151.2, recon: 145.9, kl: 5.3 } (nats per image)
  */
 export function evaluate(model: Vae, rows: Float32Array, n: number, dim: number, options: EvaluateOptions): LossValues {
-  if (rows.length !== n * dim) throw new Error(`evaluate: rows hold ${rows.length} values, expected n × dim = ${n * dim}.`);
+  if (rows.length !== n * dim)
+    throw new Error(`evaluate: rows hold ${rows.length} values, expected n × dim = ${n * dim}.`);
   if (n < 1) throw new Error("evaluate: the dataset is empty.");
   const batchSize = options.batchSize ?? 500;
   const rng = new Rng(options.seed ?? 0);
@@ -34,7 +35,11 @@ export function evaluate(model: Vae, rows: Float32Array, n: number, dim: number,
     const parts = tf.tidy(() => {
       const x = tf.tensor2d(rows.subarray(start * dim, (start + rowsInBatch) * dim), [rowsInBatch, dim]);
       const f = forward(model, x, { rng });
-      const l = elbo(x, f.out, f.mu, f.logVar, { likelihood: model.config.likelihood, reduction: options.reduction, beta: options.beta ?? 1 });
+      const l = elbo(x, f.out, f.mu, f.logVar, {
+        likelihood: model.config.likelihood,
+        reduction: options.reduction,
+        beta: options.beta ?? 1,
+      });
       return tf.stack([l.total, l.recon, l.kl]);
     });
     const [total, recon, kl] = parts.dataSync();

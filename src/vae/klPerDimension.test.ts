@@ -51,7 +51,11 @@ describe("klPerDimension", () => {
   });
 
   it("names the problem when the rows do not match n × dim", () => {
-    expect(() => klPerDimension(fixedEncoder(), new Float32Array(7), 2, 4)).toThrow("klPerDimension: rows hold 7 values, expected n × dim = 2 × 4 = 8.");
-    expect(() => klPerDimension(fixedEncoder(), new Float32Array(0), 0, 4)).toThrow("n must be a whole number ≥ 1, got 0");
+    expect(() => klPerDimension(fixedEncoder(), new Float32Array(7), 2, 4)).toThrow(
+      "klPerDimension: rows hold 7 values, expected n × dim = 2 × 4 = 8.",
+    );
+    expect(() => klPerDimension(fixedEncoder(), new Float32Array(0), 0, 4)).toThrow(
+      "n must be a whole number ≥ 1, got 0",
+    );
   });
 });

@@ -19,7 +19,8 @@ import type { Vae } from "./types";
  */
 export function klPerDimension(model: Vae, rows: Float32Array, n: number, dim: number, batchSize = 512): number[] {
   if (!(Number.isInteger(n) && n >= 1)) throw new Error(`klPerDimension: n must be a whole number ≥ 1, got ${n}.`);
-  if (rows.length !== n * dim) throw new Error(`klPerDimension: rows hold ${rows.length} values, expected n × dim = ${n} × ${dim} = ${n * dim}.`);
+  if (rows.length !== n * dim)
+    throw new Error(`klPerDimension: rows hold ${rows.length} values, expected n × dim = ${n} × ${dim} = ${n * dim}.`);
   const latentDim = model.config.latentDim;
   const sums = new Float64Array(latentDim);
   for (let start = 0; start < n; start += batchSize) {

@@ -1,18 +1,30 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import { classCentroids, clusterSeparation, encodeDataset, interpolationPath, latentGrid, lerp, morphPath, slerp, SLERP_PARALLEL_THRESHOLD } from "./latent";
+import {
+  classCentroids,
+  clusterSeparation,
+  encodeDataset,
+  interpolationPath,
+  latentGrid,
+  lerp,
+  morphPath,
+  slerp,
+  SLERP_PARALLEL_THRESHOLD,
+} from "./latent";
 import { mnistVae } from "./presets";
 import { createVae } from "./vae";
 import { Rng } from "./random";
 
 const norm = (v: number[]) => Math.hypot(...v);
-const angle = (a: number[], b: number[]) => Math.acos(Math.min(1, Math.max(-1, a.reduce((s, x, i) => s + x * b[i], 0) / (norm(a) * norm(b)))));
+const angle = (a: number[], b: number[]) =>
+  Math.acos(Math.min(1, Math.max(-1, a.reduce((s, x, i) => s + x * b[i], 0) / (norm(a) * norm(b)))));
 /** A unit vector in the plane at angle `theta` from the x axis. */
 const at = (theta: number) => [Math.cos(theta), Math.sin(theta)];
 
 describe("slerp", () => {
   it("stays on the arc: constant norm and angle proportional to t for equal-norm endpoints", () => {
-    const z0 = [2, 0, 0], z1 = [0, 1.2, 1.6]; // both of norm 2, 90° apart
+    const z0 = [2, 0, 0],
+      z1 = [0, 1.2, 1.6]; // both of norm 2, 90° apart
     for (const t of [0.1, 0.25, 0.5, 0.9]) {
       const z = slerp(z0, z1, t);
       expect(norm(z)).toBeCloseTo(2, 10);
@@ -24,7 +36,8 @@ describe("slerp", () => {
   it("interpolates on the arc in many dimensions, for random codes of equal norm", () => {
     const rng = new Rng(7);
     for (let trial = 0; trial < 20; trial++) {
-      const a = Array.from(rng.normals(16)), b = Array.from(rng.normals(16));
+      const a = Array.from(rng.normals(16)),
+        b = Array.from(rng.normals(16));
       const bScaled = b.map((v) => (v * norm(a)) / norm(b));
       const omega = angle(a, bScaled);
       const z = slerp(a, bScaled, 0.3);
@@ -34,7 +47,8 @@ describe("slerp", () => {
   });
 
   it("hits both endpoints exactly", () => {
-    const z0 = [0.3, -1.2, 0.1], z1 = [1.5, 0.4, -0.7];
+    const z0 = [0.3, -1.2, 0.1],
+      z1 = [1.5, 0.4, -0.7];
     expect(slerp(z0, z1, 0)).toEqual(z0);
     expect(slerp(z0, z1, 1)).toEqual(z1);
     expect(lerp(z0, z1, 0)).toEqual(z0);
@@ -47,7 +61,8 @@ describe("slerp", () => {
     expect(slerp(at(0), at(tiny), 0.3)).toEqual(lerp(at(0), at(tiny), 0.3));
     // Just above the threshold slerp itself runs, and agrees with lerp to within Ω²/8: no jump.
     const z1 = at(SLERP_PARALLEL_THRESHOLD * 1.001);
-    const arc = slerp(at(0), z1, 0.5), line = lerp(at(0), z1, 0.5);
+    const arc = slerp(at(0), z1, 0.5),
+      line = lerp(at(0), z1, 0.5);
     expect(norm(arc)).toBeCloseTo(1, 14);
     arc.forEach((v, i) => expect(Math.abs(v - line[i])).toBeLessThan(2e-9));
   });
@@ -90,7 +105,8 @@ describe("paths and grids", () => {
   });
 
   it("builds spherical paths that keep the norm of equal-norm endpoints, in equal angular steps", () => {
-    const z0 = [3, 0], z1 = [0, -3];
+    const z0 = [3, 0],
+      z1 = [0, -3];
     const p = interpolationPath(z0, z1, 7, "spherical");
     expect(p[0]).toEqual(z0);
     expect(p[6]).toEqual(z1);
@@ -106,7 +122,12 @@ describe("paths and grids", () => {
   });
 
   it("morphs toward the target, leaving out the start and ending exactly on the target", () => {
-    expect(morphPath([0, 0], [4, -2], 4)).toEqual([[1, -0.5], [2, -1], [3, -1.5], [4, -2]]);
+    expect(morphPath([0, 0], [4, -2], 4)).toEqual([
+      [1, -0.5],
+      [2, -1],
+      [3, -1.5],
+      [4, -2],
+    ]);
     const target = [0.1, 0.7];
     expect(morphPath([0.3, 0.3], target, 1)).toEqual([target]);
     expect(morphPath([0.3, 0.3], target, 3)[2]).toEqual(target);
@@ -160,14 +181,28 @@ describe("class centroids", () => {
   });
 
   it("refuses labels out of range and point counts that do not match the labels", () => {
-    expect(() => classCentroids(new Float32Array([0, 0, 1, 1]), [0, 3], 2, 2)).toThrow(/label 1 is 3; labels must be whole numbers from 0 to 1/);
-    expect(() => classCentroids(new Float32Array([0, 0, 1]), [0, 1], 2, 2)).toThrow(/2 labels need 2 × 2 = 4 coordinates, got 3/);
+    expect(() => classCentroids(new Float32Array([0, 0, 1, 1]), [0, 3], 2, 2)).toThrow(
+      /label 1 is 3; labels must be whole numbers from 0 to 1/,
+    );
+    expect(() => classCentroids(new Float32Array([0, 0, 1]), [0, 1], 2, 2)).toThrow(
+      /2 labels need 2 × 2 = 4 coordinates, got 3/,
+    );
   });
 });
 
 describe("cluster separation", () => {
   it("counts well-separated blobs as distinct clusters", () => {
-    const { points, labels } = blobs([[-5, 0], [5, 0], [0, 5], [0, -5]], 200, 0.5, 1);
+    const { points, labels } = blobs(
+      [
+        [-5, 0],
+        [5, 0],
+        [0, 5],
+        [0, -5],
+      ],
+      200,
+      0.5,
+      1,
+    );
     const s = clusterSeparation(points, labels, 2, 4);
     expect(s.distinctFraction).toBe(1);
     expect(s.distinct).toEqual([true, true, true, true]);
@@ -177,7 +212,17 @@ describe("cluster separation", () => {
   });
 
   it("names the pair of overlapping classes as the most confused", () => {
-    const { points, labels } = blobs([[-6, 0], [6, 0], [0, 0.2], [0, -0.2]], 300, 1, 2);
+    const { points, labels } = blobs(
+      [
+        [-6, 0],
+        [6, 0],
+        [0, 0.2],
+        [0, -0.2],
+      ],
+      300,
+      1,
+      2,
+    );
     const s = clusterSeparation(points, labels, 2, 4);
     expect(s.mostConfused).toEqual([2, 3]);
     expect(s.confusedPairs[0].pair).toEqual([2, 3]);
@@ -188,16 +233,32 @@ describe("cluster separation", () => {
 
   it("ranks two overlapping pairs above the separated classes, and counts only separated classes as distinct at a strict threshold", () => {
     // 0/1 overlap completely (same centre), 2/3 overlap partly, 4 stands alone.
-    const { points, labels } = blobs([[0, 0], [0, 0], [8, 0], [9, 0], [0, 9]], 400, 0.7, 3);
+    const { points, labels } = blobs(
+      [
+        [0, 0],
+        [0, 0],
+        [8, 0],
+        [9, 0],
+        [0, 9],
+      ],
+      400,
+      0.7,
+      3,
+    );
     const s = clusterSeparation(points, labels, 2, 5, 0.9);
-    expect(s.confusedPairs.slice(0, 2).map((p) => p.pair)).toEqual([[0, 1], [2, 3]]);
+    expect(s.confusedPairs.slice(0, 2).map((p) => p.pair)).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
     expect(s.distinct).toEqual([false, false, false, false, true]);
     expect(s.distinctFraction).toBeCloseTo(0.2, 12);
   });
 
   it("refuses a single class and thresholds outside 0..1", () => {
     expect(() => clusterSeparation(new Float32Array([0, 0]), [0], 2, 1)).toThrow(/at least 2 classes/);
-    expect(() => clusterSeparation(new Float32Array([0, 0, 1, 1]), [0, 1], 2, 2, 1.5)).toThrow(/threshold must be between 0 and 1/);
+    expect(() => clusterSeparation(new Float32Array([0, 0, 1, 1]), [0, 1], 2, 2, 1.5)).toThrow(
+      /threshold must be between 0 and 1/,
+    );
   });
 });
 
@@ -218,8 +279,12 @@ describe("encodeDataset", () => {
 
   it("refuses rows of the wrong width or count", () => {
     const model = createVae(mnistVae(2, 8), new Rng(1));
-    expect(() => encodeDataset(model, new Float32Array(10), 5, 2)).toThrow(/rows have 2 values each, but the model's encoder takes 784/);
-    expect(() => encodeDataset(model, new Float32Array(784), 2, 784)).toThrow(/rows hold 784 values, expected n × dim = 2 × 784/);
+    expect(() => encodeDataset(model, new Float32Array(10), 5, 2)).toThrow(
+      /rows have 2 values each, but the model's encoder takes 784/,
+    );
+    expect(() => encodeDataset(model, new Float32Array(784), 2, 784)).toThrow(
+      /rows hold 784 values, expected n × dim = 2 × 784/,
+    );
     model.dispose();
   });
 });

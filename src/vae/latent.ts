@@ -27,10 +27,13 @@ function inputDimOf(config: VaeConfig): number {
  */
 export function encodeDataset(model: Vae, rows: Float32Array, n: number, dim: number, batchSize = 512): Float32Array {
   if (!(Number.isInteger(n) && n >= 0)) throw new Error(`encodeDataset: n must be a whole number ≥ 0, got ${n}.`);
-  if (rows.length !== n * dim) throw new Error(`encodeDataset: rows hold ${rows.length} values, expected n × dim = ${n} × ${dim} = ${n * dim}.`);
+  if (rows.length !== n * dim)
+    throw new Error(`encodeDataset: rows hold ${rows.length} values, expected n × dim = ${n} × ${dim} = ${n * dim}.`);
   const expected = inputDimOf(model.config);
-  if (dim !== expected) throw new Error(`encodeDataset: the rows have ${dim} values each, but the model's encoder takes ${expected}.`);
-  if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new Error(`encodeDataset: batchSize must be a whole number ≥ 1, got ${batchSize}.`);
+  if (dim !== expected)
+    throw new Error(`encodeDataset: the rows have ${dim} values each, but the model's encoder takes ${expected}.`);
+  if (!(Number.isInteger(batchSize) && batchSize >= 1))
+    throw new Error(`encodeDataset: batchSize must be a whole number ≥ 1, got ${batchSize}.`);
   const latentDim = model.config.latentDim;
   const out = new Float32Array(n * latentDim);
   for (let start = 0; start < n; start += batchSize) {
@@ -43,15 +46,26 @@ export function encodeDataset(model: Vae, rows: Float32Array, n: number, dim: nu
 }
 
 /** Labels must be whole numbers in 0..numClasses−1, one per point. */
-function checkLabels(fn: string, points: ArrayLike<number>, labels: ArrayLike<number>, latentDim: number, numClasses: number): void {
-  if (!(Number.isInteger(latentDim) && latentDim >= 1)) throw new Error(`${fn}: latentDim must be a whole number ≥ 1, got ${latentDim}.`);
-  if (!(Number.isInteger(numClasses) && numClasses >= 1)) throw new Error(`${fn}: numClasses must be a whole number ≥ 1, got ${numClasses}.`);
+function checkLabels(
+  fn: string,
+  points: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  latentDim: number,
+  numClasses: number,
+): void {
+  if (!(Number.isInteger(latentDim) && latentDim >= 1))
+    throw new Error(`${fn}: latentDim must be a whole number ≥ 1, got ${latentDim}.`);
+  if (!(Number.isInteger(numClasses) && numClasses >= 1))
+    throw new Error(`${fn}: numClasses must be a whole number ≥ 1, got ${numClasses}.`);
   if (points.length !== labels.length * latentDim) {
-    throw new Error(`${fn}: ${labels.length} labels need ${labels.length} × ${latentDim} = ${labels.length * latentDim} coordinates, got ${points.length}.`);
+    throw new Error(
+      `${fn}: ${labels.length} labels need ${labels.length} × ${latentDim} = ${labels.length * latentDim} coordinates, got ${points.length}.`,
+    );
   }
   for (let i = 0; i < labels.length; i++) {
     const c = labels[i];
-    if (!(Number.isInteger(c) && c >= 0 && c < numClasses)) throw new Error(`${fn}: label ${i} is ${c}; labels must be whole numbers from 0 to ${numClasses - 1}.`);
+    if (!(Number.isInteger(c) && c >= 0 && c < numClasses))
+      throw new Error(`${fn}: label ${i} is ${c}; labels must be whole numbers from 0 to ${numClasses - 1}.`);
   }
 }
 
@@ -62,7 +76,12 @@ function checkLabels(fn: string, points: ArrayLike<number>, labels: ArrayLike<nu
  * @example
  * classCentroids(new Float32Array([0, 0, 2, 2, 10, 10]), [0, 0, 1], 2, 2); //=> Float32Array [1, 1, 10, 10]
  */
-export function classCentroids(points: ArrayLike<number>, labels: ArrayLike<number>, latentDim: number, numClasses: number): Float32Array {
+export function classCentroids(
+  points: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  latentDim: number,
+  numClasses: number,
+): Float32Array {
   checkLabels("classCentroids", points, labels, latentDim, numClasses);
   const sums = new Float64Array(numClasses * latentDim); // float64: 60k float32 codes summed lose digits
   const counts = new Array<number>(numClasses).fill(0);
@@ -73,10 +92,13 @@ export function classCentroids(points: ArrayLike<number>, labels: ArrayLike<numb
   }
   const empty = counts.flatMap((k, c) => (k === 0 ? [c] : []));
   if (empty.length > 0) {
-    throw new Error(`classCentroids: no points for class ${empty.join(", ")}. Pass points of every class, or a smaller numClasses if the labels only use 0..k−1.`);
+    throw new Error(
+      `classCentroids: no points for class ${empty.join(", ")}. Pass points of every class, or a smaller numClasses if the labels only use 0..k−1.`,
+    );
   }
   const out = new Float32Array(numClasses * latentDim);
-  for (let c = 0; c < numClasses; c++) for (let j = 0; j < latentDim; j++) out[c * latentDim + j] = sums[c * latentDim + j] / counts[c];
+  for (let c = 0; c < numClasses; c++)
+    for (let j = 0; j < latentDim; j++) out[c * latentDim + j] = sums[c * latentDim + j] / counts[c];
   return out;
 }
 
@@ -120,18 +142,22 @@ export const SLERP_PARALLEL_THRESHOLD = 1e-4;
  */
 export function slerp(z0: number[], z1: number[], t: number): number[] {
   sameLength(z0, z1, "slerp");
-  const n0 = Math.hypot(...z0), n1 = Math.hypot(...z1);
+  const n0 = Math.hypot(...z0),
+    n1 = Math.hypot(...z1);
   if (n0 === 0 || n1 === 0) return lerp(z0, z1, t);
-  let diff = 0, sum = 0;
+  let diff = 0,
+    sum = 0;
   for (let i = 0; i < z0.length; i++) {
-    const a = z0[i] / n0, b = z1[i] / n1;
+    const a = z0[i] / n0,
+      b = z1[i] / n1;
     diff += (a - b) * (a - b);
     sum += (a + b) * (a + b);
   }
   const omega = 2 * Math.atan2(Math.sqrt(diff), Math.sqrt(sum));
   if (omega < SLERP_PARALLEL_THRESHOLD || Math.PI - omega < SLERP_PARALLEL_THRESHOLD) return lerp(z0, z1, t);
   const sinOmega = Math.sin(omega);
-  const a = Math.sin((1 - t) * omega) / sinOmega, b = Math.sin(t * omega) / sinOmega;
+  const a = Math.sin((1 - t) * omega) / sinOmega,
+    b = Math.sin(t * omega) / sinOmega;
   return z0.map((v, i) => a * v + b * z1[i]);
 }
 
@@ -142,8 +168,10 @@ export function slerp(z0: number[], z1: number[], t: number): number[] {
  * interpolationPath([0, 0], [1, 2], 3, "linear"); //=> [[0, 0], [0.5, 1], [1, 2]]
  */
 export function interpolationPath(z0: number[], z1: number[], steps: number, kind: "linear" | "spherical"): number[][] {
-  if (!(Number.isInteger(steps) && steps >= 2)) throw new Error(`interpolationPath: steps must be a whole number ≥ 2, got ${steps}.`);
-  if (kind !== "linear" && kind !== "spherical") throw new Error(`interpolationPath: kind must be "linear" or "spherical", got ${JSON.stringify(kind)}.`);
+  if (!(Number.isInteger(steps) && steps >= 2))
+    throw new Error(`interpolationPath: steps must be a whole number ≥ 2, got ${steps}.`);
+  if (kind !== "linear" && kind !== "spherical")
+    throw new Error(`interpolationPath: kind must be "linear" or "spherical", got ${JSON.stringify(kind)}.`);
   const f = kind === "linear" ? lerp : slerp;
   return Array.from({ length: steps }, (_, i) => f(z0, z1, i / (steps - 1)));
 }
@@ -158,7 +186,8 @@ export function interpolationPath(z0: number[], z1: number[], steps: number, kin
  */
 export function morphPath(from: number[], target: number[], steps: number): number[][] {
   sameLength(from, target, "morphPath");
-  if (!(Number.isInteger(steps) && steps >= 1)) throw new Error(`morphPath: steps must be a whole number ≥ 1, got ${steps}.`);
+  if (!(Number.isInteger(steps) && steps >= 1))
+    throw new Error(`morphPath: steps must be a whole number ≥ 1, got ${steps}.`);
   return Array.from({ length: steps }, (_, i) => (i === steps - 1 ? [...target] : lerp(from, target, (i + 1) / steps)));
 }
 
@@ -173,11 +202,15 @@ export function morphPath(from: number[], target: number[], steps: number): numb
  */
 export function latentGrid(perSide: number, range: [number, number] = [-3, 3], latentDim = 2): Float32Array {
   if (latentDim !== 2) {
-    throw new Error(`latentGrid: a grid covers a 2-D latent space, but this one has ${latentDim} dimensions. Train with latentDim = 2, or decode an interpolationPath instead.`);
+    throw new Error(
+      `latentGrid: a grid covers a 2-D latent space, but this one has ${latentDim} dimensions. Train with latentDim = 2, or decode an interpolationPath instead.`,
+    );
   }
-  if (!(Number.isInteger(perSide) && perSide >= 2)) throw new Error(`latentGrid: perSide must be a whole number ≥ 2, got ${perSide}.`);
+  if (!(Number.isInteger(perSide) && perSide >= 2))
+    throw new Error(`latentGrid: perSide must be a whole number ≥ 2, got ${perSide}.`);
   const [lo, hi] = range;
-  if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) throw new Error(`latentGrid: range must be [lo, hi] with lo < hi, got [${range}].`);
+  if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi))
+    throw new Error(`latentGrid: range must be [lo, hi] with lo < hi, got [${range}].`);
   const out = new Float32Array(perSide * perSide * 2);
   for (let r = 0; r < perSide; r++) {
     for (let c = 0; c < perSide; c++) {
@@ -225,14 +258,23 @@ export interface ClusterSeparation {
  * s.distinctFraction; //=> 0.8   (8 of 10 digits form distinct clusters)
  * s.mostConfused;     //=> [4, 9]
  */
-export function clusterSeparation(points: ArrayLike<number>, labels: ArrayLike<number>, latentDim: number, numClasses: number, threshold = 0.5): ClusterSeparation {
-  if (!(Number.isInteger(numClasses) && numClasses >= 2)) throw new Error(`clusterSeparation: needs at least 2 classes, got ${numClasses}.`);
-  if (!(threshold >= 0 && threshold <= 1)) throw new Error(`clusterSeparation: threshold must be between 0 and 1, got ${threshold}.`);
+export function clusterSeparation(
+  points: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  latentDim: number,
+  numClasses: number,
+  threshold = 0.5,
+): ClusterSeparation {
+  if (!(Number.isInteger(numClasses) && numClasses >= 2))
+    throw new Error(`clusterSeparation: needs at least 2 classes, got ${numClasses}.`);
+  if (!(threshold >= 0 && threshold <= 1))
+    throw new Error(`clusterSeparation: threshold must be between 0 and 1, got ${threshold}.`);
   const centroids = classCentroids(points, labels, latentDim, numClasses); // also checks the inputs
   const counts = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   let hits = 0;
   for (let i = 0; i < labels.length; i++) {
-    let best = 0, bestD = Infinity;
+    let best = 0,
+      bestD = Infinity;
     for (let c = 0; c < numClasses; c++) {
       let d = 0;
       for (let j = 0; j < latentDim; j++) d += (points[i * latentDim + j] - centroids[c * latentDim + j]) ** 2;
@@ -268,5 +310,6 @@ export function clusterSeparation(points: ArrayLike<number>, labels: ArrayLike<n
 }
 
 function sameLength(a: number[], b: number[], fn: string): void {
-  if (a.length !== b.length) throw new Error(`${fn}: the two codes have different lengths (${a.length} and ${b.length}).`);
+  if (a.length !== b.length)
+    throw new Error(`${fn}: the two codes have different lengths (${a.length} and ${b.length}).`);
 }

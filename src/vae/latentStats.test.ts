@@ -3,7 +3,11 @@ import { activeUnits, centroidDirection } from "./latentStats";
 
 describe("activeUnits", () => {
   it("takes each dimension's variance over the images, dividing by n, and counts those above the threshold", () => {
-    const mu = [[1, 5, 0.3], [3, 5, 0.1], [2, 5, 0.2]];
+    const mu = [
+      [1, 5, 0.3],
+      [3, 5, 0.1],
+      [2, 5, 0.2],
+    ];
     const { variance, count } = activeUnits(mu, 0.01);
     expect(variance[0]).toBeCloseTo(2 / 3, 12);
     expect(variance[1]).toBe(0);
@@ -23,8 +27,25 @@ describe("activeUnits", () => {
 
 describe("centroidDirection", () => {
   it("is mean(codesTo) − mean(codesFrom), for groups of different sizes", () => {
-    expect(centroidDirection([[0, 0], [2, 0]], [[1, 3]])).toEqual([0, 3]);
-    expect(centroidDirection([[1, 1]], [[0, 2], [2, 2], [4, 5]])).toEqual([1, 2]);
+    expect(
+      centroidDirection(
+        [
+          [0, 0],
+          [2, 0],
+        ],
+        [[1, 3]],
+      ),
+    ).toEqual([0, 3]);
+    expect(
+      centroidDirection(
+        [[1, 1]],
+        [
+          [0, 2],
+          [2, 2],
+          [4, 5],
+        ],
+      ),
+    ).toEqual([1, 2]);
   });
 
   it("names codes of different latent spaces", () => {

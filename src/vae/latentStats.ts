@@ -10,11 +10,17 @@
 
 /** Codes must be a non-empty list of rows of equal length ≥ 1. Returns latentDim. */
 function checkCodes(fn: string, what: string, codes: number[][]): number {
-  if (!Array.isArray(codes) || codes.length === 0) throw new Error(`${fn}: ${what} must hold at least one code (one row per image), got ${Array.isArray(codes) ? "none" : typeof codes}.`);
+  if (!Array.isArray(codes) || codes.length === 0)
+    throw new Error(
+      `${fn}: ${what} must hold at least one code (one row per image), got ${Array.isArray(codes) ? "none" : typeof codes}.`,
+    );
   const dim = Array.isArray(codes[0]) ? codes[0].length : 0;
   if (dim < 1) throw new Error(`${fn}: each code in ${what} must be an array of at least one number.`);
   codes.forEach((z, i) => {
-    if (!Array.isArray(z) || z.length !== dim) throw new Error(`${fn}: ${what}[${i}] has ${Array.isArray(z) ? z.length : "no"} values, but ${what}[0] has ${dim}: every code needs latentDim values.`);
+    if (!Array.isArray(z) || z.length !== dim)
+      throw new Error(
+        `${fn}: ${what}[${i}] has ${Array.isArray(z) ? z.length : "no"} values, but ${what}[0] has ${dim}: every code needs latentDim values.`,
+      );
   });
   return dim;
 }
@@ -35,7 +41,8 @@ function meanCode(codes: number[][], dim: number): number[] {
  */
 export function activeUnits(mu: number[][], threshold = 0.01): { variance: number[]; count: number } {
   const dim = checkCodes("activeUnits", "mu", mu);
-  if (typeof threshold !== "number" || Number.isNaN(threshold)) throw new Error(`activeUnits: threshold must be a number (0.01 is customary), got ${threshold}.`);
+  if (typeof threshold !== "number" || Number.isNaN(threshold))
+    throw new Error(`activeUnits: threshold must be a number (0.01 is customary), got ${threshold}.`);
   const mean = meanCode(mu, dim);
   const variance = new Array<number>(dim).fill(0);
   for (const z of mu) for (let d = 0; d < dim; d++) variance[d] += (z[d] - mean[d]) ** 2;
@@ -53,7 +60,11 @@ export function activeUnits(mu: number[][], threshold = 0.01): { variance: numbe
 export function centroidDirection(codesFrom: number[][], codesTo: number[][]): number[] {
   const dim = checkCodes("centroidDirection", "codesFrom", codesFrom);
   const dimTo = checkCodes("centroidDirection", "codesTo", codesTo);
-  if (dimTo !== dim) throw new Error(`centroidDirection: codesFrom's codes have ${dim} values and codesTo's have ${dimTo}: both must be codes of the same latent space.`);
-  const from = meanCode(codesFrom, dim), to = meanCode(codesTo, dim);
+  if (dimTo !== dim)
+    throw new Error(
+      `centroidDirection: codesFrom's codes have ${dim} values and codesTo's have ${dimTo}: both must be codes of the same latent space.`,
+    );
+  const from = meanCode(codesFrom, dim),
+    to = meanCode(codesTo, dim);
   return to.map((v, d) => v - from[d]);
 }

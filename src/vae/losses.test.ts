@@ -19,13 +19,15 @@ describe("gaussianKl", () => {
   });
 
   it("matches ½(mu² + σ² − log σ² − 1) elementwise", () => {
-    const mu = [0.3, -1.2], logVar = [-0.7, 0.4];
+    const mu = [0.3, -1.2],
+      logVar = [-0.7, 0.4];
     const got = val(gaussianKlPerDim(t2([mu]), t2([logVar])));
     mu.forEach((m, i) => expect(got[i]).toBeCloseTo(0.5 * (m * m + Math.exp(logVar[i]) - logVar[i] - 1), 6));
   });
 
   it("agrees with a Monte-Carlo estimate of E_q[log q(z) − log p(z)]", () => {
-    const mu = [0.8, -0.5, 1.5], logVar = [-1.0, 0.5, 0.2];
+    const mu = [0.8, -0.5, 1.5],
+      logVar = [-1.0, 0.5, 0.2];
     const rng = new Rng(11);
     const n = 200_000;
     let sum = 0;
@@ -45,8 +47,14 @@ describe("gaussianKl", () => {
   });
 
   it("has gradients that match finite differences", () => {
-    const mu = t2([[0.3, -0.8], [1.1, 0.2]]);
-    const logVar = t2([[-0.5, 0.4], [0.1, -1.3]]);
+    const mu = t2([
+      [0.3, -0.8],
+      [1.1, 0.2],
+    ]);
+    const logVar = t2([
+      [-0.5, 0.4],
+      [0.1, -1.3],
+    ]);
     const f = (m: tf.Tensor, lv: tf.Tensor) => tf.sum(gaussianKl(m as tf.Tensor2D, lv as tf.Tensor2D)) as tf.Scalar;
     expect(gradCheck(f, [mu, logVar], 0).maxAbsError).toBeLessThan(2e-3);
     expect(gradCheck(f, [mu, logVar], 1).maxAbsError).toBeLessThan(2e-3);
@@ -55,18 +63,31 @@ describe("gaussianKl", () => {
 
 describe("mse", () => {
   it("averages squared errors over every element", () => {
-    expect(mse(t2([[0, 0], [1, 1]]), t2([[1, 3], [1, 1]])).dataSync()[0]).toBeCloseTo(10 / 4, 6);
+    expect(
+      mse(
+        t2([
+          [0, 0],
+          [1, 1],
+        ]),
+        t2([
+          [1, 3],
+          [1, 1],
+        ]),
+      ).dataSync()[0],
+    ).toBeCloseTo(10 / 4, 6);
   });
 
   it("has gradients that match finite differences", () => {
-    const x = t2([[0.2, -0.4, 0.9]]), xHat = t2([[0.5, 0.1, -0.3]]);
+    const x = t2([[0.2, -0.4, 0.9]]),
+      xHat = t2([[0.5, 0.1, -0.3]]);
     expect(gradCheck((a, b) => mse(a, b), [x, xHat], 1).maxAbsError).toBeLessThan(2e-3);
   });
 });
 
 describe("bernoulliNll", () => {
   it("equals −[x log σ(l) + (1−x) log(1−σ(l))] summed over pixels", () => {
-    const x = [0, 0.3, 1], l = [-2, 0.5, 3];
+    const x = [0, 0.3, 1],
+      l = [-2, 0.5, 3];
     const sig = (v: number) => 1 / (1 + Math.exp(-v));
     const expected = x.reduce((s, xi, i) => s - (xi * Math.log(sig(l[i])) + (1 - xi) * Math.log(1 - sig(l[i]))), 0);
     expect(val(bernoulliNll(t2([x]), t2([l])))[0]).toBeCloseTo(expected, 5);
@@ -84,24 +105,39 @@ describe("bernoulliNll", () => {
     const fast = [bernoulliNll(x, l), ...tf.grads(f)([x, l])];
     const core = withoutFastPath(() => [bernoulliNll(x, l), ...tf.grads(f)([x, l])]);
     for (let k = 0; k < 3; k++) {
-      const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(fast[k], core[k]))).dataSync()[0] / tf.max(tf.abs(core[k])).dataSync()[0]);
+      const diff = tf.tidy(
+        () => tf.max(tf.abs(tf.sub(fast[k], core[k]))).dataSync()[0] / tf.max(tf.abs(core[k])).dataSync()[0],
+      );
       expect(diff).toBeLessThan(1e-5);
     }
     tf.dispose([x, l, ...fast, ...core]);
   });
 
   it("has gradients that match finite differences", () => {
-    const x = t2([[0, 0.25, 1, 0.6]]), logits = t2([[-1.5, 0.3, 2.2, -0.4]]);
+    const x = t2([[0, 0.25, 1, 0.6]]),
+      logits = t2([[-1.5, 0.3, 2.2, -0.4]]);
     const f = (a: tf.Tensor, l: tf.Tensor) => tf.sum(bernoulliNll(a as tf.Tensor2D, l as tf.Tensor2D)) as tf.Scalar;
     expect(gradCheck(f, [x, logits], 1).maxAbsError).toBeLessThan(2e-3);
   });
 });
 
 describe("elbo", () => {
-  const x = t2([[0, 1, 1, 0], [1, 1, 0, 0]]);
-  const logits = t2([[-1, 2, 0.5, -0.3], [0.2, 1, -2, -1]]);
-  const mu = t2([[0.5, -0.5], [1, 0]]);
-  const logVar = t2([[0, -1], [0.5, 0]]);
+  const x = t2([
+    [0, 1, 1, 0],
+    [1, 1, 0, 0],
+  ]);
+  const logits = t2([
+    [-1, 2, 0.5, -0.3],
+    [0.2, 1, -2, -1],
+  ]);
+  const mu = t2([
+    [0.5, -0.5],
+    [1, 0],
+  ]);
+  const logVar = t2([
+    [0, -1],
+    [0.5, 0],
+  ]);
 
   it("returns total = recon + β·kl", () => {
     const p = elbo(x, logits, mu, logVar, { likelihood: "bernoulli", reduction: "sum", beta: 4 });
@@ -110,7 +146,8 @@ describe("elbo", () => {
 
   it("sums over pixels and latent dimensions and averages over the batch with reduction 'sum'", () => {
     const p = elbo(x, logits, mu, logVar, { likelihood: "bernoulli", reduction: "sum" });
-    const recon = val(bernoulliNll(x, logits)), kl = val(gaussianKl(mu, logVar));
+    const recon = val(bernoulliNll(x, logits)),
+      kl = val(gaussianKl(mu, logVar));
     expect(p.recon.dataSync()[0]).toBeCloseTo((recon[0] + recon[1]) / 2, 5);
     expect(p.kl.dataSync()[0]).toBeCloseTo((kl[0] + kl[1]) / 2, 5);
   });

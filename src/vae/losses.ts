@@ -85,21 +85,29 @@ export interface ElboOptions {
  * −log N(x; x̂, I) = ½‖x − x̂‖² + (D/2)·log 2π, minus the constant: the negative ELBO of a decoder with
  * variance ½ (see the module comment on β).
  */
-export function elbo(x: tf.Tensor2D, out: tf.Tensor2D, mu: tf.Tensor2D, logVar: tf.Tensor2D, options: ElboOptions): ElboParts {
+export function elbo(
+  x: tf.Tensor2D,
+  out: tf.Tensor2D,
+  mu: tf.Tensor2D,
+  logVar: tf.Tensor2D,
+  options: ElboOptions,
+): ElboParts {
   const beta = options.beta ?? 1;
   if (!Number.isFinite(beta) || beta < 0) throw new Error(`elbo: beta must be a finite number ≥ 0, got ${beta}.`);
   return tf.tidy(() => {
     let recon: tf.Scalar;
     let kl: tf.Scalar;
     if (options.reduction === "mean") {
-      recon = options.likelihood === "gaussian"
-        ? mse(x, out)
-        : (tf.div(tf.mean(bernoulliNll(x, out)), x.shape[1]) as tf.Scalar);
+      recon =
+        options.likelihood === "gaussian"
+          ? mse(x, out)
+          : (tf.div(tf.mean(bernoulliNll(x, out)), x.shape[1]) as tf.Scalar);
       kl = tf.mean(gaussianKlPerDim(mu, logVar)) as tf.Scalar;
     } else {
-      recon = options.likelihood === "gaussian"
-        ? (tf.mean(tf.sum(tf.squaredDifference(x, out), 1)) as tf.Scalar)
-        : (tf.mean(bernoulliNll(x, out)) as tf.Scalar);
+      recon =
+        options.likelihood === "gaussian"
+          ? (tf.mean(tf.sum(tf.squaredDifference(x, out), 1)) as tf.Scalar)
+          : (tf.mean(bernoulliNll(x, out)) as tf.Scalar);
       kl = tf.mean(gaussianKl(mu, logVar)) as tf.Scalar;
     }
     const total = tf.add(recon, tf.mul(beta, kl)) as tf.Scalar;

@@ -47,7 +47,10 @@ describe("MLP VAE", () => {
     const a = createVae(swissRollVae(32), new Rng(5));
     const b = createVae(swissRollVae(32), new Rng(5));
     const c = createVae(swissRollVae(32), new Rng(6));
-    const x = tf.tensor2d([[0.1, 0.2], [-0.3, 0.4]]);
+    const x = tf.tensor2d([
+      [0.1, 0.2],
+      [-0.3, 0.4],
+    ]);
     const fa = forward(a, x, { rng: new Rng(9) }).out.dataSync();
     const fb = forward(b, x, { rng: new Rng(9) }).out.dataSync();
     const fc = forward(c, x, { rng: new Rng(9) }).out.dataSync();
@@ -61,9 +64,9 @@ describe("MLP VAE", () => {
     const x = tf.tensor2d([[0.1, 0.2]]);
     const own = forward(model, x, { rng: new Rng(1), reparameterize: (mu) => mu });
     expect(Array.from(own.z.dataSync())).toEqual(Array.from(own.mu.dataSync()));
-    expect(() => forward(model, x, { rng: new Rng(1), reparameterize: (mu) => tf.sum(mu) as unknown as tf.Tensor2D })).toThrow(
-      /reparameterize must return a tensor shaped like mu/,
-    );
+    expect(() =>
+      forward(model, x, { rng: new Rng(1), reparameterize: (mu) => tf.sum(mu) as unknown as tf.Tensor2D }),
+    ).toThrow(/reparameterize must return a tensor shaped like mu/);
     model.dispose();
   });
 
@@ -76,10 +79,21 @@ describe("dense layer", () => {
   it("has gradients that match finite differences for x, W and b (ReLU and linear)", () => {
     for (const activation of ["relu", "linear"] as const) {
       const layer = createDense("t", 3, 4, activation, new Rng(3));
-      const x = tf.tensor2d([[0.5, -0.2, 0.8], [-0.6, 0.9, 0.1]]);
+      const x = tf.tensor2d([
+        [0.5, -0.2, 0.8],
+        [-0.6, 0.9, 0.1],
+      ]);
       const f = (xi: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => {
         const y = dense(xi as tf.Tensor2D, { ...layer, w: w as tf.Variable, b: b as tf.Variable });
-        return tf.sum(tf.mul(y, tf.tensor2d([[1, -2, 3, 0.5], [0.7, 1, -1, 2]]))) as tf.Scalar;
+        return tf.sum(
+          tf.mul(
+            y,
+            tf.tensor2d([
+              [1, -2, 3, 0.5],
+              [0.7, 1, -1, 2],
+            ]),
+          ),
+        ) as tf.Scalar;
       };
       // h = 2e-3: one pre-activation sits at −0.009, and a larger step would straddle the ReLU kink.
       for (const k of [0, 1, 2]) expect(gradCheck(f, [x, layer.w, layer.b], k, 2e-3).maxAbsError).toBeLessThan(3e-3);
@@ -100,9 +114,12 @@ describe("reparameterize", () => {
   });
 
   it("has ∂z/∂mu = 1 and ∂z/∂logVar = ½(z − mu)", () => {
-    const mu = tf.tensor2d([[0.3, -1]]), logVar = tf.tensor2d([[0.2, -0.6]]);
+    const mu = tf.tensor2d([[0.3, -1]]),
+      logVar = tf.tensor2d([[0.2, -0.6]]);
     const z = reparameterize(mu, logVar, new Rng(8)).dataSync();
-    const [dMu, dLogVar] = tf.grads((m: tf.Tensor, lv: tf.Tensor) => tf.sum(reparameterize(m as tf.Tensor2D, lv as tf.Tensor2D, new Rng(8))))([mu, logVar]);
+    const [dMu, dLogVar] = tf.grads((m: tf.Tensor, lv: tf.Tensor) =>
+      tf.sum(reparameterize(m as tf.Tensor2D, lv as tf.Tensor2D, new Rng(8))),
+    )([mu, logVar]);
     expect(Array.from(dMu.dataSync())).toEqual([1, 1]);
     const d = dLogVar.dataSync();
     expect(d[0]).toBeCloseTo(0.5 * (z[0] - 0.3), 5);

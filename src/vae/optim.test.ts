@@ -7,7 +7,12 @@ import { adam, type Optimizer } from "./optim";
 const coreAdam = (lr: number): Optimizer => withoutFastPath(() => adam(lr));
 
 /** Trains two copies of the same parameters on the same gradients, with tf.train.adam and ours. */
-function compareWithTfAdam(shapes: number[][], steps: number, makeOptimizer: (lr: number) => Optimizer, lr = 1e-3): { maxDiff: number; moved: number } {
+function compareWithTfAdam(
+  shapes: number[][],
+  steps: number,
+  makeOptimizer: (lr: number) => Optimizer,
+  lr = 1e-3,
+): { maxDiff: number; moved: number } {
   const init = shapes.map((s, i) => tf.randomNormal(s, 0, 1, "float32", 10 + i));
   const ref = init.map((t) => tf.variable(t.clone()));
   const ours = init.map((t) => tf.variable(t.clone()));

@@ -3,7 +3,8 @@ import { Rng } from "./random";
 
 describe("Rng", () => {
   it("repeats exactly under the same seed", () => {
-    const a = new Rng(7), b = new Rng(7);
+    const a = new Rng(7),
+      b = new Rng(7);
     expect(Array.from(a.normals(100))).toEqual(Array.from(b.normals(100)));
   });
 
@@ -13,9 +14,15 @@ describe("Rng", () => {
 
   it("draws uniforms in [0, 1) with mean 1/2 and variance 1/12", () => {
     const u = new Rng(3).uniforms(200_000);
-    let m = 0, v = 0;
-    let lo = Infinity, hi = -Infinity;
-    for (const x of u) { lo = Math.min(lo, x); hi = Math.max(hi, x); m += x; }
+    let m = 0,
+      v = 0;
+    let lo = Infinity,
+      hi = -Infinity;
+    for (const x of u) {
+      lo = Math.min(lo, x);
+      hi = Math.max(hi, x);
+      m += x;
+    }
     expect(lo).toBeGreaterThanOrEqual(0);
     expect(hi).toBeLessThan(1);
     m /= u.length;
@@ -27,7 +34,8 @@ describe("Rng", () => {
 
   it("draws standard normals with mean 0 and variance 1", () => {
     const z = new Rng(4).normals(200_000);
-    let m = 0, v = 0;
+    let m = 0,
+      v = 0;
     for (const x of z) m += x;
     m /= z.length;
     for (const x of z) v += (x - m) ** 2;
@@ -37,7 +45,8 @@ describe("Rng", () => {
   });
 
   it("forks streams that do not depend on how much the parent drew", () => {
-    const a = new Rng(9), b = new Rng(9);
+    const a = new Rng(9),
+      b = new Rng(9);
     b.normals(17);
     expect(a.fork("eps").uniform()).toBe(b.fork("eps").uniform());
     expect(a.fork("eps").uniform()).not.toBe(a.fork("data").uniform());

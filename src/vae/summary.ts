@@ -10,8 +10,13 @@ import type { Vae } from "./types";
 export function formatSummary(model: Vae): string {
   const rows = model.summary();
   const shape = (s: number[]) => `[${s.map((d) => (d < 0 ? "·" : String(d))).join(", ")}]`;
-  const w = [Math.max(5, ...rows.map((r) => r.name.length)), Math.max(11, ...rows.map((r) => r.description.length)), Math.max(6, ...rows.map((r) => shape(r.outputShape).length))];
-  const line = (a: string, b: string, c: string, d: string) => `${a.padEnd(w[0])}  ${b.padEnd(w[1])}  ${c.padEnd(w[2])}  ${d.padStart(9)}`;
+  const w = [
+    Math.max(5, ...rows.map((r) => r.name.length)),
+    Math.max(11, ...rows.map((r) => r.description.length)),
+    Math.max(6, ...rows.map((r) => shape(r.outputShape).length)),
+  ];
+  const line = (a: string, b: string, c: string, d: string) =>
+    `${a.padEnd(w[0])}  ${b.padEnd(w[1])}  ${c.padEnd(w[2])}  ${d.padStart(9)}`;
   const total = rows.reduce((s, r) => s + r.params, 0);
   return [
     line("layer", "description", "output", "params"),

@@ -20,7 +20,14 @@ const roll: TrainingData = {
     return out;
   },
 };
-const swissConfig: TrainConfig = { steps: 300, batchSize: 128, learningRate: 1e-3, beta: 0.01, reduction: "mean", seed: 1 };
+const swissConfig: TrainConfig = {
+  steps: 300,
+  batchSize: 128,
+  learningRate: 1e-3,
+  beta: 0.01,
+  reduction: "mean",
+  seed: 1,
+};
 
 function blobs(n: number, seed: number): TrainingData {
   // Binary 784-pixel "images": each class lights one band of pixels, plus noise.
@@ -48,11 +55,16 @@ describe("train", () => {
   it("keeps the number of live tensors constant from step 10 to step 1000", async () => {
     const model = createVae(swissRollVae(32), new Rng(1));
     const counts = new Map<number, number>();
-    await train(model, roll, { ...swissConfig, steps: 1000 }, {
-      onStep: (s) => {
-        if (s.step === 10 || s.step === 1000) counts.set(s.step, tf.memory().numTensors);
+    await train(
+      model,
+      roll,
+      { ...swissConfig, steps: 1000 },
+      {
+        onStep: (s) => {
+          if (s.step === 10 || s.step === 1000) counts.set(s.step, tf.memory().numTensors);
+        },
       },
-    });
+    );
     expect(counts.get(10)).toBeDefined();
     expect(counts.get(1000)).toBe(counts.get(10));
     model.dispose();
@@ -62,9 +74,14 @@ describe("train", () => {
     const before = tf.memory().numTensors;
     const model = createVae(mnistVae(2, 16), new Rng(1));
     const perEpoch: number[] = [];
-    await train(model, blobs(200, 3), { epochs: 3, batchSize: 64, learningRate: 1e-3, beta: 1, reduction: "sum", seed: 2 }, {
-      onEpoch: () => void perEpoch.push(tf.memory().numTensors),
-    });
+    await train(
+      model,
+      blobs(200, 3),
+      { epochs: 3, batchSize: 64, learningRate: 1e-3, beta: 1, reduction: "sum", seed: 2 },
+      {
+        onEpoch: () => void perEpoch.push(tf.memory().numTensors),
+      },
+    );
     expect(new Set(perEpoch).size).toBe(1);
     model.dispose();
     expect(tf.memory().numTensors).toBe(before);
@@ -85,7 +102,14 @@ describe("train", () => {
       useFastPath(fast);
       try {
         const model = createVae(mnistVae(2, 32), new Rng(5));
-        const r = await train(model, blobs(256, 2), { epochs: 3, batchSize: 64, learningRate: 1e-3, beta: 1, reduction: "sum", seed: 6 });
+        const r = await train(model, blobs(256, 2), {
+          epochs: 3,
+          batchSize: 64,
+          learningRate: 1e-3,
+          beta: 1,
+          reduction: "sum",
+          seed: 6,
+        });
         model.dispose();
         return r.history.map((h) => h.total);
       } finally {
@@ -101,12 +125,17 @@ describe("train", () => {
   it("trains a dataset in epochs, reporting mean total/recon/KL per epoch", async () => {
     const model = createVae(mnistVae(2, 32), new Rng(1));
     const epochs: number[] = [];
-    const r = await train(model, blobs(256, 1), { epochs: 4, batchSize: 64, learningRate: 1e-3, beta: 1, reduction: "sum", seed: 3 }, {
-      onEpoch: (e) => {
-        epochs.push(e.epoch);
-        expect(e.total).toBeCloseTo(e.recon + e.kl, 2);
+    const r = await train(
+      model,
+      blobs(256, 1),
+      { epochs: 4, batchSize: 64, learningRate: 1e-3, beta: 1, reduction: "sum", seed: 3 },
+      {
+        onEpoch: (e) => {
+          epochs.push(e.epoch);
+          expect(e.total).toBeCloseTo(e.recon + e.kl, 2);
+        },
       },
-    });
+    );
     expect(epochs).toEqual([1, 2, 3, 4]);
     expect(r.history).toHaveLength(4);
     expect(r.history[3].total).toBeLessThan(r.history[0].total);
@@ -136,7 +165,10 @@ describe("train", () => {
   it("stops after the current step when asked, returning what it has", async () => {
     const model = createVae(swissRollVae(32), new Rng(1));
     const stop = new AbortController();
-    const r = await train(model, roll, swissConfig, { signal: stop.signal, onStep: (s) => s.step === 12 && stop.abort() });
+    const r = await train(model, roll, swissConfig, {
+      signal: stop.signal,
+      onStep: (s) => s.step === 12 && stop.abort(),
+    });
     expect(r.stopped).toBe(true);
     expect(r.steps).toBe(12);
     model.dispose();
@@ -145,7 +177,12 @@ describe("train", () => {
   it("calls onSnapshot every N steps and after the last step", async () => {
     const model = createVae(swissRollVae(32), new Rng(1));
     const at: number[] = [];
-    await train(model, roll, { ...swissConfig, steps: 120, snapshotEvery: 50 }, { onSnapshot: (s) => void at.push(s.step) });
+    await train(
+      model,
+      roll,
+      { ...swissConfig, steps: 120, snapshotEvery: 50 },
+      { onSnapshot: (s) => void at.push(s.step) },
+    );
     expect(at).toEqual([50, 100, 120]);
     model.dispose();
   });
@@ -156,9 +193,14 @@ describe("train", () => {
     expect(betaAt({ from: 0, to: 1, steps: 100 }, 0, 25)).toBeCloseTo(0.25);
     const model = createVae(mnistVae(2, 16), new Rng(1));
     const betas: number[] = [];
-    await train(model, blobs(64, 1), { epochs: 3, batchSize: 64, learningRate: 1e-3, beta: { from: 0, to: 4, epochs: 2 }, reduction: "sum", seed: 1 }, {
-      onEpoch: (e) => void betas.push(e.beta),
-    });
+    await train(
+      model,
+      blobs(64, 1),
+      { epochs: 3, batchSize: 64, learningRate: 1e-3, beta: { from: 0, to: 4, epochs: 2 }, reduction: "sum", seed: 1 },
+      {
+        onEpoch: (e) => void betas.push(e.beta),
+      },
+    );
     expect(betas).toEqual([0, 2, 4]);
     model.dispose();
   });
@@ -166,12 +208,17 @@ describe("train", () => {
   it("trains with the learner's own reparameterize", async () => {
     const model = createVae(swissRollVae(32), new Rng(1));
     let calls = 0;
-    await train(model, roll, { ...swissConfig, steps: 5 }, {
-      reparameterize: (mu) => {
-        calls++;
-        return mu;
+    await train(
+      model,
+      roll,
+      { ...swissConfig, steps: 5 },
+      {
+        reparameterize: (mu) => {
+          calls++;
+          return mu;
+        },
       },
-    });
+    );
     expect(calls).toBe(5);
     model.dispose();
   });
@@ -181,16 +228,23 @@ describe("train", () => {
     const { elbo } = await import("./losses");
     const { forward } = await import("./vae");
     let calls = 0;
-    const r = await train(model, roll, { ...swissConfig, steps: 40 }, {
-      loss: (m, x, beta) => {
-        calls++;
-        const f = forward(m, x, { rng: new Rng(calls) });
-        return elbo(x, f.out, f.mu, f.logVar, { likelihood: "gaussian", reduction: "mean", beta });
+    const r = await train(
+      model,
+      roll,
+      { ...swissConfig, steps: 40 },
+      {
+        loss: (m, x, beta) => {
+          calls++;
+          const f = forward(m, x, { rng: new Rng(calls) });
+          return elbo(x, f.out, f.mu, f.logVar, { likelihood: "gaussian", reduction: "mean", beta });
+        },
       },
-    });
+    );
     expect(calls).toBe(40);
     expect(r.history[39].total).toBeLessThan(r.history[0].total);
-    await expect(train(model, roll, { ...swissConfig, steps: 2 }, { loss: (_m, x) => ({ total: x, recon: x, kl: x }) })).rejects.toThrow(/must return scalar tensors/);
+    await expect(
+      train(model, roll, { ...swissConfig, steps: 2 }, { loss: (_m, x) => ({ total: x, recon: x, kl: x }) }),
+    ).rejects.toThrow(/must return scalar tensors/);
     model.dispose();
   });
 

@@ -86,7 +86,10 @@ export interface TrainResult {
 }
 
 export class TrainingDivergedError extends Error {
-  constructor(readonly step: number, readonly values: LossValues) {
+  constructor(
+    readonly step: number,
+    readonly values: LossValues,
+  ) {
     super(
       `Training diverged at step ${step}: the loss became ${fmt(values.total)} (reconstruction ${fmt(values.recon)}, KL ${fmt(values.kl)}). ` +
         `Try a smaller learning rate, or check that logVar is not exponentiated twice.`,
@@ -113,15 +116,20 @@ function validate(model: Vae, data: TrainingData, config: TrainConfig): void {
   const bad = (what: string) => {
     throw new Error(`train: ${what}`);
   };
-  if (!(Number.isInteger(config.batchSize) && config.batchSize > 0)) bad(`batchSize must be a positive integer, got ${config.batchSize}.`);
-  if (!(config.learningRate > 0 && Number.isFinite(config.learningRate))) bad(`learningRate must be > 0, got ${config.learningRate}.`);
+  if (!(Number.isInteger(config.batchSize) && config.batchSize > 0))
+    bad(`batchSize must be a positive integer, got ${config.batchSize}.`);
+  if (!(config.learningRate > 0 && Number.isFinite(config.learningRate)))
+    bad(`learningRate must be > 0, got ${config.learningRate}.`);
   const inputDim = model.config.kind === "mlp" ? model.config.inputDim : model.config.imageSize ** 2;
   if (data.dim !== inputDim) bad(`the data has ${data.dim} values per example but the model expects ${inputDim}.`);
   if (data.kind === "sampler") {
-    if (!(Number.isInteger(config.steps) && config.steps! > 0)) bad(`sampler data needs steps (a positive integer), got ${config.steps}.`);
+    if (!(Number.isInteger(config.steps) && config.steps! > 0))
+      bad(`sampler data needs steps (a positive integer), got ${config.steps}.`);
   } else {
-    if (!(Number.isInteger(config.epochs) && config.epochs! > 0)) bad(`dataset data needs epochs (a positive integer), got ${config.epochs}.`);
-    if (data.rows.length !== data.n * data.dim) bad(`dataset rows hold ${data.rows.length} values, expected n × dim = ${data.n * data.dim}.`);
+    if (!(Number.isInteger(config.epochs) && config.epochs! > 0))
+      bad(`dataset data needs epochs (a positive integer), got ${config.epochs}.`);
+    if (data.rows.length !== data.n * data.dim)
+      bad(`dataset rows hold ${data.rows.length} values, expected n × dim = ${data.n * data.dim}.`);
     if (data.n < 1) bad("the dataset is empty.");
   }
 }
@@ -147,12 +155,18 @@ interface Run {
 }
 
 /** Trains `model` in place. Resolves when done or stopped; rejects with TrainingDivergedError on NaN/Inf. */
-export async function train(model: Vae, data: TrainingData, config: TrainConfig, callbacks: TrainCallbacks = {}): Promise<TrainResult> {
+export async function train(
+  model: Vae,
+  data: TrainingData,
+  config: TrainConfig,
+  callbacks: TrainCallbacks = {},
+): Promise<TrainResult> {
   validate(model, data, config);
   const run = startRun(model, data, config, callbacks);
   try {
     for (let epoch = 1; epoch <= run.epochs && !run.stopped; epoch++) await trainEpoch(run, epoch);
-    if (config.snapshotEvery && run.step % config.snapshotEvery !== 0) await callbacks.onSnapshot?.({ step: run.step, model });
+    if (config.snapshotEvery && run.step % config.snapshotEvery !== 0)
+      await callbacks.onSnapshot?.({ step: run.step, model });
   } finally {
     run.optimizer.dispose();
   }
@@ -171,7 +185,10 @@ function startRun(model: Vae, data: TrainingData, config: TrainConfig, callbacks
   const epochs = data.kind === "dataset" ? config.epochs! : 1;
   const batchesPerEpoch = data.kind === "dataset" ? Math.ceil(data.n / config.batchSize) : config.steps!;
   return {
-    model, data, config, callbacks,
+    model,
+    data,
+    config,
+    callbacks,
     dataRng: rng.fork("data"),
     epsRng: rng.fork("eps"),
     optimizer: adam(config.learningRate),
@@ -218,12 +235,25 @@ async function trainEpoch(run: Run, epoch: number): Promise<void> {
   if (data.kind === "dataset" && seen > 0) {
     const mean = { total: sums.total / seen, recon: sums.recon / seen, kl: sums.kl / seen };
     run.history.push({ ...mean, step: run.step, epoch, beta });
-    await callbacks.onEpoch?.({ ...mean, epoch, epochs: run.epochs, steps: run.step, beta, seconds: (performance.now() - epochStart) / 1000 });
+    await callbacks.onEpoch?.({
+      ...mean,
+      epoch,
+      epochs: run.epochs,
+      steps: run.step,
+      beta,
+      seconds: (performance.now() - epochStart) / 1000,
+    });
   }
 }
 
 /** Batch `b` of the epoch: fresh draws from a sampler, or rows `order[b·size …]` of a dataset. */
-function nextBatch(data: TrainingData, batchSize: number, b: number, order: Int32Array | null, rng: Rng): { values: Float32Array; rows: number } {
+function nextBatch(
+  data: TrainingData,
+  batchSize: number,
+  b: number,
+  order: Int32Array | null,
+  rng: Rng,
+): { values: Float32Array; rows: number } {
   if (data.kind === "sampler") return { values: data.sample(batchSize, rng), rows: batchSize };
   const start = b * batchSize;
   const rows = Math.min(batchSize, data.n - start); // the last batch may be partial
@@ -241,7 +271,8 @@ function batchLoss(run: Run, x: tf.Tensor2D, beta: number): { total: tf.Tensor; 
   if (callbacks.loss) {
     const l = callbacks.loss(model, x, beta);
     for (const k of ["total", "recon", "kl"] as const) {
-      if (!(l?.[k] instanceof tf.Tensor) || l[k].size !== 1) throw new Error(`train: the loss function must return scalar tensors { total, recon, kl }; "${k}" is not one.`);
+      if (!(l?.[k] instanceof tf.Tensor) || l[k].size !== 1)
+        throw new Error(`train: the loss function must return scalar tensors { total, recon, kl }; "${k}" is not one.`);
     }
     return l;
   }
@@ -277,7 +308,8 @@ async function reportStep(run: Run, values: LossValues, epoch: number, beta: num
   const { step } = run;
   if (run.data.kind === "sampler") run.history.push({ ...values, step, epoch, beta });
   run.callbacks.onStep?.({ ...values, step, epoch, beta, totalSteps: run.totalSteps });
-  if (run.config.snapshotEvery && step % run.config.snapshotEvery === 0) await run.callbacks.onSnapshot?.({ step, model: run.model });
+  if (run.config.snapshotEvery && step % run.config.snapshotEvery === 0)
+    await run.callbacks.onSnapshot?.({ step, model: run.model });
 }
 
 /** Gives the event loop a turn now and then, so progress displays and Ctrl-C stay responsive. */

@@ -11,14 +11,17 @@ var vaeLabNavigatorCore = (function () {
     var bytes = new Uint8Array(bin.length);
     for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
     if (dtype !== "float16") return new Float32Array(bytes.buffer);
-    var half = new Uint16Array(bytes.buffer), out = new Float32Array(half.length);
+    var half = new Uint16Array(bytes.buffer),
+      out = new Float32Array(half.length);
     for (var j = 0; j < half.length; j++) out[j] = halfToFloat(half[j]);
     return out;
   }
 
   /** IEEE 754 half precision → number. */
   function halfToFloat(h) {
-    var s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, m = h & 0x3ff;
+    var s = h & 0x8000 ? -1 : 1,
+      e = (h >> 10) & 0x1f,
+      m = h & 0x3ff;
     if (e === 0) return s * m * Math.pow(2, -24);
     if (e === 31) return m ? NaN : s * Infinity;
     return s * (1 + m / 1024) * Math.pow(2, e - 15);
@@ -55,7 +58,13 @@ var vaeLabNavigatorCore = (function () {
   // 3×3 stride-2 "same" transposed convolution (tf.conv2dTranspose; filter [3, 3, outC, inC]):
   // out[2·iy + ky, 2·ix + kx, oc] += x[iy, ix, ic] · w[ky, kx, oc, ic], then bias and optional ReLU.
   function deconvForward(x, l) {
-    var H = l.inSize, W = l.inSize, O = l.outSize, inC = l.inC, outC = l.outC, k = l.kernel, s = l.stride;
+    var H = l.inSize,
+      W = l.inSize,
+      O = l.outSize,
+      inC = l.inC,
+      outC = l.outC,
+      k = l.kernel,
+      s = l.stride;
     var out = new Float32Array(O * O * outC);
     for (var p = 0; p < O * O; p++) out.set(l.b, p * outC);
     for (var iy = 0; iy < H; iy++) {
@@ -111,18 +120,22 @@ var vaeLabNavigatorCore = (function () {
   // Spherical interpolation (Shoemake 1985); the angle by Kahan's 2·atan2(|â − b̂|, |â + b̂|). Falls
   // back to lerp for a zero code and for (nearly) parallel or opposite codes, as src/vae/latent.ts does.
   function slerp(z0, z1, t) {
-    var n0 = Math.hypot.apply(null, z0), n1 = Math.hypot.apply(null, z1);
+    var n0 = Math.hypot.apply(null, z0),
+      n1 = Math.hypot.apply(null, z1);
     if (n0 === 0 || n1 === 0) return lerp(z0, z1, t);
-    var diff = 0, sum = 0;
+    var diff = 0,
+      sum = 0;
     for (var i = 0; i < z0.length; i++) {
-      var a = z0[i] / n0, b = z1[i] / n1;
+      var a = z0[i] / n0,
+        b = z1[i] / n1;
       diff += (a - b) * (a - b);
       sum += (a + b) * (a + b);
     }
     var omega = 2 * Math.atan2(Math.sqrt(diff), Math.sqrt(sum));
     if (omega < SLERP_PARALLEL_THRESHOLD || Math.PI - omega < SLERP_PARALLEL_THRESHOLD) return lerp(z0, z1, t);
     var sinOmega = Math.sin(omega);
-    var wa = Math.sin((1 - t) * omega) / sinOmega, wb = Math.sin(t * omega) / sinOmega;
+    var wa = Math.sin((1 - t) * omega) / sinOmega,
+      wb = Math.sin(t * omega) / sinOmega;
     return z0.map(function (v, k) {
       return wa * v + wb * z1[k];
     });
@@ -143,5 +156,14 @@ var vaeLabNavigatorCore = (function () {
     return out;
   }
 
-  return { base64ToFloat32: base64ToFloat32, unpackDecoder: unpackDecoder, decode: decode, SLERP_PARALLEL_THRESHOLD: SLERP_PARALLEL_THRESHOLD, lerp: lerp, slerp: slerp, path: path, morph: morph };
+  return {
+    base64ToFloat32: base64ToFloat32,
+    unpackDecoder: unpackDecoder,
+    decode: decode,
+    SLERP_PARALLEL_THRESHOLD: SLERP_PARALLEL_THRESHOLD,
+    lerp: lerp,
+    slerp: slerp,
+    path: path,
+    morph: morph,
+  };
 })();

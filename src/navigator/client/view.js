@@ -43,14 +43,16 @@ function vaeLabDrawing(S) {
 /** The latent map: held-out codes and circled centroids drawn once, the current z as a cross on top. */
 // eslint-disable-next-line no-unused-vars
 function vaeLabLatentMap(map, data, RANGE) {
-  var L = data.latentDim, COLORS = data.classColours; // src/plots/palette.ts
+  var L = data.latentDim,
+    COLORS = data.classColours; // src/plots/palette.ts
   var base = null;
   function toMap(v, size) {
     return ((v + RANGE) / (2 * RANGE)) * size;
   }
   function drawPoints(ctx, W, H) {
     if (!data.points || L < 2) return;
-    var pz = data.points.z, pl = data.points.labels;
+    var pz = data.points.z,
+      pl = data.points.labels;
     ctx.globalAlpha = 0.45;
     for (var i = 0; i < pz.length; i++) {
       ctx.fillStyle = COLORS[pl[i] % COLORS.length];
@@ -64,7 +66,8 @@ function vaeLabLatentMap(map, data, RANGE) {
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
     data.centroids.forEach(function (c, k) {
-      var x = toMap(c[0], W), y = H - toMap(c[1], H);
+      var x = toMap(c[0], W),
+        y = H - toMap(c[1], H);
       ctx.fillStyle = "#fff";
       ctx.beginPath();
       ctx.arc(x, y, 9, 0, 2 * Math.PI);
@@ -77,7 +80,9 @@ function vaeLabLatentMap(map, data, RANGE) {
     });
   }
   function drawBase() {
-    var ctx = map.getContext("2d"), W = map.width, H = map.height;
+    var ctx = map.getContext("2d"),
+      W = map.width,
+      H = map.height;
     ctx.fillStyle = "#fff";
     ctx.fillRect(0, 0, W, H);
     ctx.strokeStyle = "#ddd";
@@ -93,9 +98,12 @@ function vaeLabLatentMap(map, data, RANGE) {
   }
   function drawMarker(z) {
     if (L < 2) return;
-    var ctx = map.getContext("2d"), W = map.width, H = map.height;
+    var ctx = map.getContext("2d"),
+      W = map.width,
+      H = map.height;
     ctx.putImageData(base, 0, 0);
-    var x = toMap(z[0], W), y = H - toMap(z[1], H);
+    var x = toMap(z[0], W),
+      y = H - toMap(z[1], H);
     ctx.strokeStyle = "#000";
     ctx.lineWidth = 2;
     ctx.beginPath();
@@ -111,14 +119,18 @@ function vaeLabLatentMap(map, data, RANGE) {
   /** The (z₁, z₂) under a click, from −RANGE to RANGE. */
   function codeAt(ev) {
     var rect = map.getBoundingClientRect();
-    return [((ev.clientX - rect.left) / rect.width) * 2 * RANGE - RANGE, RANGE - ((ev.clientY - rect.top) / rect.height) * 2 * RANGE];
+    return [
+      ((ev.clientX - rect.left) / rect.width) * 2 * RANGE - RANGE,
+      RANGE - ((ev.clientY - rect.top) / rect.height) * 2 * RANGE,
+    ];
   }
   return { drawBase: drawBase, drawMarker: drawMarker, codeAt: codeAt };
 }
 
 /** A standard normal draw (Box–Muller), for "random sample z ~ N(0, I)". */
 function vaeLabRandn() {
-  var u = 0, v = 0;
+  var u = 0,
+    v = 0;
   while (u === 0) u = Math.random();
   while (v === 0) v = Math.random();
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
@@ -136,7 +148,8 @@ function vaeLabControls(root, api, latentMap, sliders, selected) {
   root.addEventListener("click", function (ev) {
     var el = ev.target.closest ? ev.target.closest("[data-action]") : null;
     if (!el || !root.contains(el)) return;
-    var action = el.dataset.action, k = Number(el.dataset.class);
+    var action = el.dataset.action,
+      k = Number(el.dataset.class);
     if (action === "random") api.randomSample();
     else if (action === "jump") api.jumpTo(k);
     else if (action === "morph") api.morphTo(k);
@@ -165,7 +178,8 @@ function vaeLabNavigator(id) {
   };
   var data = JSON.parse($('script[data-role="navigator-data"]').textContent);
   var decoder = core.unpackDecoder(data.decoder);
-  var L = data.latentDim, RANGE = 3;
+  var L = data.latentDim,
+    RANGE = 3;
   var draw = vaeLabDrawing(data.imageSize);
   var latentMap = vaeLabLatentMap($('canvas[data-role="map"]'), data, RANGE);
   var digit = $('canvas[data-role="digit"]');
@@ -195,9 +209,11 @@ function vaeLabNavigator(id) {
     draw.image(digit, decodeTimed(z));
     latentMap.drawMarker(z);
     showSliders();
-    root.dataset.z = JSON.stringify(z.map(function (v) {
-      return Math.round(v * 1e4) / 1e4;
-    }));
+    root.dataset.z = JSON.stringify(
+      z.map(function (v) {
+        return Math.round(v * 1e4) / 1e4;
+      }),
+    );
     root.dataset.lastDecodeMs = api.lastDecodeMs.toFixed(3);
     var info = $('[data-role="info"]');
     if (info) info.textContent = "decoded in " + api.lastDecodeMs.toFixed(2) + " ms";
@@ -245,8 +261,10 @@ function vaeLabNavigator(id) {
   /** Linear and spherical paths between the centroids of classes a and b, drawn as two strips. */
   api.interpolate = function (a, b, steps) {
     var n = steps || 8;
-    var z0 = data.centroids[a], z1 = data.centroids[b];
-    var linear = core.path(z0, z1, n, "linear"), spherical = core.path(z0, z1, n, "spherical");
+    var z0 = data.centroids[a],
+      z1 = data.centroids[b];
+    var linear = core.path(z0, z1, n, "linear"),
+      spherical = core.path(z0, z1, n, "spherical");
     draw.strip($('[data-role="strip-linear"]'), linear, decodeTimed);
     draw.strip($('[data-role="strip-slerp"]'), spherical, decodeTimed);
     return { linear: linear, spherical: spherical };

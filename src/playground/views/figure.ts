@@ -10,5 +10,7 @@ export function figureBlock(role: string, label: string, svg: string): string {
 
 /** "training 180.2 → 150.3" — a series from its first to its last value, for a figure's label. */
 export function trend(name: string, ys: number[], digits = 1): string {
-  return ys.length === 0 ? `${name}: no values` : `${name} ${ys[0].toFixed(digits)} → ${ys[ys.length - 1].toFixed(digits)}`;
+  return ys.length === 0
+    ? `${name}: no values`
+    : `${name} ${ys[0].toFixed(digits)} → ${ys[ys.length - 1].toFixed(digits)}`;
 }

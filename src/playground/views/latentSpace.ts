@@ -11,16 +11,35 @@ import { figureBlock } from "./figure";
 export function latentSpaceSvg(data: PlaygroundData): string {
   const { points, labels, centroids, latentDim } = data.latent;
   const traces: Trace[] = data.classNames.map((name, c) => {
-    const x: number[] = [], y: number[] = [];
+    const x: number[] = [],
+      y: number[] = [];
     labels.forEach((l, i) => {
-      if (l === c) x.push(points[2 * i]), y.push(points[2 * i + 1]);
+      if (l === c) (x.push(points[2 * i]), y.push(points[2 * i + 1]));
     });
     return { type: "scatter", mode: "markers", x, y, name, marker: { color: classColour(c), size: 5, opacity: 0.6 } };
   });
   // Centroids: a black ring (a larger black dot underneath) around a dot in the class colour.
-  const cx = centroids.map((z) => z[0]), cy = centroids.map((z) => (latentDim > 1 ? z[1] : 0));
-  traces.push({ type: "scatter", mode: "markers", x: cx, y: cy, name: "centroids", showlegend: false, marker: { color: "#000", size: 18, opacity: 1 } });
-  centroids.forEach((_, c) => traces.push({ type: "scatter", mode: "markers", x: [cx[c]], y: [cy[c]], showlegend: false, marker: { color: classColour(c), size: 13, opacity: 1 } }));
+  const cx = centroids.map((z) => z[0]),
+    cy = centroids.map((z) => (latentDim > 1 ? z[1] : 0));
+  traces.push({
+    type: "scatter",
+    mode: "markers",
+    x: cx,
+    y: cy,
+    name: "centroids",
+    showlegend: false,
+    marker: { color: "#000", size: 18, opacity: 1 },
+  });
+  centroids.forEach((_, c) =>
+    traces.push({
+      type: "scatter",
+      mode: "markers",
+      x: [cx[c]],
+      y: [cy[c]],
+      showlegend: false,
+      marker: { color: classColour(c), size: 13, opacity: 1 },
+    }),
+  );
   return figureToSvg({
     data: traces,
     layout: {
@@ -39,7 +58,13 @@ export function latentSpaceView(data: PlaygroundData): string {
   const k = Math.round(distinctFraction * data.classNames.length);
   const names = data.classNames;
   const centroidRows = data.latent.centroids
-    .map((z, c) => `<tr><td><span class="swatch" style="background:${classColour(c)}"></span>${escapeHtml(names[c])}</td><td>${z.slice(0, 4).map((v) => v.toFixed(2)).join(", ")}${z.length > 4 ? ", …" : ""}</td></tr>`)
+    .map(
+      (z, c) =>
+        `<tr><td><span class="swatch" style="background:${classColour(c)}"></span>${escapeHtml(names[c])}</td><td>${z
+          .slice(0, 4)
+          .map((v) => v.toFixed(2))
+          .join(", ")}${z.length > 4 ? ", …" : ""}</td></tr>`,
+    )
     .join("");
   return `<h2>Latent space</h2>
 <p>Each dot is one held-out digit (${n.toLocaleString("en-US")} shown), placed at its code mu${latentDim > 2 ? ` — the first two of ${latentDim} dimensions` : ""}; the large dots are the class centroids (mean mu of each class).

@@ -20,7 +20,10 @@ function layerBox(rows: LayerSummary[], label: string, role: string): string {
   const size = Math.max(...rows.map((r) => units(r.outputShape)));
   const height = Math.round(24 + 16 * Math.log2(Math.max(2, size))); // log scale: 2 and 784 both fit
   const lines = rows
-    .map((r) => `<div class="layer-name">${escapeHtml(r.name)}</div><div class="layer-desc">${escapeHtml(r.description)}</div><div class="layer-meta">${shape(r.outputShape)} · ${r.params.toLocaleString("en-US")} params</div>`)
+    .map(
+      (r) =>
+        `<div class="layer-name">${escapeHtml(r.name)}</div><div class="layer-desc">${escapeHtml(r.description)}</div><div class="layer-meta">${shape(r.outputShape)} · ${r.params.toLocaleString("en-US")} params</div>`,
+    )
     .join("");
   return `<div class="layer ${role}" data-layer="${escapeHtml(rows.map((r) => r.name).join(" "))}"><div class="layer-bar" style="height:${height}px"></div><div class="layer-label">${escapeHtml(label)}</div>${lines}</div>`;
 }
@@ -49,7 +52,6 @@ export function layerDiagram(data: PlaygroundData): string {
 <p class="total">Total: <strong data-role="param-count">${data.paramCount.toLocaleString("en-US")}</strong> trainable parameters.</p>`;
 }
 
-
 /** The loss, typeset, with the held-out values in nats per image. */
 export function lossFormulas(data: PlaygroundData): string {
   const { recon, kl, total } = data.heldOut;
@@ -69,7 +71,9 @@ ${math(reconTex, "formula-recon")}
 ${math(klTex, "formula-kl")}
 ${math(sumTex, "formula-values")}
 <p class="note">Values: the trained model's mean over ${escapeHtml(data.dataSource.includes("embedded") ? "the held-out digits" : "the test set")}, in nats per image${
-    finalBeta === 1 ? "" : ` (the training loss weighs KL by β = ${finalBeta}; the negative ELBO, β = 1, is ${fmt(total)})`
+    finalBeta === 1
+      ? ""
+      : ` (the training loss weighs KL by β = ${finalBeta}; the negative ELBO, β = 1, is ${fmt(total)})`
   }. Here x̂ is the decoder's output for one sample z = mu + σ·eps, σ = exp(½·logVar).</p>`;
 }
 

@@ -15,8 +15,10 @@ const classIndex = (data: PlaygroundData, name: string, fallback: number) => {
 
 export function experimentsToTry(data: PlaygroundData): string {
   const names = data.classNames;
-  const three = classIndex(data, "3", 3), eight = classIndex(data, "8", 8);
-  const one = classIndex(data, "1", 1), seven = classIndex(data, "7", 7);
+  const three = classIndex(data, "3", 3),
+    eight = classIndex(data, "8", 8);
+  const one = classIndex(data, "1", 1),
+    seven = classIndex(data, "7", 7);
   const [a, b] = data.latent.mostConfused;
   const n = (k: number) => escapeHtml(names[k]);
   return `<aside class="try" data-role="experiments-to-try"><h3>Experiments to try</h3><ul>

@@ -9,7 +9,11 @@ export const RECONSTRUCTIONS_PER_ROW = 10;
 
 export function reconstructionsView(data: PlaygroundData): string {
   const cells = (role: string) =>
-    Array.from({ length: RECONSTRUCTIONS_PER_ROW }, (_, i) => `<canvas width="${data.reconstructions.imageSize}" height="${data.reconstructions.imageSize}" data-role="${role}" data-index="${i}" role="img" aria-label="${role === "original" ? `held-out digit ${i + 1}` : `reconstruction xHat of digit ${i + 1}`}"></canvas>`).join("");
+    Array.from(
+      { length: RECONSTRUCTIONS_PER_ROW },
+      (_, i) =>
+        `<canvas width="${data.reconstructions.imageSize}" height="${data.reconstructions.imageSize}" data-role="${role}" data-index="${i}" role="img" aria-label="${role === "original" ? `held-out digit ${i + 1}` : `reconstruction xHat of digit ${i + 1}`}"></canvas>`,
+    ).join("");
   return `<h2>Reconstructions</h2>
 <p>Top: held-out digits the model never trained on. Bottom: what the decoder draws from their codes mu. Blurry strokes are the price of a ${data.config.latentDim}-D code.</p>
 <div class="recon-grid"><div class="recon-row"><span class="row-label">original x</span>${cells("original")}</div>

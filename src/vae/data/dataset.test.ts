@@ -45,7 +45,8 @@ describe("splitDataset", () => {
     const { train, test } = splitDataset(ds, 0.2, new Rng(4));
     expect([train.n, test.n]).toEqual([240, 60]);
     expect(classCounts(test)).toEqual([20, 20, 20]);
-    const rowsOf = (part: ImageDataset) => Array.from({ length: part.n }, (_, i) => Math.round(part.images[4 * i] * 100));
+    const rowsOf = (part: ImageDataset) =>
+      Array.from({ length: part.n }, (_, i) => Math.round(part.images[4 * i] * 100));
     const trainRows = rowsOf(train);
     const testRows = rowsOf(test);
     expect(trainRows).toEqual([...trainRows].sort((a, b) => a - b));
@@ -60,7 +61,9 @@ describe("splitDataset", () => {
   });
 
   it("rejects a fraction outside (0, 1)", () => {
-    expect(() => splitDataset(ds, 1, new Rng(0))).toThrow("splitDataset: heldOutFraction must be between 0 and 1 (e.g. 0.1), got 1.");
+    expect(() => splitDataset(ds, 1, new Rng(0))).toThrow(
+      "splitDataset: heldOutFraction must be between 0 and 1 (e.g. 0.1), got 1.",
+    );
     expect(() => splitDataset(ds, 0, new Rng(0))).toThrow(/got 0/);
   });
 });

@@ -27,12 +27,14 @@ export interface ImageDataset {
  * gatherRows(new Float32Array([0, 1, 2, 3, 4, 5]), 2, [2, 0]); //=> Float32Array [4, 5, 0, 1]
  */
 export function gatherRows(values: Float32Array, rowSize: number, indices: ArrayLike<number>): Float32Array {
-  if (!(Number.isInteger(rowSize) && rowSize > 0)) throw new Error(`gatherRows: rowSize must be a positive integer, got ${rowSize}.`);
+  if (!(Number.isInteger(rowSize) && rowSize > 0))
+    throw new Error(`gatherRows: rowSize must be a positive integer, got ${rowSize}.`);
   const nRows = Math.floor(values.length / rowSize);
   const out = new Float32Array(indices.length * rowSize); // [indices.length, rowSize]
   for (let i = 0; i < indices.length; i++) {
     const r = indices[i];
-    if (!(Number.isInteger(r) && r >= 0 && r < nRows)) throw new Error(`gatherRows: row index ${r} is outside 0..${nRows - 1}.`);
+    if (!(Number.isInteger(r) && r >= 0 && r < nRows))
+      throw new Error(`gatherRows: row index ${r} is outside 0..${nRows - 1}.`);
     out.set(values.subarray(r * rowSize, (r + 1) * rowSize), i * rowSize);
   }
   return out;
@@ -59,7 +61,11 @@ export function takeRows(ds: ImageDataset, indices: ArrayLike<number>): ImageDat
  * const { train, test } = splitDataset(mnist, 0.1, new Rng(42));
  * [train.n, test.n]; //=> [9000, 1000] (to within a row per class, from rounding)
  */
-export function splitDataset(ds: ImageDataset, heldOutFraction: number, rng: Rng): { train: ImageDataset; test: ImageDataset } {
+export function splitDataset(
+  ds: ImageDataset,
+  heldOutFraction: number,
+  rng: Rng,
+): { train: ImageDataset; test: ImageDataset } {
   if (!(heldOutFraction > 0 && heldOutFraction < 1)) {
     throw new Error(`splitDataset: heldOutFraction must be between 0 and 1 (e.g. 0.1), got ${heldOutFraction}.`);
   }
@@ -93,10 +99,12 @@ export function splitDataset(ds: ImageDataset, heldOutFraction: number, rng: Rng
  */
 export function batchIndices(n: number, batchSize: number, rng: Rng): Int32Array[] {
   if (!(Number.isInteger(n) && n >= 0)) throw new Error(`batchIndices: n must be a whole number ≥ 0, got ${n}.`);
-  if (!(Number.isInteger(batchSize) && batchSize > 0)) throw new Error(`batchIndices: batchSize must be a positive integer, got ${batchSize}.`);
+  if (!(Number.isInteger(batchSize) && batchSize > 0))
+    throw new Error(`batchIndices: batchSize must be a positive integer, got ${batchSize}.`);
   const order = rng.permutation(n);
   const batches: Int32Array[] = [];
-  for (let start = 0; start < n; start += batchSize) batches.push(order.subarray(start, Math.min(start + batchSize, n)));
+  for (let start = 0; start < n; start += batchSize)
+    batches.push(order.subarray(start, Math.min(start + batchSize, n)));
   return batches;
 }
 

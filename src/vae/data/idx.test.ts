@@ -4,14 +4,26 @@ import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { classCounts } from "./dataset";
-import { FASHION_MNIST_CLASSES, MNIST_CLASSES, findIdxFiles, loadIdxDataset, readIdxImages, readIdxLabels } from "./idx";
+import {
+  FASHION_MNIST_CLASSES,
+  MNIST_CLASSES,
+  findIdxFiles,
+  loadIdxDataset,
+  readIdxImages,
+  readIdxLabels,
+} from "./idx";
 import { skipWithout } from "../../testing/guard";
 skipWithout(import.meta.url, "fashion-mnist");
 
 // Real IDX files from Debian's dataset-fashion-mnist package (.ci/run installs it). Missing files
 // fail the tests with the fix, rather than skipping them: a skipped reader test hides a broken reader.
 const FASHION_DIR = "/usr/share/datasets/fashion-mnist";
-const FASHION_FILES = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"];
+const FASHION_FILES = [
+  "train-images-idx3-ubyte.gz",
+  "train-labels-idx1-ubyte.gz",
+  "t10k-images-idx3-ubyte.gz",
+  "t10k-labels-idx1-ubyte.gz",
+];
 
 function fashionDir(): string {
   const missing = FASHION_FILES.filter((f) => !existsSync(join(FASHION_DIR, f)));
@@ -75,7 +87,10 @@ describe("IDX reader on real Fashion-MNIST files", () => {
     const dir = mkdtempSync(join(tmpdir(), "idx-dotted-"));
     copyFileSync(realFile("t10k-images-idx3-ubyte.gz"), join(dir, "test-images.idx3-ubyte.gz"));
     writeFileSync(join(dir, "test-labels.idx1-ubyte"), gunzipSync(readFileSync(realFile("t10k-labels-idx1-ubyte.gz"))));
-    expect(findIdxFiles(dir, "test")).toEqual({ images: join(dir, "test-images.idx3-ubyte.gz"), labels: join(dir, "test-labels.idx1-ubyte") });
+    expect(findIdxFiles(dir, "test")).toEqual({
+      images: join(dir, "test-images.idx3-ubyte.gz"),
+      labels: join(dir, "test-labels.idx1-ubyte"),
+    });
     expect(loadIdxDataset(dir, "test").n).toBe(10000);
   });
 
@@ -87,7 +102,9 @@ describe("IDX reader on real Fashion-MNIST files", () => {
     expect(loadIdxDataset(dir, "test").source).toMatch(/^MNIST test set/);
     const names = "abcdefghij".split("");
     expect(loadIdxDataset(dir, "test", { classNames: names }).classNames).toEqual(names);
-    expect(() => loadIdxDataset(dir, "test", { classNames: ["a", "b"] })).toThrow(/label \d at position \d+ is outside 0..1; pass classNames/);
+    expect(() => loadIdxDataset(dir, "test", { classNames: ["a", "b"] })).toThrow(
+      /label \d at position \d+ is outside 0..1; pass classNames/,
+    );
   });
 });
 
@@ -110,15 +127,23 @@ describe("IDX reader on damaged files", () => {
     const bad = Buffer.from(images);
     bad.writeUInt32BE(0x00000abc, 0);
     const path = write("wrong-magic", bad);
-    expect(() => readIdxImages(path)).toThrow(`${path}: wrong magic number 0x00000abc; an IDX images file starts with 0x00000803.`);
-    expect(() => readIdxLabels(path)).toThrow(`${path}: wrong magic number 0x00000abc; an IDX labels file starts with 0x00000801.`);
+    expect(() => readIdxImages(path)).toThrow(
+      `${path}: wrong magic number 0x00000abc; an IDX images file starts with 0x00000803.`,
+    );
+    expect(() => readIdxLabels(path)).toThrow(
+      `${path}: wrong magic number 0x00000abc; an IDX labels file starts with 0x00000801.`,
+    );
   });
 
   it("says when a labels file is passed as images, and the other way round", () => {
     const labelsPath = write("labels-as-images", labels);
-    expect(() => readIdxImages(labelsPath)).toThrow(/labels-as-images: wrong magic number 0x00000801 \(that is a labels file\)/);
+    expect(() => readIdxImages(labelsPath)).toThrow(
+      /labels-as-images: wrong magic number 0x00000801 \(that is a labels file\)/,
+    );
     const imagesPath = write("images-as-labels", images);
-    expect(() => readIdxLabels(imagesPath)).toThrow(/images-as-labels: wrong magic number 0x00000803 \(that is an images file\)/);
+    expect(() => readIdxLabels(imagesPath)).toThrow(
+      /images-as-labels: wrong magic number 0x00000803 \(that is an images file\)/,
+    );
   });
 
   it("reports a truncated file with the sizes expected and found", () => {
@@ -126,14 +151,20 @@ describe("IDX reader on damaged files", () => {
     expect(() => readIdxImages(path)).toThrow(
       `${path}: truncated: the header says 10000 × 28 × 28 values (7840016 bytes in all), but the file has 5000. Download it again.`,
     );
-    expect(() => readIdxImages(write("header-only", images.subarray(0, 10)))).toThrow(/header-only: truncated: 10 bytes, but the header alone needs 16/);
-    expect(() => readIdxLabels(write("empty", Buffer.alloc(0)))).toThrow(/empty: truncated: 0 bytes, too short for an IDX header/);
+    expect(() => readIdxImages(write("header-only", images.subarray(0, 10)))).toThrow(
+      /header-only: truncated: 10 bytes, but the header alone needs 16/,
+    );
+    expect(() => readIdxLabels(write("empty", Buffer.alloc(0)))).toThrow(
+      /empty: truncated: 0 bytes, too short for an IDX header/,
+    );
   });
 
   it("reports a gzipped file that is truncated inside the gzip stream", () => {
     const gz = gzipSync(images);
     const path = write("truncated.gz", gz.subarray(0, gz.length >> 1));
-    expect(() => readIdxImages(path)).toThrow(new RegExp(`^${path}: the gzip stream is corrupt \\(.+\\)\\. Download the file again\\.$`));
+    expect(() => readIdxImages(path)).toThrow(
+      new RegExp(`^${path}: the gzip stream is corrupt \\(.+\\)\\. Download the file again\\.$`),
+    );
   });
 
   it("reports a gzipped file whose compressed bytes are damaged", () => {
@@ -168,7 +199,9 @@ describe("IDX reader on damaged files", () => {
       `${sub}: no test labels file found; looked for t10k-labels-idx1-ubyte, t10k-labels-idx1-ubyte.gz, t10k-labels.idx1-ubyte, t10k-labels.idx1-ubyte.gz, ` +
         "test-labels-idx1-ubyte, test-labels-idx1-ubyte.gz, test-labels.idx1-ubyte, test-labels.idx1-ubyte.gz.",
     );
-    expect(() => loadIdxDataset(sub, "train")).toThrow(/no train images file found; looked for train-images-idx3-ubyte, /);
+    expect(() => loadIdxDataset(sub, "train")).toThrow(
+      /no train images file found; looked for train-images-idx3-ubyte, /,
+    );
     expect(() => loadIdxDataset(join(dir, "nowhere"), "test")).toThrow(/nowhere: folder not found/);
     expect(() => readIdxImages(join(dir, "nope.gz"))).toThrow(`${join(dir, "nope.gz")}: file not found.`);
   });

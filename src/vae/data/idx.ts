@@ -16,13 +16,27 @@ export const IDX_IMAGES_MAGIC = 0x00000803;
 export const IDX_LABELS_MAGIC = 0x00000801;
 
 /** Fashion-MNIST's classes, in label order (from the dataset's README). */
-export const FASHION_MNIST_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+export const FASHION_MNIST_CLASSES = [
+  "T-shirt/top",
+  "Trouser",
+  "Pullover",
+  "Dress",
+  "Coat",
+  "Sandal",
+  "Shirt",
+  "Sneaker",
+  "Bag",
+  "Ankle boot",
+];
 export const MNIST_CLASSES = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 
 export type IdxSplit = "train" | "test";
 
 export class IdxError extends Error {
-  constructor(readonly file: string, problem: string) {
+  constructor(
+    readonly file: string,
+    problem: string,
+  ) {
     super(`${file}: ${problem}`);
     this.name = "IdxError";
   }
@@ -52,24 +66,42 @@ function hex(n: number): string {
 
 function parse(path: string, expectedMagic: number, what: string): { dims: number[]; data: Buffer } {
   const buf = readMaybeGzip(path);
-  if (buf.length < 4) throw new IdxError(path, `truncated: ${buf.length} bytes, too short for an IDX header. Download the file again.`);
+  if (buf.length < 4)
+    throw new IdxError(path, `truncated: ${buf.length} bytes, too short for an IDX header. Download the file again.`);
   const magic = buf.readUInt32BE(0);
   if (magic !== expectedMagic) {
-    const other = magic === IDX_IMAGES_MAGIC ? " (that is an images file)" : magic === IDX_LABELS_MAGIC ? " (that is a labels file)" : "";
-    throw new IdxError(path, `wrong magic number ${hex(magic)}${other}; an IDX ${what} file starts with ${hex(expectedMagic)}.`);
+    const other =
+      magic === IDX_IMAGES_MAGIC
+        ? " (that is an images file)"
+        : magic === IDX_LABELS_MAGIC
+          ? " (that is a labels file)"
+          : "";
+    throw new IdxError(
+      path,
+      `wrong magic number ${hex(magic)}${other}; an IDX ${what} file starts with ${hex(expectedMagic)}.`,
+    );
   }
   const nDims = expectedMagic & 0xff; // the magic's last byte is the number of dimensions
   const headerBytes = 4 + 4 * nDims;
   if (buf.length < headerBytes) {
-    throw new IdxError(path, `truncated: ${buf.length} bytes, but the header alone needs ${headerBytes}. Download the file again.`);
+    throw new IdxError(
+      path,
+      `truncated: ${buf.length} bytes, but the header alone needs ${headerBytes}. Download the file again.`,
+    );
   }
   const dims = Array.from({ length: nDims }, (_, i) => buf.readUInt32BE(4 + 4 * i));
   const expected = headerBytes + dims.reduce((a, b) => a * b, 1);
   if (buf.length < expected) {
-    throw new IdxError(path, `truncated: the header says ${dims.join(" × ")} values (${expected} bytes in all), but the file has ${buf.length}. Download it again.`);
+    throw new IdxError(
+      path,
+      `truncated: the header says ${dims.join(" × ")} values (${expected} bytes in all), but the file has ${buf.length}. Download it again.`,
+    );
   }
   if (buf.length > expected) {
-    throw new IdxError(path, `${buf.length - expected} unexpected bytes after the ${dims.join(" × ")} values the header announces; the file is not a valid IDX file.`);
+    throw new IdxError(
+      path,
+      `${buf.length - expected} unexpected bytes after the ${dims.join(" × ")} values the header announces; the file is not a valid IDX file.`,
+    );
   }
   return { dims, data: buf.subarray(headerBytes) };
 }
@@ -111,9 +143,13 @@ export function readIdxLabels(path: string): Uint8Array {
  * findIdxFiles("/usr/share/datasets/fashion-mnist", "test").labels; //=> "/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz"
  */
 export function findIdxFiles(folder: string, split: IdxSplit): { images: string; labels: string } {
-  if (split !== "train" && split !== "test") throw new Error(`findIdxFiles: split must be "train" or "test", got ${JSON.stringify(split)}.`);
+  if (split !== "train" && split !== "test")
+    throw new Error(`findIdxFiles: split must be "train" or "test", got ${JSON.stringify(split)}.`);
   if (!existsSync(folder)) {
-    throw new IdxError(folder, "folder not found. Pass a folder that holds the IDX files (e.g. /usr/share/datasets/fashion-mnist).");
+    throw new IdxError(
+      folder,
+      "folder not found. Pass a folder that holds the IDX files (e.g. /usr/share/datasets/fashion-mnist).",
+    );
   }
   const prefixes = split === "train" ? ["train"] : ["t10k", "test"];
   const find = (kind: "images-idx3" | "labels-idx1"): string => {
@@ -160,5 +196,13 @@ export function loadIdxDataset(folder: string, split: IdxSplit, options: IdxData
     }
   }
   const name = options.classNames ? "IDX" : fashion ? "Fashion-MNIST" : "MNIST";
-  return { images, labels, n, height, width, classNames, source: `${name} ${split} set from ${folder} (${n.toLocaleString("en-US")} images)` };
+  return {
+    images,
+    labels,
+    n,
+    height,
+    width,
+    classNames,
+    source: `${name} ${split} set from ${folder} (${n.toLocaleString("en-US")} images)`,
+  };
 }

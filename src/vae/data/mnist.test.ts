@@ -36,8 +36,12 @@ describe("embedded MNIST", () => {
     const req = createRequire(join(process.cwd(), "package.json"));
     const threes: number[] = req("mnist/src/digits/3.json").data;
     // Row 3 is the first 3, row 13 the second (interleaved by class).
-    for (const [row, k] of [[3, 0], [13, 1]]) {
-      for (let p = 0; p < 784; p++) expect(Math.abs(ds.images[row * 784 + p] - threes[k * 784 + p])).toBeLessThanOrEqual(0.0005 + 1e-7);
+    for (const [row, k] of [
+      [3, 0],
+      [13, 1],
+    ]) {
+      for (let p = 0; p < 784; p++)
+        expect(Math.abs(ds.images[row * 784 + p] - threes[k * 784 + p])).toBeLessThanOrEqual(0.0005 + 1e-7);
     }
   });
 

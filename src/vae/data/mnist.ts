@@ -55,7 +55,10 @@ function mnistPackageDir(): string {
   const roots = [projectRoot(), process.argv[1] ? projectRoot(dirname(process.argv[1])) : undefined];
   for (const root of roots) if (root) bases.push(join(root, "package.json"));
   bases.push(join(process.cwd(), "package.json"));
-  const requires: NodeRequire[] = [...(typeof require === "function" ? [require] : []), ...bases.map((b) => createRequire(b))];
+  const requires: NodeRequire[] = [
+    ...(typeof require === "function" ? [require] : []),
+    ...bases.map((b) => createRequire(b)),
+  ];
   for (const req of requires) {
     try {
       return dirname(req.resolve("mnist/package.json"));
@@ -79,7 +82,9 @@ export function readMnistPackage(): DigitBytes {
     try {
       data = JSON.parse(readFileSync(file, "utf8")).data;
     } catch (err) {
-      throw new Error(`${file}: cannot read the embedded digits (${(err as Error).message}). Reinstall with \`npm install\`.`);
+      throw new Error(
+        `${file}: cannot read the embedded digits (${(err as Error).message}). Reinstall with \`npm install\`.`,
+      );
     }
     if (!Array.isArray(data) || data.length % PIXELS !== 0) {
       throw new Error(`${file}: expected a "data" array of 784 values per digit. Reinstall with \`npm install\`.`);
@@ -139,9 +144,11 @@ export function readCache(file: string): DigitBytes | undefined {
   } catch {
     return undefined;
   }
-  if (buf.length < HEADER_BYTES || buf.toString("ascii", 0, 8) !== MAGIC || buf.readUInt32LE(8) !== VERSION) return undefined;
+  if (buf.length < HEADER_BYTES || buf.toString("ascii", 0, 8) !== MAGIC || buf.readUInt32LE(8) !== VERSION)
+    return undefined;
   const n = buf.readUInt32LE(12);
-  if (buf.readUInt32LE(16) !== SIDE || buf.readUInt32LE(20) !== SIDE || buf.length !== HEADER_BYTES + n * (1 + PIXELS)) return undefined;
+  if (buf.readUInt32LE(16) !== SIDE || buf.readUInt32LE(20) !== SIDE || buf.length !== HEADER_BYTES + n * (1 + PIXELS))
+    return undefined;
   const labels = buf.subarray(HEADER_BYTES, HEADER_BYTES + n);
   const pixels = buf.subarray(HEADER_BYTES + n);
   if (!sha256(labels, pixels).equals(buf.subarray(24, HEADER_BYTES))) return undefined;
