@@ -15,7 +15,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { nativeGradPre } from "./fastDense";
 import { nativeFor } from "./native";
-import { registerNativeConv } from "./nativeConv";
+import { addonSizes, registerNativeConv, size } from "./nativeConv";
 import { type KernelArgs, type TensorInfo as Info, type WasmBackendLike } from "./wasmOps";
 
 export const CONV_LAYER_KERNEL = "VaeLabConvLayer";
@@ -29,8 +29,6 @@ interface ConvLayerAttrs {
   outShape?: [number, number, number, number];
 }
 
-const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-
 function geometry(xShape: number[], wShape: number[], attrs: ConvLayerAttrs): number[] {
   const info = tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
@@ -39,21 +37,7 @@ function geometry(xShape: number[], wShape: number[], attrs: ConvLayerAttrs): nu
     1,
     attrs.pad,
   );
-  return [
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
-    info.outHeight,
-    info.outWidth,
-    info.outChannels,
-    info.filterHeight,
-    info.filterWidth,
-    info.strideHeight,
-    info.strideWidth,
-    info.padInfo.top,
-    info.padInfo.left,
-  ];
+  return addonSizes(info);
 }
 
 function convLayerKernel({ inputs, backend, attrs }: KernelArgs): Info {

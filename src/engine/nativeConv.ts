@@ -37,7 +37,7 @@ interface ConvAttrs extends Conv2DBackpropAttrs {
   filterShape?: Shape4;
 }
 
-const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+export const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /**
  * The 13 sizes the addon takes — B, H, W, Ci, OH, OW, Co, KH, KW, sh, sw, top, left — for input
@@ -65,20 +65,15 @@ function geometry(xShape: number[], wShape: number[], attrs: ConvAttrs): number[
     return null; // the fallback kernel reports the problem
   }
   if (info.outHeight <= 0 || info.outWidth <= 0 || info.padInfo.top < 0 || info.padInfo.left < 0) return null;
+  return addonSizes(info);
+}
+
+/** The 13 sizes the addon takes for a convolution, in its order (see geometry). */
+export function addonSizes(info: tf.backend_util.Conv2DInfo): number[] {
+  const { padInfo } = info;
   return [
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
-    info.outHeight,
-    info.outWidth,
-    info.outChannels,
-    info.filterHeight,
-    info.filterWidth,
-    info.strideHeight,
-    info.strideWidth,
-    info.padInfo.top,
-    info.padInfo.left,
+    ...[info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels],
+    ...[info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, padInfo.top, padInfo.left],
   ];
 }
 

@@ -84,6 +84,8 @@ export interface MnistJobOptions {
   loss?: TrainCallbacks["loss"];
   /** `elboSignature` of the learner's loss: a checkpoint trained with a different one is retrained. */
   lossSignature?: number[];
+  /** The learner's function that `lossSignature` fingerprints, for the notice (default "elbo"; lesson 3: "betaSchedule"). */
+  lossName?: string;
   /**
    * How to replace a damaged checkpoint, in the caller's terms (a notebook: "set RETRAIN = true and
    * run this cell again"); checkpoint errors then carry only their message, no stack.
@@ -128,7 +130,7 @@ async function loadMatching(
     const stored = readCheckpointInfo(dir).meta.lossSignature;
     if (!Array.isArray(stored)) differences.push("loss: trained before losses were recorded");
     else if (signaturesDiffer(options.lossSignature, stored as number[]))
-      differences.push("loss: trained with a different elbo than the one defined now");
+      differences.push(`loss: trained with a different ${options.lossName ?? "elbo"} than the one defined now`);
   }
   if (differences.length > 0) {
     options.onNotice?.(

@@ -236,6 +236,23 @@ describe("the signature of a learner's elbo", () => {
     again.model.dispose();
   });
 
+  it("names the learner's function in that notice when told which it is (lesson 3: betaSchedule)", async () => {
+    const settings = { ...tiny, epochs: 1 };
+    const checkpointDir = join(root, "signature-named");
+    const first = await trainOrLoadMnist(settings, { checkpointDir, lossSignature: [0, 1], lossName: "betaSchedule" });
+    first.model.dispose();
+    const notices: string[] = [];
+    const second = await trainOrLoadMnist(settings, {
+      checkpointDir,
+      lossSignature: [0, 4],
+      lossName: "betaSchedule",
+      onNotice: (m) => notices.push(m),
+    });
+    expect(second.loaded).toBe(false);
+    expect(notices.join("\n")).toContain("trained with a different betaSchedule than the one defined now");
+    second.model.dispose();
+  });
+
   it("names posterior collapse when the KL is about 0, and says nothing for a healthy model", () => {
     expect(posteriorCollapseWarning({ total: 207, recon: 207, kl: 0.001 }, "set RETRAIN = true")).toMatch(
       /POSTERIOR COLLAPSE[\s\S]*0\.00 nats[\s\S]*set RETRAIN = true/,
