@@ -19,9 +19,9 @@
  * copy so both frameworks start from the same distribution.
  *
  * On WASM, training needs the kernels of `../engine/wasm` (stock WASM has no Conv2DBackpropFilter and
- * a slow Conv2DBackpropInput); `initBackend` registers them. Measured at batch 128: ~220 ms per
- * training step on WASM, ~50 s on the pure-JS CPU backend. With the native path each layer is one
- * kernel each way (`fastPath.hooks.convLayer`, ../engine/fastConv.ts); its speed: docs/design.md §4.
+ * a slow Conv2DBackpropInput); `initBackend` registers them. With the native path each layer is one
+ * kernel each way (`fastPath.hooks.convLayer`, ../engine/fastConv.ts). Speed on each path, measured:
+ * docs/design.md §4 (per step, beside PyTorch) and docs/notebooks.md (per epoch and per lesson).
  */
 import * as tf from "@tensorflow/tfjs";
 import { fastPath } from "../engine/fastPath";
