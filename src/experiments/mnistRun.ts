@@ -69,12 +69,7 @@ export async function trainMnistRun(
         epoch: e.epoch,
         step: e.step,
         beta: e.beta,
-        trainRecon: e.recon,
-        trainKl: e.kl,
-        trainNegElbo: e.recon + e.kl,
-        testRecon: held.recon,
-        testKl: held.kl,
-        testNegElbo: held.recon + held.kl,
+        ...runMetrics(e, held),
         clusterFraction: held.distinctFraction,
       });
     });
