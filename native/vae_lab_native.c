@@ -407,6 +407,316 @@ static inline __m128 log1p_unit_ps(__m128 e) {
 }
 #endif
 
+/* ===== The fused ELBO and reparameterisation (src/engine/nativeLosses.ts, nativeReparameterize.ts) ===== */
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define VL_AVX2 __attribute__((target("avx2,fma")))
+#define VL_HAVE_AVX2_CODE 1
+
+/* Whether this CPU runs the AVX2 + FMA code below (asked once); the SSE2 code above otherwise. */
+static int cpu_has_avx2(void) {
+  static int known = -1;
+  if (known < 0) {
+    __builtin_cpu_init();
+    known = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  }
+  return known;
+}
+
+/*
+ * e^x and ln x for eight floats: the same Cephes polynomials as exp_ps / log_ps, with fused
+ * multiply-adds (half the instructions and latency of the SSE2 form; the losses are compared with
+ * tolerances, never bit for bit). The clamps keep a NaN (min/max return their second operand when
+ * either is NaN), so a NaN logit gives a NaN loss and gradient, as tensor ops do.
+ */
+static VL_AVX2 inline __m256 exp256(__m256 x) {
+  const __m256 one = _mm256_set1_ps(1.0f);
+  x = _mm256_min_ps(_mm256_set1_ps(88.3762626647949f), x);
+  x = _mm256_max_ps(_mm256_set1_ps(-87.3f), x);
+  const __m256 fx = _mm256_floor_ps(_mm256_fmadd_ps(x, _mm256_set1_ps(1.44269504088896341f), _mm256_set1_ps(0.5f)));
+  x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(0.693359375f), x);
+  x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(-2.12194440e-4f), x);
+  __m256 y = _mm256_set1_ps(1.9875691500E-4f);
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.3981999507E-3f));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(8.3334519073E-3f));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(4.1665795894E-2f));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.6666665459E-1f));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(5.0000001201E-1f));
+  y = _mm256_fmadd_ps(y, _mm256_mul_ps(x, x), _mm256_add_ps(x, one));
+  const __m256i n = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvttps_epi32(fx), _mm256_set1_epi32(0x7f)), 23);
+  return _mm256_mul_ps(y, _mm256_castsi256_ps(n));
+}
+
+/* ln x for normal positive x. */
+static VL_AVX2 inline __m256 log256(__m256 x) {
+  const __m256 one = _mm256_set1_ps(1.0f);
+  const __m256i bits = _mm256_castps_si256(x);
+  __m256 e = _mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_srli_epi32(bits, 23), _mm256_set1_epi32(0x7e)));
+  x = _mm256_or_ps(_mm256_and_ps(x, _mm256_castsi256_ps(_mm256_set1_epi32(~0x7f800000))), _mm256_set1_ps(0.5f));
+  const __m256 small = _mm256_cmp_ps(x, _mm256_set1_ps(0.707106781186547524f), _CMP_LT_OQ);
+  x = _mm256_add_ps(_mm256_sub_ps(x, one), _mm256_and_ps(x, small)); /* m − 1, or 2m − 1 when m < √½ */
+  e = _mm256_sub_ps(e, _mm256_and_ps(one, small));
+  const __m256 z = _mm256_mul_ps(x, x);
+  __m256 y = _mm256_set1_ps(7.0376836292E-2f);
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(-1.1514610310E-1f));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.1676998740E-1f));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(-1.2420140846E-1f));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.4249322787E-1f));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(-1.6668057665E-1f));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(2.0000714765E-1f));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(-2.4999993993E-1f));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(3.3333331174E-1f));
+  y = _mm256_mul_ps(_mm256_mul_ps(y, x), z);
+  y = _mm256_fmadd_ps(e, _mm256_set1_ps(-2.12194440e-4f), y);
+  y = _mm256_fnmadd_ps(z, _mm256_set1_ps(0.5f), y);
+  return _mm256_fmadd_ps(e, _mm256_set1_ps(0.693359375f), _mm256_add_ps(x, y));
+}
+
+static VL_AVX2 inline float hsum256(__m256 v) {
+  float lanes[8];
+  _mm256_storeu_ps(lanes, v);
+  return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+}
+
+/*
+ * Σ_j max(l, 0) − l·x + log1p(e^(−|l|)) over one row, eight pixels at a time. log1p(e) for
+ * e = e^(−|l|) ∈ (0, 1] is ln u + (e − (u − 1))/u with u = 1 + e: e − (u − 1) is exactly the
+ * rounding error of 1 + e (Sterbenz), and this first-order term restores it, so an approximate
+ * reciprocal (rcp, 12 bits) suffices for a term below 2^−24 — no division in the loop.
+ */
+static VL_AVX2 float bernoulli_row_avx2(const float *restrict x, const float *restrict l, int64_t n) {
+  const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f), sign = _mm256_set1_ps(-0.0f);
+  __m256 acc0 = zero, acc1 = zero;
+  int64_t j = 0;
+  for (; j + 16 <= n; j += 16) {
+    for (int h = 0; h < 2; h++) {
+      const __m256 v = _mm256_loadu_ps(l + j + 8 * h);
+      const __m256 e = exp256(_mm256_or_ps(v, sign));
+      const __m256 u = _mm256_add_ps(one, e);
+      const __m256 err = _mm256_sub_ps(e, _mm256_sub_ps(u, one));
+      const __m256 softplus = _mm256_fmadd_ps(err, _mm256_rcp_ps(u), log256(u));
+      const __m256 term = _mm256_add_ps(_mm256_fnmadd_ps(v, _mm256_loadu_ps(x + j + 8 * h), _mm256_max_ps(zero, v)), softplus);
+      if (h == 0) acc0 = _mm256_add_ps(acc0, term);
+      else acc1 = _mm256_add_ps(acc1, term);
+    }
+  }
+  float sum = hsum256(_mm256_add_ps(acc0, acc1));
+  for (; j < n; j++) {
+    const float v = l[j];
+    sum += (v > 0 ? v : 0.0f) - v * x[j] + log1p_unit(expf(-fabsf(v)));
+  }
+  return sum;
+}
+
+/* d[j] = (σ(l) − x)·g over one row; σ(l) = 1/(1 + e) for l ≥ 0 and e/(1 + e) below, e = e^(−|l|). */
+static VL_AVX2 void bernoulli_grad_row_avx2(const float *restrict x, const float *restrict l, float *restrict d, int64_t n, float g) {
+  const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f), sign = _mm256_set1_ps(-0.0f), gv = _mm256_set1_ps(g);
+  int64_t j = 0;
+  for (; j + 8 <= n; j += 8) {
+    const __m256 v = _mm256_loadu_ps(l + j);
+    const __m256 e = exp256(_mm256_or_ps(v, sign));
+    const __m256 r = _mm256_div_ps(one, _mm256_add_ps(one, e));
+    const __m256 sig = _mm256_blendv_ps(_mm256_mul_ps(e, r), r, _mm256_cmp_ps(v, zero, _CMP_GE_OQ));
+    _mm256_storeu_ps(d + j, _mm256_mul_ps(_mm256_sub_ps(sig, _mm256_loadu_ps(x + j)), gv));
+  }
+  for (; j < n; j++) d[j] = (1.0f / (1.0f + expf(-l[j])) - x[j]) * g;
+}
+
+/* Σ_j (x − out)² over one row. */
+static VL_AVX2 float squared_row_avx2(const float *restrict x, const float *restrict o, int64_t n) {
+  __m256 acc = _mm256_setzero_ps();
+  int64_t j = 0;
+  for (; j + 8 <= n; j += 8) {
+    const __m256 d = _mm256_sub_ps(_mm256_loadu_ps(x + j), _mm256_loadu_ps(o + j));
+    acc = _mm256_fmadd_ps(d, d, acc);
+  }
+  float sum = hsum256(acc);
+  for (; j < n; j++) sum += (x[j] - o[j]) * (x[j] - o[j]);
+  return sum;
+}
+#endif
+
+/* The Bernoulli NLL of one row: AVX2 where the CPU has it, else four lanes of SSE2, else scalar. */
+static float bernoulli_row(const float *restrict xr, const float *restrict lr, int64_t cols) {
+#ifdef VL_HAVE_AVX2_CODE
+  if (cpu_has_avx2()) return bernoulli_row_avx2(xr, lr, cols);
+#endif
+  float sum = 0;
+  int64_t j = 0;
+#ifdef __SSE2__
+  const __m128 zero = _mm_setzero_ps(), sign = _mm_set1_ps(-0.0f);
+  __m128 acc = zero;
+  for (; j + 4 <= cols; j += 4) {
+    const __m128 v = _mm_loadu_ps(lr + j);
+    const __m128 e = exp_ps(_mm_or_ps(v, sign)); /* e^(−|v|) */
+    const __m128 term = _mm_add_ps(_mm_sub_ps(_mm_max_ps(zero, v), _mm_mul_ps(v, _mm_loadu_ps(xr + j))), log1p_unit_ps(e));
+    acc = _mm_add_ps(acc, term);
+  }
+  float lanes[4];
+  _mm_storeu_ps(lanes, acc);
+  sum = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+#endif
+  for (; j < cols; j++) {
+    const float v = lr[j];
+    sum += (v > 0 ? v : 0.0f) - v * xr[j] + log1p_unit(expf(-fabsf(v)));
+  }
+  return sum;
+}
+
+/* d = (σ(l) − x)·g over one row. */
+static void bernoulli_grad_row(const float *restrict xr, const float *restrict lr, float *restrict d, int64_t cols, float g) {
+#ifdef VL_HAVE_AVX2_CODE
+  if (cpu_has_avx2()) {
+    bernoulli_grad_row_avx2(xr, lr, d, cols, g);
+    return;
+  }
+#endif
+  int64_t j = 0;
+#ifdef __SSE2__
+  const __m128 one = _mm_set1_ps(1.0f), gv = _mm_set1_ps(g), sign = _mm_set1_ps(-0.0f);
+  for (; j + 4 <= cols; j += 4) {
+    const __m128 sig = _mm_div_ps(one, _mm_add_ps(one, exp_ps(_mm_xor_ps(_mm_loadu_ps(lr + j), sign))));
+    _mm_storeu_ps(d + j, _mm_mul_ps(_mm_sub_ps(sig, _mm_loadu_ps(xr + j)), gv));
+  }
+#endif
+  for (; j < cols; j++) d[j] = (1.0f / (1.0f + expf(-lr[j])) - xr[j]) * g;
+}
+
+static float squared_row(const float *restrict x, const float *restrict o, int64_t n) {
+#ifdef VL_HAVE_AVX2_CODE
+  if (cpu_has_avx2()) return squared_row_avx2(x, o, n);
+#endif
+  float sum = 0;
+  for (int64_t j = 0; j < n; j++) sum += (x[j] - o[j]) * (x[j] - o[j]);
+  return sum;
+}
+
+/* The ELBO's arguments: sizes, the four inputs, and the reduction's divisors (as src/vae/losses.ts). */
+typedef struct {
+  int64_t rows, cols, latent;
+  int bernoulli, sum;
+  const float *x, *out, *mu, *logVar;
+  double reconCount, klCount; /* recon = Σ / reconCount, kl = Σ / klCount */
+} ElboArgs;
+
+/* Reads rows, cols, latent, bernoulli, sum at argv[at…at+4] and the inputs at argv[1…4]. */
+static int elbo_args(Call *c, size_t at, ElboArgs *a) {
+  a->rows = int_arg(c, at);
+  a->cols = int_arg(c, at + 1);
+  a->latent = int_arg(c, at + 2);
+  a->bernoulli = (int)int_arg(c, at + 3);
+  a->sum = (int)int_arg(c, at + 4);
+  a->x = floats(c, int_arg(c, 1), a->rows * a->cols);
+  a->out = floats(c, int_arg(c, 2), a->rows * a->cols);
+  a->mu = floats(c, int_arg(c, 3), a->rows * a->latent);
+  a->logVar = floats(c, int_arg(c, 4), a->rows * a->latent);
+  if (c->failed) return 0;
+  if (a->rows <= 0 || a->cols <= 0 || a->latent <= 0) return fail(c, "vae-lab native: the ELBO needs at least one row, pixel and latent dimension");
+  a->reconCount = a->sum ? (double)a->rows : (double)a->rows * (double)a->cols;
+  a->klCount = a->sum ? (double)a->rows : (double)a->rows * (double)a->latent;
+  return 1;
+}
+
+/*
+ * elbo(mem, x, out, mu, logVar, total, recon, kl, rows, cols, latent, bernoulli, sum, beta): the
+ * negative ELBO of src/vae/losses.ts `elbo` in one pass: recon (squared error or Bernoulli NLL of
+ * out [rows × cols]), kl = ½(mu² + e^logVar − logVar − 1) over mu, logVar [rows × latent], each
+ * divided as the reduction says ("sum": by rows; "mean": by every element), total = recon + β·kl.
+ * Rows are summed in float32 lanes, the rows in double.
+ */
+static napi_value Elbo(napi_env env, napi_callback_info info) {
+  Call c;
+  ElboArgs a;
+  if (!begin(&c, env, info, 14) || !elbo_args(&c, 8, &a)) return NULL;
+  float *total = floats(&c, int_arg(&c, 5), 1), *recon = floats(&c, int_arg(&c, 6), 1), *kl = floats(&c, int_arg(&c, 7), 1);
+  const float beta = float_arg(&c, 13);
+  if (c.failed) return NULL;
+  double rs = 0, ks = 0;
+  for (int64_t r = 0; r < a.rows; r++) {
+    const float *xr = a.x + r * a.cols, *orow = a.out + r * a.cols;
+    rs += a.bernoulli ? bernoulli_row(xr, orow, a.cols) : squared_row(xr, orow, a.cols);
+  }
+  for (int64_t i = 0; i < a.rows * a.latent; i++) {
+    const float m = a.mu[i], lv = a.logVar[i];
+    ks += 0.5f * (((m * m + expf(lv)) - lv) - 1.0f);
+  }
+  *recon = (float)(rs / a.reconCount);
+  *kl = (float)(ks / a.klCount);
+  *total = *recon + beta * *kl;
+  return undefined(env);
+}
+
+/*
+ * elboGrad(mem, x, out, mu, logVar, dTotal, dRecon, dKl, dOut, dMu, dLogVar, rows, cols, latent,
+ * bernoulli, sum, beta): the gradients of elbo's three outputs (weights dTotal, dRecon, dKl, scalars
+ * in the memory) with respect to out, mu and logVar:
+ *   dOut = (dTotal + dRecon)/reconCount · (2(out − x) | σ(out) − x),
+ *   dMu = (β·dTotal + dKl)/klCount · mu,   dLogVar = (β·dTotal + dKl)/klCount · ½(e^logVar − 1).
+ */
+static napi_value ElboGrad(napi_env env, napi_callback_info info) {
+  Call c;
+  ElboArgs a;
+  if (!begin(&c, env, info, 17) || !elbo_args(&c, 11, &a)) return NULL;
+  const float *dTotal = floats(&c, int_arg(&c, 5), 1), *dRecon = floats(&c, int_arg(&c, 6), 1), *dKl = floats(&c, int_arg(&c, 7), 1);
+  float *dOut = floats(&c, int_arg(&c, 8), a.rows * a.cols);
+  float *dMu = floats(&c, int_arg(&c, 9), a.rows * a.latent), *dLogVar = floats(&c, int_arg(&c, 10), a.rows * a.latent);
+  const float beta = float_arg(&c, 16);
+  if (c.failed) return NULL;
+  const float gRecon = (float)((double)(*dTotal + *dRecon) / a.reconCount);
+  const float gKl = (float)((double)(beta * *dTotal + *dKl) / a.klCount);
+  const int64_t n = a.rows * a.cols;
+  if (a.bernoulli) {
+    for (int64_t r = 0; r < a.rows; r++) bernoulli_grad_row(a.x + r * a.cols, a.out + r * a.cols, dOut + r * a.cols, a.cols, gRecon);
+  } else {
+    const float g2 = 2.0f * gRecon;
+    for (int64_t i = 0; i < n; i++) dOut[i] = (a.out[i] - a.x[i]) * g2;
+  }
+  for (int64_t i = 0; i < a.rows * a.latent; i++) {
+    dMu[i] = a.mu[i] * gKl;
+    dLogVar[i] = 0.5f * (expf(a.logVar[i]) - 1.0f) * gKl;
+  }
+  return undefined(env);
+}
+
+/*
+ * reparameterize(mem, mu, logVar, eps, z, n): z = mu + e^(½·logVar)·eps over n floats, the float32
+ * operations of src/vae/reparameterize.ts in its order (expf is the same correctly rounded-in-practice
+ * routine as the WASM backend's, so z is bit-identical there: src/engine/nativeReparameterize.test.ts).
+ */
+static napi_value Reparameterize(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!begin(&c, env, info, 6)) return NULL;
+  const int64_t n = int_arg(&c, 5);
+  const float *restrict mu = floats(&c, int_arg(&c, 1), n), *restrict lv = floats(&c, int_arg(&c, 2), n);
+  const float *restrict eps = floats(&c, int_arg(&c, 3), n);
+  float *restrict z = floats(&c, int_arg(&c, 4), n);
+  if (c.failed) return NULL;
+  for (int64_t i = 0; i < n; i++) z[i] = mu[i] + expf(0.5f * lv[i]) * eps[i];
+  return undefined(env);
+}
+
+/*
+ * reparameterizeGrad(mem, dz, logVar, eps, dMu, dLogVar, n): dMu = dz, dLogVar = ((dz·eps)·sigma)·½,
+ * the order of tfjs's Add, Mul and Exp gradients for the code above (bit-identical to them).
+ */
+static napi_value ReparameterizeGrad(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!begin(&c, env, info, 7)) return NULL;
+  const int64_t n = int_arg(&c, 6);
+  const float *restrict dz = floats(&c, int_arg(&c, 1), n), *restrict lv = floats(&c, int_arg(&c, 2), n);
+  const float *restrict eps = floats(&c, int_arg(&c, 3), n);
+  float *restrict dMu = floats(&c, int_arg(&c, 4), n), *restrict dLv = floats(&c, int_arg(&c, 5), n);
+  if (c.failed) return NULL;
+  for (int64_t i = 0; i < n; i++) {
+    dMu[i] = dz[i];
+    dLv[i] = ((dz[i] * eps[i]) * expf(0.5f * lv[i])) * 0.5f;
+  }
+  return undefined(env);
+}
+
+/* ===== end of the fused ELBO and reparameterisation ===== */
+
 /*
  * bernoulliNll(mem, x, logits, out, rows, cols): out[r] = Σ_j max(l, 0) − l·x + log1p(e^(−|l|)), the
  * stable Bernoulli negative log-likelihood of src/vae/losses.ts (bernoulliNll), summed per row.
@@ -419,29 +729,7 @@ static napi_value BernoulliNll(napi_env env, napi_callback_info info) {
   const float *restrict l = floats(&c, int_arg(&c, 2), rows * cols);
   float *restrict out = floats(&c, int_arg(&c, 3), rows);
   if (c.failed) return NULL;
-  for (int64_t r = 0; r < rows; r++) {
-    const float *restrict xr = x + r * cols, *restrict lr = l + r * cols;
-    float sum = 0;
-    int64_t j = 0;
-#ifdef __SSE2__
-    const __m128 zero = _mm_setzero_ps(), sign = _mm_set1_ps(-0.0f);
-    __m128 acc = zero;
-    for (; j + 4 <= cols; j += 4) {
-      const __m128 v = _mm_loadu_ps(lr + j);
-      const __m128 e = exp_ps(_mm_or_ps(v, sign)); /* e^(−|v|) */
-      const __m128 term = _mm_add_ps(_mm_sub_ps(_mm_max_ps(zero, v), _mm_mul_ps(v, _mm_loadu_ps(xr + j))), log1p_unit_ps(e));
-      acc = _mm_add_ps(acc, term);
-    }
-    float lanes[4];
-    _mm_storeu_ps(lanes, acc);
-    sum = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
-#endif
-    for (; j < cols; j++) {
-      const float v = lr[j];
-      sum += (v > 0 ? v : 0.0f) - v * xr[j] + log1p_unit(expf(-fabsf(v)));
-    }
-    out[r] = sum;
-  }
+  for (int64_t r = 0; r < rows; r++) out[r] = bernoulli_row(x + r * cols, l + r * cols, cols);
   return undefined(env);
 }
 
@@ -458,20 +746,7 @@ static napi_value BernoulliNllGrad(napi_env env, napi_callback_info info) {
   const float *restrict l = floats(&c, int_arg(&c, 3), rows * cols);
   float *restrict dl = floats(&c, int_arg(&c, 4), rows * cols);
   if (c.failed) return NULL;
-  for (int64_t r = 0; r < rows; r++) {
-    const float g = dy[r];
-    const float *restrict xr = x + r * cols, *restrict lr = l + r * cols;
-    float *restrict d = dl + r * cols;
-    int64_t j = 0;
-#ifdef __SSE2__
-    const __m128 one = _mm_set1_ps(1.0f), gv = _mm_set1_ps(g), sign = _mm_set1_ps(-0.0f);
-    for (; j + 4 <= cols; j += 4) {
-      const __m128 sig = _mm_div_ps(one, _mm_add_ps(one, exp_ps(_mm_xor_ps(_mm_loadu_ps(lr + j), sign))));
-      _mm_storeu_ps(d + j, _mm_mul_ps(_mm_sub_ps(sig, _mm_loadu_ps(xr + j)), gv));
-    }
-#endif
-    for (; j < cols; j++) d[j] = (1.0f / (1.0f + expf(-lr[j])) - xr[j]) * g;
-  }
+  for (int64_t r = 0; r < rows; r++) bernoulli_grad_row(x + r * cols, l + r * cols, dl + r * cols, cols, dy[r]);
   return undefined(env);
 }
 
@@ -745,6 +1020,10 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"adam", NULL, Adam, NULL, NULL, NULL, napi_default, NULL},
       {"bernoulliNll", NULL, BernoulliNll, NULL, NULL, NULL, napi_default, NULL},
       {"bernoulliNllGrad", NULL, BernoulliNllGrad, NULL, NULL, NULL, napi_default, NULL},
+      {"elbo", NULL, Elbo, NULL, NULL, NULL, napi_default, NULL},
+      {"elboGrad", NULL, ElboGrad, NULL, NULL, NULL, napi_default, NULL},
+      {"reparameterize", NULL, Reparameterize, NULL, NULL, NULL, napi_default, NULL},
+      {"reparameterizeGrad", NULL, ReparameterizeGrad, NULL, NULL, NULL, napi_default, NULL},
       {"conv2d", NULL, Conv2d, NULL, NULL, NULL, napi_default, NULL},
       {"conv2dBackpropInput", NULL, Conv2dBackpropInput, NULL, NULL, NULL, napi_default, NULL},
       {"conv2dBackpropFilter", NULL, Conv2dBackpropFilter, NULL, NULL, NULL, napi_default, NULL},

@@ -14,7 +14,8 @@
  * - WASM: Conv2DBackpropFilter, which tfjs-backend-wasm 4.22 lacks, and a faster Conv2DBackpropInput
  *   (./wasm.ts) — the conv VAE cannot train on WASM without the first; an Identity that shares its
  *   buffer (./fastIdentity.ts); with the native addon active (./native.ts), OpenBLAS for tf's own
- *   matmuls (./nativeMatMul.ts), a one-kernel Bernoulli NLL (./nativeLosses.ts), and im2col + sgemm
+ *   matmuls (./nativeMatMul.ts), the whole negative ELBO and the Bernoulli NLL as one kernel each way
+ *   (./nativeLosses.ts), z = mu + sigma·eps as one kernel each way (./nativeReparameterize.ts), im2col + sgemm
  *   for the convolutions and their gradients, plus the bias gradients' Sum (./nativeConv.ts), and the
  *   conv VAE's layers as one kernel each way (./fastConv.ts).
  */
@@ -26,8 +27,9 @@ import { registerSharedIdentity } from "./fastIdentity";
 import { fastPath, type FastHooks } from "./fastPath";
 import { loadNativeAddon } from "./native";
 import { registerNativeConv } from "./nativeConv";
-import { nativeBernoulliNll, registerNativeLosses } from "./nativeLosses";
+import { nativeBernoulliNll, nativeElbo, registerNativeLosses } from "./nativeLosses";
 import { registerNativeMatMul } from "./nativeMatMul";
+import { nativeReparameterize, registerNativeReparameterize } from "./nativeReparameterize";
 import { registerWasmExtras } from "./wasm";
 
 export const ENGINE_ENV_VAR = "VAE_LAB_ENGINE";
@@ -53,6 +55,7 @@ export function installEngine(env: Record<string, string | undefined> = process.
     if (loadNativeAddon().active) {
       registerNativeMatMul();
       registerNativeLosses();
+      registerNativeReparameterize();
       registerNativeConv();
     }
   }
@@ -60,6 +63,8 @@ export function installEngine(env: Record<string, string | undefined> = process.
     dense: fastDense,
     adam: fastAdam,
     bernoulliNll: nativeBernoulliNll,
+    elbo: nativeElbo,
+    reparameterize: nativeReparameterize,
     convLayer: nativeConvLayer,
   };
   fastPath.installed = fastPath.hooks = hooks;

@@ -83,6 +83,59 @@ export interface NativeAddon {
     rows: number,
     cols: number,
   ): void;
+  /**
+   * The negative ELBO of src/vae/losses.ts `elbo` (./nativeLosses.ts): x, out [rows × cols], mu,
+   * logVar [rows × latent] → the scalars total, recon, kl. bernoulli 0/1 (else Gaussian), sum 0/1
+   * (else "mean").
+   */
+  elbo(
+    mem: ArrayBuffer,
+    x: number,
+    out: number,
+    mu: number,
+    logVar: number,
+    total: number,
+    recon: number,
+    kl: number,
+    rows: number,
+    cols: number,
+    latent: number,
+    bernoulli: number,
+    sum: number,
+    beta: number,
+  ): void;
+  /** dOut, dMu, dLogVar of elbo's outputs weighted by the scalars dTotal, dRecon, dKl. */
+  elboGrad(
+    mem: ArrayBuffer,
+    x: number,
+    out: number,
+    mu: number,
+    logVar: number,
+    dTotal: number,
+    dRecon: number,
+    dKl: number,
+    dOut: number,
+    dMu: number,
+    dLogVar: number,
+    rows: number,
+    cols: number,
+    latent: number,
+    bernoulli: number,
+    sum: number,
+    beta: number,
+  ): void;
+  /** z = mu + exp(½·logVar)·eps over n floats (./nativeReparameterize.ts). */
+  reparameterize(mem: ArrayBuffer, mu: number, logVar: number, eps: number, z: number, n: number): void;
+  /** dMu = dz, dLogVar = ½·dz·eps·exp(½·logVar). */
+  reparameterizeGrad(
+    mem: ArrayBuffer,
+    dz: number,
+    logVar: number,
+    eps: number,
+    dMu: number,
+    dLogVar: number,
+    n: number,
+  ): void;
   /** One Adam step, float32 arithmetic of tf.train.adam (see src/engine/fastAdam.ts). */
   adam(mem: ArrayBuffer, w: number, g: number, m: number, v: number, out: number, n: number, ...f32: number[]): void;
   /**

@@ -4,6 +4,7 @@
  * with ∂z/∂mu = 1 and ∂z/∂logVar = ½·sigma·eps = ½(z − mu).
  */
 import * as tf from "@tensorflow/tfjs";
+import { fastPath } from "../engine/fastPath";
 import { defaultRng, type Rng } from "./random";
 
 /** eps ~ N(0, I) of the given shape, drawn from `rng` (the notebook's seeded stream by default). */
@@ -19,8 +20,11 @@ export function randn(shape: number[], rng: Rng = defaultRng()): tf.Tensor {
  */
 export function reparameterize(mu: tf.Tensor2D, logVar: tf.Tensor2D, rng: Rng = defaultRng()): tf.Tensor2D {
   return tf.tidy(() => {
+    const eps = randn(logVar.shape, rng); // [batch, latentDim]
+    // The fast path: one kernel each way for the same eps where the native addon runs (src/engine/nativeReparameterize.ts).
+    const fused = fastPath.hooks?.reparameterize(mu, logVar, eps);
+    if (fused) return fused;
     const sigma = tf.exp(tf.mul(0.5, logVar)); // [batch, latentDim]
-    const eps = randn(sigma.shape, rng);
     return tf.add(mu, tf.mul(sigma, eps)) as tf.Tensor2D;
   });
 }
