@@ -407,7 +407,7 @@ static inline __m128 log1p_unit_ps(__m128 e) {
 }
 #endif
 
-/* ===== The fused ELBO and reparameterisation (src/engine/nativeLosses.ts, nativeReparameterize.ts) ===== */
+/* ===== The fused ELBO and reparameterisation (src/engine/fusedElbo.ts, fusedReparameterize.ts) ===== */
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
@@ -682,7 +682,7 @@ static napi_value ElboGrad(napi_env env, napi_callback_info info) {
 /*
  * reparameterize(mem, mu, logVar, eps, z, n): z = mu + e^(½·logVar)·eps over n floats, the float32
  * operations of src/vae/reparameterize.ts in its order (expf is the same correctly rounded-in-practice
- * routine as the WASM backend's, so z is bit-identical there: src/engine/nativeReparameterize.test.ts).
+ * routine as the WASM backend's, so z is bit-identical there: src/engine/fusedReparameterize.test.ts).
  */
 static napi_value Reparameterize(napi_env env, napi_callback_info info) {
   Call c;

@@ -10,12 +10,13 @@
  *
  * What it registers, and where each kernel says why and what it measured:
  * - every backend: nothing; tfjs-node gets tf.fused.matMul and tf.train.adam through the hooks.
- * - WASM and CPU: the dense layer with its gradient (./fastDense.ts), the fused Adam (./fastAdam.ts).
+ * - WASM and CPU: the dense layer with its gradient (./fastDense.ts), the fused Adam (./fastAdam.ts),
+ *   the whole negative ELBO (./fusedElbo.ts) and z = mu + sigma·eps (./fusedReparameterize.ts) as one
+ *   kernel each way — native code while the addon is active, JavaScript loops otherwise.
  * - WASM: Conv2DBackpropFilter, which tfjs-backend-wasm 4.22 lacks, and a faster Conv2DBackpropInput
  *   (./wasm.ts) — the conv VAE cannot train on WASM without the first; an Identity that shares its
  *   buffer (./fastIdentity.ts); with the native addon active (./native.ts), OpenBLAS for tf's own
- *   matmuls (./nativeMatMul.ts), the whole negative ELBO and the Bernoulli NLL as one kernel each way
- *   (./nativeLosses.ts), z = mu + sigma·eps as one kernel each way (./nativeReparameterize.ts), im2col + sgemm
+ *   matmuls (./nativeMatMul.ts), a one-kernel Bernoulli NLL (./nativeLosses.ts), and im2col + sgemm
  *   for the convolutions and their gradients, plus the bias gradients' Sum (./nativeConv.ts), and the
  *   conv VAE's layers as one kernel each way (./fastConv.ts).
  */
@@ -27,9 +28,10 @@ import { registerSharedIdentity } from "./fastIdentity";
 import { fastPath, type FastHooks } from "./fastPath";
 import { loadNativeAddon } from "./native";
 import { registerNativeConv } from "./nativeConv";
-import { nativeBernoulliNll, nativeElbo, registerNativeLosses } from "./nativeLosses";
+import { fusedElbo, registerFusedElbo } from "./fusedElbo";
+import { fusedReparameterize, registerFusedReparameterize } from "./fusedReparameterize";
+import { nativeBernoulliNll, registerNativeLosses } from "./nativeLosses";
 import { registerNativeMatMul } from "./nativeMatMul";
-import { nativeReparameterize, registerNativeReparameterize } from "./nativeReparameterize";
 import { registerWasmExtras } from "./wasm";
 
 export const ENGINE_ENV_VAR = "VAE_LAB_ENGINE";
@@ -50,12 +52,13 @@ export function installEngine(env: Record<string, string | undefined> = process.
   }
   registerDenseKernels();
   registerAdamKernel();
+  registerFusedElbo();
+  registerFusedReparameterize();
   if (wasm) {
     registerSharedIdentity();
     if (loadNativeAddon().active) {
       registerNativeMatMul();
       registerNativeLosses();
-      registerNativeReparameterize();
       registerNativeConv();
     }
   }
@@ -63,8 +66,8 @@ export function installEngine(env: Record<string, string | undefined> = process.
     dense: fastDense,
     adam: fastAdam,
     bernoulliNll: nativeBernoulliNll,
-    elbo: nativeElbo,
-    reparameterize: nativeReparameterize,
+    elbo: fusedElbo,
+    reparameterize: fusedReparameterize,
     convLayer: nativeConvLayer,
   };
   fastPath.installed = fastPath.hooks = hooks;

@@ -84,7 +84,7 @@ export interface NativeAddon {
     cols: number,
   ): void;
   /**
-   * The negative ELBO of src/vae/losses.ts `elbo` (./nativeLosses.ts): x, out [rows × cols], mu,
+   * The negative ELBO of src/vae/losses.ts `elbo` (./fusedElbo.ts): x, out [rows × cols], mu,
    * logVar [rows × latent] → the scalars total, recon, kl. bernoulli 0/1 (else Gaussian), sum 0/1
    * (else "mean").
    */
@@ -124,7 +124,7 @@ export interface NativeAddon {
     sum: number,
     beta: number,
   ): void;
-  /** z = mu + exp(½·logVar)·eps over n floats (./nativeReparameterize.ts). */
+  /** z = mu + exp(½·logVar)·eps over n floats (./fusedReparameterize.ts). */
   reparameterize(mem: ArrayBuffer, mu: number, logVar: number, eps: number, z: number, n: number): void;
   /** dMu = dz, dLogVar = ½·dz·eps·exp(½·logVar). */
   reparameterizeGrad(

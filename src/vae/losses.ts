@@ -94,7 +94,7 @@ export function elbo(
 ): ElboParts {
   const beta = options.beta ?? 1;
   if (!Number.isFinite(beta) || beta < 0) throw new Error(`elbo: beta must be a finite number ≥ 0, got ${beta}.`);
-  // The fast path: the whole loss as one kernel each way where the native addon runs (src/engine/nativeLosses.ts).
+  // The fast path: the whole loss as one kernel each way (src/engine/fusedElbo.ts).
   const fused = fastPath.hooks?.elbo(x, out, mu, logVar, { ...options, beta });
   if (fused) return fused;
   return tf.tidy(() => {

@@ -21,7 +21,7 @@ export function randn(shape: number[], rng: Rng = defaultRng()): tf.Tensor {
 export function reparameterize(mu: tf.Tensor2D, logVar: tf.Tensor2D, rng: Rng = defaultRng()): tf.Tensor2D {
   return tf.tidy(() => {
     const eps = randn(logVar.shape, rng); // [batch, latentDim]
-    // The fast path: one kernel each way for the same eps where the native addon runs (src/engine/nativeReparameterize.ts).
+    // The fast path: one kernel each way, same eps (src/engine/fusedReparameterize.ts).
     const fused = fastPath.hooks?.reparameterize(mu, logVar, eps);
     if (fused) return fused;
     const sigma = tf.exp(tf.mul(0.5, logVar)); // [batch, latentDim]

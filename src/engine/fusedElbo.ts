@@ -1,0 +1,180 @@
+/**
+ * The VAE's whole loss, src/vae/losses.ts `elbo` — reconstruction (squared error or Bernoulli NLL),
+ * KL, their reductions and total = recon + β·kl — as one kernel, "VaeLabElbo", with three scalar
+ * outputs, and one gradient kernel giving d/d out, d/d mu and d/d logVar at once. On WASM with the
+ * native addon active (./native) both are C (AVX2 + FMA where the CPU has it); on WASM without it
+ * and on the CPU backend, JavaScript loops (./fusedLoops.ts).
+ *
+ * Why: written with tensor ops the Gaussian ELBO is ~12 kernels forward and ~25 backward, each with
+ * tfjs's dispatch and tape bookkeeping (~15 µs apiece) around [128×2] tensors that take nanoseconds;
+ * the Bernoulli one was the native NLL (./nativeLosses.ts) plus ~10 each way.
+ *
+ * The gradient recomputes e^(−|l|) rather than having the forward pass save σ(l) − x: a saved
+ * factor would be a fourth output, and tfjs hands every output that gets no gradient a zero-filled
+ * dy of its size ([rows × cols], allocated and copied each step) — as much work as the AVX2
+ * exponential it would save.
+ *
+ * Same formulas in float32, but sums run in SIMD lanes and the rows add up in double, where tfjs's
+ * Mean adds float32s (~2.5e-5 relative error over an MNIST batch against ~5e-8 here): results agree
+ * with the core to float32 rounding, not bit for bit (tests: ./fusedElbo.test.ts).
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { ElboOptions, ElboParts } from "../vae/losses";
+import { elboGradLoop, elboLoop, withFloatViews, type ElboSizes } from "./fusedLoops";
+import { nativeFor } from "./native";
+import { type KernelArgs, type TensorInfo as Info, type WasmBackendLike } from "./wasmOps";
+
+export const ELBO_KERNEL = "VaeLabElbo";
+const ELBO_GRAD_KERNEL = "VaeLabElboGrad";
+const BACKENDS = ["wasm", "cpu"];
+
+interface ElboAttrs {
+  likelihood: "gaussian" | "bernoulli";
+  reduction: "mean" | "sum";
+  beta: number;
+}
+
+function sizesOf(inputs: Record<string, Info>, attrs: ElboAttrs): ElboSizes {
+  const [rows, cols] = inputs.out.shape;
+  return {
+    rows,
+    cols,
+    latent: inputs.mu.shape[1],
+    bernoulli: attrs.likelihood === "bernoulli",
+    sum: attrs.reduction === "sum",
+  };
+}
+
+/** The sizes and flags as the native functions take them, after their tensors. */
+const nativeSizes = (s: ElboSizes) => [s.rows, s.cols, s.latent, s.bernoulli ? 1 : 0, s.sum ? 1 : 0] as const;
+
+function elboKernel(backendName: string) {
+  return ({ inputs, backend, attrs }: KernelArgs): Info[] => {
+    const a = attrs as unknown as ElboAttrs;
+    const s = sizesOf(inputs, a);
+    const { x, out, mu, logVar } = inputs;
+    if (backendName === "wasm" && nativeFor(backend)) {
+      const be = backend as WasmBackendLike;
+      const parts = [be.makeOutput([], "float32"), be.makeOutput([], "float32"), be.makeOutput([], "float32")];
+      const nat = nativeFor(be)!; // after the allocations, which may grow the memory
+      const at = (info: Info) => be.dataIdMap.get(info.dataId).memoryOffset;
+      const [total, recon, kl] = parts.map(at);
+      nat.native.elbo(nat.mem, at(x), at(out), at(mu), at(logVar), total, recon, kl, ...nativeSizes(s), a.beta);
+      return parts;
+    }
+    return withFloatViews(backend, backendName, [x, out, mu, logVar], [[], [], []], (ins, outs) => {
+      const parts = elboLoop(ins[0], ins[1], ins[2], ins[3], s, a.beta);
+      parts.forEach((v, k) => (outs[k][0] = v));
+    });
+  };
+}
+
+function elboGradKernel(backendName: string) {
+  return ({ inputs, backend, attrs }: KernelArgs): Info[] => {
+    const a = attrs as unknown as ElboAttrs;
+    const s = sizesOf(inputs, a);
+    const { x, out, mu, logVar, dTotal, dRecon, dKl } = inputs;
+    if (backendName === "wasm" && nativeFor(backend)) {
+      const be = backend as WasmBackendLike;
+      const grads = [out.shape, mu.shape, mu.shape].map((shape) => be.makeOutput(shape, "float32"));
+      const nat = nativeFor(be)!;
+      const at = (info: Info) => be.dataIdMap.get(info.dataId).memoryOffset;
+      const [dOut, dMu, dLogVar] = grads.map(at);
+      nat.native.elboGrad(
+        nat.mem,
+        at(x),
+        at(out),
+        at(mu),
+        at(logVar),
+        at(dTotal),
+        at(dRecon),
+        at(dKl),
+        dOut,
+        dMu,
+        dLogVar,
+        ...nativeSizes(s),
+        a.beta,
+      );
+      return grads;
+    }
+    const ins = [x, out, mu, logVar, dTotal, dRecon, dKl];
+    return withFloatViews(backend, backendName, ins, [out.shape, mu.shape, mu.shape], (v, g) => {
+      const weights = { dTotal: v[4][0], dRecon: v[5][0], dKl: v[6][0] };
+      elboGradLoop(v[0], v[1], v[2], v[3], weights, s, a.beta, { dOut: g[0], dMu: g[1], dLogVar: g[2] });
+    });
+  };
+}
+
+let registered = false;
+
+/** Registers the kernels (wasm, cpu) and the gradient (by installEngine, ./install.ts); idempotent. */
+export function registerFusedElbo(): void {
+  if (registered) return;
+  registered = true;
+  for (const backendName of BACKENDS)
+    for (const [kernelName, make] of [
+      [ELBO_KERNEL, elboKernel],
+      [ELBO_GRAD_KERNEL, elboGradKernel],
+    ] as const) {
+      if (!tf.getKernel(kernelName, backendName))
+        tf.registerKernel({ kernelName, backendName, kernelFunc: make(backendName) as unknown as tf.KernelFunc });
+    }
+  tf.registerGradient({
+    kernelName: ELBO_KERNEL,
+    inputsToSave: ["x", "out", "mu", "logVar"],
+    gradFunc: (dys, saved, attrs) => {
+      const [x, out, mu, logVar] = saved as tf.Tensor2D[];
+      const [dTotal, dRecon, dKl] = dys as tf.Scalar[];
+      // One kernel for the three gradients the model needs (run here, not in the closures: the
+      // tape frees what each closure creates but does not return).
+      const [dOut, dMu, dLogVar] = tf
+        .engine()
+        .runKernel(
+          ELBO_GRAD_KERNEL,
+          { x, out, mu, logVar, dTotal, dRecon, dKl } as unknown as tf.NamedTensorMap,
+          attrs as unknown as tf.NamedAttrMap,
+        ) as tf.Tensor2D[];
+      const a = attrs as unknown as ElboAttrs;
+      return {
+        out: () => dOut,
+        mu: () => dMu,
+        logVar: () => dLogVar,
+        // ∂/∂x, only when x itself is trained: −∂/∂xHat for squared error; −l per pixel, scaled, for Bernoulli.
+        x: () =>
+          a.likelihood === "gaussian"
+            ? tf.neg(dOut)
+            : tf.mul(out, tf.div(tf.neg(tf.add(dTotal, dRecon)), a.reduction === "sum" ? x.shape[0] : x.size)),
+      };
+    },
+  });
+}
+
+/**
+ * The negative ELBO and its parts as one kernel (src/vae/losses.ts `elbo`, same options); undefined
+ * where it cannot run (a backend other than WASM or CPU, non-float32 or non-2-D inputs, mismatched
+ * or empty shapes), so the caller uses tensor ops.
+ */
+export function fusedElbo(
+  x: tf.Tensor2D,
+  out: tf.Tensor2D,
+  mu: tf.Tensor2D,
+  logVar: tf.Tensor2D,
+  options: ElboOptions,
+): ElboParts | undefined {
+  if (!tf.getKernel(ELBO_KERNEL, tf.getBackend())) return undefined;
+  const tensors = [x, out, mu, logVar];
+  if (tensors.some((t) => t.dtype !== "float32" || t.rank !== 2 || t.size === 0)) return undefined;
+  if (!tf.util.arraysEqual(x.shape, out.shape) || !tf.util.arraysEqual(mu.shape, logVar.shape)) return undefined;
+  if (mu.shape[0] !== x.shape[0]) return undefined;
+  if (!["gaussian", "bernoulli"].includes(options.likelihood) || !["mean", "sum"].includes(options.reduction))
+    return undefined;
+  const attrs: ElboAttrs = { likelihood: options.likelihood, reduction: options.reduction, beta: options.beta ?? 1 };
+  const [total, recon, kl] = tf
+    .engine()
+    .runKernel(
+      ELBO_KERNEL,
+      { x, out, mu, logVar } as unknown as tf.NamedTensorMap,
+      attrs as unknown as tf.NamedAttrMap,
+    ) as tf.Scalar[];
+  return { total, recon, kl };
+}
