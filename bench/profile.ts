@@ -2,9 +2,11 @@
  * Where a training step's time goes: per-kernel time from `tf.profile`, summed by kernel and input
  * shapes, against the step's wall time (the difference is dispatch overhead: tape, tidy, JS).
  *
- * Usage: tsx bench/profile.ts [swiss-32|swiss-256|swiss-1024|mnist-L2|mnist-L20|conv-mnist] [--top N] [--tf-adam] [--cpu]
+ * Usage: tsx bench/profile.ts [swiss-32|swiss-256|swiss-1024|mnist-L2|mnist-L20|conv-mnist] [--top N] [--tf-adam] [--cpu] [--unfused-loss]
  * (backend from VAE_LAB_BACKEND). The step is the one src/vae/train.ts runs, with
- * src/vae/optim.ts's fused Adam (or tf.train.adam with --tf-adam).
+ * src/vae/optim.ts's fused Adam (or tf.train.adam with --tf-adam). --unfused-loss runs the loss and
+ * the sampling step as the core's tensor ops instead of the fused kernels (src/engine/fusedElbo.ts,
+ * fusedReparameterize.ts), to measure what those save.
  *
  * --cpu: instead of tf.profile's wall-clock kernel times, the process's CPU time spent inside each
  * top-level kernel (every kernel of the backend wrapped), and the step's CPU time outside kernels
@@ -13,6 +15,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../src/engine/backend";
+import { fastPath } from "../src/engine/fastPath";
 import { elbo } from "../src/vae/losses";
 import { convMnistVae, mnistVae, swissRollVae } from "../src/vae/presets";
 import { createVae, forward } from "../src/vae/vae";
@@ -25,6 +28,8 @@ async function main(): Promise<void> {
   const topAt = args.indexOf("--top");
   const top = topAt >= 0 ? Number(args[topAt + 1]) : 25;
   const backend = await initBackend();
+  if (args.includes("--unfused-loss") && fastPath.hooks)
+    fastPath.hooks = { ...fastPath.hooks, elbo: () => undefined, reparameterize: () => undefined };
   const [kind, size] = workload.split("-");
   const swiss = kind === "swiss";
   const model = createVae(

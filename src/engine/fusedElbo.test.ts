@@ -1,12 +1,13 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { elbo, type ElboOptions } from "../vae/losses";
+import { elbo, type ElboOptions, type ElboParts } from "../vae/losses";
 import { swissRollVae } from "../vae/presets";
 import { Rng } from "../vae/random";
 import { train, type TrainingData } from "../vae/train";
 import { createVae } from "../vae/vae";
 import { useFastPath, withoutFastPath } from "./install";
-import { ELBO_KERNEL } from "./fusedElbo";
+import { ELBO_KERNEL, JS_BERNOULLI_MAX_PIXELS } from "./fusedElbo";
+import { setNativeEnabled } from "./native";
 import { ENGINE_PATHS } from "../testing/enginePaths";
 import { skipWithout } from "../testing/guard";
 skipWithout(import.meta.url, "openblas");
@@ -52,10 +53,10 @@ function compare(xs: Inputs, options: ElboOptions, objective: "weighted" | "tota
   return diffs;
 }
 
-async function kernelsRun(f: () => tf.TensorContainer): Promise<string[]> {
+async function kernelsRun(f: () => tf.TensorContainer | ElboParts): Promise<string[]> {
   const profile = await tf.profile(() => {
     const out = f();
-    tf.dispose(out);
+    tf.dispose(out as tf.TensorContainer);
   });
   return profile.kernels.map((k) => k.name);
 }
@@ -266,3 +267,21 @@ async function withoutFastPathAsync<T>(fn: () => Promise<T>): Promise<T> {
     useFastPath(true);
   }
 }
+
+describe("the fused ELBO kernel on WASM without the addon", () => {
+  it("leaves Bernoulli batches above JS_BERNOULLI_MAX_PIXELS to WASM's kernels, where they are faster", async () => {
+    setNativeEnabled(false);
+    try {
+      const options: ElboOptions = { likelihood: "bernoulli", reduction: "sum" };
+      const small = inputs(4, 5, 2, 1);
+      const large = inputs(128, Math.ceil(JS_BERNOULLI_MAX_PIXELS / 128) + 1, 2, 1);
+      expect(await kernelsRun(() => elbo(...small, options))).toContain(ELBO_KERNEL);
+      expect(await kernelsRun(() => elbo(...large, options))).not.toContain(ELBO_KERNEL);
+      const gaussian = await kernelsRun(() => elbo(...large, { likelihood: "gaussian", reduction: "sum" }));
+      expect(gaussian).toContain(ELBO_KERNEL);
+      tf.dispose([...small, ...large]);
+    } finally {
+      setNativeEnabled(true);
+    }
+  });
+});

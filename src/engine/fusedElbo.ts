@@ -3,7 +3,8 @@
  * KL, their reductions and total = recon + β·kl — as one kernel, "VaeLabElbo", with three scalar
  * outputs, and one gradient kernel giving d/d out, d/d mu and d/d logVar at once. On WASM with the
  * native addon active (./native) both are C (AVX2 + FMA where the CPU has it); on WASM without it
- * and on the CPU backend, JavaScript loops (./fusedLoops.ts).
+ * and on the CPU backend, JavaScript loops (./fusedLoops.ts) — on WASM only where they are faster
+ * than WASM's own kernels (JS_BERNOULLI_MAX_PIXELS).
  *
  * Why: written with tensor ops the Gaussian ELBO is ~12 kernels forward and ~25 backward, each with
  * tfjs's dispatch and tape bookkeeping (~15 µs apiece) around [128×2] tensors that take nanoseconds;
@@ -25,6 +26,13 @@ import { nativeFor } from "./native";
 import { type KernelArgs, type TensorInfo as Info, type WasmBackendLike } from "./wasmOps";
 
 export const ELBO_KERNEL = "VaeLabElbo";
+/**
+ * The largest Bernoulli batch (pixels in all) the JavaScript loops take on WASM without the addon.
+ * Math.exp and Math.log1p cost ~35 ns each here, WASM's Exp and Log1p kernels ~10 ns per element:
+ * for MNIST's [128×784] the loops took 6.2 ms a step against ~4 ms for the tensor ops (profile.ts
+ * --cpu, machine shared); below ~10k pixels the ~40 kernel dispatches they save weigh more.
+ */
+export const JS_BERNOULLI_MAX_PIXELS = 8192;
 const ELBO_GRAD_KERNEL = "VaeLabElboGrad";
 const BACKENDS = ["wasm", "cpu"];
 
@@ -152,7 +160,8 @@ export function registerFusedElbo(): void {
 /**
  * The negative ELBO and its parts as one kernel (src/vae/losses.ts `elbo`, same options); undefined
  * where it cannot run (a backend other than WASM or CPU, non-float32 or non-2-D inputs, mismatched
- * or empty shapes), so the caller uses tensor ops.
+ * or empty shapes) or would be slower (a large Bernoulli batch on WASM without the addon: see
+ * JS_BERNOULLI_MAX_PIXELS), so the caller uses tensor ops.
  */
 export function fusedElbo(
   x: tf.Tensor2D,
@@ -168,6 +177,8 @@ export function fusedElbo(
   if (mu.shape[0] !== x.shape[0]) return undefined;
   if (!["gaussian", "bernoulli"].includes(options.likelihood) || !["mean", "sum"].includes(options.reduction))
     return undefined;
+  const jsOnWasm = tf.getBackend() === "wasm" && !nativeFor(tf.backend());
+  if (jsOnWasm && options.likelihood === "bernoulli" && x.size > JS_BERNOULLI_MAX_PIXELS) return undefined;
   const attrs: ElboAttrs = { likelihood: options.likelihood, reduction: options.reduction, beta: options.beta ?? 1 };
   const [total, recon, kl] = tf
     .engine()
