@@ -21,7 +21,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { ElboOptions, ElboParts } from "../vae/losses";
-import { elboGradLoop, elboLoop, withFloatViews, type ElboSizes } from "./fusedLoops";
+import { elboGradLoop, elboLoop, registerOnWasmAndCpu, withFloatViews, type ElboSizes } from "./fusedLoops";
 import { nativeFor } from "./native";
 import { type KernelArgs, type TensorInfo as Info, type WasmBackendLike } from "./wasmOps";
 
@@ -34,7 +34,6 @@ export const ELBO_KERNEL = "VaeLabElbo";
  */
 export const JS_BERNOULLI_MAX_PIXELS = 8192;
 const ELBO_GRAD_KERNEL = "VaeLabElboGrad";
-const BACKENDS = ["wasm", "cpu"];
 
 interface ElboAttrs {
   likelihood: "gaussian" | "bernoulli";
@@ -119,14 +118,10 @@ let registered = false;
 export function registerFusedElbo(): void {
   if (registered) return;
   registered = true;
-  for (const backendName of BACKENDS)
-    for (const [kernelName, make] of [
-      [ELBO_KERNEL, elboKernel],
-      [ELBO_GRAD_KERNEL, elboGradKernel],
-    ] as const) {
-      if (!tf.getKernel(kernelName, backendName))
-        tf.registerKernel({ kernelName, backendName, kernelFunc: make(backendName) as unknown as tf.KernelFunc });
-    }
+  registerOnWasmAndCpu([
+    [ELBO_KERNEL, elboKernel],
+    [ELBO_GRAD_KERNEL, elboGradKernel],
+  ]);
   tf.registerGradient({
     kernelName: ELBO_KERNEL,
     inputsToSave: ["x", "out", "mu", "logVar"],

@@ -9,7 +9,8 @@
  * stored value is float32. reparameterize rounds as the tensor ops do (float32 product, then float32
  * sum), so z differs from the core only where Math.exp and the backend's expf round e^x differently.
  */
-import type { TensorInfo as Info, WasmBackendLike } from "./wasmOps";
+import * as tf from "@tensorflow/tfjs";
+import type { KernelArgs, TensorInfo as Info, WasmBackendLike } from "./wasmOps";
 
 /** Sizes and flags of an ELBO call: x, out [rows × cols]; mu, logVar [rows × latent]. */
 export interface ElboSizes {
@@ -141,4 +142,18 @@ export function withFloatViews(
   const outs = outShapes.map((shape) => new Float32Array(sizeOf(shape)));
   body(ins, outs);
   return outs.map((values, k) => be.makeTensorInfo(outShapes[k], "float32", values));
+}
+
+/** The backends the fused kernels run on: native or loops on WASM, loops on CPU. */
+const BACKENDS = ["wasm", "cpu"];
+
+/** Registers each kernel, made for its backend by `make`, on WASM and CPU (where not yet registered). */
+export function registerOnWasmAndCpu(
+  kernels: [string, (backendName: string) => (args: KernelArgs) => Info | Info[]][],
+): void {
+  for (const backendName of BACKENDS)
+    for (const [kernelName, make] of kernels) {
+      if (!tf.getKernel(kernelName, backendName))
+        tf.registerKernel({ kernelName, backendName, kernelFunc: make(backendName) as unknown as tf.KernelFunc });
+    }
 }

@@ -15,13 +15,12 @@
  * ./fusedReparameterize.test.ts).
  */
 import * as tf from "@tensorflow/tfjs";
-import { reparameterizeGradLoop, reparameterizeLoop, withFloatViews } from "./fusedLoops";
+import { registerOnWasmAndCpu, reparameterizeGradLoop, reparameterizeLoop, withFloatViews } from "./fusedLoops";
 import { nativeFor } from "./native";
 import { type KernelArgs, type TensorInfo as Info, type WasmBackendLike } from "./wasmOps";
 
 export const REPARAMETERIZE_KERNEL = "VaeLabReparameterize";
 const REPARAMETERIZE_GRAD_KERNEL = "VaeLabReparameterizeGrad";
-const BACKENDS = ["wasm", "cpu"];
 
 function forwardKernel(backendName: string) {
   return ({ inputs, backend }: KernelArgs): Info => {
@@ -72,14 +71,10 @@ let registered = false;
 export function registerFusedReparameterize(): void {
   if (registered) return;
   registered = true;
-  for (const backendName of BACKENDS)
-    for (const [kernelName, make] of [
-      [REPARAMETERIZE_KERNEL, forwardKernel],
-      [REPARAMETERIZE_GRAD_KERNEL, gradKernel],
-    ] as const) {
-      if (!tf.getKernel(kernelName, backendName))
-        tf.registerKernel({ kernelName, backendName, kernelFunc: make(backendName) as unknown as tf.KernelFunc });
-    }
+  registerOnWasmAndCpu([
+    [REPARAMETERIZE_KERNEL, forwardKernel],
+    [REPARAMETERIZE_GRAD_KERNEL, gradKernel],
+  ]);
   tf.registerGradient({
     kernelName: REPARAMETERIZE_KERNEL,
     inputsToSave: ["logVar", "eps"],

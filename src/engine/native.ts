@@ -37,6 +37,9 @@ export const BLAS_THREADS_ENV_VAR = "VAE_LAB_BLAS_THREADS";
 /** The addon file to load instead of the built one (tests use a missing path to check the fallback). */
 export const ADDON_ENV_VAR = "VAE_LAB_NATIVE_ADDON";
 
+/** The sizes and flags the ELBO functions take after their tensors; bernoulli and sum are 0/1. */
+export type ElboSizeArgs = [rows: number, cols: number, latent: number, bernoulli: number, sum: number, beta: number];
+
 /** The addon's functions. Offsets are byte offsets into `mem`, the WASM memory's ArrayBuffer. */
 export interface NativeAddon {
   load(libraries: string[]): string;
@@ -97,12 +100,7 @@ export interface NativeAddon {
     total: number,
     recon: number,
     kl: number,
-    rows: number,
-    cols: number,
-    latent: number,
-    bernoulli: number,
-    sum: number,
-    beta: number,
+    ...sizes: ElboSizeArgs
   ): void;
   /** dOut, dMu, dLogVar of elbo's outputs weighted by the scalars dTotal, dRecon, dKl. */
   elboGrad(
@@ -117,12 +115,7 @@ export interface NativeAddon {
     dOut: number,
     dMu: number,
     dLogVar: number,
-    rows: number,
-    cols: number,
-    latent: number,
-    bernoulli: number,
-    sum: number,
-    beta: number,
+    ...sizes: ElboSizeArgs
   ): void;
   /** z = mu + exp(½·logVar)·eps over n floats (./fusedReparameterize.ts). */
   reparameterize(mem: ArrayBuffer, mu: number, logVar: number, eps: number, z: number, n: number): void;
