@@ -10,6 +10,12 @@
  * tfjs's dispatch and tape bookkeeping (~15 µs apiece) around [128×2] tensors that take nanoseconds;
  * the Bernoulli one was the native NLL (./nativeLosses.ts) plus ~10 each way.
  *
+ * Who gets it: every caller of the library's `elbo` — train() (npm start, experiments, lesson 3),
+ * evaluate(), the notebooks' library comparisons. A learner's own loss written with tf ops (lessons 1
+ * and 2 ask for one) runs as written: recognising that pattern in tfjs's op stream would be a graph
+ * matcher as fragile as the code it guesses at. Their training still gets the fused sampling step
+ * (./fusedReparameterize.ts) through the library's forward().
+ *
  * The gradient recomputes e^(−|l|) rather than having the forward pass save σ(l) − x: a saved
  * factor would be a fourth output, and tfjs hands every output that gets no gradient a zero-filled
  * dy of its size ([rows × cols], allocated and copied each step) — as much work as the AVX2
