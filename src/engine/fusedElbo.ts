@@ -13,8 +13,8 @@
  * Who gets it: every caller of the library's `elbo` — train() (npm start, experiments, lesson 3),
  * evaluate(), the notebooks' library comparisons. A learner's own loss written with tf ops (lessons 1
  * and 2 ask for one) runs as written: recognising that pattern in tfjs's op stream would be a graph
- * matcher as fragile as the code it guesses at. Their training still gets the fused sampling step
- * (./fusedReparameterize.ts) through the library's forward().
+ * matcher as fragile as the code it guesses at. Lesson 2's training still gets the fused sampling
+ * step (./fusedReparameterize.ts) through the library's forward(); lesson 1's uses the learner's own.
  *
  * The gradient recomputes e^(−|l|) rather than having the forward pass save σ(l) − x: a saved
  * factor would be a fourth output, and tfjs hands every output that gets no gradient a zero-filled
