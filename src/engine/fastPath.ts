@@ -8,9 +8,9 @@
  *
  * `hooks` stays null until `installEngine()` (./install.ts, called once by `initBackend`) registers
  * the engine's kernels and fills it in. Each hook computes the same function as the core's own code
- * (tests compare the two: src/vae/dense.test.ts, optim.test.ts, losses.test.ts, reparameterize.test.ts,
- * train.test.ts); a
- * hook that cannot run on the current backend or inputs returns undefined, and the core's code runs.
+ * (tests compare the two: src/vae/dense.test.ts, optim.test.ts, losses.test.ts, train.test.ts,
+ * src/engine/fusedElbo.test.ts, fusedReparameterize.test.ts); a hook that cannot run on the current
+ * backend or inputs returns undefined, and the core's code runs.
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { Activation } from "../vae/dense";
