@@ -7,7 +7,7 @@ import { train, type TrainingData } from "../vae/train";
 import { createVae } from "../vae/vae";
 import { useFastPath, withoutFastPath } from "./install";
 import { ELBO_KERNEL, JS_BERNOULLI_MAX_PIXELS } from "./fusedElbo";
-import { setNativeEnabled } from "./native";
+import { nativeCallCount, setNativeEnabled } from "./native";
 import { ENGINE_PATHS } from "../testing/enginePaths";
 import { skipWithout } from "../testing/guard";
 skipWithout(import.meta.url, "openblas");
@@ -65,6 +65,14 @@ for (const path of ENGINE_PATHS)
   describe(`the fused ELBO kernel (VaeLabElbo), ${path.name}`, () => {
     beforeAll(path.enter);
     afterAll(path.leave);
+
+    it(`runs ${path.native ? "the addon's code" : "the JavaScript loops"}`, () => {
+      const xs = inputs(8, 6, 2, 2);
+      const calls = nativeCallCount();
+      tf.dispose(evaluate(xs, { likelihood: "bernoulli", reduction: "sum", beta: 1 }));
+      expect(nativeCallCount() > calls).toBe(path.native);
+      tf.dispose(xs);
+    });
 
     it("replaces the loss's tensor ops with one kernel forward and one backward", async () => {
       const xs = inputs(8, 6, 2, 1);

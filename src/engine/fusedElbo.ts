@@ -27,7 +27,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { ElboOptions, ElboParts } from "../vae/losses";
-import { elboGradLoop, elboLoop, registerOnWasmAndCpu, withFloatViews, type ElboSizes } from "./fusedLoops";
+import { elboGradLoop, elboLoop, nativeHas, registerOnWasmAndCpu, withFloatViews, type ElboSizes } from "./fusedLoops";
 import { nativeFor } from "./native";
 import { type KernelArgs, type TensorInfo as Info, type WasmBackendLike } from "./wasmOps";
 
@@ -66,7 +66,7 @@ function elboKernel(backendName: string) {
     const a = attrs as unknown as ElboAttrs;
     const s = sizesOf(inputs, a);
     const { x, out, mu, logVar } = inputs;
-    if (backendName === "wasm" && nativeFor(backend)) {
+    if (nativeHas(backend, backendName, "elbo")) {
       const be = backend as WasmBackendLike;
       const parts = [be.makeOutput([], "float32"), be.makeOutput([], "float32"), be.makeOutput([], "float32")];
       const nat = nativeFor(be)!; // after the allocations, which may grow the memory
@@ -87,7 +87,7 @@ function elboGradKernel(backendName: string) {
     const a = attrs as unknown as ElboAttrs;
     const s = sizesOf(inputs, a);
     const { x, out, mu, logVar, dTotal, dRecon, dKl } = inputs;
-    if (backendName === "wasm" && nativeFor(backend)) {
+    if (nativeHas(backend, backendName, "elboGrad")) {
       const be = backend as WasmBackendLike;
       const grads = [out.shape, mu.shape, mu.shape].map((shape) => be.makeOutput(shape, "float32"));
       const nat = nativeFor(be)!;
@@ -178,7 +178,7 @@ export function fusedElbo(
   if (mu.shape[0] !== x.shape[0]) return undefined;
   if (!["gaussian", "bernoulli"].includes(options.likelihood) || !["mean", "sum"].includes(options.reduction))
     return undefined;
-  const jsOnWasm = tf.getBackend() === "wasm" && !nativeFor(tf.backend());
+  const jsOnWasm = tf.getBackend() === "wasm" && !nativeHas(tf.backend(), "wasm", "elbo");
   if (jsOnWasm && options.likelihood === "bernoulli" && x.size > JS_BERNOULLI_MAX_PIXELS) return undefined;
   const attrs: ElboAttrs = { likelihood: options.likelihood, reduction: options.reduction, beta: options.beta ?? 1 };
   const [total, recon, kl] = tf

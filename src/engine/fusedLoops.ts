@@ -10,6 +10,7 @@
  * sum), so z differs from the core only where Math.exp and the backend's expf round e^x differently.
  */
 import * as tf from "@tensorflow/tfjs";
+import { nativeFor, type NativeAddon } from "./native";
 import type { KernelArgs, TensorInfo as Info, WasmBackendLike } from "./wasmOps";
 
 /** Sizes and flags of an ELBO call: x, out [rows × cols]; mu, logVar [rows × latent]. */
@@ -156,4 +157,13 @@ export function registerOnWasmAndCpu(
       if (!tf.getKernel(kernelName, backendName))
         tf.registerKernel({ kernelName, backendName, kernelFunc: make(backendName) as unknown as tf.KernelFunc });
     }
+}
+
+/**
+ * Whether `fn` runs natively on `backend` now: WASM with the addon active, and an addon new enough
+ * to have `fn` (one built before a `git pull` lacks the newest functions until `npm run build:native`;
+ * the loops run meanwhile).
+ */
+export function nativeHas(backend: unknown, backendName: string, fn: keyof NativeAddon): boolean {
+  return backendName === "wasm" && typeof nativeFor(backend)?.native[fn] === "function";
 }

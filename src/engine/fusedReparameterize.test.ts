@@ -6,6 +6,7 @@ import { withoutFastPath } from "./install";
 import { REPARAMETERIZE_KERNEL } from "./fusedReparameterize";
 import { ENGINE_PATHS } from "../testing/enginePaths";
 import { skipWithout } from "../testing/guard";
+import { nativeCallCount } from "./native";
 skipWithout(import.meta.url, "openblas");
 
 // The fused z = mu + exp(½·logVar)·eps against the teaching core's tensor ops: same seed, so the
@@ -40,6 +41,15 @@ for (const path of ENGINE_PATHS)
   describe(`the fused reparameterization kernel (VaeLabReparameterize), ${path.name}`, () => {
     beforeAll(path.enter);
     afterAll(path.leave);
+
+    it(`runs ${path.native ? "the addon's code" : "the JavaScript loops"}`, () => {
+      const mu = tf.zeros([4, 3]) as tf.Tensor2D,
+        logVar = tf.zeros([4, 3]) as tf.Tensor2D;
+      const calls = nativeCallCount();
+      evaluate(mu, logVar, 1);
+      expect(nativeCallCount() > calls).toBe(path.native);
+      tf.dispose([mu, logVar]);
+    });
 
     it("replaces Mul, Exp, Mul, Add and their gradients with one kernel each way", async () => {
       const mu = tf.zeros([4, 3]) as tf.Tensor2D,

@@ -15,7 +15,13 @@
  * ./fusedReparameterize.test.ts).
  */
 import * as tf from "@tensorflow/tfjs";
-import { registerOnWasmAndCpu, reparameterizeGradLoop, reparameterizeLoop, withFloatViews } from "./fusedLoops";
+import {
+  nativeHas,
+  registerOnWasmAndCpu,
+  reparameterizeGradLoop,
+  reparameterizeLoop,
+  withFloatViews,
+} from "./fusedLoops";
 import { nativeFor } from "./native";
 import { type KernelArgs, type TensorInfo as Info, type WasmBackendLike } from "./wasmOps";
 
@@ -25,7 +31,7 @@ const REPARAMETERIZE_GRAD_KERNEL = "VaeLabReparameterizeGrad";
 function forwardKernel(backendName: string) {
   return ({ inputs, backend }: KernelArgs): Info => {
     const { mu, logVar, eps } = inputs;
-    if (backendName === "wasm" && nativeFor(backend)) {
+    if (nativeHas(backend, backendName, "reparameterize")) {
       const be = backend as WasmBackendLike;
       const z = be.makeOutput(mu.shape, "float32");
       const nat = nativeFor(be)!; // after the allocation, which may grow the memory
@@ -42,7 +48,7 @@ function forwardKernel(backendName: string) {
 function gradKernel(backendName: string) {
   return ({ inputs, backend }: KernelArgs): Info[] => {
     const { dz, logVar, eps } = inputs;
-    if (backendName === "wasm" && nativeFor(backend)) {
+    if (nativeHas(backend, backendName, "reparameterizeGrad")) {
       const be = backend as WasmBackendLike;
       const grads = [be.makeOutput(dz.shape, "float32"), be.makeOutput(dz.shape, "float32")];
       const nat = nativeFor(be)!;

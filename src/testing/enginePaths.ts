@@ -16,20 +16,30 @@ export interface EnginePath {
    * ulp now and then.
    */
   expAsBackend: boolean;
+  /** Whether the addon's code runs (src/engine/native.ts nativeCallCount grows), not the loops. */
+  native: boolean;
 }
 
 export const ENGINE_PATHS: EnginePath[] = [
-  { name: "native code on WASM", enter: async () => setNativeEnabled(true), leave: async () => {}, expAsBackend: true },
+  {
+    name: "native code on WASM",
+    enter: async () => setNativeEnabled(true),
+    leave: async () => {},
+    expAsBackend: true,
+    native: true,
+  },
   {
     name: "JavaScript loops on WASM without the addon",
     enter: async () => setNativeEnabled(false),
     leave: async () => setNativeEnabled(true),
     expAsBackend: false,
+    native: false,
   },
   {
     name: "JavaScript loops on the CPU backend",
     enter: async () => void (await tf.setBackend("cpu")),
     leave: async () => void (await tf.setBackend("wasm")),
     expAsBackend: true,
+    native: false,
   },
 ];
