@@ -76,11 +76,20 @@ function adamKernelWasm({ inputs, backend, attrs }: KernelArgs): Info[] {
   const simd = fastWasm(be)?.adam;
   // The scalars both take after (w, g, m, v, out, n), the same for every variable (./fastWasm.ts).
   const f32 = [a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.c1, a.c2, a.lr, a.epsilon];
+  if (nat) {
+    // Every variable in one call, shared between cores by the addon: [w, g, m, v, out, n] each.
+    const list = new Float64Array(6 * a.count);
+    for (let i = 0; i < a.count; i++) {
+      const [w, g, m, v] = ["w", "g", "m", "v"].map((k) => inputs[`${k}${i}`]);
+      list.set([at(w), at(g), at(m), at(v), at(outs[i]), tf.util.sizeFromShape(w.shape)], 6 * i);
+    }
+    nat.native.adamAll(nat.mem, list, ...f32);
+    return outs;
+  }
   for (let i = 0; i < a.count; i++) {
     const [w, g, m, v] = ["w", "g", "m", "v"].map((k) => inputs[`${k}${i}`]);
     const n = tf.util.sizeFromShape(w.shape);
-    if (nat) nat.native.adam(nat.mem, at(w), at(g), at(m), at(v), at(outs[i]), n, ...f32);
-    else if (simd) simd(at(w), at(g), at(m), at(v), at(outs[i]), n, ...f32);
+    if (simd) simd(at(w), at(g), at(m), at(v), at(outs[i]), n, ...f32);
     else {
       // Views taken after the allocations above: growing the WASM memory replaces HEAPF32's buffer.
       const view = (info: Info) => be.wasm.HEAPF32.subarray(at(info) >>> 2, (at(info) >>> 2) + n);
