@@ -7,6 +7,8 @@
  *   where OpenBLAS is missing.
  * - Convolutions (conv2d, and its input and filter gradients, NHWC) are the same sgemm on patch
  *   matrices: im2col before the product, col2im after it.
+ * - Big products (and the Adam update) are shared with a second core by our own small thread pool
+ *   (gemm_shared, parallel_parts).
  * - The small loops around them (bias + ReLU, the ReLU mask and bias gradient, the fused Adam
  *   update, the Bernoulli loss and its gradient) are C with SSE2 where it pays, compiled with
  *   -ffp-contract=off so float32 results round as tfjs's kernels do (Adam is bit-identical to
@@ -245,6 +247,8 @@ static void bias_relu(float *restrict y, const float *restrict bias, int64_t row
 #endif
 
 #define MAX_WORKERS 7
+#define STARVED_SLACK_NS 100000
+#define SOLO_NS 20000000
 #define SPIN_NS 50000 /* 2 µs, 50 µs and 300 µs measured alike for a step's wall time; 300 µs cost CPU */
 
 typedef void (*part_fn)(const void *job, int part);
@@ -314,9 +318,12 @@ static void *worker_main(void *arg) {
   return NULL;
 }
 
+/* Until then the caller runs jobs alone: a worker was descheduled while holding a part. */
+static uint64_t solo_until = 0;
+
 /* Runs fn(job, 0 … parts − 1) on the caller and the workers; returns when all are done. */
 static void parallel_parts(part_fn fn, const void *job, int parts) {
-  if (pool.wanted == 0 || parts <= 1 || atomic_flag_test_and_set(&pool.posting)) {
+  if (pool.wanted == 0 || parts <= 1 || now_ns() < solo_until || atomic_flag_test_and_set(&pool.posting)) {
     for (int p = 0; p < parts; p++) fn(job, p); /* alone (or another JS thread is posting) */
     return;
   }
@@ -331,13 +338,19 @@ static void parallel_parts(part_fn fn, const void *job, int parts) {
     pthread_cond_broadcast(&pool.wake);
     pthread_mutex_unlock(&pool.lock);
   }
+  const uint64_t t0 = now_ns();
   run_parts(number, fn, job, parts);
+  const uint64_t t1 = now_ns();
   for (unsigned spins = 0; atomic_load(&pool.done) < parts; spins++) {
     if (spins < 4096)
       cpu_relax();
     else
       sched_yield(); /* a worker holding a part was descheduled */
   }
+  /* Waiting longer than our own share took (plus a wake-up's slack) means the other cores are
+     busy: a worker's part then costs more than it saves, so run alone for a while. */
+  const uint64_t t2 = now_ns();
+  if (t2 - t1 > (t1 - t0) + STARVED_SLACK_NS) solo_until = t2 + SOLO_NS;
   atomic_flag_clear(&pool.posting);
 }
 
@@ -352,6 +365,7 @@ static napi_value SetWorkers(napi_env env, napi_callback_info info) {
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc >= 1) CHECK(napi_get_value_int32(env, argv[0], &n));
   int want = n - 1 < 0 ? 0 : n - 1 > MAX_WORKERS ? MAX_WORKERS : n - 1;
+  pthread_mutex_lock(&pool.lock);
   while (pool.started < want) {
     if (pthread_create(&pool.threads[pool.started], NULL, worker_main, NULL) != 0) break;
     pthread_detach(pool.threads[pool.started]);
@@ -359,6 +373,7 @@ static napi_value SetWorkers(napi_env env, napi_callback_info info) {
   }
   /* Extra workers are not stopped (they sleep once idle); they only stop being waited for. */
   pool.wanted = want < pool.started ? want : pool.started;
+  pthread_mutex_unlock(&pool.lock);
   napi_value v;
   CHECK(napi_create_int32(env, pool_threads(), &v));
   return v;
@@ -904,7 +919,7 @@ static napi_value Conv2d(napi_env env, napi_callback_info info) {
   const int64_t m = g.b * g.oh * g.ow, k = g.kh * g.kw * g.ci;
   if (m == 0) return undefined(env);
   if (is_pointwise(&g)) {
-    sgemm(RowMajor, NoTrans, NoTrans, (int)m, (int)g.co, (int)k, 1.0f, x, (int)k, w, (int)g.co, 0.0f, y, (int)g.co);
+    gemm_shared(0, 0, m, g.co, k, x, w, 0.0f, y, NULL, 0);
   } else {
     const int64_t rows = block_rows(&g);
     float *col = scratch_for(&c, (size_t)(rows * k));
@@ -912,7 +927,7 @@ static napi_value Conv2d(napi_env env, napi_callback_info info) {
     for (int64_t r0 = 0; r0 < m; r0 += rows) {
       const int64_t r1 = r0 + rows < m ? r0 + rows : m;
       im2col(x, col, &g, r0, r1);
-      sgemm(RowMajor, NoTrans, NoTrans, (int)(r1 - r0), (int)g.co, (int)k, 1.0f, col, (int)k, w, (int)g.co, 0.0f, y + r0 * g.co, (int)g.co);
+      gemm_shared(0, 0, r1 - r0, g.co, k, col, w, 0.0f, y + r0 * g.co, NULL, 0);
     }
   }
   if (bias || relu) bias_relu(y, bias, m, g.co, relu);
@@ -931,7 +946,7 @@ static napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
   if (!conv_begin(&c, env, info, 17, 4, 3, 2, 1, &g, &dx, &w, &dy)) return NULL;
   const int64_t m = g.b * g.oh * g.ow, k = g.kh * g.kw * g.ci;
   if (is_pointwise(&g)) {
-    if (m > 0) sgemm(RowMajor, NoTrans, Trans, (int)m, (int)k, (int)g.co, 1.0f, dy, (int)g.co, w, (int)g.co, 0.0f, dx, (int)k);
+    if (m > 0) gemm_shared(0, 1, m, k, g.co, dy, w, 0.0f, dx, NULL, 0);
     return undefined(env);
   }
   memset(dx, 0, (size_t)(g.b * g.h * g.w * g.ci) * sizeof(float));
@@ -941,7 +956,7 @@ static napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
   if (!col) return NULL;
   for (int64_t r0 = 0; r0 < m; r0 += rows) {
     const int64_t r1 = r0 + rows < m ? r0 + rows : m;
-    sgemm(RowMajor, NoTrans, Trans, (int)(r1 - r0), (int)k, (int)g.co, 1.0f, dy + r0 * g.co, (int)g.co, w, (int)g.co, 0.0f, col, (int)k);
+    gemm_shared(0, 1, r1 - r0, k, g.co, dy + r0 * g.co, w, 0.0f, col, NULL, 0);
     col2im(col, dx, &g, r0, r1);
   }
   return undefined(env);
@@ -962,7 +977,7 @@ static napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
     return undefined(env);
   }
   if (is_pointwise(&g)) {
-    sgemm(RowMajor, Trans, NoTrans, (int)k, (int)g.co, (int)m, 1.0f, x, (int)k, dy, (int)g.co, 0.0f, dw, (int)g.co);
+    gemm_shared(1, 0, k, g.co, m, x, dy, 0.0f, dw, NULL, 0);
     return undefined(env);
   }
   const int64_t rows = block_rows(&g);
@@ -971,7 +986,7 @@ static napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
   for (int64_t r0 = 0; r0 < m; r0 += rows) {
     const int64_t r1 = r0 + rows < m ? r0 + rows : m;
     im2col(x, col, &g, r0, r1);
-    sgemm(RowMajor, Trans, NoTrans, (int)k, (int)g.co, (int)(r1 - r0), 1.0f, col, (int)k, dy + r0 * g.co, (int)g.co, r0 == 0 ? 0.0f : 1.0f, dw, (int)g.co);
+    gemm_shared(1, 0, k, g.co, r1 - r0, col, dy + r0 * g.co, r0 == 0 ? 0.0f : 1.0f, dw, NULL, 0);
   }
   return undefined(env);
 }
