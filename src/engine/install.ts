@@ -10,7 +10,8 @@
  *
  * What it registers, and where each kernel says why and what it measured:
  * - every backend: nothing; tfjs-node gets tf.fused.matMul and tf.train.adam through the hooks.
- * - WASM and CPU: the dense layer with its gradient (./fastDense.ts), the fused Adam (./fastAdam.ts).
+ * - WASM and CPU: the dense layer with its gradient (./fastDense.ts), the fused Adam (./fastAdam.ts),
+ *   and tensors saved for the backward pass without a kernel call each (./fastIdentity.ts).
  * - WASM: Conv2DBackpropFilter, which tfjs-backend-wasm 4.22 lacks, and a faster Conv2DBackpropInput
  *   (./wasm.ts) — the conv VAE cannot train on WASM without the first; an Identity that shares its
  *   buffer (./fastIdentity.ts); with the native addon active (./native.ts), OpenBLAS for tf's own
@@ -22,7 +23,7 @@ import * as tf from "@tensorflow/tfjs";
 import { fastAdam, registerAdamKernel } from "./fastAdam";
 import { nativeConvLayer } from "./fastConv";
 import { fastDense, registerDenseKernels } from "./fastDense";
-import { registerSharedIdentity } from "./fastIdentity";
+import { installDirectSaves, registerSharedIdentity } from "./fastIdentity";
 import { fastPath, type FastHooks } from "./fastPath";
 import { loadNativeAddon } from "./native";
 import { registerNativeConv } from "./nativeConv";
@@ -48,6 +49,7 @@ export function installEngine(env: Record<string, string | undefined> = process.
   }
   registerDenseKernels();
   registerAdamKernel();
+  installDirectSaves();
   if (wasm) {
     registerSharedIdentity();
     if (loadNativeAddon().active) {
