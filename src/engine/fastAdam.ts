@@ -11,7 +11,8 @@
  *   m ← m·β₁ + g·(1 − β₁);  v ← v·β₂ + g²·(1 − β₂);  w ← w − lr · (m / c₁) / (√(v / c₂) + ε),
  * with c₁ = 1 − β₁ᵗ and c₂ = 1 − β₂ᵗ.
  *
- * On WASM the loop runs in C when the native path is active (./native; compiled without FMA
+ * On WASM the loop runs in C when the native path is active (./native: every variable in one call,
+ * shared between the addon's threads from 64 K weights; compiled without FMA
  * contraction, so it rounds exactly as tf.train.adam: src/vae/optim.test.ts checks bit for bit), else as
  * a WebAssembly SIMD function over the backend's own memory (./fastWasm).
  * Measured on this machine for one step over 1 M parameters: tf.train.adam's ~12 tensor ops ~18 ms,
