@@ -23,7 +23,7 @@ import * as tf from "@tensorflow/tfjs";
 import { fastWasm } from "./fastWasm";
 import { nativeFor } from "./native";
 import type { Optimizer } from "../vae/optim";
-import { type KernelArgs, type TensorInfo as Info, type WasmBackendLike } from "./wasmOps";
+import { memoryOffset, type KernelArgs, type TensorInfo as Info, type WasmBackendLike } from "./wasmOps";
 
 export const ADAM_KERNEL = "VaeLabAdam";
 
@@ -71,7 +71,7 @@ function adamKernelWasm({ inputs, backend, attrs }: KernelArgs): Info[] {
   const be = backend as WasmBackendLike;
   const outs: Info[] = [];
   for (let i = 0; i < a.count; i++) outs.push(be.makeOutput(inputs[`w${i}`].shape, "float32"));
-  const at = (info: Info) => be.dataIdMap.get(info.dataId).memoryOffset;
+  const at = memoryOffset.bind(null, be);
   // Native (./native, after the allocations above): the same float32 operations in C.
   const nat = nativeFor(be);
   const simd = fastWasm(be)?.adam;
