@@ -66,11 +66,24 @@ function adamLoop(
   }
 }
 
+/** The kernel's input names of variable i, [w_i, g_i, m_i, v_i]: made once, looked up every step. */
+const inputNames: string[][] = [];
+function namesOf(i: number): string[] {
+  for (let j = inputNames.length; j <= i; j++) inputNames.push(["w", "g", "m", "v"].map((k) => `${k}${j}`));
+  return inputNames[i];
+}
+
+/** Variable i's [w, g, m, v] among the kernel's inputs. */
+function variableInputs(inputs: Record<string, Info>, i: number): Info[] {
+  const [w, g, m, v] = namesOf(i);
+  return [inputs[w], inputs[g], inputs[m], inputs[v]];
+}
+
 function adamKernelWasm({ inputs, backend, attrs }: KernelArgs): Info[] {
   const a = attrs as unknown as AdamAttrs;
   const be = backend as WasmBackendLike;
   const outs: Info[] = [];
-  for (let i = 0; i < a.count; i++) outs.push(be.makeOutput(inputs[`w${i}`].shape, "float32"));
+  for (let i = 0; i < a.count; i++) outs.push(be.makeOutput(inputs[namesOf(i)[0]].shape, "float32"));
   const at = memoryOffset.bind(null, be);
   // Native (./native, after the allocations above): the same float32 operations in C.
   const nat = nativeFor(be);
@@ -81,14 +94,14 @@ function adamKernelWasm({ inputs, backend, attrs }: KernelArgs): Info[] {
     // Every variable in one call, shared between cores by the addon: [w, g, m, v, out, n] each.
     const list = new Float64Array(6 * a.count);
     for (let i = 0; i < a.count; i++) {
-      const [w, g, m, v] = ["w", "g", "m", "v"].map((k) => inputs[`${k}${i}`]);
+      const [w, g, m, v] = variableInputs(inputs, i);
       list.set([at(w), at(g), at(m), at(v), at(outs[i]), tf.util.sizeFromShape(w.shape)], 6 * i);
     }
     nat.native.adamAll(nat.mem, list, ...f32);
     return outs;
   }
   for (let i = 0; i < a.count; i++) {
-    const [w, g, m, v] = ["w", "g", "m", "v"].map((k) => inputs[`${k}${i}`]);
+    const [w, g, m, v] = variableInputs(inputs, i);
     const n = tf.util.sizeFromShape(w.shape);
     if (simd) simd(at(w), at(g), at(m), at(v), at(outs[i]), n, ...f32);
     else {
@@ -111,9 +124,9 @@ function adamKernelCpu({ inputs, backend, attrs }: KernelArgs): Info[] {
   const values = (info: Info) => be.data.get(info.dataId).values;
   const outs: Info[] = [];
   for (let i = 0; i < a.count; i++) {
-    const w = inputs[`w${i}`];
+    const [w, g, m, v] = variableInputs(inputs, i);
     const out = new Float32Array(tf.util.sizeFromShape(w.shape));
-    adamLoop(values(w), values(inputs[`g${i}`]), values(inputs[`m${i}`]), values(inputs[`v${i}`]), out, a);
+    adamLoop(values(w), values(g), values(m), values(v), out, a);
     outs.push(be.makeTensorInfo(w.shape, "float32", out));
   }
   return outs;
@@ -169,11 +182,11 @@ class FusedAdam implements Optimizer {
         mv = { m: zeros(), v: zeros() };
         this.moments.set(name, mv);
       }
-      const i = targets.length;
-      inputs[`w${i}`] = w;
-      inputs[`g${i}`] = g;
-      inputs[`m${i}`] = mv.m;
-      inputs[`v${i}`] = mv.v;
+      const [wName, gName, mName, vName] = namesOf(targets.length);
+      inputs[wName] = w;
+      inputs[gName] = g;
+      inputs[mName] = mv.m;
+      inputs[vName] = mv.v;
       targets.push(w);
     }
     if (targets.length === 0) return;
