@@ -190,13 +190,22 @@ static napi_value Info(napi_env env, napi_callback_info info) {
   return obj;
 }
 
-/* setThreads(n): OpenBLAS's thread count (no-op for other BLAS libraries). */
-static napi_value SetThreads(napi_env env, napi_callback_info info) {
+/* Reads a call's one integer argument into *n (left as it is when absent); 0 after a JS error. */
+static int int_argument(napi_env env, napi_callback_info info, int32_t *n) {
   size_t argc = 1;
   napi_value argv[1];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok ||
+      (argc >= 1 && napi_get_value_int32(env, argv[0], n) != napi_ok)) {
+    napi_throw_type_error(env, NULL, "vae-lab native: expected an integer argument");
+    return 0;
+  }
+  return 1;
+}
+
+/* setThreads(n): OpenBLAS's thread count (no-op for other BLAS libraries). */
+static napi_value SetThreads(napi_env env, napi_callback_info info) {
   int32_t n = 1;
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc >= 1) CHECK(napi_get_value_int32(env, argv[0], &n));
+  if (!int_argument(env, info, &n)) return NULL;
   if (set_threads && n >= 1) set_threads(n);
   return undefined(env);
 }
@@ -359,11 +368,8 @@ static int pool_threads(void) { return pool.wanted + 1; }
 
 /* setWorkers(n): n threads share big products and Adam (the caller and n − 1 workers); 1: none. Returns n in effect. */
 static napi_value SetWorkers(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
   int32_t n = 1;
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc >= 1) CHECK(napi_get_value_int32(env, argv[0], &n));
+  if (!int_argument(env, info, &n)) return NULL;
   int want = n - 1 < 0 ? 0 : n - 1 > MAX_WORKERS ? MAX_WORKERS : n - 1;
   pthread_mutex_lock(&pool.lock);
   while (pool.started < want) {
