@@ -55,7 +55,8 @@ let directSaves = true;
  * input and output a kernel's gradient needs (Engine.saveTensorsForBackwardMode → clone → an
  * Identity kernel call plus a tape entry nothing reads). Here a saved tensor is a new tensor on the
  * same buffer with its reference count raised — what the sharing Identity returns, minus the
- * dispatch. Measured on this machine (WASM, 8 tiny dense layers forward and backward, 3 saves each):
+ * dispatch. Measured on our shared 2-core machine while busy (WASM, 8 tiny dense layers forward and
+ * backward, 3 saves each):
  * 480–517 → 305–333 µs CPU per step, about 7 µs per saved tensor; a Swiss-roll step saves 48.
  *
  * Only for one level of gradient (gradientDepth 1): under nested gradients (tf.grad of tf.grad) the
