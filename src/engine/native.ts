@@ -24,13 +24,15 @@
  * Threads: VAE_LAB_BLAS_THREADS (default 2 where the machine has 2 or more cores, else 1). OpenBLAS
  * itself runs one thread; the addon's own pool (native/vae_lab_native.c) splits each product of at
  * least ~1 M multiply-adds, and the Adam update, into one band per thread, claimed dynamically, so
- * a worker the OS has not scheduled simply takes no band. Why not OpenBLAS's threads: its workers
- * spin ~0.1 s after every call and took the core V8's garbage collector needed (an MNIST step went
- * 8.9 → 7.8 ms wall but 11.3 → 15.4 ms CPU; with the other core busy, [128×784]·[784×400] 0.65 →
- * 1.9 ms). Measured with the pool, in one process alternating 1 and 2 threads (2-core AMD EPYC,
- * AVX2, shared machine): [128×784]·[784×400] 1.21 → 0.65 ms; an MNIST L=2 step 8.1 → 6.2 ms wall
- * (8.6 → 10.2 ms CPU), a Swiss-roll hidden-256 step 4.9 → 4.0 ms; with a busy loop on the other
- * core 13.7 → 12.0 ms and 7.8 → 7.3 ms (no worse than one thread).
+ * a worker the OS has not scheduled simply takes no band. Why not OpenBLAS's threads: with them an
+ * MNIST step went only 8.9 → 7.8 ms wall for 11.3 → 15.4 ms CPU, and with the other core busy
+ * [128×784]·[784×400] 0.65 → 1.9 ms; its workers keep spinning after each call (THREAD_TIMEOUT),
+ * most likely against V8's garbage collector and compiler threads. Measured with the pool, in one
+ * process alternating 1 and 2 threads (2-core AMD EPYC, AVX2, shared machine, load 0.6–1.9):
+ * [128×784]·[784×400] 1.21 → 0.65 ms; an MNIST L=2 step 8.1 → 6.2 ms and 8.7 → 7.2 ms wall (about
+ * +1.5 ms CPU); a Swiss-roll hidden-256 step 4.9 → 4.0 ms in one run, 4.54 → 4.51 ms in another
+ * (products of 8 M multiply-adds gain little); with a busy loop on the other core 13.7 → 12.0 ms
+ * and 7.8 → 7.3 ms (no worse than one thread).
  * OpenBLAS's core: its own choice, or OPENBLAS_CORETYPE when set; when unset we set it for the
  * load from the CPU's flags (SkylakeX with AVX-512, Haswell with AVX2), because OpenBLAS 0.3.21
  * does not recognise recent CPUs and falls back to SSE3 code ("Prescott", 4× slower here).
