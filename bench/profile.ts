@@ -12,6 +12,8 @@
  * top-level kernel (every kernel of the backend wrapped), and the step's CPU time outside kernels
  * (tfjs's engine: tape, scopes, dispatch; our JS). CPU time barely moves when other processes
  * share the cores, where wall-clock kernel times do (a preempted 10 µs kernel shows up as 3 ms).
+ * CPU time is the whole process's: with the native path's thread pool (src/engine/native.ts) a
+ * shared product's time counts both threads; VAE_LAB_BLAS_THREADS=1 gives one thread's view.
  */
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../src/engine/backend";
@@ -171,13 +173,25 @@ function cpuProfile(workload: string, message: string, step: () => void, reps: n
       `  ${adj(ms, n).toFixed(3).padStart(8)} ms CPU  ×${String(Math.round(n / reps)).padEnd(3)} ${key.length > 120 ? key.slice(0, 117) + "..." : key}`,
     );
   const byName = new Map<string, number>();
-  for (const [key, { ms, n }] of byKey)
-    byName.set(key.split(" ")[0], (byName.get(key.split(" ")[0]) ?? 0) + adj(ms, n));
+  const callsByName = new Map<string, number>();
+  for (const [key, { ms, n }] of byKey) {
+    const name = key.split(" ")[0];
+    byName.set(name, (byName.get(name) ?? 0) + adj(ms, n));
+    callsByName.set(name, (callsByName.get(name) ?? 0) + n / reps);
+  }
   console.log(
     "  by kernel (ms CPU): " +
       [...byName.entries()]
         .sort((a, b) => b[1] - a[1])
         .map(([n, ms]) => `${n} ${ms.toFixed(2)}`)
+        .join(", "),
+  );
+  // Identity calls are mostly tfjs's clones of tensors saved for the gradient (src/engine/fastIdentity.ts).
+  console.log(
+    "  calls per step by kernel: " +
+      [...callsByName.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .map(([n, c]) => `${n} ${Math.round(c)}`)
         .join(", "),
   );
 }

@@ -104,7 +104,16 @@ if (!built && headers && process.platform !== "win32") {
     `-I${join(headers, "include", "node")}`,
   ];
   if (process.platform === "darwin") flags.push("-undefined", "dynamic_lookup");
-  built = run(cc, [...flags, "-DNODE_GYP_MODULE_NAME=vae_lab_native", "vae_lab_native.c", "-o", out, "-ldl", "-lm"]);
+  built = run(cc, [
+    ...flags,
+    "-DNODE_GYP_MODULE_NAME=vae_lab_native",
+    "vae_lab_native.c",
+    "-o",
+    out,
+    "-ldl",
+    "-lm",
+    "-lpthread",
+  ]);
 }
 mkdirSync(dirname(log), { recursive: true });
 writeFileSync(log, transcript.join("\n\n") + "\n");

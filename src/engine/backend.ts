@@ -18,7 +18,7 @@
  *
  * @example
  * const choice = await initBackend();
- * console.log(choice.message); //=> "vae-lab: using wasm + native BLAS (OpenBLAS SkylakeX, 1 thread; gpu: not installed, npm run enable:gpu; node: not installed, npm run enable:node)"
+ * console.log(choice.message); //=> "vae-lab: using wasm + native BLAS (OpenBLAS SkylakeX, 2 threads; gpu: not installed, npm run enable:gpu; node: not installed, npm run enable:node)"
  */
 import * as tf from "@tensorflow/tfjs";
 import { describeNative, loadNativeAddon, nativeSummary, type NativeStatus } from "./native";

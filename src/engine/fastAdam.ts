@@ -11,7 +11,8 @@
  *   m ← m·β₁ + g·(1 − β₁);  v ← v·β₂ + g²·(1 − β₂);  w ← w − lr · (m / c₁) / (√(v / c₂) + ε),
  * with c₁ = 1 − β₁ᵗ and c₂ = 1 − β₂ᵗ.
  *
- * On WASM the loop runs in C when the native path is active (./native; compiled without FMA
+ * On WASM the loop runs in C when the native path is active (./native: every variable in one call,
+ * shared between the addon's threads from 64 K weights; compiled without FMA
  * contraction, so it rounds exactly as tf.train.adam: src/vae/optim.test.ts checks bit for bit), else as
  * a WebAssembly SIMD function over the backend's own memory (./fastWasm).
  * Measured on this machine for one step over 1 M parameters: tf.train.adam's ~12 tensor ops ~18 ms,
@@ -22,7 +23,7 @@ import * as tf from "@tensorflow/tfjs";
 import { fastWasm } from "./fastWasm";
 import { nativeFor } from "./native";
 import type { Optimizer } from "../vae/optim";
-import { type KernelArgs, type TensorInfo as Info, type WasmBackendLike } from "./wasmOps";
+import { memoryOffset, type KernelArgs, type TensorInfo as Info, type WasmBackendLike } from "./wasmOps";
 
 export const ADAM_KERNEL = "VaeLabAdam";
 
@@ -65,22 +66,44 @@ function adamLoop(
   }
 }
 
+/** The kernel's input names of variable i, [w_i, g_i, m_i, v_i]: made once, looked up every step. */
+const inputNames: string[][] = [];
+function namesOf(i: number): string[] {
+  for (let j = inputNames.length; j <= i; j++) inputNames.push(["w", "g", "m", "v"].map((k) => `${k}${j}`));
+  return inputNames[i];
+}
+
+/** Variable i's [w, g, m, v] among the kernel's inputs. */
+function variableInputs(inputs: Record<string, Info>, i: number): Info[] {
+  const [w, g, m, v] = namesOf(i);
+  return [inputs[w], inputs[g], inputs[m], inputs[v]];
+}
+
 function adamKernelWasm({ inputs, backend, attrs }: KernelArgs): Info[] {
   const a = attrs as unknown as AdamAttrs;
   const be = backend as WasmBackendLike;
   const outs: Info[] = [];
-  for (let i = 0; i < a.count; i++) outs.push(be.makeOutput(inputs[`w${i}`].shape, "float32"));
-  const at = (info: Info) => be.dataIdMap.get(info.dataId).memoryOffset;
+  for (let i = 0; i < a.count; i++) outs.push(be.makeOutput(inputs[namesOf(i)[0]].shape, "float32"));
+  const at = memoryOffset.bind(null, be);
   // Native (./native, after the allocations above): the same float32 operations in C.
   const nat = nativeFor(be);
   const simd = fastWasm(be)?.adam;
   // The scalars both take after (w, g, m, v, out, n), the same for every variable (./fastWasm.ts).
   const f32 = [a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.c1, a.c2, a.lr, a.epsilon];
+  if (nat) {
+    // Every variable in one call, shared between cores by the addon: [w, g, m, v, out, n] each.
+    const list = new Float64Array(6 * a.count);
+    for (let i = 0; i < a.count; i++) {
+      const [w, g, m, v] = variableInputs(inputs, i);
+      list.set([at(w), at(g), at(m), at(v), at(outs[i]), tf.util.sizeFromShape(w.shape)], 6 * i);
+    }
+    nat.native.adamAll(nat.mem, list, ...f32);
+    return outs;
+  }
   for (let i = 0; i < a.count; i++) {
-    const [w, g, m, v] = ["w", "g", "m", "v"].map((k) => inputs[`${k}${i}`]);
+    const [w, g, m, v] = variableInputs(inputs, i);
     const n = tf.util.sizeFromShape(w.shape);
-    if (nat) nat.native.adam(nat.mem, at(w), at(g), at(m), at(v), at(outs[i]), n, ...f32);
-    else if (simd) simd(at(w), at(g), at(m), at(v), at(outs[i]), n, ...f32);
+    if (simd) simd(at(w), at(g), at(m), at(v), at(outs[i]), n, ...f32);
     else {
       // Views taken after the allocations above: growing the WASM memory replaces HEAPF32's buffer.
       const view = (info: Info) => be.wasm.HEAPF32.subarray(at(info) >>> 2, (at(info) >>> 2) + n);
@@ -101,9 +124,9 @@ function adamKernelCpu({ inputs, backend, attrs }: KernelArgs): Info[] {
   const values = (info: Info) => be.data.get(info.dataId).values;
   const outs: Info[] = [];
   for (let i = 0; i < a.count; i++) {
-    const w = inputs[`w${i}`];
+    const [w, g, m, v] = variableInputs(inputs, i);
     const out = new Float32Array(tf.util.sizeFromShape(w.shape));
-    adamLoop(values(w), values(inputs[`g${i}`]), values(inputs[`m${i}`]), values(inputs[`v${i}`]), out, a);
+    adamLoop(values(w), values(g), values(m), values(v), out, a);
     outs.push(be.makeTensorInfo(w.shape, "float32", out));
   }
   return outs;
@@ -159,11 +182,11 @@ class FusedAdam implements Optimizer {
         mv = { m: zeros(), v: zeros() };
         this.moments.set(name, mv);
       }
-      const i = targets.length;
-      inputs[`w${i}`] = w;
-      inputs[`g${i}`] = g;
-      inputs[`m${i}`] = mv.m;
-      inputs[`v${i}`] = mv.v;
+      const [wName, gName, mName, vName] = namesOf(targets.length);
+      inputs[wName] = w;
+      inputs[gName] = g;
+      inputs[mName] = mv.m;
+      inputs[vName] = mv.v;
       targets.push(w);
     }
     if (targets.length === 0) return;

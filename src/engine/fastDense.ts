@@ -28,6 +28,7 @@ import { fastWasm } from "./fastWasm";
 import { nativeFor } from "./native";
 import type { Activation } from "../vae/dense";
 import {
+  memoryOffset,
   type KernelArgs,
   type TensorInfo as Info,
   type WasmBackendLike,
@@ -78,7 +79,6 @@ function denseNative(args: KernelArgs): Info | null {
   const be = args.backend as WasmBackendLike;
   const y = be.makeOutput([batch, outDim], "float32");
   const nat = nativeFor(be)!; // after the allocation, which may have grown the memory
-  const at = (info: Info) => be.dataIdMap.get(info.dataId).memoryOffset;
   nat.native.gemm(
     nat.mem,
     0,
@@ -86,11 +86,11 @@ function denseNative(args: KernelArgs): Info | null {
     batch,
     outDim,
     inDim,
-    at(x),
-    at(w),
+    memoryOffset(be, x),
+    memoryOffset(be, w),
     0,
-    at(y),
-    at(b),
+    memoryOffset(be, y),
+    memoryOffset(be, b),
     args.attrs!.activation === "relu" ? 1 : 0,
   );
   return y;
@@ -105,7 +105,7 @@ function denseWasm(args: KernelArgs): Info {
   const be = args.backend as WasmBackendLike;
   const fw = fastWasm(be);
   if (!fw || !transposedProductPays(batch, inDim, outDim)) return fusedForward(args, "wasm");
-  const at = (info: Info) => be.dataIdMap.get(info.dataId).memoryOffset;
+  const at = (info: Info) => memoryOffset(be, info);
   const xT = be.makeOutput([inDim, batch], "float32");
   const wT = be.makeOutput([outDim, inDim], "float32");
   fw.transpose(at(x), at(xT), batch, inDim, 0, 0);
@@ -140,8 +140,16 @@ function denseGradPreNative(args: KernelArgs): Info[] {
   const db = be.makeOutput([outDim], "float32");
   const nat = nativeFor(be);
   if (!nat) throw new Error(`${DENSE_GRAD_PRE_KERNEL} runs only while the native path is active.`);
-  const at = (info: Info | null | undefined) => (info ? be.dataIdMap.get(info.dataId).memoryOffset : 0);
-  nat.native.denseGradPre(nat.mem, at(dy), at(relu ? y : null), at(dPre), at(db), batch, outDim, relu ? 1 : 0);
+  nat.native.denseGradPre(
+    nat.mem,
+    memoryOffset(be, dy),
+    relu ? memoryOffset(be, y) : 0,
+    dPre ? memoryOffset(be, dPre) : 0,
+    memoryOffset(be, db),
+    batch,
+    outDim,
+    relu ? 1 : 0,
+  );
   return dPre ? [dPre, db] : [db];
 }
 
@@ -232,7 +240,18 @@ export function registerDenseKernels(): void {
         // Native: dPre and db in one pass; then dx = dPre·Wᵀ and dW = xᵀ·dPre, each only if needed,
         // as plain tf.matMul calls with transposes (native too: BLAS reads transposed operands in place).
         const { dPre, db } = nativeGradPre(dy as tf.Tensor2D, y, relu);
-        return { x: () => tf.matMul(dPre, w, false, true), w: () => tf.matMul(x, dPre, true, false), b: () => db };
+        // Methods, not arrow-valued properties: under tsx each of those costs a defineProperty per step.
+        return {
+          x() {
+            return tf.matMul(dPre, w, false, true);
+          },
+          w() {
+            return tf.matMul(x, dPre, true, false);
+          },
+          b() {
+            return db;
+          },
+        };
       }
       // ReLU'(pre) = 1 where y > 0. Shared by the three gradients, each computed only if needed.
       const dPre = relu ? (tf.mul(dy as tf.Tensor, tf.step(y)) as tf.Tensor2D) : (dy as tf.Tensor2D);

@@ -12,7 +12,8 @@
  * - every backend: nothing; tfjs-node gets tf.fused.matMul and tf.train.adam through the hooks.
  * - WASM and CPU: the dense layer with its gradient (./fastDense.ts), the fused Adam (./fastAdam.ts),
  *   the whole negative ELBO (./fusedElbo.ts) and z = mu + sigma·eps (./fusedReparameterize.ts) as one
- *   kernel each way — native code while the addon is active, JavaScript loops otherwise.
+ *   kernel each way — native code while the addon is active, JavaScript loops otherwise — and tensors
+ *   saved for the backward pass without a kernel call each (./fastIdentity.ts).
  * - WASM: Conv2DBackpropFilter, which tfjs-backend-wasm 4.22 lacks, and a faster Conv2DBackpropInput
  *   (./wasm.ts) — the conv VAE cannot train on WASM without the first; an Identity that shares its
  *   buffer (./fastIdentity.ts); with the native addon active (./native.ts), OpenBLAS for tf's own
@@ -24,7 +25,7 @@ import * as tf from "@tensorflow/tfjs";
 import { fastAdam, registerAdamKernel } from "./fastAdam";
 import { nativeConvLayer } from "./fastConv";
 import { fastDense, registerDenseKernels } from "./fastDense";
-import { registerSharedIdentity } from "./fastIdentity";
+import { installDirectSaves, registerSharedIdentity } from "./fastIdentity";
 import { fastPath, type FastHooks } from "./fastPath";
 import { fusedElbo, registerFusedElbo } from "./fusedElbo";
 import { fusedReparameterize, registerFusedReparameterize } from "./fusedReparameterize";
@@ -54,6 +55,7 @@ export function installEngine(env: Record<string, string | undefined> = process.
   registerAdamKernel();
   registerFusedElbo();
   registerFusedReparameterize();
+  installDirectSaves();
   if (wasm) {
     registerSharedIdentity();
     if (loadNativeAddon().active) {

@@ -9,7 +9,8 @@ import { bernoulliNll, elbo } from "../vae/losses";
 import { adam } from "../vae/optim";
 import { Rng } from "../vae/random";
 import { train } from "../vae/train";
-import { nativeCallCount, nativeFor, nativeStatus, setNativeEnabled } from "./native";
+import { blasThreads, nativeCallCount, nativeFor, nativeStatus, setNativeEnabled } from "./native";
+import type { WasmBackendLike } from "./wasmOps";
 import { skipWithout } from "../testing/guard";
 skipWithout(import.meta.url, "openblas");
 
@@ -251,6 +252,102 @@ describe("native fast path (OpenBLAS through the addon)", () => {
       /outside the WASM memory/,
     );
     expect(() => nat.native.denseGradPre(nat.mem, -4, 0, 0, 0, 1, 1, 0)).toThrow(/outside the WASM memory/);
+  });
+});
+
+describe("sharing work between cores (the addon's thread pool)", () => {
+  const addon = () => nativeFor(tf.backend())!.native;
+  const offset = (t: tf.Tensor) => (tf.backend() as unknown as WasmBackendLike).dataIdMap.get(t.dataId).memoryOffset;
+  afterEach(() => {
+    addon().setWorkers(blasThreads());
+  });
+
+  // Above the pool's size threshold (~1 M multiply-adds), with sizes that do not split evenly.
+  const BIG: { name: string; a: number[]; b: number[]; tA?: boolean; tB?: boolean; fused?: boolean }[] = [
+    { name: "columns split, A transposed [300×130]ᵀ·[300×257]", a: [300, 130], b: [300, 257], tA: true },
+    { name: "rows split, A transposed (dW = xᵀ·dy) [128×401]ᵀ·[128×130]", a: [128, 401], b: [128, 130], tA: true },
+    { name: "rows split [401×130]·[130×200] + bias + ReLU", a: [401, 130], b: [130, 200], fused: true },
+    { name: "columns split [130×300]·[300×257] + bias + ReLU", a: [130, 300], b: [300, 257], fused: true },
+    { name: "columns split, B transposed [128×300]·[401×300]ᵀ", a: [128, 300], b: [401, 300], tB: true },
+    { name: "rows split, both transposed", a: [200, 333], b: [97, 200], tA: true, tB: true },
+  ];
+  for (const c of BIG) {
+    it(`a product on 2 threads equals the product on 1: ${c.name}`, () => {
+      const a = rngTensor(c.a, 3),
+        b = rngTensor(c.b, 4);
+      const n = c.tB ? c.b[0] : c.b[1];
+      const bias = rngTensor([n], 5);
+      const run = (threads: number) => {
+        expect(addon().setWorkers(threads)).toBe(threads);
+        return c.fused
+          ? tf.fused.matMul({ a, b, transposeA: c.tA, transposeB: c.tB, bias, activation: "relu" })
+          : tf.matMul(a, b, c.tA, c.tB);
+      };
+      const one = run(1),
+        two = run(2);
+      expect(two.shape).toEqual(one.shape);
+      // Each band is its own sgemm, whose blocking may differ from the whole product's.
+      expect(relDiff(two, one)).toBeLessThan(1e-6);
+      setNativeEnabled(false);
+      const wasm = c.fused
+        ? tf.fused.matMul({ a, b, transposeA: c.tA, transposeB: c.tB, bias, activation: "relu" })
+        : tf.matMul(a, b, c.tA, c.tB);
+      setNativeEnabled(true);
+      expect(relDiff(two, wasm)).toBeLessThan(1e-5);
+      tf.dispose([a, b, bias, one, two, wasm]);
+    });
+  }
+
+  it("adamAll on 2 threads updates every variable bit for bit as adam does, one variable at a time", () => {
+    // 70 000 + 3 + 40 001 weights: the two halves of the job meet inside the first variable.
+    const sizes = [70_000, 3, 40_001];
+    const f32 = [0.9, 0.1, 0.999, 0.001, 0.1, 0.001, 1e-3, 1e-7];
+    const make = () =>
+      sizes.map((n, i) => ({
+        w: rngTensor([n], 10 + i),
+        g: rngTensor([n], 20 + i),
+        m: tf.mul(rngTensor([n], 30 + i), 0.1),
+        v: tf.abs(rngTensor([n], 40 + i)),
+        out: tf.zeros([n]),
+      }));
+    const one = make(),
+      all = make();
+    const nat = nativeFor(tf.backend())!;
+    for (const [i, t] of one.entries())
+      nat.native.adam(nat.mem, offset(t.w), offset(t.g), offset(t.m), offset(t.v), offset(t.out), sizes[i], ...f32);
+    addon().setWorkers(2);
+    const list = new Float64Array(
+      all.flatMap((t, i) => [offset(t.w), offset(t.g), offset(t.m), offset(t.v), offset(t.out), sizes[i]]),
+    );
+    nat.native.adamAll(nat.mem, list, ...f32);
+    for (const [i, t] of all.entries()) {
+      for (const k of ["out", "m", "v"] as const)
+        expect(
+          Buffer.from(t[k].dataSync().buffer).equals(Buffer.from(one[i][k].dataSync().buffer)),
+          `${k} of variable ${i}`,
+        ).toBe(true);
+    }
+    tf.dispose([...one, ...all].flatMap((t) => Object.values(t)));
+  });
+
+  it("adamAll rejects a malformed list or an offset outside the WASM memory with an error", () => {
+    const nat = nativeFor(tf.backend())!;
+    const f32 = [0.9, 0.1, 0.999, 0.001, 0.1, 0.001, 1e-3, 1e-7];
+    expect(() => nat.native.adamAll(nat.mem, new Float64Array(5), ...f32)).toThrow(
+      /Float64Array of \[w, g, m, v, out, n\]/,
+    );
+    expect(() =>
+      nat.native.adamAll(nat.mem, new Float64Array([0, 0, 0, 0, nat.mem.byteLength - 4, 16]), ...f32),
+    ).toThrow(/outside the WASM memory/);
+  });
+
+  it("uses 2 threads by default on 2 or more cores, 1 on one core, and VAE_LAB_BLAS_THREADS when set", () => {
+    expect(blasThreads({}, 2)).toBe(2);
+    expect(blasThreads({}, 8)).toBe(2);
+    expect(blasThreads({}, 1)).toBe(1);
+    expect(blasThreads({ VAE_LAB_BLAS_THREADS: "1" }, 8)).toBe(1);
+    expect(blasThreads({ VAE_LAB_BLAS_THREADS: "4" }, 2)).toBe(4);
+    expect(blasThreads({ VAE_LAB_BLAS_THREADS: "zero" }, 2)).toBe(2);
   });
 });
 

@@ -21,14 +21,25 @@
  * the threaded WASM build (shared memory). Then the WASM path runs, unchanged. `nativeStatus()`
  * says which, and initBackend's one-line report includes it.
  *
- * Threads: VAE_LAB_BLAS_THREADS (default 1). On this 2-core machine one thread beat two on the
- * lessons' shapes (2 threads: [128×784]·[784×400] 0.65 → 1.9 ms when the other core was busy).
+ * Threads: VAE_LAB_BLAS_THREADS (default 2 where the machine has 2 or more cores, else 1). OpenBLAS
+ * itself runs one thread; the addon's own pool (native/vae_lab_native.c) splits each product of at
+ * least ~1 M multiply-adds, and the Adam update, into one band per thread, claimed dynamically, so
+ * a worker the OS has not scheduled simply takes no band. Why not OpenBLAS's threads: with them an
+ * MNIST step went only 8.9 → 7.8 ms wall for 11.3 → 15.4 ms CPU, and with the other core busy
+ * [128×784]·[784×400] 0.65 → 1.9 ms; its workers keep spinning after each call (THREAD_TIMEOUT),
+ * most likely against V8's garbage collector and compiler threads. Measured with the pool, in one
+ * process alternating 1 and 2 threads (2-core AMD EPYC, AVX2, shared machine, load 0.6–1.9):
+ * [128×784]·[784×400] 1.21 → 0.65 ms; an MNIST L=2 step 8.1 → 6.2 ms and 8.7 → 7.2 ms wall (about
+ * +1.5 ms CPU); a Swiss-roll hidden-256 step 4.9 → 4.0 ms in one run, 4.54 → 4.51 ms in another
+ * (products of 8 M multiply-adds gain little); with a busy loop on the other core 13.7 → 12.0 ms
+ * and 7.8 → 7.3 ms (no worse than one thread).
  * OpenBLAS's core: its own choice, or OPENBLAS_CORETYPE when set; when unset we set it for the
  * load from the CPU's flags (SkylakeX with AVX-512, Haswell with AVX2), because OpenBLAS 0.3.21
  * does not recognise recent CPUs and falls back to SSE3 code ("Prescott", 4× slower here).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { projectRoot } from "../paths";
 
@@ -153,6 +164,15 @@ export interface NativeAddon {
   sumRows(mem: ArrayBuffer, x: number, out: number, rows: number, cols: number): void;
   /** y = act(y + bias) in place over [rows × cols], bias [cols] (−1: none), relu 0/1. */
   biasRelu(mem: ArrayBuffer, y: number, bias: number, rows: number, cols: number, relu: number): void;
+
+  // Sharing work between cores (the addon's pool: big products in gemm, the Adam update).
+  /** n threads share each big product and the Adam update: the caller and n − 1 workers. Returns n in effect. */
+  setWorkers(n: number): number;
+  /**
+   * One Adam step over every variable (the arithmetic of `adam`): `list` holds [w, g, m, v, out, n]
+   * per variable (byte offsets, element count); the eight scalars as `adam`'s.
+   */
+  adamAll(mem: ArrayBuffer, list: Float64Array, ...f32: number[]): void;
 }
 
 export interface NativeStatus {
@@ -266,17 +286,27 @@ function tryLoad(env: Record<string, string | undefined>): NativeStatus {
   } finally {
     if (setCore) delete process.env.OPENBLAS_CORETYPE;
   }
-  const threads = Math.max(1, Math.floor(Number(env[BLAS_THREADS_ENV_VAR] ?? 1)) || 1);
-  mod.setThreads(threads);
+  // OpenBLAS stays at one thread; our pool shares the big products (see the file comment).
+  mod.setThreads(1);
+  const threads = mod.setWorkers(blasThreads(env));
   const info = mod.info();
   addon = mod;
   return {
     active: true,
     library: info.library,
     core: info.core || undefined,
-    threads: info.threads || threads,
+    threads,
     addonPath,
   };
+}
+
+/** VAE_LAB_BLAS_THREADS, or the default: 2 with 2 or more cores (see the file comment), else 1. */
+export function blasThreads(
+  env: Record<string, string | undefined> = process.env,
+  cores: number = availableParallelism(),
+): number {
+  const fallback = Math.min(2, Math.max(1, cores));
+  return Math.max(1, Math.floor(Number(env[BLAS_THREADS_ENV_VAR] ?? fallback)) || fallback);
 }
 
 function firstLine(err: unknown): string {

@@ -21,6 +21,7 @@ import { conv2dBackpropFilterWasm } from "./conv2dBackpropFilter";
 import { conv2dBackpropInputWasm } from "./conv2dBackpropInput";
 import { nativeFor, type NativeAddon } from "./native";
 import {
+  memoryOffset as offset,
   type KernelArgs,
   type TensorInfo as Info,
   type WasmBackendLike,
@@ -78,7 +79,6 @@ export function addonSizes(info: tf.backend_util.Conv2DInfo): number[] {
 }
 
 const float32 = (...xs: (Info | undefined)[]) => xs.every((x) => !x || x.dtype === "float32");
-const offset = (be: WasmBackendLike, info: Info) => be.dataIdMap.get(info.dataId).memoryOffset;
 
 /**
  * Allocates the output, then runs `body` with the addon on the backend's memory (taken after the

@@ -12,7 +12,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { nativeFor } from "./native";
-import { type TensorInfo as Info, type WasmBackendLike, type KernelFunc as RawKernel } from "./wasmOps";
+import { memoryOffset, type TensorInfo as Info, type WasmBackendLike, type KernelFunc as RawKernel } from "./wasmOps";
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -75,9 +75,8 @@ function nativeMatMul(
   const be = backend as WasmBackendLike;
   const out = be.makeOutput([...outer, m, n], "float32");
   const nat = nativeFor(backend)!; // after the allocation, which may have grown the memory
-  const at = (info: Info) => be.dataIdMap.get(info.dataId).memoryOffset;
   const batch = size(outer);
-  const biasAt = bias ? at(bias) : -1;
+  const biasAt = bias ? memoryOffset(be, bias) : -1;
   const aIndex = batchIndex(a.shape.slice(0, -2), outer),
     bIndex = batchIndex(b.shape.slice(0, -2), outer);
   for (let i = 0; i < batch; i++) {
@@ -88,10 +87,10 @@ function nativeMatMul(
       m,
       n,
       k,
-      at(a) + aIndex(i) * m * k * 4,
-      at(b) + bIndex(i) * k * n * 4,
+      memoryOffset(be, a) + aIndex(i) * m * k * 4,
+      memoryOffset(be, b) + bIndex(i) * k * n * 4,
       0,
-      at(out) + i * m * n * 4,
+      memoryOffset(be, out) + i * m * n * 4,
       biasAt,
       relu ? 1 : 0,
     );

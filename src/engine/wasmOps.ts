@@ -21,6 +21,14 @@ export interface WasmBackendLike {
   wasm: { HEAPF32: Float32Array; asm?: { memory?: WebAssembly.Memory } };
 }
 
+/**
+ * A tensor's byte offset in the WASM heap. A module-level function on purpose: a closure made per
+ * call (`const at = (t) => …`) costs a defineProperty per call under tsx (esbuild's keepNames).
+ */
+export function memoryOffset(be: WasmBackendLike, info: TensorInfo): number {
+  return be.dataIdMap.get(info.dataId).memoryOffset;
+}
+
 export type KernelArgs = { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: Record<string, unknown> };
 /** A kernel function as tfjs calls it, with named inputs. */
 export type KernelFunc = (args: KernelArgs) => TensorInfo;

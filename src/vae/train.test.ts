@@ -4,6 +4,8 @@ import { mnistVae, swissRollVae } from "./presets";
 import { createVae } from "./vae";
 import { Rng } from "./random";
 import { useFastPath } from "../engine/install";
+import { fastPath } from "../engine/fastPath";
+import { nativeCallCount, nativeStatus } from "../engine/native";
 import { betaAt, train, TrainingDivergedError, type TrainConfig, type TrainingData } from "./train";
 
 // The Swiss roll (docs/design.md §5), inlined so this test does not depend on the data module.
@@ -85,6 +87,26 @@ describe("train", () => {
     expect(new Set(perEpoch).size).toBe(1);
     model.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("leaves as many live tensors after 50 steps on the engine's fast path as before them", async () => {
+    expect(fastPath.hooks, "the engine is installed by the test setup").not.toBeNull();
+    for (const [model, data] of [
+      [createVae(swissRollVae(256), new Rng(1)), roll],
+      [createVae(mnistVae(2, 64), new Rng(2)), blobs(128 * 5, 4)],
+    ] as const) {
+      const before = tf.memory().numTensors;
+      const calls = nativeCallCount();
+      const config =
+        data.kind === "sampler"
+          ? { ...swissConfig, steps: 50 }
+          : { ...swissConfig, epochs: 10, reduction: "sum" as const };
+      const r = await train(model, data, config);
+      expect(r.steps).toBe(50);
+      if (tf.getBackend() === "wasm" && nativeStatus().active) expect(nativeCallCount()).toBeGreaterThan(calls);
+      expect(tf.memory().numTensors).toBe(before);
+      model.dispose();
+    }
   });
 
   it("repeats exactly under the same seed", async () => {
