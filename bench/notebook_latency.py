@@ -1,0 +1,53 @@
+"""Notebook latency through a real Jupyter kernel, for bench/notebookLatency.ts.
+
+Usage: notebook_latency.py KERNEL_NAME CWD CELLS.json
+CELLS.json: {"setup": "<code or empty>", "trivial": ["1 + 1", ...], "timeout": seconds}
+Starts the kernel (found through JUPYTER_PATH) in CWD as Jupyter does, times until it answers
+kernel_info (start-up), then the setup cell (e.g. a lesson's imports), then each trivial cell, each
+from execute_request to the kernel going idle. Prints one JSON line:
+{"startup": s, "setup": s | null, "cells": [s, ...], "errors": [...]}.
+"""
+import json
+import sys
+import time
+
+from jupyter_client.manager import KernelManager
+
+
+def main():
+    name, cwd, cells_file = sys.argv[1:4]
+    with open(cells_file) as f:
+        cells = json.load(f)
+    timeout = cells.get("timeout", 120)
+    km = KernelManager(kernel_name=name)
+    t0 = time.perf_counter()
+    km.start_kernel(cwd=cwd)
+    kc = km.client()
+    kc.start_channels()
+    errors = []
+    out = {"startup": None, "setup": None, "cells": [], "errors": errors}
+    try:
+        kc.wait_for_ready(timeout=timeout)  # sends kernel_info until the kernel answers
+        out["startup"] = time.perf_counter() - t0
+
+        def run(code):
+            t = time.perf_counter()
+            reply = kc.execute_interactive(code, timeout=timeout, output_hook=lambda msg: None)
+            seconds = time.perf_counter() - t
+            if reply["content"].get("status") != "ok":
+                errors.append({"code": code[:200], "status": reply["content"].get("status")})
+                time.sleep(0.5)  # tslab aborts requests arriving within ~200 ms of an error
+            return seconds
+
+        if cells.get("setup"):
+            out["setup"] = run(cells["setup"])
+        for code in cells["trivial"]:
+            out["cells"].append(run(code))
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    print(json.dumps(out), flush=True)
+
+
+if __name__ == "__main__":
+    main()
