@@ -27,6 +27,8 @@ export interface KernelLatency {
   startupSeconds: number;
   /** The import cell, median over runs; null where there is none (the floor). */
   importSeconds: number | null;
+  /** Start-up plus the import cell run at once (as "Run All" does): until the lesson's first answer. */
+  firstAnswerSeconds: number | null;
   /** Every trivial cell of every run. */
   trivialSeconds: { median: number; p90: number; n: number };
   errors: string[];
@@ -92,15 +94,28 @@ export async function benchNotebook(
       const spec = { ...kernelSpec(), ...(stock ? { env: { VAE_LAB_KERNEL_STOCK: "1" } } : {}) };
       writeFileSync(join(dir, "kernel.json"), JSON.stringify(spec, null, 1) + "\n");
     }
-    const raw = new Map(CONFIGS.map((c) => [c.id, { startup: [] as number[], setup: [] as number[], cells: [] as number[], errors: [] as string[] }]));
+    const raw = new Map(
+      CONFIGS.map((c) => [
+        c.id,
+        { startup: [] as number[], setup: [] as number[], cells: [] as number[], errors: [] as string[] },
+      ]),
+    );
     // Rounds interleave the kernels, so that a busy minute on a shared machine falls on all of them.
     for (let round = 0; round < runs; round++) {
       for (const c of CONFIGS) {
         const file = join(prefix, `${c.id}.json`);
-        writeFileSync(file, JSON.stringify({ setup: c.imports ? imports : "", trivial: trivialCells(cells), timeout: timeoutSeconds }));
+        writeFileSync(
+          file,
+          JSON.stringify({ setup: c.imports ? imports : "", trivial: trivialCells(cells), timeout: timeoutSeconds }),
+        );
         const r = spawnSync(
           "/usr/bin/python3",
-          [join(ROOT, "bench", "notebook_latency.py"), c.stock ? "vae-lab-stock" : "vae-lab", join(ROOT, "notebooks"), file],
+          [
+            join(ROOT, "bench", "notebook_latency.py"),
+            c.stock ? "vae-lab-stock" : "vae-lab",
+            join(ROOT, "notebooks"),
+            file,
+          ],
           {
             env: { ...process.env, JUPYTER_PATH: jupyterPath },
             encoding: "utf8",
@@ -108,12 +123,21 @@ export async function benchNotebook(
           },
         );
         const got = raw.get(c.id)!;
-        const line = (r.stdout ?? "").trim().split("\n").filter((l) => l.startsWith("{")).pop();
+        const line = (r.stdout ?? "")
+          .trim()
+          .split("\n")
+          .filter((l) => l.startsWith("{"))
+          .pop();
         if (r.status !== 0 || !line) {
           got.errors.push(`exit ${r.status ?? r.signal}: ${(r.stderr ?? "").trim().split("\n").slice(-2).join(" | ")}`);
           continue;
         }
-        const m = JSON.parse(line) as { startup: number; setup: number | null; cells: number[]; errors: { code: string }[] };
+        const m = JSON.parse(line) as {
+          startup: number;
+          setup: number | null;
+          cells: number[];
+          errors: { code: string }[];
+        };
         got.startup.push(m.startup);
         if (m.setup !== null) got.setup.push(m.setup);
         got.cells.push(...m.cells);
@@ -127,7 +151,15 @@ export async function benchNotebook(
         title: c.title,
         startupSeconds: g.startup.length ? median(g.startup) : NaN,
         importSeconds: c.imports && g.setup.length ? median(g.setup) : null,
-        trivialSeconds: { median: g.cells.length ? median(g.cells) : NaN, p90: quantile(g.cells, 0.9), n: g.cells.length },
+        firstAnswerSeconds:
+          c.imports && g.setup.length === g.startup.length && g.setup.length
+            ? median(g.startup.map((t, i) => t + g.setup[i]))
+            : null,
+        trivialSeconds: {
+          median: g.cells.length ? median(g.cells) : NaN,
+          p90: quantile(g.cells, 0.9),
+          n: g.cells.length,
+        },
         errors: g.errors,
       };
     });
@@ -138,8 +170,11 @@ export async function benchNotebook(
     const ms = (v: number) => (Number.isNaN(v) ? "—" : `${(v * 1000).toFixed(0)} ms`);
     for (const k of kernels)
       log(
-        `  ${k.title.padEnd(18)} start-up ${s(k.startupSeconds).padStart(7)}   import cell ${s(k.importSeconds).padStart(7)}   trivial cell median ${ms(k.trivialSeconds.median).padStart(6)}, p90 ${ms(k.trivialSeconds.p90).padStart(6)} (${k.trivialSeconds.n} cells)${k.errors.length ? `   errors: ${k.errors.join("; ")}` : ""}`,
+        `  ${k.title.padEnd(18)} start-up ${s(k.startupSeconds).padStart(7)}   import cell ${s(k.importSeconds).padStart(7)} (first answer ${s(k.firstAnswerSeconds).padStart(7)})   trivial cell median ${ms(k.trivialSeconds.median).padStart(6)}, p90 ${ms(k.trivialSeconds.p90).padStart(6)} (${k.trivialSeconds.n} cells)${k.errors.length ? `   errors: ${k.errors.join("; ")}` : ""}`,
       );
+    log(
+      "  (start-up: until the kernel answers kernel_info; the vae-lab kernel warms its compiler after that, so an import cell run at once waits for the warm-up; first answer = start-up + import cell)",
+    );
     return { importCell: imports, runs, kernels };
   } finally {
     rmSync(prefix, { recursive: true, force: true });

@@ -51,6 +51,10 @@ export function leanBuilderProgram(ts) {
       configFileParsingDiagnostics,
       projectReferences,
     });
+    // tslab reads a cell's `locals` straight after, to export them: they are the binder's, which
+    // TypeScript's builder ran by creating a checker. Binding is what the checker would do first
+    // (initializeTypeChecker), without the checker: the program's only one is made when tslab asks.
+    for (const file of program.getSourceFiles()) ts.bindSourceFile(file, program.getCompilerOptions());
     return {
       getProgram: () => program,
       getProgramOrUndefined: () => program,

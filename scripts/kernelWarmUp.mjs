@@ -1,0 +1,40 @@
+/**
+ * The vae-lab kernel answers Jupyter before it warms its compiler (scripts/kernel.mjs).
+ *
+ * tslab creates its TypeScript program (parsing lib.es2022 and @types/node: about 2.9 MB of
+ * declarations, 1.3-2.5 s on our test machine) before it opens its sockets, so Jupyter shows the
+ * kernel as starting until that is done. Here tslab's converter is created on first use instead, and
+ * warmed once the kernel has answered Jupyter's kernel_info requests (or `fallbackMs` after
+ * start if none comes). Clients repeat kernel_info until they also hear the kernel's "idle" status
+ * on iopub (jupyter_client's wait_for_ready, the notebook server's nudge), so the warm-up waits until
+ * `quietMs` have passed without another one. A learner who opens a notebook reads while it warms, and a cell run during
+ * the warm-up simply waits for it. Nothing is skipped: the same converter is built, only later.
+ */
+
+/** Makes `converterModule.createConverter` (tslab/dist/converter.js) lazy and warms it as said above. */
+export function deferConverterWarmUp(converterModule, ZmqServer, { quietMs = 500, fallbackMs = 3000 } = {}) {
+  const create = converterModule.createConverter;
+  const cold = [];
+  converterModule.createConverter = (options) => {
+    let converter;
+    const get = () => (converter ??= create(options));
+    cold.push(get);
+    return {
+      convert: (...args) => get().convert(...args),
+      inspect: (...args) => get().inspect(...args),
+      complete: (...args) => get().complete(...args),
+      addModule: (...args) => get().addModule(...args),
+      close: () => converter?.close(),
+    };
+  };
+  const warm = () => {
+    for (const get of cold.splice(0)) get();
+  };
+  let timer = setTimeout(warm, fallbackMs);
+  const answer = ZmqServer.prototype.handleKernelInfo;
+  ZmqServer.prototype.handleKernelInfo = function (...args) {
+    answer.apply(this, args);
+    clearTimeout(timer);
+    timer = setTimeout(warm, quietMs);
+  };
+}
