@@ -5,7 +5,8 @@
  * bench/notebook_latency.py), and times until it answers kernel_info (start-up), lesson 2's import
  * cell (`import … from "vae-lab"`, which also loads TensorFlow.js), then trivial cells (`1 + 1`,
  * `const x3 = 3 * 2;`), each from request to idle. Also: the same trivial cells in a kernel that
- * imported nothing (the floor: tslab with @types/node and lib.es2022 only), and tslab as shipped
+ * imported nothing (the floor: tslab with @types/node and lib.es2022 only; its first cell is `0`, which
+ * waits for the compiler's warm-up like the import cell does, so the trivial cells after it are warm), and tslab as shipped
  * (VAE_LAB_KERNEL_STOCK=1, scripts/kernel.mjs) with the imports, to show what the lean builder cuts.
  *
  *   npx tsx bench/notebookLatency.ts [--cells 20] [--runs 2]      (or npm run bench -- --notebook)
@@ -25,12 +26,16 @@ export interface KernelLatency {
   title: string;
   /** Until the kernel answered kernel_info, median over runs. */
   startupSeconds: number;
-  /** The import cell, median over runs; null where there is none (the floor). */
-  importSeconds: number | null;
-  /** Start-up plus the import cell run at once (as "Run All" does): until the lesson's first answer. */
-  firstAnswerSeconds: number | null;
+  /** What the first cell is: lesson 2's imports, or `0` (the floor). */
+  firstCell: "imports" | "0";
+  /** The first cell, run at once after start-up (as "Run All" does), median over runs. */
+  firstCellSeconds: number;
+  /** Start-up plus the first cell: until the notebook's first answer. */
+  firstAnswerSeconds: number;
   /** Every trivial cell of every run. */
   trivialSeconds: { median: number; p90: number; n: number };
+  /** The kernel process's CPU seconds (medians over runs; Linux only): until ready, the import cell, per trivial cell. */
+  cpu: { startupSeconds: number; firstCellSeconds: number; trivialPerCellSeconds: number } | null;
   errors: string[];
 }
 
@@ -42,10 +47,10 @@ export interface NotebookLatency {
   kernels: KernelLatency[];
 }
 
-const CONFIGS: { id: KernelLatency["id"]; title: string; imports: boolean; stock: boolean }[] = [
-  { id: "vae-lab", title: "vae-lab kernel", imports: true, stock: false },
-  { id: "no-import", title: "no vae-lab import", imports: false, stock: false },
-  { id: "stock", title: "tslab as shipped", imports: true, stock: true },
+const CONFIGS: { id: KernelLatency["id"]; title: string; firstCell: KernelLatency["firstCell"]; stock: boolean }[] = [
+  { id: "vae-lab", title: "vae-lab kernel", firstCell: "imports", stock: false },
+  { id: "no-import", title: "no vae-lab import", firstCell: "0", stock: false },
+  { id: "stock", title: "tslab as shipped", firstCell: "imports", stock: true },
 ];
 
 const quantile = (xs: number[], q: number) => {
@@ -97,7 +102,13 @@ export async function benchNotebook(
     const raw = new Map(
       CONFIGS.map((c) => [
         c.id,
-        { startup: [] as number[], setup: [] as number[], cells: [] as number[], errors: [] as string[] },
+        {
+          startup: [] as number[],
+          setup: [] as number[],
+          cells: [] as number[],
+          cpu: [] as { startup: number; setup: number; trivial: number }[],
+          errors: [] as string[],
+        },
       ]),
     );
     // Rounds interleave the kernels, so that a busy minute on a shared machine falls on all of them.
@@ -106,7 +117,11 @@ export async function benchNotebook(
         const file = join(prefix, `${c.id}.json`);
         writeFileSync(
           file,
-          JSON.stringify({ setup: c.imports ? imports : "", trivial: trivialCells(cells), timeout: timeoutSeconds }),
+          JSON.stringify({
+            setup: c.firstCell === "imports" ? imports : "0",
+            trivial: trivialCells(cells),
+            timeout: timeoutSeconds,
+          }),
         );
         const r = spawnSync(
           "/usr/bin/python3",
@@ -136,8 +151,10 @@ export async function benchNotebook(
           startup: number;
           setup: number | null;
           cells: number[];
+          cpu: { startup: number; setup: number; trivial: number } | null;
           errors: { code: string }[];
         };
+        if (m.cpu) got.cpu.push(m.cpu);
         got.startup.push(m.startup);
         if (m.setup !== null) got.setup.push(m.setup);
         got.cells.push(...m.cells);
@@ -150,16 +167,23 @@ export async function benchNotebook(
         id: c.id,
         title: c.title,
         startupSeconds: g.startup.length ? median(g.startup) : NaN,
-        importSeconds: c.imports && g.setup.length ? median(g.setup) : null,
+        firstCell: c.firstCell,
+        firstCellSeconds: g.setup.length ? median(g.setup) : NaN,
         firstAnswerSeconds:
-          c.imports && g.setup.length === g.startup.length && g.setup.length
-            ? median(g.startup.map((t, i) => t + g.setup[i]))
-            : null,
+          g.setup.length === g.startup.length && g.setup.length ? median(g.startup.map((t, i) => t + g.setup[i])) : NaN,
         trivialSeconds: {
           median: g.cells.length ? median(g.cells) : NaN,
           p90: quantile(g.cells, 0.9),
           n: g.cells.length,
         },
+        cpu:
+          g.cpu.length > 0
+            ? {
+                startupSeconds: median(g.cpu.map((u) => u.startup)),
+                firstCellSeconds: median(g.cpu.map((u) => u.setup)),
+                trivialPerCellSeconds: median(g.cpu.map((u) => u.trivial / cells)),
+              }
+            : null,
         errors: g.errors,
       };
     });
@@ -170,10 +194,15 @@ export async function benchNotebook(
     const ms = (v: number) => (Number.isNaN(v) ? "—" : `${(v * 1000).toFixed(0)} ms`);
     for (const k of kernels)
       log(
-        `  ${k.title.padEnd(18)} start-up ${s(k.startupSeconds).padStart(7)}   import cell ${s(k.importSeconds).padStart(7)} (first answer ${s(k.firstAnswerSeconds).padStart(7)})   trivial cell median ${ms(k.trivialSeconds.median).padStart(6)}, p90 ${ms(k.trivialSeconds.p90).padStart(6)} (${k.trivialSeconds.n} cells)${k.errors.length ? `   errors: ${k.errors.join("; ")}` : ""}`,
+        `  ${k.title.padEnd(18)} start-up ${s(k.startupSeconds).padStart(7)}   ${k.firstCell === "imports" ? "import cell" : "first cell "} ${s(k.firstCellSeconds).padStart(7)} (first answer ${s(k.firstAnswerSeconds).padStart(7)})   trivial cell median ${ms(k.trivialSeconds.median).padStart(6)}, p90 ${ms(k.trivialSeconds.p90).padStart(6)} (${k.trivialSeconds.n} cells)${k.errors.length ? `   errors: ${k.errors.join("; ")}` : ""}`,
       );
+    for (const k of kernels)
+      if (k.cpu)
+        log(
+          `  ${k.title.padEnd(18)} kernel CPU: start-up ${s(k.cpu.startupSeconds)}, ${k.firstCell === "imports" ? "import cell" : "first cell"} ${s(k.cpu.firstCellSeconds)}, ${ms(k.cpu.trivialPerCellSeconds)} per trivial cell`,
+        );
     log(
-      "  (start-up: until the kernel answers kernel_info; the vae-lab kernel warms its compiler after that, so an import cell run at once waits for the warm-up; first answer = start-up + import cell)",
+      "  (start-up: until the kernel answers kernel_info; the vae-lab kernel warms its compiler after that, so a first cell run at once waits for the warm-up; first answer = start-up + first cell; kernel CPU: the kernel process's own CPU time, which other processes disturb least)",
     );
     return { importCell: imports, runs, kernels };
   } finally {

@@ -5,13 +5,26 @@ CELLS.json: {"setup": "<code or empty>", "trivial": ["1 + 1", ...], "timeout": s
 Starts the kernel (found through JUPYTER_PATH) in CWD as Jupyter does, times until it answers
 kernel_info (start-up), then the setup cell (e.g. a lesson's imports), then each trivial cell, each
 from execute_request to the kernel going idle. Prints one JSON line:
-{"startup": s, "setup": s | null, "cells": [s, ...], "errors": [...]}.
+{"startup": s, "setup": s | null, "cells": [s, ...], "cpu": {...} | null, "errors": [...]}
+where "cpu" has the kernel process's CPU seconds (Linux /proc) at start-up, for the setup cell and
+for all trivial cells together: the figures other processes on a shared machine disturb least.
 """
+import os
 import json
 import sys
 import time
 
 from jupyter_client.manager import KernelManager
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of process `pid` (None where /proc is missing)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def main():
@@ -25,10 +38,12 @@ def main():
     kc = km.client()
     kc.start_channels()
     errors = []
-    out = {"startup": None, "setup": None, "cells": [], "errors": errors}
+    out = {"startup": None, "setup": None, "cells": [], "cpu": None, "errors": errors}
+    pid = getattr(getattr(km, "provisioner", None), "pid", None)
     try:
         kc.wait_for_ready(timeout=timeout)  # sends kernel_info until the kernel answers
         out["startup"] = time.perf_counter() - t0
+        cpu = [cpu_seconds(pid) if pid else None]
 
         def run(code):
             t = time.perf_counter()
@@ -41,8 +56,12 @@ def main():
 
         if cells.get("setup"):
             out["setup"] = run(cells["setup"])
+        cpu.append(cpu_seconds(pid) if pid else None)
         for code in cells["trivial"]:
             out["cells"].append(run(code))
+        cpu.append(cpu_seconds(pid) if pid else None)
+        if None not in cpu:
+            out["cpu"] = {"startup": cpu[0], "setup": cpu[1] - cpu[0], "trivial": cpu[2] - cpu[1]}
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
