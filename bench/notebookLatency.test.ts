@@ -14,7 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), "vae-lab-bench-nb-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("npm run bench -- --notebook", () => {
-  it("times kernel start-up, lesson 2's import cell and trivial cells for the vae-lab kernel, the no-import floor and tslab as shipped", () => {
+  it("times kernel start-up, lesson 2's import cell and trivial cells for the vae-lab kernel (at once and once idle), the no-import floor and tslab as shipped", () => {
     const json = join(dir, "nb.json");
     const r = spawnSync(
       process.execPath,
@@ -26,7 +26,7 @@ describe("npm run bench -- --notebook", () => {
     );
     expect(r.status, r.stdout + r.stderr).toBe(0);
     const { notebook } = JSON.parse(readFileSync(json, "utf8")) as { notebook: NotebookLatency };
-    expect(notebook.kernels.map((k) => k.id)).toEqual(["vae-lab", "no-import", "stock"]);
+    expect(notebook.kernels.map((k) => k.id)).toEqual(["vae-lab", "vae-lab-idle", "no-import", "stock"]);
     for (const k of notebook.kernels) {
       expect(k.errors, k.title).toEqual([]);
       expect(k.startupSeconds).toBeGreaterThan(0);

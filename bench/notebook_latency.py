@@ -1,7 +1,9 @@
 """Notebook latency through a real Jupyter kernel, for bench/notebookLatency.ts.
 
 Usage: notebook_latency.py KERNEL_NAME CWD CELLS.json
-CELLS.json: {"setup": "<code or empty>", "trivial": ["1 + 1", ...], "timeout": seconds}
+CELLS.json: {"setup": "<code or empty>", "trivial": ["1 + 1", ...], "timeout": seconds, "idle_first": bool}
+With idle_first, the setup cell waits until the kernel is idle (its CPU time stopped growing: the
+warm-up done), as when a learner reads before running the first cell.
 Starts the kernel (found through JUPYTER_PATH) in CWD as Jupyter does, times until it answers
 kernel_info (start-up), then the setup cell (e.g. a lesson's imports), then each trivial cell, each
 from execute_request to the kernel going idle. Prints one JSON line:
@@ -44,6 +46,15 @@ def main():
         kc.wait_for_ready(timeout=timeout)  # sends kernel_info until the kernel answers
         out["startup"] = time.perf_counter() - t0
         cpu = [cpu_seconds(pid) if pid else None]
+        if cells.get("idle_first") and pid:
+            last, quiet, waited = cpu[0], 0.0, 0.0
+            while quiet < 0.6 and waited < timeout:
+                time.sleep(0.2)
+                waited += 0.2
+                now = cpu_seconds(pid)
+                quiet = quiet + 0.2 if now == last else 0.0
+                last = now
+            cpu[0] = last
 
         def run(code):
             t = time.perf_counter()

@@ -9,6 +9,7 @@
  * on iopub (jupyter_client's wait_for_ready, the notebook server's nudge), so the warm-up waits until
  * `quietMs` have passed without another one. A learner who opens a notebook reads while it warms, and a cell run during
  * the warm-up simply waits for it. Nothing is skipped: the same converter is built, only later.
+ * The warm-up also compiles `import type {} from "vae-lab"` (see warm below).
  */
 
 /** Makes `converterModule.createConverter` (tslab/dist/converter.js) lazy and warms it as said above. */
@@ -28,7 +29,13 @@ export function deferConverterWarmUp(converterModule, ZmqServer, { quietMs = 500
     };
   };
   const warm = () => {
-    for (const get of cold.splice(0)) get();
+    for (const get of cold.splice(0)) {
+      // A lesson's first cell imports vae-lab: compiling that import now parses the library's and
+      // TensorFlow.js's declarations while the learner reads, and the first cell finds them parsed
+      // (if another cell runs first, the program drops them again: only time is lost). The result
+      // is thrown away; tslab's executor keeps its own state.
+      get().convert("", 'import type {} from "vae-lab";');
+    }
   };
   let timer = setTimeout(warm, fallbackMs);
   const answer = ZmqServer.prototype.handleKernelInfo;
