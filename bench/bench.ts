@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { BACKEND_ORDER, type BackendChoiceName } from "../src/engine/backend";
 import { formatOptions, parseArgs, UsageError } from "../cli/args";
 import { Rng } from "../src/vae/random";
+import { lastJsonLine, median } from "./child";
 import type { NotebookLatency } from "./notebookLatency";
 
 type Unit = "steps/s" | "s/epoch";
@@ -130,30 +131,11 @@ Options:
 ${formatOptions(spec)}
 `;
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
 function runJson(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutSeconds: number): Measurement {
   const r = spawnSync(cmd, args, { env, encoding: "utf8", maxBuffer: 1 << 22, timeout: timeoutSeconds * 1000 });
   if (r.error && (r.error as NodeJS.ErrnoException).code === "ETIMEDOUT")
     throw new Error(`timed out after ${timeoutSeconds} s`);
-  const line = (r.stdout ?? "")
-    .trim()
-    .split("\n")
-    .filter((l) => l.startsWith("{"))
-    .pop();
-  if (r.status !== 0 || !line) {
-    const tail = (r.stderr ?? "")
-      .trim()
-      .split("\n")
-      .filter((l) => l.length < 400)
-      .slice(-2)
-      .join(" | ");
-    throw new Error(`exit ${r.status ?? r.signal}: ${tail}`);
-  }
-  return JSON.parse(line) as Measurement;
+  return lastJsonLine<Measurement>(r);
 }
 
 /**

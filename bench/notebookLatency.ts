@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { detectPart, installCommand } from "../src/testing/systemParts";
 import { buildLibrary, kernelSpec, ROOT } from "../scripts/jupyter";
+import { lastJsonLine, median } from "./child";
 
 /** The goals issue 19 sets (seconds). */
 export const GOALS = { startup: 1.5, trivialCellMedian: 0.1 };
@@ -63,10 +64,6 @@ const CONFIGS: {
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
-};
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
 /** The import statements of a notebook's first code cell: what a lesson's first cell compiles and loads. */
@@ -146,22 +143,19 @@ export async function benchNotebook(
           },
         );
         const got = raw.get(c.id)!;
-        const line = (r.stdout ?? "")
-          .trim()
-          .split("\n")
-          .filter((l) => l.startsWith("{"))
-          .pop();
-        if (r.status !== 0 || !line) {
-          got.errors.push(`exit ${r.status ?? r.signal}: ${(r.stderr ?? "").trim().split("\n").slice(-2).join(" | ")}`);
-          continue;
-        }
-        const m = JSON.parse(line) as {
+        let m: {
           startup: number;
           setup: number | null;
           cells: number[];
           cpu: { startup: number; setup: number; trivial: number } | null;
           errors: { code: string }[];
         };
+        try {
+          m = lastJsonLine(r);
+        } catch (err) {
+          got.errors.push((err as Error).message);
+          continue;
+        }
         if (m.cpu) got.cpu.push(m.cpu);
         got.startup.push(m.startup);
         if (m.setup !== null) got.setup.push(m.setup);
