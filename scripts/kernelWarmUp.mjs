@@ -15,26 +15,36 @@
 /** Makes `converterModule.createConverter` (tslab/dist/converter.js) lazy and warms it as said above. */
 export function deferConverterWarmUp(converterModule, ZmqServer, { quietMs = 500, fallbackMs = 3000 } = {}) {
   const create = converterModule.createConverter;
-  const cold = [];
+  const cold = new Set();
   converterModule.createConverter = (options) => {
     let converter;
     const get = () => (converter ??= create(options));
-    cold.push(get);
+    const use = () => {
+      cold.delete(get); // used before the warm-up: nothing left to warm
+      return get();
+    };
+    cold.add(get);
     return {
-      convert: (...args) => get().convert(...args),
-      inspect: (...args) => get().inspect(...args),
-      complete: (...args) => get().complete(...args),
-      addModule: (...args) => get().addModule(...args),
+      convert: (...args) => use().convert(...args),
+      inspect: (...args) => use().inspect(...args),
+      complete: (...args) => use().complete(...args),
+      addModule: (...args) => use().addModule(...args),
       close: () => converter?.close(),
     };
   };
   const warm = () => {
-    for (const get of cold.splice(0)) {
+    for (const get of cold) {
+      cold.delete(get);
       // A lesson's first cell imports vae-lab: compiling that import now parses the library's and
       // TensorFlow.js's declarations while the learner reads, and the first cell finds them parsed
       // (if another cell runs first, the program drops them again: only time is lost). The result
       // is thrown away; tslab's executor keeps its own state.
-      get().convert("", 'import type {} from "vae-lab";');
+      const converter = get();
+      try {
+        converter.convert("", 'import type {} from "vae-lab";');
+      } catch {
+        // only a head start: the learner's own import reports any problem
+      }
     }
   };
   let timer = setTimeout(warm, fallbackMs);
