@@ -1,5 +1,5 @@
 // The vae-lab kernel's entry (the kernelspec's argv, scripts/jupyter.ts): this project's tslab, compiling
-// cells with the lean builder of scripts/leanBuilder.mjs (about 5x less compile work per trivial cell
+// cells with the lean builder of scripts/leanBuilder.mjs (about 3x less compile work per trivial cell
 // once a notebook imports vae-lab) and answering Jupyter before it warms its compiler
 // (scripts/kernelWarmUp.mjs); measured in docs/notebooks.md. VAE_LAB_KERNEL_STOCK=1 runs tslab as shipped.
 import { createRequire } from "node:module";
