@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { BenchRecord } from "./bench";
+import type { NotebookLatency } from "./notebookLatency";
 import { skipWithout } from "../src/testing/guard";
 skipWithout(import.meta.url, "openblas");
 
@@ -13,17 +14,28 @@ skipWithout(import.meta.url, "openblas");
 const dir = mkdtempSync(join(tmpdir(), "vae-lab-bench-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const bench = (...args: string[]) =>
+const bench = (...args: string[]) => benchWith({}, ...args);
+const benchWith = (env: NodeJS.ProcessEnv, ...args: string[]) =>
   spawnSync(process.execPath, ["--import", "tsx", "bench/bench.ts", ...args], {
     encoding: "utf8",
     timeout: 600_000,
-    env: { ...process.env, VAE_LAB_BACKEND: "" },
+    env: { ...process.env, VAE_LAB_BACKEND: "", ...env },
   });
 
 describe("npm run bench", () => {
   it("conv-mnist runs on the native path and reports ms per step, s per epoch and the ratio to PyTorch", () => {
     const json = join(dir, "conv.json");
-    const r = bench("--workloads", "conv-mnist", "--quick", "--backends", "wasm+native", "--no-grade", "--json", json);
+    const r = bench(
+      "--workloads",
+      "conv-mnist",
+      "--quick",
+      "--backends",
+      "wasm+native",
+      "--no-grade",
+      "--no-notebook",
+      "--json",
+      json,
+    );
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(readFileSync(json, "utf8")) as { torch: string | null; records: BenchRecord[] };
     const rec = out.records.find((x) => x.workload === "conv-mnist" && x.backend === "wasm+native");
@@ -41,8 +53,19 @@ describe("npm run bench", () => {
     }
   });
 
+  it("says the notebook latency part was skipped, and how to install Jupyter, where jupyter_client is missing", () => {
+    const json = join(dir, "no-jupyter.json");
+    const r = benchWith({ VAE_LAB_HIDE_PARTS: "jupyter" }, "--notebook", "--quick", "--json", json);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /Notebook latency: skipped: Jupyter not installed — sudo apt-get install .*jupyter-client/,
+    );
+    const out = JSON.parse(readFileSync(json, "utf8")) as { notebook: NotebookLatency };
+    expect(out.notebook).toEqual({ skipped: expect.stringMatching(/^Jupyter not installed — /), kernels: [] });
+  });
+
   it("names conv-mnist among the workloads when given an unknown one", () => {
-    const r = bench("--workloads", "conv-nope", "--no-pytorch", "--no-grade");
+    const r = bench("--workloads", "conv-nope", "--no-pytorch", "--no-grade", "--no-notebook");
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/unknown workload "conv-nope"\. Known: .*conv-mnist/);
   });

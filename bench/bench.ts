@@ -8,7 +8,8 @@
  * (src/engine/native.ts) on the same OpenBLAS core. "wasm+native" is the default WASM backend with
  * the native BLAS path; "wasm" is the same with VAE_LAB_NATIVE=0. Besides wall time, both sides
  * report CPU time per step, which other processes on the same cores disturb much less.
- * bench/profile.ts breaks one training step down by kernel.
+ * bench/profile.ts breaks one training step down by kernel. At the end: the grader's throughput
+ * (bench/grade.ts) and the notebooks' latency through the real kernel (bench/notebookLatency.ts).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -17,6 +18,8 @@ import { join } from "node:path";
 import { BACKEND_ORDER, type BackendChoiceName } from "../src/engine/backend";
 import { formatOptions, parseArgs, UsageError } from "../cli/args";
 import { Rng } from "../src/vae/random";
+import { lastJsonLine, median } from "./child";
+import type { NotebookLatency } from "./notebookLatency";
 
 type Unit = "steps/s" | "s/epoch";
 type Steps = [timed: number, warmup: number];
@@ -99,6 +102,11 @@ const spec = {
   },
   timeout: { type: "number", min: 1, default: 300, help: "seconds before one measurement is abandoned" },
   "no-grade": { type: "boolean", help: "skip the grader's throughput part at the end (bench/grade.ts)" },
+  "no-notebook": {
+    type: "boolean",
+    help: "skip the notebook latency part at the end (kernel start-up and cell times through Jupyter: bench/notebookLatency.ts)",
+  },
+  notebook: { type: "boolean", help: "only the notebook latency part" },
   elbo: {
     type: "boolean",
     help: "only lesson 2's ELBO parity: held-out −ELBO of its model, ours vs PyTorch (bench/elboParity.ts)",
@@ -115,36 +123,19 @@ every available backend, with peak memory and final losses, and, where Debian's 
 installed, the same models trained by PyTorch, with the ratio ours/PyTorch in time per step.
 The full run took about 5 minutes before conv-mnist; conv-mnist adds a few more (on WASM alone an
 epoch takes over a minute; its CPU-backend run is 3 steps of ~50 s). The CPU backend runs fewer steps
-on the big models. --workloads picks some.
+on the big models. --workloads picks some. At the end: the grader's throughput, and the notebooks'
+latency through the real Jupyter kernel (start-up, lesson 2's import cell, trivial cells: about a
+minute; --notebook runs only that part, --no-notebook skips it).
 
 Options:
 ${formatOptions(spec)}
 `;
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
 function runJson(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutSeconds: number): Measurement {
   const r = spawnSync(cmd, args, { env, encoding: "utf8", maxBuffer: 1 << 22, timeout: timeoutSeconds * 1000 });
   if (r.error && (r.error as NodeJS.ErrnoException).code === "ETIMEDOUT")
     throw new Error(`timed out after ${timeoutSeconds} s`);
-  const line = (r.stdout ?? "")
-    .trim()
-    .split("\n")
-    .filter((l) => l.startsWith("{"))
-    .pop();
-  if (r.status !== 0 || !line) {
-    const tail = (r.stderr ?? "")
-      .trim()
-      .split("\n")
-      .filter((l) => l.length < 400)
-      .slice(-2)
-      .join(" | ");
-    throw new Error(`exit ${r.status ?? r.signal}: ${tail}`);
-  }
-  return JSON.parse(line) as Measurement;
+  return lastJsonLine<Measurement>(r);
 }
 
 /**
@@ -297,6 +288,23 @@ async function main(argv: string[]): Promise<number> {
   if (args.elbo)
     return spawnSync(process.execPath, ["--import", "tsx", "bench/elboParity.ts"], { stdio: "inherit" }).status ?? 1; // lesson 2's ELBO parity
   const quick = !!args.quick;
+  const notebookLatency = async () => {
+    console.log("");
+    const { benchNotebook } = await import("./notebookLatency");
+    return benchNotebook(quick ? 6 : 20, quick ? 1 : 2, (s) => console.log(s)); // issue 19: kernel start-up and cell latency
+  };
+  const notebookFailed = (n: NotebookLatency) => n.kernels.some((k) => k.errors.length > 0);
+  if (args.notebook) {
+    const notebook = await notebookLatency();
+    if (args.json) {
+      writeFileSync(
+        args.json,
+        JSON.stringify({ date: new Date().toISOString(), loadAtEnd: loadavg(), notebook }, null, 1) + "\n",
+      );
+      console.log(`wrote ${args.json}`);
+    }
+    return notebookFailed(notebook) ? 1 : 0;
+  }
   const runs = quick ? 1 : args.runs!;
   const workloads = args.workloads
     ? args.workloads.split(",").map((id) => {
@@ -480,6 +488,7 @@ async function main(argv: string[]): Promise<number> {
     console.log("");
     await (await import("./grade")).benchGrade(quick ? 10 : 100, 2, (s) => console.log(s)); // issue #5 (grader): throughput and jail overhead, bench/grade.ts
   }
+  const notebook = args["no-notebook"] ? undefined : await notebookLatency();
   if (args.json) {
     writeFileSync(
       args.json,
@@ -491,6 +500,7 @@ async function main(argv: string[]): Promise<number> {
           openblas: blas?.note ?? null,
           mnist: imageSource,
           records,
+          notebook: notebook ?? null,
         },
         null,
         1,
@@ -498,7 +508,7 @@ async function main(argv: string[]): Promise<number> {
     );
     console.log(`wrote ${args.json}`);
   }
-  return records.some((r) => r.error) ? 1 : 0;
+  return records.some((r) => r.error) || (notebook && notebookFailed(notebook)) ? 1 : 0;
 }
 
 if (!existsSync("bench/workload.ts")) {

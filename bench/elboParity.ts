@@ -18,6 +18,7 @@ import { initBackend } from "../src/engine/backend";
 import { formatOptions, parseCommandLine } from "../cli/args";
 import { MNIST_JOB_DEFAULTS, trainOrLoadMnist } from "../src/mnistJob";
 import type { LossValues } from "../src/vae/train";
+import { lastJsonLine } from "./child";
 
 /** The requirement (issue 4): PyTorch's held-out −ELBO within 3 % of ours. */
 export const ELBO_PARITY_TOLERANCE = 0.03;
@@ -137,18 +138,13 @@ async function main(argv: string[]): Promise<number> {
         env: torchEnv(args.threads!),
         timeout: args.timeout! * 1000,
       });
-      const line = (r.stdout ?? "")
-        .trim()
-        .split("\n")
-        .filter((l) => l.startsWith("{"))
-        .pop();
-      if (r.status !== 0 || !line) {
-        process.stderr.write(
-          `PyTorch run with seed ${seed} failed (exit ${r.status ?? r.signal}): ${(r.stderr ?? "").trim().split("\n").slice(-3).join(" | ")}\n`,
-        );
+      let out: { heldOut: LossValues; seconds: number };
+      try {
+        out = lastJsonLine(r, 3);
+      } catch (err) {
+        process.stderr.write(`PyTorch run with seed ${seed} failed (${(err as Error).message})\n`);
         return 1;
       }
-      const out = JSON.parse(line) as { heldOut: LossValues; seconds: number };
       runs.push({ seed, heldOut: out.heldOut, seconds: out.seconds });
       console.log(
         `PyTorch seed ${seed}: trained in ${out.seconds.toFixed(1)} s; held-out −ELBO ${fmt(out.heldOut)}  (${pct(out.heldOut.total / job.heldOut.total - 1)} vs ours)`,

@@ -3,8 +3,9 @@
  *
  * The kernel is tslab from this project's node_modules, registered under its own name "vae-lab"
  * (shown as "vae-lab (TypeScript)"), so it neither replaces nor is replaced by another project's
- * tslab. It starts with the absolute path of the Node that registered it (process.execPath), never
- * through tslab's `#!/usr/bin/env node`, so it runs the Node that installed the project whatever the
+ * tslab. It starts through scripts/kernel.mjs (tslab with a leaner per-cell compile step,
+ * scripts/leanBuilder.mjs), with the absolute path of the Node that registered it (process.execPath), never
+ * through a `#!/usr/bin/env node`, so it runs the Node that installed the project whatever the
  * launcher's PATH (VS Code, desktop launchers) and whichever folder Jupyter starts in. Notebooks import the library as "vae-lab", which resolves through node_modules/vae-lab (a
  * link to this folder, made by `npm run build`) to dist/ — whichever folder Jupyter was started from.
  */
@@ -32,10 +33,15 @@ export function kernelSpec(
   node: string = process.execPath,
 ): { argv: string[]; display_name: string; language: string } {
   return {
-    argv: [node, tslabEntry(root), "kernel", "--config-path", "{connection_file}"],
+    argv: [node, kernelEntry(root), "kernel", "--config-path", "{connection_file}"],
     display_name: KERNEL_DISPLAY_NAME,
     language: "typescript",
   };
+}
+
+/** The kernel's entry script (scripts/kernel.mjs): tslab's main, compiling cells with the lean builder. */
+export function kernelEntry(root: string = ROOT): string {
+  return join(root, "scripts", "kernel.mjs");
 }
 
 /** tslab's own entry script (what node_modules/.bin/tslab points to), run by `node` directly. */

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { skipWithout } from "../src/testing/guard";
-import { findPython, KERNEL_NAME, registerKernel, tslabEntry } from "./jupyter";
+import { findPython, kernelEntry, KERNEL_NAME, registerKernel } from "./jupyter";
 
 skipWithout(import.meta.url, "jupyter");
 
@@ -17,7 +17,7 @@ describe("registering the vae-lab kernel with Jupyter", () => {
       expect(specDir).toBe(join(jupyterPath!, "kernels", KERNEL_NAME));
       expect(readdirSync(join(jupyterPath!, "kernels"))).toEqual([KERNEL_NAME]);
       const spec = JSON.parse(readFileSync(join(specDir, "kernel.json"), "utf8"));
-      expect(spec.argv.slice(0, 2)).toEqual([process.execPath, tslabEntry()]);
+      expect(spec.argv.slice(0, 2)).toEqual([process.execPath, kernelEntry()]);
       expect(existsSync(spec.argv[1])).toBe(true);
     } finally {
       rmSync(prefix, { recursive: true, force: true });

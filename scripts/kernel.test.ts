@@ -10,7 +10,7 @@ describe("the vae-lab kernel", () => {
     const spec = kernelSpec("/some/project", "/opt/node-24/bin/node");
     expect(spec.argv).toEqual([
       "/opt/node-24/bin/node",
-      "/some/project/node_modules/tslab/bin/tslab",
+      "/some/project/scripts/kernel.mjs",
       "kernel",
       "--config-path",
       "{connection_file}",
@@ -22,7 +22,7 @@ describe("the vae-lab kernel", () => {
     const spec = kernelSpec();
     expect(spec.argv[0]).toBe(process.execPath);
     expect(existsSync(spec.argv[1])).toBe(true);
-    expect(readFileSync(spec.argv[1], "utf8")).toMatch(/require\(['"]\.\.\/dist\/main\.js['"]\)\.main\(\)/);
+    expect(readFileSync(spec.argv[1], "utf8")).toMatch(/require\(join\(tslabDir, "dist", "main\.js"\)\)\.main\(\)/);
   });
 
   it("is the kernel every committed notebook asks for", () => {
