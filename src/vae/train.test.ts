@@ -270,6 +270,30 @@ describe("train", () => {
     model.dispose();
   });
 
+  it("keeps the tensors a learner's loss holds on to (a cached scalar it returns every step)", async () => {
+    const model = createVae(swissRollVae(32), new Rng(1));
+    const { elbo } = await import("./losses");
+    const { forward } = await import("./vae");
+    const noKl = tf.scalar(0); // created once, returned at every step
+    const r = await train(
+      model,
+      roll,
+      { ...swissConfig, steps: 5 },
+      {
+        loss: (m, x) => {
+          const f = forward(m, x, { rng: new Rng(1) });
+          const { recon } = elbo(x, f.out, f.mu, f.logVar, { likelihood: "gaussian", reduction: "mean" });
+          return { total: recon, recon, kl: noKl };
+        },
+      },
+    );
+    expect(r.steps).toBe(5);
+    expect(noKl.isDisposed).toBe(false);
+    expect(noKl.dataSync()[0]).toBe(0);
+    noKl.dispose();
+    model.dispose();
+  });
+
   it("rejects data whose width does not match the model", async () => {
     const model = createVae(mnistVae(2, 16), new Rng(1));
     await expect(train(model, roll, swissConfig)).rejects.toThrow(/2 values per example but the model expects 784/);

@@ -288,9 +288,12 @@ function trainStep(run: Run, batch: { values: Float32Array; rows: number }, beta
     let kl!: tf.Scalar;
     const { value, grads } = tf.variableGrads(() => {
       const l = batchLoss(run, x, beta);
-      recon = tf.keep(scalar(l.recon));
-      kl = tf.keep(scalar(l.kl));
-      return scalar(l.total);
+      // The learner's loss may return tensors it keeps (a cached tf.scalar(0)): always new ones here,
+      // since these are disposed after the step. The library's elbo returns fresh scalars.
+      const own = (t: tf.Tensor) => (run.callbacks.loss ? (tf.reshape(t, []) as tf.Scalar) : scalar(t));
+      recon = tf.keep(own(l.recon));
+      kl = tf.keep(own(l.kl));
+      return own(l.total);
     }, run.model.variables);
     run.optimizer.applyGradients(grads);
     return [value, recon, kl];
