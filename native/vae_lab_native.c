@@ -268,13 +268,12 @@ static struct {
   int wanted;  /* workers that share jobs (setWorkers(n) → n − 1) */
   pthread_mutex_t lock;
   pthread_cond_t wake;
-  atomic_uint_fast64_t claim; /* (job number << 32) | next part */
+  atomic_uint_fast64_t claim; /* CLAIM_WORD(job number, parts) + next part */
   atomic_int done;            /* parts finished of the current job */
   atomic_int sleepers;
   atomic_flag posting; /* one poster at a time (a second JS thread runs its job alone) */
   _Atomic(part_fn) fn;
   _Atomic(const void *) job;
-  atomic_int parts;
 } pool = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER, .posting = ATOMIC_FLAG_INIT};
 
 static uint64_t now_ns(void) {
@@ -283,19 +282,29 @@ static uint64_t now_ns(void) {
   return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
+/*
+ * The claim word holds (job number << 32) | (parts << 16) | next part: a job's part count travels in
+ * the same atomic word as its number, so a thread can never pair one job's number with another job's
+ * count (the pool's fields for the next job are written while a slow worker may still be reading).
+ */
+#define CLAIM_WORD(number, parts) (((uint_fast64_t)(number) << 32) | ((uint_fast64_t)(parts) << 16))
+#define MAX_PARTS 0xffff
+
 /* The next unclaimed part of job `number`, or −1 when that job is over or fully claimed. */
-static int claim_part(uint64_t number, int parts) {
+static int claim_part(uint64_t number) {
   uint_fast64_t s = atomic_load(&pool.claim);
   for (;;) {
-    if ((s >> 32) != number || (int)(s & 0xffffffffu) >= parts) return -1;
-    if (atomic_compare_exchange_weak(&pool.claim, &s, s + 1)) return (int)(s & 0xffffffffu);
+    if ((s >> 32) != number || (int)(s & 0xffffu) >= (int)((s >> 16) & 0xffffu)) return -1;
+    if (atomic_compare_exchange_weak(&pool.claim, &s, s + 1)) return (int)(s & 0xffffu);
   }
 }
 
-static void run_parts(uint64_t number, part_fn fn, const void *job, int parts) {
+/* Claims and runs parts of job `number` until none is left. fn and job are read after each claim:
+   the part just claimed is not done, so its poster is still waiting and has not posted another job. */
+static void run_parts(uint64_t number) {
   int p;
-  while ((p = claim_part(number, parts)) >= 0) {
-    fn(job, p);
+  while ((p = claim_part(number)) >= 0) {
+    atomic_load(&pool.fn)(atomic_load(&pool.job), p);
     atomic_fetch_add(&pool.done, 1);
   }
 }
@@ -319,9 +328,7 @@ static void *worker_main(void *arg) {
         break;
       }
     }
-    /* Read after the job number: they belong to that job or a later one, and claim_part only
-       succeeds while that job is still open. */
-    run_parts(number, atomic_load(&pool.fn), atomic_load(&pool.job), atomic_load(&pool.parts));
+    run_parts(number);
     seen = number;
   }
   return NULL;
@@ -332,23 +339,23 @@ static uint64_t solo_until = 0;
 
 /* Runs fn(job, 0 … parts − 1) on the caller and the workers; returns when all are done. */
 static void parallel_parts(part_fn fn, const void *job, int parts) {
-  if (pool.wanted == 0 || parts <= 1 || now_ns() < solo_until || atomic_flag_test_and_set(&pool.posting)) {
+  if (pool.wanted == 0 || parts <= 1 || parts > MAX_PARTS || now_ns() < solo_until || atomic_flag_test_and_set(&pool.posting)) {
     for (int p = 0; p < parts; p++) fn(job, p); /* alone (or another JS thread is posting) */
     return;
   }
   atomic_store(&pool.fn, fn);
   atomic_store(&pool.job, job);
-  atomic_store(&pool.parts, parts);
   atomic_store(&pool.done, 0);
-  const uint64_t number = (atomic_load(&pool.claim) >> 32) + 1;
-  atomic_store(&pool.claim, number << 32);
+  /* Job numbers wrap at 32 bits, as the claim word holds them. */
+  const uint64_t number = ((atomic_load(&pool.claim) >> 32) + 1) & 0xffffffffu;
+  atomic_store(&pool.claim, CLAIM_WORD(number, parts));
   if (atomic_load(&pool.sleepers) > 0) {
     pthread_mutex_lock(&pool.lock);
     pthread_cond_broadcast(&pool.wake);
     pthread_mutex_unlock(&pool.lock);
   }
   const uint64_t t0 = now_ns();
-  run_parts(number, fn, job, parts);
+  run_parts(number);
   const uint64_t t1 = now_ns();
   for (unsigned spins = 0; atomic_load(&pool.done) < parts; spins++) {
     if (spins < 4096)
