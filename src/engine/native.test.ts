@@ -1,4 +1,7 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { afterEach, describe, expect, it } from "vitest";
 import { swissRollSampler } from "../vae/data/swissRoll";
@@ -9,7 +12,7 @@ import { bernoulliNll, elbo } from "../vae/losses";
 import { adam } from "../vae/optim";
 import { Rng } from "../vae/random";
 import { train } from "../vae/train";
-import { blasThreads, nativeCallCount, nativeFor, nativeStatus, setNativeEnabled } from "./native";
+import { ADDON_FUNCTIONS, blasThreads, nativeCallCount, nativeFor, nativeStatus, setNativeEnabled } from "./native";
 import type { WasmBackendLike } from "./wasmOps";
 import { skipWithout } from "../testing/guard";
 skipWithout(import.meta.url, "openblas");
@@ -384,6 +387,28 @@ describe("fallback when the native path is off", () => {
     expect(r.active).toBe(false);
     expect(r.message).toMatch(/^vae-lab: using wasm \(native BLAS off: no native addon at \/nonexistent/);
     expect(r.grad).toBe(12);
+  });
+
+  it("an addon built from older sources is not used, and the report says how to rebuild it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vae-lab-stale-addon-"));
+    const stale = join(dir, "vae_lab_native.js"); // what an addon from before the thread pool exports
+    writeFileSync(stale, "for (const f of ['load', 'info', 'setThreads', 'gemm', 'adam']) exports[f] = () => {};\n");
+    try {
+      const r = child({ VAE_LAB_NATIVE_ADDON: stale });
+      expect(r.active).toBe(false);
+      expect(r.message).toMatch(
+        /native BLAS off: the native addon is older than its sources \(it lacks [^)]*setWorkers/,
+      );
+      expect(r.message).toMatch(/rebuild it with npm run build:native/);
+      expect(r.grad).toBe(12);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("lists every function the built addon exports as one a current addon must have", () => {
+    const exported = Object.getOwnPropertyNames(nativeFor(tf.backend())!.native).sort();
+    expect([...ADDON_FUNCTIONS].sort()).toEqual(exported);
   });
 
   it("with the addon present the report says wasm + native BLAS", () => {

@@ -175,6 +175,32 @@ export interface NativeAddon {
   adamAll(mem: ArrayBuffer, list: Float64Array, ...f32: number[]): void;
 }
 
+/**
+ * Every function of NativeAddon. An addon built from older sources (a `git pull` without
+ * `npm install`) lacks some: it is not used, and the status says how to rebuild it.
+ */
+export const ADDON_FUNCTIONS: readonly (keyof NativeAddon)[] = [
+  "load",
+  "info",
+  "setThreads",
+  "gemm",
+  "denseGradPre",
+  "bernoulliNll",
+  "bernoulliNllGrad",
+  "elbo",
+  "elboGrad",
+  "reparameterize",
+  "reparameterizeGrad",
+  "adam",
+  "conv2d",
+  "conv2dBackpropInput",
+  "conv2dBackpropFilter",
+  "sumRows",
+  "biasRelu",
+  "setWorkers",
+  "adamAll",
+];
+
 export interface NativeStatus {
   /** Whether the native kernels run (they may still be switched off for a while by setNativeEnabled). */
   active: boolean;
@@ -262,6 +288,13 @@ function tryLoad(env: Record<string, string | undefined>): NativeStatus {
       addonPath,
     };
   }
+  const missing = ADDON_FUNCTIONS.filter((f) => typeof (mod as unknown as Record<string, unknown>)[f] !== "function");
+  if (missing.length > 0)
+    return {
+      active: false,
+      reason: `the native addon is older than its sources (it lacks ${missing.join(", ")}); rebuild it with npm run build:native`,
+      addonPath,
+    };
   let setCore: string | undefined;
   if (
     process.platform === "linux" &&
