@@ -71,6 +71,15 @@ describe("backend selection", () => {
     );
   });
 
+  it("says that a forced backend which loads but cannot start failed to start, with the error (not that it is missing)", async () => {
+    const broken: BackendCandidate = { name: "wasm", tfName: "vae-lab-no-such-backend", load: async () => {} };
+    const attempt = initBackend({ env: { VAE_LAB_BACKEND: "wasm" }, candidates: [broken] });
+    await expect(attempt).rejects.toThrow(
+      /asks for the wasm backend, which is installed but failed to start: .+\. Unset VAE_LAB_BACKEND/,
+    );
+    await expect(attempt).rejects.not.toThrow(/npm install/);
+  });
+
   it("rejects an unknown VAE_LAB_BACKEND value, listing the valid ones", () => {
     expect(() => parseForcedBackend("tpu")).toThrow(
       /VAE_LAB_BACKEND="tpu" is not a backend. Use one of: gpu, node, wasm, cpu/,

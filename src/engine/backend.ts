@@ -184,8 +184,10 @@ async function selectBackend(
 
   const order = forcedName ? candidates.filter((c) => c.name === forcedName) : candidates;
   for (const c of order) {
+    let loaded = false; // past loading the package: a later error is the backend failing to start
     try {
       await c.load();
+      loaded = true;
       installEngine(env);
       const ok = await tf.setBackend(c.tfName);
       if (!ok) throw new Error("failed to initialise");
@@ -211,7 +213,14 @@ async function selectBackend(
       if (details.native) choice.native = details.native;
       return choice;
     } catch (err) {
-      const reason = (err as Error)?.message ?? String(err);
+      const message = (err as Error)?.message ?? String(err);
+      const reason = loaded ? `failed to start: ${message}` : message;
+      if (forcedName && loaded) {
+        throw new Error(
+          `${BACKEND_ENV_VAR}=${env[BACKEND_ENV_VAR]} asks for the ${c.name} backend, which is installed but ${reason}. ` +
+            `Unset ${BACKEND_ENV_VAR} to choose automatically.`,
+        );
+      }
       if (forcedName) {
         throw new Error(
           `${BACKEND_ENV_VAR}=${env[BACKEND_ENV_VAR]} asks for the ${c.name} backend, but ${PACKAGE_OF[c.name]} is ${reason}. ` +
