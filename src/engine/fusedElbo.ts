@@ -27,9 +27,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { ElboOptions, ElboParts } from "../vae/losses";
-import { elboGradLoop, elboLoop, nativeHas, registerOnWasmAndCpu, withFloatViews, type ElboSizes } from "./fusedLoops";
+import { elboGradLoop, elboLoop, nativeRuns, registerOnWasmAndCpu, withFloatViews, type ElboSizes } from "./fusedLoops";
 import { nativeFor } from "./native";
-import { type KernelArgs, type TensorInfo as Info, type WasmBackendLike } from "./wasmOps";
+import { memoryOffset, type KernelArgs, type TensorInfo as Info, type WasmBackendLike } from "./wasmOps";
 
 export const ELBO_KERNEL = "VaeLabElbo";
 /**
@@ -66,13 +66,23 @@ function elboKernel(backendName: string) {
     const a = attrs as unknown as ElboAttrs;
     const s = sizesOf(inputs, a);
     const { x, out, mu, logVar } = inputs;
-    if (nativeHas(backend, backendName, "elbo")) {
+    if (nativeRuns(backend, backendName)) {
       const be = backend as WasmBackendLike;
       const parts = [be.makeOutput([], "float32"), be.makeOutput([], "float32"), be.makeOutput([], "float32")];
       const nat = nativeFor(be)!; // after the allocations, which may grow the memory
-      const at = (info: Info) => be.dataIdMap.get(info.dataId).memoryOffset;
-      const [total, recon, kl] = parts.map(at);
-      nat.native.elbo(nat.mem, at(x), at(out), at(mu), at(logVar), total, recon, kl, ...nativeSizes(s), a.beta);
+      const [total, recon, kl] = parts.map((t) => memoryOffset(be, t));
+      nat.native.elbo(
+        nat.mem,
+        memoryOffset(be, x),
+        memoryOffset(be, out),
+        memoryOffset(be, mu),
+        memoryOffset(be, logVar),
+        total,
+        recon,
+        kl,
+        ...nativeSizes(s),
+        a.beta,
+      );
       return parts;
     }
     return withFloatViews(backend, backendName, [x, out, mu, logVar], [[], [], []], (ins, outs) => {
@@ -87,21 +97,20 @@ function elboGradKernel(backendName: string) {
     const a = attrs as unknown as ElboAttrs;
     const s = sizesOf(inputs, a);
     const { x, out, mu, logVar, dTotal, dRecon, dKl } = inputs;
-    if (nativeHas(backend, backendName, "elboGrad")) {
+    if (nativeRuns(backend, backendName)) {
       const be = backend as WasmBackendLike;
       const grads = [out.shape, mu.shape, mu.shape].map((shape) => be.makeOutput(shape, "float32"));
       const nat = nativeFor(be)!;
-      const at = (info: Info) => be.dataIdMap.get(info.dataId).memoryOffset;
-      const [dOut, dMu, dLogVar] = grads.map(at);
+      const [dOut, dMu, dLogVar] = grads.map((t) => memoryOffset(be, t));
       nat.native.elboGrad(
         nat.mem,
-        at(x),
-        at(out),
-        at(mu),
-        at(logVar),
-        at(dTotal),
-        at(dRecon),
-        at(dKl),
+        memoryOffset(be, x),
+        memoryOffset(be, out),
+        memoryOffset(be, mu),
+        memoryOffset(be, logVar),
+        memoryOffset(be, dTotal),
+        memoryOffset(be, dRecon),
+        memoryOffset(be, dKl),
         dOut,
         dMu,
         dLogVar,
@@ -178,7 +187,7 @@ export function fusedElbo(
   if (mu.shape[0] !== x.shape[0]) return undefined;
   if (!["gaussian", "bernoulli"].includes(options.likelihood) || !["mean", "sum"].includes(options.reduction))
     return undefined;
-  const jsOnWasm = tf.getBackend() === "wasm" && !nativeHas(tf.backend(), "wasm", "elbo");
+  const jsOnWasm = tf.getBackend() === "wasm" && !nativeRuns(tf.backend(), "wasm");
   if (jsOnWasm && options.likelihood === "bernoulli" && x.size > JS_BERNOULLI_MAX_PIXELS) return undefined;
   const attrs: ElboAttrs = { likelihood: options.likelihood, reduction: options.reduction, beta: options.beta ?? 1 };
   const [total, recon, kl] = tf

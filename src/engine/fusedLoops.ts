@@ -10,7 +10,7 @@
  * sum), so z differs from the core only where Math.exp and the backend's expf round e^x differently.
  */
 import * as tf from "@tensorflow/tfjs";
-import { nativeFor, type NativeAddon } from "./native";
+import { nativeFor } from "./native";
 import type { KernelArgs, TensorInfo as Info, WasmBackendLike } from "./wasmOps";
 
 /** Sizes and flags of an ELBO call: x, out [rows × cols]; mu, logVar [rows × latent]. */
@@ -160,10 +160,10 @@ export function registerOnWasmAndCpu(
 }
 
 /**
- * Whether `fn` runs natively on `backend` now: WASM with the addon active, and an addon new enough
- * to have `fn` (one built before a `git pull` lacks the newest functions until `npm run build:native`;
- * the loops run meanwhile).
+ * Whether the fused kernels run natively on `backend` now: WASM with the addon active. An addon
+ * built from older sources is never active (src/engine/native.ts ADDON_FUNCTIONS), so every
+ * function the kernels call is there.
  */
-export function nativeHas(backend: unknown, backendName: string, fn: keyof NativeAddon): boolean {
-  return backendName === "wasm" && typeof nativeFor(backend)?.native[fn] === "function";
+export function nativeRuns(backend: unknown, backendName: string): boolean {
+  return backendName === "wasm" && nativeFor(backend) !== null;
 }

@@ -16,14 +16,14 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import {
-  nativeHas,
+  nativeRuns,
   registerOnWasmAndCpu,
   reparameterizeGradLoop,
   reparameterizeLoop,
   withFloatViews,
 } from "./fusedLoops";
 import { nativeFor } from "./native";
-import { type KernelArgs, type TensorInfo as Info, type WasmBackendLike } from "./wasmOps";
+import { memoryOffset, type KernelArgs, type TensorInfo as Info, type WasmBackendLike } from "./wasmOps";
 
 export const REPARAMETERIZE_KERNEL = "VaeLabReparameterize";
 const REPARAMETERIZE_GRAD_KERNEL = "VaeLabReparameterizeGrad";
@@ -31,12 +31,18 @@ const REPARAMETERIZE_GRAD_KERNEL = "VaeLabReparameterizeGrad";
 function forwardKernel(backendName: string) {
   return ({ inputs, backend }: KernelArgs): Info => {
     const { mu, logVar, eps } = inputs;
-    if (nativeHas(backend, backendName, "reparameterize")) {
+    if (nativeRuns(backend, backendName)) {
       const be = backend as WasmBackendLike;
       const z = be.makeOutput(mu.shape, "float32");
       const nat = nativeFor(be)!; // after the allocation, which may grow the memory
-      const at = (info: Info) => be.dataIdMap.get(info.dataId).memoryOffset;
-      nat.native.reparameterize(nat.mem, at(mu), at(logVar), at(eps), at(z), tf.util.sizeFromShape(mu.shape));
+      nat.native.reparameterize(
+        nat.mem,
+        memoryOffset(be, mu),
+        memoryOffset(be, logVar),
+        memoryOffset(be, eps),
+        memoryOffset(be, z),
+        tf.util.sizeFromShape(mu.shape),
+      );
       return z;
     }
     return withFloatViews(backend, backendName, [mu, logVar, eps], [mu.shape], (v, [z]) =>
@@ -48,17 +54,16 @@ function forwardKernel(backendName: string) {
 function gradKernel(backendName: string) {
   return ({ inputs, backend }: KernelArgs): Info[] => {
     const { dz, logVar, eps } = inputs;
-    if (nativeHas(backend, backendName, "reparameterizeGrad")) {
+    if (nativeRuns(backend, backendName)) {
       const be = backend as WasmBackendLike;
       const grads = [be.makeOutput(dz.shape, "float32"), be.makeOutput(dz.shape, "float32")];
       const nat = nativeFor(be)!;
-      const at = (info: Info) => be.dataIdMap.get(info.dataId).memoryOffset;
-      const [dMu, dLogVar] = grads.map(at);
+      const [dMu, dLogVar] = grads.map((t) => memoryOffset(be, t));
       nat.native.reparameterizeGrad(
         nat.mem,
-        at(dz),
-        at(logVar),
-        at(eps),
+        memoryOffset(be, dz),
+        memoryOffset(be, logVar),
+        memoryOffset(be, eps),
         dMu,
         dLogVar,
         tf.util.sizeFromShape(dz.shape),

@@ -14,7 +14,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { nativeFor } from "./native";
-import { type KernelArgs, type TensorInfo as Info, type WasmBackendLike } from "./wasmOps";
+import { memoryOffset, type KernelArgs, type TensorInfo as Info, type WasmBackendLike } from "./wasmOps";
 
 export const BERNOULLI_NLL_KERNEL = "VaeLabBernoulliNll";
 const BERNOULLI_NLL_GRAD_KERNEL = "VaeLabBernoulliNllGrad";
@@ -26,8 +26,7 @@ function forwardKernel({ inputs, backend }: KernelArgs): Info {
   const out = be.makeOutput([rows], "float32");
   const nat = nativeFor(be);
   if (!nat) throw new Error(`${BERNOULLI_NLL_KERNEL} runs only while the native path is active.`);
-  const at = (info: Info) => be.dataIdMap.get(info.dataId).memoryOffset;
-  nat.native.bernoulliNll(nat.mem, at(x), at(logits), at(out), rows, cols);
+  nat.native.bernoulliNll(nat.mem, memoryOffset(be, x), memoryOffset(be, logits), memoryOffset(be, out), rows, cols);
   return out;
 }
 
@@ -38,8 +37,15 @@ function gradKernel({ inputs, backend }: KernelArgs): Info {
   const out = be.makeOutput([rows, cols], "float32");
   const nat = nativeFor(be);
   if (!nat) throw new Error(`${BERNOULLI_NLL_GRAD_KERNEL} runs only while the native path is active.`);
-  const at = (info: Info) => be.dataIdMap.get(info.dataId).memoryOffset;
-  nat.native.bernoulliNllGrad(nat.mem, at(dy), at(x), at(logits), at(out), rows, cols);
+  nat.native.bernoulliNllGrad(
+    nat.mem,
+    memoryOffset(be, dy),
+    memoryOffset(be, x),
+    memoryOffset(be, logits),
+    memoryOffset(be, out),
+    rows,
+    cols,
+  );
   return out;
 }
 
